@@ -1,0 +1,105 @@
+/**
+ * Value checks shared by the configuration schema and the constructs.
+ *
+ * Each check returns `undefined` when the value is fine, or a sentence saying what is allowed.
+ * Keeping them as plain functions lets a construct and the config loader give the same answer.
+ */
+
+/** AWS commercial regions this project may deploy to. */
+export const AWS_REGIONS = [
+  "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+  "ca-central-1", "sa-east-1",
+  "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "eu-south-1", "eu-south-2",
+  "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-northeast-1",
+  "ap-northeast-2", "ap-northeast-3", "ap-east-1",
+  "me-central-1", "me-south-1", "af-south-1", "il-central-1",
+] as const;
+export type AwsRegion = (typeof AWS_REGIONS)[number];
+
+/**
+ * S3 bucket naming rules (general purpose buckets):
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ */
+export function checkBucketName(name: string): string | undefined {
+  const allowed = "3-63 characters of lowercase letters, digits, '.' and '-', starting and ending with a letter or digit";
+  if (name.length < 3 || name.length > 63) return `must be ${allowed}`;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return `must be ${allowed}`;
+  if (name.includes("..")) return "must not contain two adjacent periods";
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "must not be formatted as an IP address";
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return "must not start with 'xn--', 'sthree-' or 'amzn-s3-demo-'";
+  if (/(-s3alias|--ol-s3|--x-s3|\.mrap)$/.test(name)) return "must not end with an S3 reserved suffix (-s3alias, --ol-s3, --x-s3, .mrap)";
+  // Dots break virtual-hosted TLS (the wildcard certificate covers one label): refuse them outright.
+  if (name.includes(".")) return "must not contain '.', which breaks TLS for virtual-hosted-style requests";
+  return undefined;
+}
+
+function parseIpv4(addr: string): number[] | undefined {
+  const parts = addr.split(".");
+  if (parts.length !== 4) return undefined;
+  const octets = parts.map((p) => (/^(0|[1-9]\d{0,2})$/.test(p) ? Number(p) : NaN));
+  return octets.every((o) => o >= 0 && o <= 255) ? octets : undefined;
+}
+
+function parseIpv6(addr: string): number[] | undefined {
+  if (!/^[0-9a-fA-F:]+$/.test(addr)) return undefined;
+  const halves = addr.split("::");
+  if (halves.length > 2) return undefined;
+  const groups = (s: string) => (s === "" ? [] : s.split(":"));
+  const head = groups(halves[0]);
+  const tail = halves.length === 2 ? groups(halves[1]) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const all = [...head, ...Array(halves.length === 2 ? missing : 0).fill("0"), ...tail];
+  if (all.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+  return all.map((g) => parseInt(g, 16));
+}
+
+/** A parsed CIDR block: address as bits, prefix length and family. */
+export interface Cidr {
+  readonly family: 4 | 6;
+  readonly bits: bigint;
+  readonly prefix: number;
+}
+
+export function parseCidr(cidr: string): Cidr | undefined {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
+  if (!m) return undefined;
+  const prefix = Number(m[2]);
+  const v4 = parseIpv4(m[1]);
+  if (v4) {
+    if (prefix > 32) return undefined;
+    return { family: 4, prefix, bits: v4.reduce((acc, o) => (acc << 8n) | BigInt(o), 0n) };
+  }
+  const v6 = parseIpv6(m[1]);
+  if (v6) {
+    if (prefix > 128) return undefined;
+    return { family: 6, prefix, bits: v6.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n) };
+  }
+  return undefined;
+}
+
+/** A CIDR must be well formed and name a network (no host bits), as the AWS provider requires. */
+export function checkCidr(cidr: string): string | undefined {
+  const parsed = parseCidr(cidr);
+  if (!parsed) return "must be an IPv4 or IPv6 CIDR block such as 10.0.0.0/16 or 2001:db8::/32";
+  const width = parsed.family === 4 ? 32 : 128;
+  const hostMask = (1n << BigInt(width - parsed.prefix)) - 1n;
+  if ((parsed.bits & hostMask) !== 0n) return "must be a network address (host bits zero), e.g. 10.0.0.0/16 rather than 10.0.0.1/16";
+  return undefined;
+}
+
+/** True when the CIDR covers the whole address space of its family. */
+export function isWorldOpen(cidr: string): boolean {
+  const parsed = parseCidr(cidr);
+  return parsed !== undefined && parsed.prefix === 0;
+}
+
+/** True when two CIDR blocks of the same family share any address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const pa = parseCidr(a);
+  const pb = parseCidr(b);
+  if (!pa || !pb || pa.family !== pb.family) return false;
+  const width = BigInt(pa.family === 4 ? 32 : 128);
+  const prefix = BigInt(Math.min(pa.prefix, pb.prefix));
+  return pa.bits >> (width - prefix) === pb.bits >> (width - prefix);
+}

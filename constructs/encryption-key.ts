@@ -1,0 +1,50 @@
+/**
+ * A customer-managed KMS key with rotation on and an alias operators can find.
+ *
+ * @example
+ *   const key = new EncryptionKey(this, "PackagesKey", { alias: resourceName("ops", "packages"), description: "…" });
+ *   key.arn  // for bucket encryption and IAM policies
+ */
+import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+
+export interface EncryptionKeyProps {
+  /** Alias without the `alias/` prefix. */
+  readonly alias: string;
+  readonly description: string;
+  /** @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
+  /**
+   * Days a scheduled deletion waits, during which it can be cancelled.
+   * @default - 30 days, the longest AWS allows: deleting a key destroys every object encrypted with it
+   */
+  readonly deletionWindowDays?: number;
+}
+
+export class EncryptionKey extends Construct {
+  /** The raw key, as an escape hatch. */
+  readonly key: KmsKey;
+  readonly arn: string;
+  readonly aliasName: string;
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    const window = props.deletionWindowDays ?? 30;
+    if (!Number.isInteger(window) || window < 7 || window > 30) {
+      throw new Error(`EncryptionKey ${this.node.path}: deletionWindowDays must be a whole number from 7 to 30 (got ${window})`);
+    }
+    this.key = new KmsKey(this, "Default", {
+      provider: props.provider,
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: window,
+      // The key encrypts every object of its buckets: losing it loses them all.
+      lifecycle: { preventDestroy: true },
+    });
+    this.aliasName = `alias/${props.alias}`;
+    new KmsAlias(this, "Alias", { provider: props.provider, name: this.aliasName, targetKeyId: this.key.keyId });
+    this.arn = this.key.arn;
+  }
+}

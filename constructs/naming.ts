@@ -1,0 +1,32 @@
+/**
+ * The one naming rule: every name and tag an operator searches for derives from (environment, component).
+ *
+ * @example
+ *   resourceName("ops", "replication")   // "packagecloud-ops-replication"
+ *   stackName("ops", "storage")          // "packagecloud-ops-storage"
+ */
+import type { EnvName } from "../config";
+
+export const PROJECT = "packagecloud";
+
+/** The stack layers, in deployment order, with the cloud each deploys to. */
+export const LAYER_CLOUDS = { storage: "aws" } as const;
+export type Layer = keyof typeof LAYER_CLOUDS;
+export const LAYERS = Object.keys(LAYER_CLOUDS) as Layer[];
+
+export function stackName(env: EnvName, layer: Layer): string {
+  return `${PROJECT}-${env}-${layer}`;
+}
+
+/** Name of an IAM role, policy, user, KMS alias suffix… for one component of one environment. */
+export function resourceName(env: EnvName, component: string): string {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(component)) {
+    throw new Error(`resourceName: component "${component}" must be lowercase letters, digits and '-'`);
+  }
+  return `${PROJECT}-${env}-${component}`;
+}
+
+/** Tags every AWS resource of a stack carries (set once, as the provider's default_tags). */
+export function defaultTags(env: EnvName, layer: Layer): Record<string, string> {
+  return { Project: PROJECT, Environment: env, Stack: stackName(env, layer), ManagedBy: "terraform" };
+}

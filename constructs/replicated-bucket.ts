@@ -1,0 +1,171 @@
+/**
+ * A bucket replicated to another region: both buckets (each a SecureBucket with its own KMS key), the
+ * least-privilege replication role, and a replication configuration that replicates KMS-encrypted objects
+ * and never replicates delete markers.
+ *
+ * Replication is not a backup: it copies overwrites and corruption too. Keeping delete markers out means one
+ * bad credential cannot delete the same package in both regions at once.
+ *
+ * @example
+ *   const packages = new ReplicatedBucket(this, "Packages", {
+ *     environment: "ops", bucketName: "packages-gitlab-com", replicaBucketName: "packages-gitlab-com-replica",
+ *     region: "us-west-1", replicaRegion: "eu-central-1", replicaProvider, noncurrentVersionDays: 30,
+ *   });
+ *   packages.source.arn; packages.replica.arn; packages.sourceKey.arn
+ */
+import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
+import type { EnvName } from "../config";
+import { EncryptionKey } from "./encryption-key";
+import { resourceName } from "./naming";
+import { policyDocument } from "./policy-document";
+import { BucketEncryption, SecureBucket } from "./secure-bucket";
+
+export interface ReplicatedBucketProps {
+  readonly environment: EnvName;
+  /** Component name used for the keys and the role, e.g. `packages`. */
+  readonly component: string;
+  readonly bucketName: string;
+  readonly replicaBucketName: string;
+  /** The region of the stack's default provider, where the source bucket lives. */
+  readonly region: string;
+  readonly replicaRegion: string;
+  /** Provider configured for `replicaRegion`; passed explicitly so the region is visible at the call site. */
+  readonly replicaProvider: TerraformProvider;
+  readonly noncurrentVersionDays: number;
+  /** Access-log targets: one per region, since S3 only logs to a bucket in the same region. */
+  readonly accessLogs?: { readonly source: SecureBucket; readonly replica: SecureBucket };
+  /** @see SecureBucketProps.policyOwnership @default - exclusive */
+  readonly sourcePolicyOwnership?: "exclusive" | "shared";
+}
+
+export class ReplicatedBucket extends Construct {
+  readonly source: SecureBucket;
+  readonly replica: SecureBucket;
+  readonly sourceKey: EncryptionKey;
+  readonly replicaKey: EncryptionKey;
+  readonly replicationRole: IamRole;
+  readonly replication: S3BucketReplicationConfigurationA;
+
+  constructor(scope: Construct, id: string, props: ReplicatedBucketProps) {
+    super(scope, id);
+    if (props.replicaRegion === props.region) {
+      throw new Error(
+        `ReplicatedBucket ${this.node.path}: replicaRegion must differ from the source region (${props.region}); ` +
+          "a replica in the same region does not survive the loss of that region",
+      );
+    }
+    const name = (suffix: string) => resourceName(props.environment, `${props.component}${suffix}`);
+
+    this.sourceKey = new EncryptionKey(this, "SourceKey", {
+      alias: name(""),
+      description: `Encrypts s3://${props.bucketName} (${props.region})`,
+    });
+    this.replicaKey = new EncryptionKey(this, "ReplicaKey", {
+      provider: props.replicaProvider,
+      alias: name("-replica"),
+      description: `Encrypts s3://${props.replicaBucketName} (${props.replicaRegion}), the replica of ${props.bucketName}`,
+    });
+    this.source = new SecureBucket(this, "Source", {
+      bucketName: props.bucketName,
+      encryption: BucketEncryption.kms(this.sourceKey),
+      lifecycle: { noncurrentVersionDays: props.noncurrentVersionDays },
+      accessLogs: props.accessLogs ? { target: props.accessLogs.source, prefix: `${props.bucketName}/` } : undefined,
+      policyOwnership: props.sourcePolicyOwnership,
+    });
+    this.replica = new SecureBucket(this, "Replica", {
+      provider: props.replicaProvider,
+      bucketName: props.replicaBucketName,
+      encryption: BucketEncryption.kms(this.replicaKey),
+      lifecycle: { noncurrentVersionDays: props.noncurrentVersionDays },
+      accessLogs: props.accessLogs ? { target: props.accessLogs.replica, prefix: `${props.replicaBucketName}/` } : undefined,
+    });
+
+    this.replicationRole = new IamRole(this, "ReplicationRole", {
+      name: name("-replication"),
+      description: `S3 replication of ${props.bucketName} to ${props.replicaBucketName}`,
+      assumeRolePolicy: policyDocument([
+        {
+          Sid: "S3Replication",
+          Effect: "Allow",
+          Principal: { Service: "s3.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          // Confused-deputy guard: only replication of this bucket may use the role.
+          Condition: { ArnLike: { "aws:SourceArn": this.source.arn } },
+        },
+      ]),
+    });
+    new IamRolePolicy(this, "ReplicationPolicy", {
+      role: this.replicationRole.id,
+      name: "replicate",
+      policy: policyDocument([
+        {
+          Sid: "ReadReplicationConfiguration",
+          Effect: "Allow",
+          Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+          Resource: this.source.arn,
+        },
+        {
+          Sid: "ReadSourceVersions",
+          Effect: "Allow",
+          Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+          Resource: `${this.source.arn}/*`,
+        },
+        {
+          // No s3:ReplicateDelete: delete markers are not replicated, so the role cannot write them.
+          Sid: "WriteReplicaVersions",
+          Effect: "Allow",
+          Action: ["s3:ReplicateObject", "s3:ReplicateTags"],
+          Resource: `${this.replica.arn}/*`,
+        },
+        {
+          // KMS-encrypted objects are only replicated when the role can decrypt them at the source…
+          Sid: "DecryptSource",
+          Effect: "Allow",
+          Action: "kms:Decrypt",
+          Resource: this.sourceKey.arn,
+          Condition: {
+            StringEquals: { "kms:ViaService": `s3.${props.region}.amazonaws.com` },
+            StringLike: { "kms:EncryptionContext:aws:s3:arn": [this.source.arn, `${this.source.arn}/*`] },
+          },
+        },
+        {
+          // …and encrypt them with the replica's key; without both, replication fails silently.
+          Sid: "EncryptReplica",
+          Effect: "Allow",
+          Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+          Resource: this.replicaKey.arn,
+          Condition: {
+            StringEquals: { "kms:ViaService": `s3.${props.replicaRegion}.amazonaws.com` },
+            StringLike: { "kms:EncryptionContext:aws:s3:arn": [this.replica.arn, `${this.replica.arn}/*`] },
+          },
+        },
+      ]),
+    });
+
+    this.replication = new S3BucketReplicationConfigurationA(this, "Replication", {
+      bucket: this.source.bucket.id,
+      role: this.replicationRole.arn,
+      rule: [
+        {
+          id: "replicate-everything",
+          status: "Enabled",
+          priority: 1,
+          filter: {},
+          deleteMarkerReplication: { status: "Disabled" },
+          sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+          destination: {
+            bucket: this.replica.arn,
+            storageClass: "STANDARD",
+            encryptionConfiguration: { replicaKmsKeyId: this.replicaKey.arn },
+          },
+        },
+      ],
+      // S3 rejects a replication configuration unless both buckets are versioned.
+      dependsOn: [this.source.versioning, this.replica.versioning],
+    });
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Synthesizes for the emulator target and applies stacks into moto_server with plain Terraform, the same
+ * commands a pipeline runs. Shared by `npm run local`, the integration test and the DR drill.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LAYER_CLOUDS, LAYERS, stackName } from "../../constructs/naming";
+import type { EnvName } from "../../config";
+import { PROJECT_ROOT, terraformEnv, terraformOk } from "./terraform";
+
+export interface EmulatorWorkspace {
+  /** Where cdktf writes the synthesized stacks. */
+  readonly outdir: string;
+  /** Where the local state files live. */
+  readonly stateDir: string;
+  readonly endpoint: string;
+}
+
+/** Runs the project's entry point, exactly as `cdktf synth` does, for the emulator target. */
+export function synthForEmulator(ws: EmulatorWorkspace): void {
+  const run = spawnSync(process.execPath, ["-r", "./scripts/register-swc.js", "main.ts"], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      CDKTF_OUTDIR: ws.outdir,
+      PACKAGECLOUD_TARGET: "emulator",
+      PACKAGECLOUD_EMULATOR_ENDPOINT: ws.endpoint,
+      PACKAGECLOUD_STATE_DIR: ws.stateDir,
+    },
+  });
+  if (run.status !== 0) throw new Error(`synth for the emulator failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
+}
+
+/** The AWS stacks of an environment, in deployment order. */
+export function awsStacks(env: EnvName): string[] {
+  return LAYERS.filter((layer) => LAYER_CLOUDS[layer] === "aws").map((layer) => stackName(env, layer));
+}
+
+export function stackDir(ws: EmulatorWorkspace, stack: string): string {
+  const dir = path.join(ws.outdir, "stacks", stack);
+  if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) throw new Error(`stack ${stack} was not synthesized into ${ws.outdir}`);
+  return dir;
+}
+
+export type StackOutputs = Record<string, string>;
+
+/** `terraform init` + `apply` of one synthesized stack; returns its outputs. */
+export function applyStack(ws: EmulatorWorkspace, stack: string): StackOutputs {
+  const dir = stackDir(ws, stack);
+  const env = terraformEnv();
+  fs.mkdirSync(ws.stateDir, { recursive: true });
+  terraformOk(["init", "-input=false"], dir, env);
+  terraformOk(["apply", "-auto-approve", "-input=false"], dir, env);
+  return readOutputs(ws, stack);
+}
+
+export function readOutputs(ws: EmulatorWorkspace, stack: string): StackOutputs {
+  const raw = JSON.parse(terraformOk(["output", "-json"], stackDir(ws, stack)).stdout) as Record<string, { value: unknown }>;
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v.value)]));
+}

@@ -1,0 +1,75 @@
+/**
+ * moto_server, the AWS API emulator, on a free loopback port: started, waited for, stopped.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import * as net from "node:net";
+import { requireTool } from "./tools";
+
+export interface Emulator {
+  readonly endpoint: string;
+  /** Forgets everything the emulator holds. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode} before it was ready:\n${log()}`);
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`moto_server did not answer at ${endpoint} within 30 s:\n${log()}`);
+}
+
+export async function startEmulator(): Promise<Emulator> {
+  const binary = requireTool("moto_server");
+  // Another process may take the port between probe and bind; try a few.
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}`;
+    let output = "";
+    const child = spawn(binary, ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout?.on("data", (d) => (output = (output + d).slice(-20_000)));
+    child.stderr?.on("data", (d) => (output = (output + d).slice(-20_000)));
+    try {
+      await waitUntilReady(endpoint, child, () => output);
+    } catch (error) {
+      child.kill("SIGKILL");
+      if (attempt === 2 || !/Address already in use/.test(output)) throw error;
+      continue;
+    }
+    return {
+      endpoint,
+      async reset() {
+        const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
+        if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
+      },
+      stop: () =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once("exit", () => resolve());
+          child.kill("SIGTERM");
+          setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+        }),
+    };
+  }
+  throw new Error("moto_server could not bind a free port");
+}

@@ -1,0 +1,22 @@
+/**
+ * External tools the project's tests and scripts need, and how to get each. A missing tool is an error that
+ * says so, never a silently skipped test.
+ */
+import { spawnSync } from "node:child_process";
+
+export const TOOLS = {
+  terraform: "Terraform >= 1.10 on PATH (this project's machines ship 1.11.4 with a local aws 5.100.0 provider mirror)",
+  moto_server: "moto_server on PATH: pip install 'moto[server]==5.2.1' (preinstalled on this project's machines)",
+} as const;
+
+export type ToolName = keyof typeof TOOLS;
+
+/** Absolute path of a tool on PATH, or an Error naming the tool and how to install it. */
+export function requireTool(name: ToolName): string {
+  const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
+  const path = found.stdout.trim();
+  if (found.status !== 0 || path === "") {
+    throw new Error(`${name} is required but was not found. Get it: ${TOOLS[name]}`);
+  }
+  return path;
+}

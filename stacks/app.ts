@@ -1,0 +1,20 @@
+/**
+ * The whole application: every layer's stack for every environment. A table of contents, nothing more.
+ */
+import type { App } from "cdktf";
+import type { EnvName, EnvironmentConfig } from "../config";
+import { applyEmulatorQuirks } from "./emulator-quirks";
+import { StorageStack } from "./storage-stack";
+import type { DeployTarget } from "./target";
+
+export interface BuildOptions {
+  readonly environments: Record<EnvName, EnvironmentConfig>;
+  readonly target: DeployTarget;
+}
+
+export function buildApp(app: App, options: BuildOptions): void {
+  for (const env of Object.values(options.environments)) {
+    new StorageStack(app, { env, target: options.target });
+  }
+  if (options.target.kind === "emulator") applyEmulatorQuirks(app);
+}

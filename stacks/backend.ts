@@ -1,0 +1,29 @@
+/**
+ * Terraform state: one state per environment and stack, never shared.
+ */
+import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import * as path from "node:path";
+import type { EnvironmentConfig } from "../config";
+import type { DeployTarget } from "./target";
+
+/** The S3 key a stack's state lives under. */
+export function stateKey(env: EnvironmentConfig, stackName: string): string {
+  return `${env.state.keyPrefix}${env.name}/${stackName}.tfstate`;
+}
+
+export function configureBackend(stack: TerraformStack, env: EnvironmentConfig, stackName: string, target: DeployTarget): void {
+  if (target.kind === "emulator") {
+    new LocalBackend(stack, { path: path.join(target.stateDir, `${stackName}.tfstate`) });
+    return;
+  }
+  if (!target.remoteState) return;
+  const backend = new S3Backend(stack, {
+    bucket: env.state.bucket,
+    key: stateKey(env, stackName),
+    region: env.state.region,
+    encrypt: true,
+  });
+  // S3-native locking (Terraform >= 1.10); cdktf 0.21 has no typed field for it, and DynamoDB locking is
+  // deprecated since Terraform 1.11.
+  backend.addOverride("use_lockfile", true);
+}

@@ -1,0 +1,44 @@
+/**
+ * The project's stack base class: the only cdktf-specific subclassing, kept thin.
+ *
+ * Terraform addresses are derived from the construct path in snake case, with no hash suffix
+ * (`aws_s3_bucket.packages_source_bucket`, not `Packages_Source_Bucket_938FDFA3`), so that plans read
+ * naturally and `terraform state mv` / `-replace` / `-target` can be typed. Construct ids are therefore
+ * Terraform addresses: renaming one moves state and needs a `moved` block. Two paths that would map to the
+ * same address fail synth instead of silently sharing one. As in the AWS CDK, a child with the id `Default`
+ * is a construct's main resource and adds nothing to the name (`aws_kms_key.backups_key`).
+ */
+import type { Construct, Node } from "constructs";
+import { TerraformStack, type TerraformElement } from "cdktf";
+
+export function snakeCase(id: string): string {
+  return id
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .toLowerCase();
+}
+
+export class PackagecloudStack extends TerraformStack {
+  private readonly addresses = new Map<string, string>();
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+  }
+
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    const node = "node" in element ? element.node : element;
+    const scopes = node.scopes.slice(node.scopes.indexOf(this) + 1);
+    const path = scopes.map((s) => s.node.id).join("/");
+    const logicalId = scopes
+      .filter((s) => s.node.id !== "Default")
+      .map((s) => snakeCase(s.node.id))
+      .join("_");
+    const owner = this.addresses.get(logicalId);
+    if (owner !== undefined && owner !== path) {
+      throw new Error(`${this.node.id}: construct paths "${owner}" and "${path}" both map to Terraform name "${logicalId}"; rename one`);
+    }
+    this.addresses.set(logicalId, path);
+    return logicalId;
+  }
+}

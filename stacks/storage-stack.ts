@@ -1,0 +1,132 @@
+/**
+ * `packagecloud-<env>-storage`: the AWS storage both platform variants share.
+ *
+ * The replicated package bucket, the offsite Object-Locked database backups, the VM variant's daily
+ * database backups, access-log buckets, and the IAM identity the application runs as.
+ */
+import type { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import type { EnvironmentConfig } from "../config";
+import { ApplicationIdentity } from "../constructs/application-identity";
+import { BackupBucket } from "../constructs/backup-bucket";
+import { EncryptionKey } from "../constructs/encryption-key";
+import { resourceName, stackName } from "../constructs/naming";
+import { ReplicatedBucket } from "../constructs/replicated-bucket";
+import { BucketEncryption, ObjectLockRetention, SecureBucket } from "../constructs/secure-bucket";
+import { awsProvider, targetAccountId } from "./aws-provider";
+import { PackagecloudStack } from "./base-stack";
+import { configureBackend } from "./backend";
+import type { DeployTarget } from "./target";
+
+export interface StorageStackProps {
+  readonly env: EnvironmentConfig;
+  readonly target: DeployTarget;
+}
+
+export class StorageStack extends PackagecloudStack {
+  readonly packages: ReplicatedBucket;
+  readonly offsiteBackups: BackupBucket;
+  readonly dailyBackups: BackupBucket;
+  readonly application: ApplicationIdentity;
+
+  constructor(scope: Construct, props: StorageStackProps) {
+    const { env, target } = props;
+    const name = stackName(env.name, "storage");
+    super(scope, name);
+    configureBackend(this, env, name, target);
+    const storage = env.storage;
+    const accountId = targetAccountId(env, target);
+
+    awsProvider(this, "aws", { env, target, layer: "storage", region: env.aws.region });
+    const replicaProvider = awsProvider(this, "aws-replica", {
+      env, target, layer: "storage", region: env.aws.replicaRegion, alias: "replica",
+    });
+
+    // Server access logs cannot be delivered into SSE-KMS buckets, and S3 logs only within a region.
+    const logEncryption = BucketEncryption.s3Managed("S3 server access log delivery supports SSE-S3 only");
+    const accessLogs = new SecureBucket(this, "AccessLogs", {
+      bucketName: storage.accessLogs.bucketName,
+      encryption: logEncryption,
+      lifecycle: { expireAfterDays: storage.accessLogs.expireAfterDays, noncurrentVersionDays: 1 },
+    });
+    const replicaAccessLogs = new SecureBucket(this, "ReplicaAccessLogs", {
+      provider: replicaProvider,
+      bucketName: storage.accessLogs.replicaBucketName,
+      encryption: logEncryption,
+      lifecycle: { expireAfterDays: storage.accessLogs.expireAfterDays, noncurrentVersionDays: 1 },
+    });
+
+    this.packages = new ReplicatedBucket(this, "Packages", {
+      environment: env.name,
+      component: "packages",
+      bucketName: storage.packages.bucketName,
+      replicaBucketName: storage.packages.replicaBucketName,
+      region: env.aws.region,
+      replicaRegion: env.aws.replicaRegion,
+      replicaProvider,
+      noncurrentVersionDays: storage.packages.noncurrentVersionDays,
+      accessLogs: { source: accessLogs, replica: replicaAccessLogs },
+      // packagecloud writes its CloudFront origin-access statement into this policy: never wipe it.
+      sourcePolicyOwnership: "shared",
+    });
+
+    const backupsKey = new EncryptionKey(this, "BackupsKey", {
+      alias: resourceName(env.name, "db-backups"),
+      description: "Encrypts the packagecloud database backups (offsite and daily)",
+    });
+    this.offsiteBackups = new BackupBucket(this, "OffsiteBackups", {
+      environment: env.name,
+      component: "offsite-backups",
+      bucketName: storage.offsiteBackups.bucketName,
+      prefix: storage.offsiteBackups.prefix,
+      expireAfterDays: storage.offsiteBackups.expireAfterDays,
+      objectLock: ObjectLockRetention.of(storage.offsiteBackups.objectLock.mode, storage.offsiteBackups.objectLock.days),
+      encryptionKey: backupsKey,
+      accessLogs: { target: accessLogs },
+      uploaderRole: { trustedAccountId: accountId },
+    });
+    this.dailyBackups = new BackupBucket(this, "DailyBackups", {
+      environment: env.name,
+      component: "daily-backups",
+      bucketName: storage.dailyBackups.bucketName,
+      prefix: storage.dailyBackups.prefix,
+      expireAfterDays: storage.dailyBackups.expireAfterDays,
+      encryptionKey: backupsKey,
+      accessLogs: { target: accessLogs },
+    });
+
+    this.application = new ApplicationIdentity(this, "Application", {
+      environment: env.name,
+      accountId,
+      packageBucket: this.packages.source,
+      packageKey: this.packages.sourceKey,
+      edgeLambdaRoleName: env.application.edgeLambdaRoleName,
+      edgeFunctionPrefix: env.application.edgeFunctionPrefix,
+    });
+
+    const outputs: Record<string, string> = {
+      packages_bucket_name: this.packages.source.bucketName,
+      packages_bucket_arn: this.packages.source.arn,
+      packages_key_arn: this.packages.sourceKey.arn,
+      replica_bucket_name: this.packages.replica.bucketName,
+      replica_bucket_arn: this.packages.replica.arn,
+      replica_key_arn: this.packages.replicaKey.arn,
+      replication_role_arn: this.packages.replicationRole.arn,
+      offsite_backups_bucket_name: this.offsiteBackups.bucket.bucketName,
+      offsite_backups_bucket_arn: this.offsiteBackups.bucket.arn,
+      offsite_backups_uploader_role_arn: this.offsiteBackups.uploaderRole!.arn,
+      offsite_backups_uploader_policy_arn: this.offsiteBackups.uploaderPolicy.arn,
+      daily_backups_bucket_name: this.dailyBackups.bucket.bucketName,
+      daily_backups_bucket_arn: this.dailyBackups.bucket.arn,
+      daily_backups_uploader_policy_arn: this.dailyBackups.uploaderPolicy.arn,
+      backups_key_arn: backupsKey.arn,
+      access_logs_bucket_name: accessLogs.bucketName,
+      replica_access_logs_bucket_name: replicaAccessLogs.bucketName,
+      app_user_arn: this.application.user.arn,
+      app_group_arn: this.application.group.arn,
+      app_packages_policy_arn: this.application.packagesPolicy.arn,
+      app_cdn_policy_arn: this.application.cdnPolicy.arn,
+    };
+    for (const [id, value] of Object.entries(outputs)) new TerraformOutput(this, id, { value });
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Synthesizes into a scratch directory and swaps it into place only when everything succeeded, so a failed
+ * synth (bad config, a construct's check, a policy rule) never leaves half an output a pipeline could deploy.
+ */
+import { App } from "cdktf";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export function synthesizeAtomically(outdir: string, build: (app: App) => void): void {
+  const target = path.resolve(outdir);
+  const scratch = `${target}.partial-${process.pid}`;
+  fs.rmSync(scratch, { recursive: true, force: true });
+  fs.mkdirSync(scratch, { recursive: true });
+  try {
+    const app = new App({ outdir: scratch });
+    build(app);
+    app.synth();
+  } catch (error) {
+    fs.rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  }
+  const previous = `${target}.previous-${process.pid}`;
+  if (fs.existsSync(target)) fs.renameSync(target, previous);
+  fs.renameSync(scratch, target);
+  fs.rmSync(previous, { recursive: true, force: true });
+}

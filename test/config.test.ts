@@ -1,0 +1,174 @@
+import { ConfigError, loadEnvironments, parseEnvironment, parseEnvironments, type EnvironmentInput } from "../config";
+import { ENVIRONMENTS } from "../config/environments";
+import { cidrsOverlap, checkCidr } from "../config/validators";
+
+/** A deep copy of an environment with one change applied. */
+function variant(name: "pre" | "ops", change: (env: any) => void): EnvironmentInput {
+  const copy = structuredClone(ENVIRONMENTS[name]) as any;
+  change(copy);
+  return copy;
+}
+
+function rejection(name: "pre" | "ops", change: (env: any) => void): string {
+  try {
+    parseEnvironment(name, variant(name, change));
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("the configuration was accepted");
+}
+
+describe("environments", () => {
+  const envs = loadEnvironments();
+
+  it("loads pre and ops, both running the GKE variant today (seed 001)", () => {
+    expect(Object.keys(envs)).toEqual(["pre", "ops"]);
+    expect(envs.pre.variant).toBe("gke");
+    expect(envs.ops.variant).toBe("gke");
+  });
+
+  it("keeps packages in us-west-1 and the replica in eu-central-1 (seeds 000, 001)", () => {
+    for (const env of Object.values(envs)) {
+      expect(env.aws.region).toBe("us-west-1");
+      expect(env.aws.replicaRegion).toBe("eu-central-1");
+    }
+  });
+
+  it("locks ops offsite backups in COMPLIANCE mode for 30 days (seed 004) and keeps daily backups 14 days (seed 000)", () => {
+    expect(envs.ops.storage.offsiteBackups.objectLock).toEqual({ mode: "COMPLIANCE", days: 30 });
+    expect(envs.ops.storage.dailyBackups.expireAfterDays).toBe(14);
+    expect(envs.ops.storage.packages.bucketName).toBe("packages-gitlab-com");
+    expect(envs.ops.storage.packages.replicaBucketName).toBe("packages-gitlab-com-replica");
+  });
+
+  it("pins each environment to its own AWS account", () => {
+    expect(envs.pre.aws.accountId).not.toBe(envs.ops.aws.accountId);
+  });
+});
+
+describe("configuration validation", () => {
+  it("fails if a region is unknown, naming environment, field, value and what is allowed", () => {
+    const message = rejection("ops", (e) => (e.aws.region = "us-west-9"));
+    expect(message).toMatch(/environment "ops"/);
+    expect(message).toMatch(/aws\.region = "us-west-9": must be an AWS region .*us-west-1/);
+  });
+
+  it("fails if the replica region equals the source region", () => {
+    expect(rejection("ops", (e) => (e.aws.replicaRegion = "us-west-1"))).toMatch(
+      /aws\.replicaRegion = "us-west-1": must differ from aws\.region \(us-west-1\)/,
+    );
+  });
+
+  it("fails if a retention is shorter than one day", () => {
+    expect(rejection("pre", (e) => (e.storage.dailyBackups.expireAfterDays = 0))).toMatch(
+      /storage\.dailyBackups\.expireAfterDays = 0: expireAfterDays must be at least 1 day/,
+    );
+    expect(rejection("pre", (e) => (e.storage.offsiteBackups.objectLock.days = 0))).toMatch(/objectLock\.days = 0/);
+  });
+
+  it("fails if a retention is not a whole number of days", () => {
+    expect(rejection("pre", (e) => (e.storage.packages.noncurrentVersionDays = 1.5))).toMatch(
+      /noncurrentVersionDays = 1\.5: noncurrentVersionDays must be a whole number of days/,
+    );
+  });
+
+  it("fails if offsite backups would expire before their Object Lock lapses", () => {
+    expect(rejection("ops", (e) => (e.storage.offsiteBackups.expireAfterDays = 10))).toMatch(
+      /storage\.offsiteBackups\.expireAfterDays = 10: must be at least objectLock\.days \(30\)/,
+    );
+  });
+
+  it("fails if the Object Lock mode is not COMPLIANCE or GOVERNANCE", () => {
+    expect(rejection("ops", (e) => (e.storage.offsiteBackups.objectLock.mode = "LEGAL_HOLD"))).toMatch(
+      /objectLock\.mode = "LEGAL_HOLD": must be one of COMPLIANCE, GOVERNANCE/,
+    );
+  });
+
+  it("fails if a bucket name is empty, too long, upper-case or dotted", () => {
+    expect(rejection("ops", (e) => (e.storage.packages.bucketName = ""))).toMatch(/storage\.packages\.bucketName = "": must be 3-63 characters/);
+    expect(rejection("ops", (e) => (e.storage.packages.bucketName = "a".repeat(64)))).toMatch(/must be 3-63 characters/);
+    expect(rejection("ops", (e) => (e.storage.packages.bucketName = "Packages"))).toMatch(/bucketName = "Packages"/);
+    expect(rejection("ops", (e) => (e.storage.packages.bucketName = "packages.gitlab.com"))).toMatch(/must not contain '\.'/);
+  });
+
+  it("fails if two buckets of one environment share a name", () => {
+    expect(rejection("ops", (e) => (e.storage.dailyBackups.bucketName = e.storage.offsiteBackups.bucketName))).toMatch(
+      /storage\.dailyBackups\.bucketName = "gitlab-packagecloud-db-offsite-backups": must be a bucket of its own, but storage\.offsiteBackups\.bucketName uses the same name/,
+    );
+  });
+
+  it("fails if two environments claim the same bucket (S3 names are global)", () => {
+    const inputs = { pre: variant("pre", (e) => (e.storage.packages.bucketName = "packages-gitlab-com")), ops: ENVIRONMENTS.ops };
+    expect(() => parseEnvironments(inputs)).toThrow(/bucket name "packages-gitlab-com" is also used by environment "pre"/);
+  });
+
+  it("fails if a CIDR is malformed or has host bits set", () => {
+    expect(rejection("ops", (e) => (e.network.adminCidrs = ["10.0.0.0/33"]))).toMatch(/network\.adminCidrs\.0 = "10\.0\.0\.0\/33": must be an IPv4 or IPv6 CIDR/);
+    expect(rejection("ops", (e) => (e.network.adminCidrs = ["10.0.0.1/16"]))).toMatch(/must be a network address/);
+    expect(rejection("ops", (e) => (e.network.prometheusCidrs = ["prometheus"]))).toMatch(/network\.prometheusCidrs\.0 = "prometheus"/);
+  });
+
+  it("fails if SSH or the exporters would be open to the whole internet", () => {
+    expect(rejection("ops", (e) => (e.network.adminCidrs = ["0.0.0.0/0"]))).toMatch(/adminCidrs must not be open to the whole internet/);
+    expect(rejection("ops", (e) => (e.network.prometheusCidrs = ["::/0"]))).toMatch(/prometheusCidrs must not be open/);
+  });
+
+  it("fails if no admin CIDR is given", () => {
+    expect(rejection("ops", (e) => (e.network.adminCidrs = []))).toMatch(/adminCidrs must list at least one CIDR block/);
+  });
+
+  it("fails if the variant does not exist", () => {
+    expect(rejection("pre", (e) => (e.variant = "k8s"))).toMatch(/variant = "k8s": must be one of vm, gke/);
+  });
+
+  it("fails on an unknown key, so a typo is never silently ignored", () => {
+    expect(rejection("ops", (e) => (e.storage.packages.bucketname = "x"))).toMatch(/storage\.packages.*Unrecognized key\(s\) in object: 'bucketname'/);
+  });
+
+  it("fails on a wrong type", () => {
+    expect(rejection("ops", (e) => (e.storage.dailyBackups.expireAfterDays = "14"))).toMatch(
+      /storage\.dailyBackups\.expireAfterDays = "14": Expected number, received string/,
+    );
+  });
+
+  it("fails if an account id is not 12 digits", () => {
+    expect(rejection("ops", (e) => (e.aws.accountId = "12345"))).toMatch(/aws\.accountId = "12345": must be a 12-digit AWS account id/);
+  });
+
+  it("fails if a key prefix is absolute or lacks its trailing slash", () => {
+    expect(rejection("ops", (e) => (e.storage.offsiteBackups.prefix = "/backups/"))).toMatch(/prefix = "\/backups\/": must be a relative key prefix/);
+    expect(rejection("ops", (e) => (e.storage.offsiteBackups.prefix = "backups"))).toMatch(/ending in '\/'/);
+  });
+
+  it("fails if an environment's name does not match its key", () => {
+    expect(() => parseEnvironment("pre", ENVIRONMENTS.ops)).toThrow(/name = "ops": must equal the environment's key "pre"/);
+  });
+
+  it("fails if an environment is missing or unknown", () => {
+    expect(() => parseEnvironments({ pre: ENVIRONMENTS.pre })).toThrow(/environment "ops"[\s\S]*every environment must be configured/);
+    expect(() => parseEnvironments({ ...ENVIRONMENTS, staging: ENVIRONMENTS.pre })).toThrow(/environment "staging"[\s\S]*must be one of pre, ops/);
+  });
+
+  it("lists every problem at once, not only the first", () => {
+    const message = rejection("ops", (e) => {
+      e.aws.region = "nowhere";
+      e.storage.dailyBackups.expireAfterDays = -1;
+    });
+    expect(message).toMatch(/aws\.region/);
+    expect(message).toMatch(/dailyBackups\.expireAfterDays/);
+  });
+});
+
+describe("CIDR helpers", () => {
+  it("accepts IPv6 networks and rejects IPv6 host addresses", () => {
+    expect(checkCidr("2001:db8::/32")).toBeUndefined();
+    expect(checkCidr("2001:db8::1/32")).toMatch(/network address/);
+  });
+
+  it("detects overlap within a family only", () => {
+    expect(cidrsOverlap("10.0.0.0/8", "10.1.0.0/16")).toBe(true);
+    expect(cidrsOverlap("10.0.0.0/16", "10.1.0.0/16")).toBe(false);
+    expect(cidrsOverlap("10.0.0.0/8", "2001:db8::/32")).toBe(false);
+  });
+});
