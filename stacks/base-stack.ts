@@ -10,6 +10,7 @@
  */
 import type { Construct, Node } from "constructs";
 import { TerraformStack, type TerraformElement } from "cdktf";
+import { describeViolation, evaluate } from "../policy";
 
 export function snakeCase(id: string): string {
   return id
@@ -19,11 +20,28 @@ export function snakeCase(id: string): string {
     .toLowerCase();
 }
 
+export interface PackagecloudStackOptions {
+  /**
+   * Run the policy pack (policy/) on every synth: a violation that policy/suppressions.ts does not cover fails
+   * synth with the rule, the address and the fix.
+   * @default - true; only tests of a single construct in isolation turn it off
+   */
+  readonly enforcePolicy?: boolean;
+}
+
 export class PackagecloudStack extends TerraformStack {
   private readonly addresses = new Map<string, string>();
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, options: PackagecloudStackOptions = {}) {
     super(scope, id);
+    if (options.enforcePolicy ?? true) {
+      this.node.addValidation({
+        validate: () => {
+          const report = evaluate(this.toTerraform());
+          return [...report.invalidSuppressions, ...report.violations.map(describeViolation)];
+        },
+      });
+    }
   }
 
   protected allocateLogicalId(element: TerraformElement | Node): string {

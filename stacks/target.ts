@@ -14,4 +14,4 @@ export type DeployTarget =
 export const EMULATOR_ACCOUNT_ID = "123456789012";
 
 /** Every AWS service the stacks touch. An emulator target must override each, or calls go to real AWS. */
-export const AWS_SERVICES = ["s3", "s3control", "iam", "sts", "kms", "ec2", "sns", "cloudwatch", "dlm", "backup", "lambda", "cloudfront"] as const;
+export const AWS_SERVICES = ["s3", "iam", "sts", "kms", "ec2", "sns", "cloudwatch", "dlm", "backup", "lambda", "cloudfront"] as const;

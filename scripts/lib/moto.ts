@@ -2,11 +2,16 @@
  * moto_server, the AWS API emulator, on a free loopback port: started, waited for, stopped.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
 import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
 import { requireTool } from "./tools";
 
 export interface Emulator {
   readonly endpoint: string;
+  /** moto's request log, for diagnosing a failed apply. */
+  readonly logFile: string;
   /** Forgets everything the emulator holds. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -45,27 +50,35 @@ export async function startEmulator(): Promise<Emulator> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
-    let output = "";
-    const child = spawn(binary, ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout?.on("data", (d) => (output = (output + d).slice(-20_000)));
-    child.stderr?.on("data", (d) => (output = (output + d).slice(-20_000)));
+    // The log goes to a file, not a pipe: callers block in spawnSync(terraform) while moto logs every
+    // request, and a full pipe would stall moto and with it the apply.
+    const logFile = path.join(os.tmpdir(), `moto-${process.pid}-${port}.log`);
+    const log = fs.openSync(logFile, "w");
+    const child = spawn(binary, ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", log, log] });
+    fs.closeSync(log);
+    const output = () => fs.readFileSync(logFile, "utf8").slice(-20_000);
     try {
-      await waitUntilReady(endpoint, child, () => output);
+      await waitUntilReady(endpoint, child, output);
     } catch (error) {
       child.kill("SIGKILL");
-      if (attempt === 2 || !/Address already in use/.test(output)) throw error;
+      if (attempt === 2 || !/Address already in use/.test(output())) throw error;
       continue;
     }
     return {
       endpoint,
+      logFile,
       async reset() {
         const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
         if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
       },
       stop: () =>
         new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once("exit", () => resolve());
+          const done = () => {
+            fs.rmSync(logFile, { force: true });
+            resolve();
+          };
+          if (child.exitCode !== null) return done();
+          child.once("exit", done);
           child.kill("SIGTERM");
           setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
         }),

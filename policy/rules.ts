@@ -1,0 +1,35 @@
+/**
+ * Every rule of the policy pack. A rule file per rule; this list is the table of contents.
+ */
+import type { Rule } from "./engine";
+import { iamNoUserPolicies } from "./rules/iam-no-user-policies";
+import { iamNoUsers } from "./rules/iam-no-users";
+import { iamNoWildcards } from "./rules/iam-no-wildcards";
+import { kmsRotation } from "./rules/kms-rotation";
+import { preventDestroy } from "./rules/prevent-destroy";
+import { s3AccessLogging } from "./rules/s3-access-logging";
+import { s3DeleteMarkerReplication } from "./rules/s3-delete-marker-replication";
+import { s3DenyInsecureTransport } from "./rules/s3-deny-insecure-transport";
+import { s3KmsEncryption } from "./rules/s3-kms-encryption";
+import { s3Lifecycle } from "./rules/s3-lifecycle";
+import { s3OwnershipEnforced } from "./rules/s3-ownership-enforced";
+import { s3PublicAccessBlock } from "./rules/s3-public-access-block";
+import { s3Replication } from "./rules/s3-replication";
+import { s3Versioning } from "./rules/s3-versioning";
+
+export const RULES: readonly Rule[] = [
+  s3Versioning,
+  s3KmsEncryption,
+  s3PublicAccessBlock,
+  s3DenyInsecureTransport,
+  s3Lifecycle,
+  s3Replication,
+  s3DeleteMarkerReplication,
+  s3AccessLogging,
+  s3OwnershipEnforced,
+  preventDestroy,
+  kmsRotation,
+  iamNoWildcards,
+  iamNoUserPolicies,
+  iamNoUsers,
+];

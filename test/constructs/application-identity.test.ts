@@ -1,0 +1,98 @@
+import { ApplicationIdentity, EDGE_ROLE_POLICY_ARN } from "../../constructs/application-identity";
+import { EncryptionKey } from "../../constructs/encryption-key";
+import { BucketEncryption, SecureBucket } from "../../constructs/secure-bucket";
+import { constructStack, synth, Synthesized } from "../support/synth";
+
+describe("ApplicationIdentity", () => {
+  const { stack } = constructStack();
+  const packageKey = new EncryptionKey(stack, "Key", { alias: "packages", description: "packages" });
+  const packageBucket = new SecureBucket(stack, "Packages", {
+    bucketName: "packages-example",
+    encryption: BucketEncryption.kms(packageKey),
+    lifecycle: { noncurrentVersionDays: 30 },
+  });
+  new ApplicationIdentity(stack, "App", {
+    environment: "ops",
+    accountId: "111122223333",
+    packageBucket,
+    packageKey,
+    edgeLambdaRoleName: "packagecloud-ops-edge-lambda",
+    edgeFunctionPrefix: "packagecloud-ops-",
+  });
+  const out = synth(stack);
+  const packages = Synthesized.policy(out.resource("aws_iam_policy", "app_packages_policy").policy);
+  const cdn = Synthesized.policy(out.resource("aws_iam_policy", "app_cdn_policy").policy);
+  const all = [...packages.Statement, ...cdn.Statement];
+  const statement = (sid: string) => all.find((s) => s.Sid === sid);
+
+  it("is a user whose rights come only from its group (CKV_AWS_40), with no access key in Terraform", () => {
+    expect(out.resource("aws_iam_user", "app_user").name).toBe("packagecloud-ops-app");
+    expect(out.resources("aws_iam_user_policy")).toEqual({});
+    expect(out.resources("aws_iam_user_policy_attachment")).toEqual({});
+    expect(out.resources("aws_iam_access_key")).toEqual({});
+    expect(out.resource("aws_iam_user_group_membership", "app_membership").groups).toEqual(["${aws_iam_group.app_group.name}"]);
+    expect(Object.values(out.resources("aws_iam_group_policy_attachment")).map((a: any) => a.policy_arn).sort()).toEqual([
+      "${aws_iam_policy.app_cdn_policy.arn}",
+      "${aws_iam_policy.app_packages_policy.arn}",
+    ]);
+  });
+
+  it("reads and writes packages in its bucket only, with its key", () => {
+    expect(statement("ReadWritePackages").Resource).toBe("${aws_s3_bucket.packages.arn}/*");
+    expect(statement("UsePackagesKey")).toMatchObject({ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "${aws_kms_key.key.arn}" });
+  });
+
+  it("may edit the package bucket's policy (its CloudFront statement) but not delete it", () => {
+    expect(statement("ManageBucketPolicyStatement")).toMatchObject({
+      Action: ["s3:GetBucketPolicy", "s3:PutBucketPolicy"],
+      Resource: "${aws_s3_bucket.packages.arn}",
+    });
+    expect(all.flatMap((s) => [s.Action].flat())).not.toContain("s3:DeleteBucketPolicy");
+  });
+
+  it("creates Lambda@Edge functions only in us-east-1, only under its name prefix", () => {
+    expect(statement("ManageEdgeFunctions").Resource).toEqual([
+      "arn:aws:lambda:us-east-1:111122223333:function:packagecloud-ops-*",
+      "arn:aws:lambda:us-east-1:111122223333:function:packagecloud-ops-*:*",
+    ]);
+  });
+
+  it("passes exactly one role, and only to Lambda", () => {
+    const passRole = all.filter((s) => [s.Action].flat().includes("iam:PassRole"));
+    expect(passRole).toEqual([
+      {
+        Sid: "PassEdgeRoleToLambdaOnly",
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: "arn:aws:iam::111122223333:role/packagecloud-ops-edge-lambda",
+        Condition: { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "edgelambda.amazonaws.com"] } },
+      },
+    ]);
+  });
+
+  it("can attach only the basic execution policy to its edge role, and write no inline policy", () => {
+    expect(statement("AttachOnlyBasicExecution").Condition).toEqual({ ArnEquals: { "iam:PolicyARN": EDGE_ROLE_POLICY_ARN } });
+    const actions = all.flatMap((s) => [s.Action].flat());
+    expect(actions).not.toContain("iam:PutRolePolicy");
+    expect(actions).not.toContain("iam:CreatePolicy");
+  });
+
+  it("pins every CloudFront resource to the account", () => {
+    for (const sid of ["ManageDistribution", "ManageOriginAccess"]) {
+      for (const resource of [statement(sid).Resource].flat()) expect(resource).toMatch(/^arn:aws:cloudfront::111122223333:/);
+    }
+  });
+
+  it("uses Resource '*' only for list calls, which AWS cannot scope", () => {
+    const wildcard = all.filter((s) => [s.Resource].flat().includes("*"));
+    expect(wildcard.map((s) => s.Sid)).toEqual(["ListCdnResources"]);
+    for (const action of [wildcard[0].Action].flat()) expect(action).toMatch(/^cloudfront:List/);
+  });
+
+  it("never deletes a distribution, a function or the bucket", () => {
+    const actions = all.flatMap((s) => [s.Action].flat());
+    for (const forbidden of ["cloudfront:DeleteDistribution", "lambda:DeleteFunction", "s3:DeleteBucket", "iam:DeleteRole"]) {
+      expect(actions).not.toContain(forbidden);
+    }
+  });
+});

@@ -1,0 +1,223 @@
+/**
+ * The policy pack, rule by rule, named after the checkov/trivy ids each rule emulates (REFERENCE.md §3):
+ * a compliant and a non-compliant case built from raw provider resources, and the project's own stacks.
+ */
+import { Testing, type TerraformStack } from "cdktf";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
+import { IamUserPolicyAttachment } from "@cdktf/provider-aws/lib/iam-user-policy-attachment";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { ENV_NAMES } from "../../config";
+import { denyInsecureTransport, policyDocument } from "../../constructs/policy-document";
+import { evaluate, RULES } from "../../policy";
+import { StackView, type Rule } from "../../policy/engine";
+import { PackagecloudStack } from "../../stacks/base-stack";
+import { synthStorage, testApp } from "../support/synth";
+
+function rawStack(build: (stack: TerraformStack) => void): StackView {
+  const stack = new PackagecloudStack(testApp(), "policy-case", { enforcePolicy: false });
+  new AwsProvider(stack, "aws", { region: "us-west-1" });
+  build(stack);
+  return new StackView(JSON.parse(Testing.synth(stack)));
+}
+
+function rule(id: string): Rule {
+  const found = RULES.find((r) => r.id === id);
+  if (!found) throw new Error(`no rule ${id}`);
+  return found;
+}
+
+const bucket = (stack: TerraformStack) => new S3Bucket(stack, "Data", { bucket: "data-bucket", lifecycle: { preventDestroy: true } });
+
+interface Case {
+  readonly rule: string;
+  readonly good: (stack: TerraformStack) => void;
+  readonly bad: (stack: TerraformStack) => void;
+  readonly message: RegExp;
+}
+
+const CASES: Case[] = [
+  {
+    rule: "PC_S3_VERSIONING",
+    good: (s) => new S3BucketVersioningA(s, "V", { bucket: bucket(s).id, versioningConfiguration: { status: "Enabled" } }),
+    bad: (s) => new S3BucketVersioningA(s, "V", { bucket: bucket(s).id, versioningConfiguration: { status: "Suspended" } }),
+    message: /aws_s3_bucket\.data.*versioning is not enabled/,
+  },
+  {
+    rule: "PC_S3_KMS_ENCRYPTION",
+    good: (s) =>
+      new S3BucketServerSideEncryptionConfigurationA(s, "E", {
+        bucket: bucket(s).id,
+        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:us-west-1:111122223333:key/k" } }],
+      }),
+    bad: (s) =>
+      new S3BucketServerSideEncryptionConfigurationA(s, "E", {
+        bucket: bucket(s).id,
+        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      }),
+    message: /encrypts with AES256, not a customer-managed KMS key/,
+  },
+  {
+    rule: "PC_S3_PUBLIC_ACCESS_BLOCK",
+    good: (s) =>
+      new S3BucketPublicAccessBlock(s, "P", {
+        bucket: bucket(s).id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+      }),
+    bad: (s) =>
+      new S3BucketPublicAccessBlock(s, "P", {
+        bucket: bucket(s).id, blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: true, restrictPublicBuckets: false,
+      }),
+    message: /leaves block_public_policy, restrict_public_buckets off/,
+  },
+  {
+    rule: "PC_S3_TLS_ONLY",
+    good: (s) => {
+      const b = bucket(s);
+      new S3BucketPolicy(s, "Pol", { bucket: b.id, policy: policyDocument([denyInsecureTransport(b.arn)]) });
+    },
+    bad: (s) => {
+      const b = bucket(s);
+      new S3BucketPolicy(s, "Pol", {
+        bucket: b.id,
+        policy: policyDocument([{ Sid: "Read", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "s3:GetObject", Resource: `${b.arn}/*` }]),
+      });
+    },
+    message: /no bucket policy statement denies aws:SecureTransport = false/,
+  },
+  {
+    rule: "PC_S3_LIFECYCLE",
+    good: (s) =>
+      new S3BucketLifecycleConfiguration(s, "L", {
+        bucket: bucket(s).id,
+        rule: [{ id: "abort", status: "Enabled", filter: [{}], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] }],
+      }),
+    bad: (s) =>
+      new S3BucketLifecycleConfiguration(s, "L", {
+        bucket: bucket(s).id,
+        rule: [{ id: "expire", status: "Enabled", filter: [{}], expiration: [{ days: 30 }] }],
+      }),
+    message: /lifecycle never aborts incomplete multipart uploads/,
+  },
+  {
+    rule: "PC_S3_REPLICATION",
+    good: (s) =>
+      new S3BucketReplicationConfigurationA(s, "R", {
+        bucket: bucket(s).id,
+        role: "arn:aws:iam::111122223333:role/r",
+        rule: [{ id: "all", status: "Enabled", filter: {}, deleteMarkerReplication: { status: "Disabled" }, destination: { bucket: "arn:aws:s3:::replica-bucket" } }],
+      }),
+    bad: (s) => bucket(s),
+    message: /has no replication configuration/,
+  },
+  {
+    rule: "PC_S3_NO_DELETE_MARKER_REPLICATION",
+    good: (s) =>
+      new S3BucketReplicationConfigurationA(s, "R", {
+        bucket: bucket(s).id,
+        role: "arn:aws:iam::111122223333:role/r",
+        rule: [{ id: "all", status: "Enabled", filter: {}, deleteMarkerReplication: { status: "Disabled" }, destination: { bucket: "arn:aws:s3:::replica-bucket" } }],
+      }),
+    bad: (s) =>
+      new S3BucketReplicationConfigurationA(s, "R", {
+        bucket: bucket(s).id,
+        role: "arn:aws:iam::111122223333:role/r",
+        rule: [{ id: "all", status: "Enabled", filter: {}, deleteMarkerReplication: { status: "Enabled" }, destination: { bucket: "arn:aws:s3:::replica-bucket" } }],
+      }),
+    message: /aws_s3_bucket_replication_configuration\.r.*rule all replicates delete markers \(status Enabled\)/,
+  },
+  {
+    rule: "PC_S3_ACCESS_LOGGING",
+    good: (s) => new S3BucketLoggingA(s, "Log", { bucket: bucket(s).id, targetBucket: "log-bucket", targetPrefix: "data/" }),
+    bad: (s) => bucket(s),
+    message: /has no access logging/,
+  },
+  {
+    rule: "PC_S3_OWNER_ENFORCED",
+    good: (s) => new S3BucketOwnershipControls(s, "O", { bucket: bucket(s).id, rule: { objectOwnership: "BucketOwnerEnforced" } }),
+    bad: (s) => new S3BucketOwnershipControls(s, "O", { bucket: bucket(s).id, rule: { objectOwnership: "ObjectWriter" } }),
+    message: /ACLs are not disabled/,
+  },
+  {
+    rule: "PC_PREVENT_DESTROY",
+    good: (s) => new KmsKey(s, "Key", { enableKeyRotation: true, lifecycle: { preventDestroy: true } }),
+    bad: (s) => new KmsKey(s, "Key", { enableKeyRotation: true }),
+    message: /aws_kms_key\.key.*can be destroyed by Terraform/,
+  },
+  {
+    rule: "PC_KMS_ROTATION",
+    good: (s) => new KmsKey(s, "Key", { enableKeyRotation: true }),
+    bad: (s) => new KmsKey(s, "Key", {}),
+    message: /rotation is off/,
+  },
+  {
+    rule: "PC_IAM_NO_WILDCARDS",
+    good: (s) =>
+      new IamPolicy(s, "Pol", {
+        policy: policyDocument([
+          { Sid: "Read", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::data-bucket/*" },
+          { Sid: "List", Effect: "Allow", Action: "cloudfront:ListDistributions", Resource: "*" },
+        ]),
+      }),
+    bad: (s) =>
+      new IamPolicy(s, "Pol", {
+        policy: policyDocument([
+          { Sid: "All", Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::data-bucket" },
+          { Sid: "Anywhere", Effect: "Allow", Action: "s3:GetObject", Resource: "*" },
+        ]),
+      }),
+    message: /statement All allows s3:\*/,
+  },
+  {
+    rule: "PC_IAM_NO_USER_POLICIES",
+    good: (s) => new IamPolicy(s, "Pol", { policy: policyDocument([{ Sid: "Read", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }]) }),
+    bad: (s) => new IamUserPolicyAttachment(s, "Att", { user: "someone", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }),
+    message: /attaches a policy directly to a user/,
+  },
+  {
+    rule: "PC_IAM_NO_USERS",
+    good: (s) => new IamPolicy(s, "Pol", { policy: policyDocument([{ Sid: "Read", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }]) }),
+    bad: (s) => new IamUser(s, "Someone", { name: "someone" }),
+    message: /aws_iam_user\.someone: is an IAM user/,
+  },
+];
+
+describe.each(RULES.map((r) => [`${r.id}${r.maps.length ? ` (${r.maps.join(", ")})` : ""}`, r] as const))("%s", (_title, r) => {
+  const c = CASES.find((candidate) => candidate.rule === r.id);
+
+  it("has a compliant and a non-compliant case", () => {
+    expect(c).toBeDefined();
+  });
+
+  it("passes a compliant resource", () => {
+    expect(r.check(rawStack(c!.good))).toEqual([]);
+  });
+
+  it("flags a non-compliant resource, naming the address", () => {
+    const findings = r.check(rawStack(c!.bad));
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.map((f) => `${f.address}: ${f.message}`).join("\n")).toMatch(c!.message);
+  });
+
+  it.each(ENV_NAMES)("holds for every resource of packagecloud-%s-storage, or is suppressed with a reason", (env) => {
+    const report = evaluate(synthStorage(env).out.json);
+    expect(report.violations.filter((f) => f.rule === r.id)).toEqual([]);
+    for (const s of report.suppressed.filter((f) => f.rule === r.id)) expect(s.reason.length).toBeGreaterThan(20);
+  });
+});
+
+it("PC_IAM_NO_WILDCARDS also flags Resource \"*\" on an action AWS can scope", () => {
+  const findings = rule("PC_IAM_NO_WILDCARDS").check(
+    rawStack((s) => new IamPolicy(s, "Pol", { policy: policyDocument([{ Sid: "Anywhere", Effect: "Allow", Action: "s3:GetObject", Resource: "*" }]) })),
+  );
+  expect(findings.map((f) => f.message)).toEqual(['statement Anywhere allows s3:GetObject on Resource "*"']);
+});
