@@ -6,7 +6,7 @@ import { Testing } from "cdktf";
 import { ENV_NAMES, loadEnvironments } from "../../config";
 import { evaluate, SUPPRESSIONS } from "../../policy";
 import { StorageStack } from "../../stacks/storage-stack";
-import { synthStorage, testApp, UNIT_TARGET } from "../support/synth";
+import { sharedStorage, synthStorage, testApp, UNIT_TARGET } from "../support/synth";
 
 describe("policy enforcement on synth", () => {
   it("fails synth of a real stack when a raw resource bypasses the constructs, naming rule, address and fix", () => {
@@ -20,12 +20,12 @@ describe("policy enforcement on synth", () => {
   it("passes the project's own stacks with only suppressed findings", () => {
     for (const env of ENV_NAMES) {
       expect(() => synthStorage(env)).not.toThrow();
-      expect(evaluate(synthStorage(env).out.json).violations).toEqual([]);
+      expect(evaluate(sharedStorage(env).json).violations).toEqual([]);
     }
   });
 
   it("fails synth on a suppression without a reason", () => {
-    const report = evaluate(synthStorage("ops").out.json, [
+    const report = evaluate(sharedStorage("ops").json, [
       ...SUPPRESSIONS,
       { rule: "PC_S3_REPLICATION", resource: "aws_s3_bucket.access_logs", reason: " " },
     ]);
@@ -36,7 +36,7 @@ describe("policy enforcement on synth", () => {
 
   it("has no stale suppression: each one covers a finding in some stack", () => {
     const used = new Set(
-      ENV_NAMES.flatMap((env) => evaluate(synthStorage(env).out.json).suppressed.map((f) => `${f.rule} ${f.address}`)),
+      ENV_NAMES.flatMap((env) => evaluate(sharedStorage(env).json).suppressed.map((f) => `${f.rule} ${f.address}`)),
     );
     for (const s of SUPPRESSIONS) expect(used).toContain(`${s.rule} ${s.resource}`);
   });

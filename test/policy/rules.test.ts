@@ -22,7 +22,7 @@ import { denyInsecureTransport, policyDocument } from "../../constructs/policy-d
 import { evaluate, RULES } from "../../policy";
 import { StackView, type Rule } from "../../policy/engine";
 import { PackagecloudStack } from "../../stacks/base-stack";
-import { synthStorage, testApp } from "../support/synth";
+import { sharedStorage, testApp } from "../support/synth";
 
 function rawStack(build: (stack: TerraformStack) => void): StackView {
   const stack = new PackagecloudStack(testApp(), "policy-case", { enforcePolicy: false });
@@ -209,7 +209,7 @@ describe.each(RULES.map((r) => [`${r.id}${r.maps.length ? ` (${r.maps.join(", ")
   });
 
   it.each(ENV_NAMES)("holds for every resource of packagecloud-%s-storage, or is suppressed with a reason", (env) => {
-    const report = evaluate(synthStorage(env).out.json);
+    const report = evaluate(sharedStorage(env).json);
     expect(report.violations.filter((f) => f.rule === r.id)).toEqual([]);
     for (const s of report.suppressed.filter((f) => f.rule === r.id)) expect(s.reason.length).toBeGreaterThan(20);
   });

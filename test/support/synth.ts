@@ -50,6 +50,14 @@ export function synthStorage(env: EnvName, target: DeployTarget = UNIT_TARGET): 
   return { stack, out: synth(stack) };
 }
 
+const shared = new Map<EnvName, Synthesized>();
+
+/** One synth of a storage stack per test file, for tests that only read it. */
+export function sharedStorage(env: EnvName): Synthesized {
+  if (!shared.has(env)) shared.set(env, synthStorage(env).out);
+  return shared.get(env)!;
+}
+
 /**
  * A bare stack with a primary (us-west-1) and a replica (eu-central-1) provider, for testing one construct in
  * isolation. The policy pack is off here: a lone construct lacks what its stack adds (access-log targets,

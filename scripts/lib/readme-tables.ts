@@ -1,0 +1,43 @@
+/**
+ * The README tables that restate code (environments, policy rules), generated from the code itself so a test
+ * can hold the README to them. `npm run docs:tables` prints them for pasting.
+ */
+import { ENV_NAMES, type EnvironmentConfig, type EnvName } from "../../config";
+import { RULES } from "../../policy";
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+export function environmentTable(envs: Record<EnvName, EnvironmentConfig>): string {
+  const row = (label: string, value: (e: EnvironmentConfig) => string) => [label, ...ENV_NAMES.map((n) => value(envs[n]))];
+  const code = (s: string) => `\`${s}\``;
+  return table(
+    ["setting", ...ENV_NAMES.map(code)],
+    [
+      row("platform variant today", (e) => e.variant),
+      row("AWS account", (e) => code(e.aws.accountId)),
+      row("regions (packages → replica)", (e) => `${e.aws.region} → ${e.aws.replicaRegion}`),
+      row("package bucket", (e) => code(e.storage.packages.bucketName)),
+      row("replica bucket", (e) => code(e.storage.packages.replicaBucketName)),
+      row("old package versions kept", (e) => `${e.storage.packages.noncurrentVersionDays} days`),
+      row("offsite backup bucket", (e) => code(e.storage.offsiteBackups.bucketName)),
+      row("offsite Object Lock", (e) => `${e.storage.offsiteBackups.objectLock.mode}, ${e.storage.offsiteBackups.objectLock.days} days`),
+      row("offsite backups expire after", (e) => `${e.storage.offsiteBackups.expireAfterDays} days`),
+      row("daily backup bucket (VM)", (e) => code(e.storage.dailyBackups.bucketName)),
+      row("daily backups kept", (e) => `${e.storage.dailyBackups.expireAfterDays} days`),
+      row("access logs kept", (e) => `${e.storage.accessLogs.expireAfterDays} days`),
+      row("admin CIDRs (SSH)", (e) => e.network.adminCidrs.map(code).join(", ")),
+      row("Prometheus CIDRs", (e) => e.network.prometheusCidrs.map(code).join(", ")),
+      row("state bucket", (e) => code(e.state.bucket)),
+    ],
+  );
+}
+
+export function rulesTable(): string {
+  return table(
+    ["rule", "checkov / trivy", "requires"],
+    RULES.map((r) => [`\`${r.id}\``, r.maps.length > 0 ? r.maps.join(", ") : "(none)", r.title]),
+  );
+}

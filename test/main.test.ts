@@ -1,0 +1,70 @@
+/**
+ * The entry point: how `cdktf synth` behaves for an operator, including when it must refuse.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { synthesizeAtomically } from "../stacks/synthesize";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function runMain(env: Record<string, string>) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-main-"));
+  const run = spawnSync(process.execPath, ["-r", "./scripts/register-swc.js", "main.ts"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
+  });
+  const stacks = fs.existsSync(path.join(outdir, "stacks")) ? fs.readdirSync(path.join(outdir, "stacks")).sort() : [];
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return { code: run.status, stderr: run.stderr, stacks };
+}
+
+describe("main.ts", () => {
+  it("synthesizes every stack of every environment", () => {
+    expect(runMain({ PACKAGECLOUD_TARGET: "aws" })).toMatchObject({ code: 0, stacks: ["packagecloud-ops-storage", "packagecloud-pre-storage"] });
+  });
+
+  it("fails if the target is unknown, saying which targets exist", () => {
+    const run = runMain({ PACKAGECLOUD_TARGET: "prod" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/PACKAGECLOUD_TARGET = "prod": must be one of aws, emulator/);
+    expect(run.stacks).toEqual([]);
+  });
+
+  it("fails if the emulator target has no endpoint", () => {
+    const run = runMain({ PACKAGECLOUD_TARGET: "emulator", PACKAGECLOUD_EMULATOR_ENDPOINT: "" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/PACKAGECLOUD_EMULATOR_ENDPOINT = "": the emulator target needs the moto_server URL/);
+  });
+});
+
+describe("synthesizeAtomically", () => {
+  let dir: string;
+  let outdir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-atomic-"));
+    outdir = path.join(dir, "cdktf.out");
+    fs.mkdirSync(outdir);
+    fs.writeFileSync(path.join(outdir, "previous.txt"), "the reviewed output");
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("leaves the previous output untouched, and no partial output, when synth fails", () => {
+    expect(() =>
+      synthesizeAtomically(outdir, () => {
+        throw new Error("a construct refused its input");
+      }),
+    ).toThrow(/a construct refused its input/);
+    expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
+    expect(fs.readFileSync(path.join(outdir, "previous.txt"), "utf8")).toBe("the reviewed output");
+  });
+
+  it("replaces the previous output as a whole when synth succeeds", () => {
+    synthesizeAtomically(outdir, () => undefined);
+    expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
+    expect(fs.existsSync(path.join(outdir, "previous.txt"))).toBe(false);
+    expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(true);
+  });
+});
