@@ -7,6 +7,17 @@
  */
 import type { EnvName, EnvironmentInput } from "./schema";
 
+/**
+ * packagecloud:enterprise's apt repository (seed 000: the computology_packagecloud-enterprise source list).
+ * Its read token never goes here (it would land in user data and state): see README, "The VM variant".
+ */
+const PACKAGECLOUD_APT = {
+  url: "https://packagecloud.io/computology/packagecloud-enterprise/ubuntu/",
+  distribution: "jammy",
+  component: "main",
+  signingKeyUrl: "https://packagecloud.io/computology/packagecloud-enterprise/gpgkey",
+};
+
 export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
   pre: {
     name: "pre",
@@ -34,6 +45,18 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     },
     application: { edgeLambdaRoleName: "packagecloud-pre-edge-lambda", edgeFunctionPrefix: "packagecloud-pre-" },
     network: { adminCidrs: ["10.250.0.0/24"], prometheusCidrs: ["10.251.0.0/24"] },
+    vm: {
+      instanceType: "c4.2xlarge",
+      amiId: "ami-0a1b2c3d4e5f60718",
+      availabilityZone: "us-west-1b",
+      rootVolumeGiB: 8,
+      dataVolumeGiB: 2048,
+      terminationProtection: false,
+      network: { mode: "managed", vpcCidr: "10.60.0.0/16", subnetCidr: "10.60.1.0/24" },
+      packagecloudApt: PACKAGECLOUD_APT,
+      // pre's lock stays in governance mode so that test recovery points can be cleaned up.
+      snapshots: { startHourUtc: 3, retainDays: 14, vaultLock: { minRetentionDays: 7, maxRetentionDays: 35 } },
+    },
     state: { bucket: "packagecloud-pre-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/" },
   },
   ops: {
@@ -63,6 +86,19 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     },
     application: { edgeLambdaRoleName: "packagecloud-ops-edge-lambda", edgeFunctionPrefix: "packagecloud-ops-" },
     network: { adminCidrs: ["10.240.0.0/24"], prometheusCidrs: ["10.241.0.0/24", "10.241.8.0/24"] },
+    vm: {
+      // Seed 000: c4.2xlarge, 8 GB gp2 root, 2 TB gp2 data disk (xfs) at /var/opt/packagecloud.
+      instanceType: "c4.2xlarge",
+      amiId: "ami-0f1e2d3c4b5a69788",
+      availabilityZone: "us-west-1b",
+      rootVolumeGiB: 8,
+      dataVolumeGiB: 2048,
+      terminationProtection: true,
+      network: { mode: "managed", vpcCidr: "10.70.0.0/16", subnetCidr: "10.70.1.0/24" },
+      packagecloudApt: PACKAGECLOUD_APT,
+      // Seed 000: snapshots kept 14 days; the vault lock turns immutable three days after it is first applied.
+      snapshots: { startHourUtc: 3, retainDays: 14, vaultLock: { minRetentionDays: 14, maxRetentionDays: 35, changeableForDays: 3 } },
+    },
     state: { bucket: "packagecloud-ops-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/" },
   },
 };

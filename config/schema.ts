@@ -5,7 +5,7 @@
  * so `cdktf synth` fails with a sentence an operator can act on.
  */
 import { z } from "zod";
-import { AWS_REGIONS, checkBucketName, checkCidr, isWorldOpen } from "./validators";
+import { AWS_REGIONS, checkBucketName, checkCidr, cidrsOverlap, isWorldOpen, parseCidr } from "./validators";
 
 export const ENV_NAMES = ["pre", "ops"] as const;
 export type EnvName = (typeof ENV_NAMES)[number];
@@ -124,6 +124,90 @@ const networkSchema = z
   })
   .strict();
 
+const awsId = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`), `must be an AWS id of the form ${prefix}-xxxxxxxx or ${prefix}-xxxxxxxxxxxxxxxxx`);
+
+const httpsUrl = z
+  .string()
+  .url("must be a URL")
+  .refine((u) => u.startsWith("https://"), "must be an https:// URL")
+  // Credentials in a URL end up in EC2 user data and Terraform state, both readable by far more people.
+  .refine((u) => !/^https:\/\/[^/]*@/.test(u), "must not contain credentials (user:token@); deliver them to the host out of band");
+
+/** The network the VM runs in: one the account already has, or a minimal one of its own (for a rebuild). */
+const vmNetworkSchema = z.discriminatedUnion(
+  "mode",
+  [
+    z.object({ mode: z.literal("existing"), vpcId: awsId("vpc"), subnetId: awsId("subnet") }).strict(),
+    z
+      .object({
+        mode: z.literal("managed"),
+        vpcCidr: z.string().superRefine((cidr, ctx) => {
+          const problem = checkCidr(cidr);
+          if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+          else if (parseCidr(cidr)!.family !== 4) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be an IPv4 CIDR block (AWS VPCs start from IPv4)" });
+          else if (parseCidr(cidr)!.prefix < 16 || parseCidr(cidr)!.prefix > 28) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must have a prefix from /16 to /28 (the sizes AWS allows)" });
+        }),
+        subnetCidr: z.string().superRefine((cidr, ctx) => {
+          const problem = checkCidr(cidr);
+          if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+        }),
+      })
+      .strict(),
+  ],
+  { errorMap: (issue, ctx) => (issue.code === z.ZodIssueCode.invalid_union_discriminator ? { message: "must be one of existing, managed" } : { message: ctx.defaultError }) },
+);
+
+const vmSchema = z
+  .object({
+    /** Seed 000: c4.2xlarge. */
+    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as c4.2xlarge"),
+    /** Pinned per environment: no "latest" lookups, so a rebuild gets the image that was reviewed. */
+    amiId: awsId("ami"),
+    /** The instance and its data volume live here; it must be in aws.region. */
+    availabilityZone: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an availability zone such as us-west-1b"),
+    /** Seed 000: 8 GB gp2 root. */
+    rootVolumeGiB: z.number().int("rootVolumeGiB must be whole GiB").min(8, "rootVolumeGiB must be at least 8").max(1024, "rootVolumeGiB must be at most 1024"),
+    /** Seed 000: 2 TB gp2 data disk. gp2 volumes hold at most 16 TiB. */
+    dataVolumeGiB: z.number().int("dataVolumeGiB must be whole GiB").min(1, "dataVolumeGiB must be at least 1").max(16384, "dataVolumeGiB must be at most 16384 (the gp2 limit)"),
+    /** The DR restore path: create the data volume from this snapshot instead of blank. */
+    dataVolumeSnapshotId: awsId("snap").optional(),
+    /** Refuse `TerminateInstances` until it is switched off (disable_api_termination). */
+    terminationProtection: z.boolean(),
+    network: vmNetworkSchema,
+    /** Where packagecloud:enterprise's Debian packages come from (seed 000: the computology apt repository). */
+    packagecloudApt: z
+      .object({
+        url: httpsUrl,
+        distribution: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "must be a Debian/Ubuntu distribution name such as jammy"),
+        component: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "must be an apt component such as main"),
+        signingKeyUrl: httpsUrl,
+      })
+      .strict(),
+    /** Daily snapshots of the data disk with AWS Backup, copied to aws.replicaRegion. */
+    snapshots: z
+      .object({
+        /** UTC hour the daily backup window opens. */
+        startHourUtc: z.number().int().min(0, "startHourUtc must be 0-23").max(23, "startHourUtc must be 0-23"),
+        /** Seed 000: keep 14. */
+        retainDays: days("retainDays"),
+        /**
+         * Vault Lock: recovery points cannot be deleted before minRetentionDays (nor kept past maxRetentionDays).
+         * With changeableForDays the lock becomes immutable (compliance mode) after that many days; without it the
+         * lock can be removed by an administrator (governance mode).
+         */
+        vaultLock: z
+          .object({
+            minRetentionDays: days("vaultLock.minRetentionDays"),
+            maxRetentionDays: days("vaultLock.maxRetentionDays"),
+            changeableForDays: z.number().int().min(3, "vaultLock.changeableForDays must be at least 3 (the AWS minimum)").optional(),
+          })
+          .strict(),
+      })
+      .strict(),
+  })
+  .strict();
+
 const stateSchema = z
   .object({
     /** S3 bucket holding Terraform state; created outside this project (it must exist before any stack). */
@@ -143,6 +227,7 @@ export const environmentSchema = z
     storage: storageSchema,
     application: applicationSchema,
     network: networkSchema,
+    vm: vmSchema,
     state: stateSchema,
   })
   .strict()
@@ -160,6 +245,35 @@ export const environmentSchema = z
         code: z.ZodIssueCode.custom,
         path: ["storage", "offsiteBackups", "expireAfterDays"],
         message: `must be at least objectLock.days (${offsite.objectLock.days}): backups cannot expire while they are still locked`,
+      });
+    }
+    if (!env.vm.availabilityZone.startsWith(env.aws.region)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["vm", "availabilityZone"],
+        message: `must be a zone of aws.region (${env.aws.region}), e.g. ${env.aws.region}b`,
+      });
+    }
+    const net = env.vm.network;
+    if (net.mode === "managed" && !checkCidr(net.vpcCidr) && !checkCidr(net.subnetCidr)) {
+      const vpc = parseCidr(net.vpcCidr)!;
+      const subnet = parseCidr(net.subnetCidr)!;
+      if (!cidrsOverlap(net.vpcCidr, net.subnetCidr) || subnet.prefix < vpc.prefix) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["vm", "network", "subnetCidr"], message: `must lie inside vm.network.vpcCidr (${net.vpcCidr})` });
+      }
+    }
+    const snapshots = env.vm.snapshots;
+    if (snapshots.vaultLock.minRetentionDays > snapshots.vaultLock.maxRetentionDays) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["vm", "snapshots", "vaultLock", "maxRetentionDays"],
+        message: `must be at least vaultLock.minRetentionDays (${snapshots.vaultLock.minRetentionDays})`,
+      });
+    } else if (snapshots.retainDays < snapshots.vaultLock.minRetentionDays || snapshots.retainDays > snapshots.vaultLock.maxRetentionDays) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["vm", "snapshots", "retainDays"],
+        message: `must lie within the vault lock's ${snapshots.vaultLock.minRetentionDays}-${snapshots.vaultLock.maxRetentionDays} days, or AWS Backup refuses the recovery points`,
       });
     }
     const buckets: Array<[string, string]> = [

@@ -7,6 +7,10 @@ import { spawnSync } from "node:child_process";
 export const TOOLS = {
   terraform: "Terraform >= 1.10 on PATH (this project's machines ship 1.11.4 with a local aws 5.100.0 provider mirror)",
   moto_server: "moto_server on PATH: pip install 'moto[server]==5.2.1' (preinstalled on this project's machines)",
+  shellcheck: "Debian package shellcheck: scripts/install-tools.sh, or apt-get install shellcheck",
+  "cloud-init": "Debian package cloud-init (for `cloud-init schema`): scripts/install-tools.sh, or apt-get install cloud-init",
+  "mkfs.xfs": "Debian package xfsprogs: scripts/install-tools.sh, or apt-get install xfsprogs",
+  losetup: "util-linux's losetup, run as root with loop devices available (/dev/loop-control)",
 } as const;
 
 export type ToolName = keyof typeof TOOLS;

@@ -1,0 +1,182 @@
+/**
+ * The packagecloud VM's first boot, as cloud-init user data: find the data disk, create xfs on it only if it is
+ * blank, mount it by UUID at /var/opt/packagecloud, then install packagecloud from its apt repository and run
+ * `packagecloud-ctl reconfigure`. Every step can run again and changes nothing the second time.
+ *
+ * Pure functions of their inputs, so the scripts are tested for real (shellcheck, a loop device, `cloud-init
+ * schema`) outside Terraform.
+ *
+ * @example
+ *   const userData = cloudConfig({ dataDisk: { volumeId: volume.id, mountPoint: "/var/opt/packagecloud" }, apt });
+ */
+import { stringify } from "yaml";
+
+export interface DataDiskOptions {
+  /** The EBS volume id (a Terraform reference is fine): NVMe instances name the device after it. */
+  readonly volumeId: string;
+  readonly mountPoint: string;
+  /**
+   * Device paths to look for, in order.
+   * @default - the NVMe by-id link of the volume, then /dev/xvdf and /dev/sdf (Xen instances such as c4)
+   */
+  readonly candidates?: readonly string[];
+  /** @default - /etc/fstab */
+  readonly fstab?: string;
+  /**
+   * How long to wait for the device: the attachment is made after the instance starts.
+   * @default - 600 seconds
+   */
+  readonly waitSeconds?: number;
+}
+
+export interface AptRepository {
+  readonly url: string;
+  readonly distribution: string;
+  readonly component: string;
+  readonly signingKeyUrl: string;
+}
+
+/** The device name the data volume is attached as (shows up as /dev/xvdf on Xen, an NVMe device on Nitro). */
+export const DATA_DEVICE_NAME = "/dev/sdf";
+
+const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/** Shell script that finds, formats (only if blank) and mounts the data disk. */
+export function dataDiskScript(options: DataDiskOptions): string {
+  const candidates = options.candidates
+    ? `(${options.candidates.map(quote).join(" ")})`
+    : // Nitro (NVMe) names the device after the volume id without its dash; Xen (c4) uses xvdf.
+      '("/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${VOLUME_ID//-/}" /dev/xvdf /dev/sdf)';
+  return `#!/bin/bash
+# Finds the packagecloud data disk, creates xfs on it only if it holds nothing, and mounts it by UUID.
+# Safe to run any number of times: existing data is never formatted, fstab gets exactly one entry.
+set -euo pipefail
+
+VOLUME_ID=${quote(options.volumeId)}
+MOUNT_POINT=${quote(options.mountPoint)}
+FSTAB=${quote(options.fstab ?? "/etc/fstab")}
+WAIT_SECONDS=${options.waitSeconds ?? 600}
+CANDIDATES=${candidates}
+
+log() { echo "packagecloud-data-disk: $*" >&2; }
+
+find_device() {
+  local waited=0 candidate
+  while true; do
+    for candidate in "\${CANDIDATES[@]}"; do
+      if [[ -b "$candidate" ]]; then
+        readlink -f "$candidate"
+        return 0
+      fi
+    done
+    if (( waited >= WAIT_SECONDS )); then
+      return 1
+    fi
+    sleep 5
+    waited=$((waited + 5))
+  done
+}
+
+if ! device=$(find_device); then
+  log "no data device among \${CANDIDATES[*]} after \${WAIT_SECONDS}s; is the volume attached?"
+  exit 1
+fi
+
+# blkid -p probes the device itself (no cache): exit 0 = a filesystem or partition table, 2 = nothing.
+status=0
+blkid -p "$device" >/dev/null 2>&1 || status=$?
+case "$status" in
+  0) log "$device already holds data: not formatting" ;;
+  2)
+    log "$device is blank: creating xfs"
+    mkfs.xfs -q -L packagecloud "$device"
+    ;;
+  *)
+    log "blkid could not probe $device (exit $status): refusing to format"
+    exit 1
+    ;;
+esac
+
+fstype=$(blkid -p -o value -s TYPE "$device" || true)
+uuid=$(blkid -p -o value -s UUID "$device" || true)
+if [[ -z "$fstype" || -z "$uuid" ]]; then
+  log "$device holds no mountable filesystem (a partition table?): fix it by hand, nothing was changed"
+  exit 1
+fi
+
+# nofail and a short device timeout: a missing data disk must not hang the boot (the host stays reachable).
+entry="UUID=$uuid $MOUNT_POINT $fstype defaults,noatime,nofail,x-systemd.device-timeout=30s 0 2"
+touch "$FSTAB"
+if ! grep -qxF "$entry" "$FSTAB"; then
+  # Replace any older entry for the mount point (a volume rebuilt blank has a new UUID); keep every other line.
+  awk -v mp="$MOUNT_POINT" -v entry="$entry" '!($1 !~ /^#/ && $2 == mp) { print } END { print entry }' "$FSTAB" > "$FSTAB.packagecloud-new"
+  mv "$FSTAB.packagecloud-new" "$FSTAB"
+  log "fstab: $entry"
+fi
+
+mkdir -p "$MOUNT_POINT"
+if ! mountpoint -q "$MOUNT_POINT"; then
+  mount --fstab "$FSTAB" "$MOUNT_POINT"
+  log "mounted $device at $MOUNT_POINT"
+fi
+`;
+}
+
+/** Shell script that installs packagecloud from its apt repository and reconfigures it. */
+export function installScript(apt: AptRepository): string {
+  return `#!/bin/bash
+# Installs packagecloud:enterprise from its apt repository and runs packagecloud-ctl reconfigure.
+# Safe to run again: the repository files are rewritten identically, apt installs nothing twice, and
+# reconfigure converges. A repository token, if the repository needs one, is read by apt from
+# /etc/apt/auth.conf.d/ (delivered out of band), never from this script.
+set -euo pipefail
+
+KEYRING=/usr/share/keyrings/packagecloud-enterprise.gpg
+SOURCES=/etc/apt/sources.list.d/packagecloud-enterprise.list
+
+if [[ ! -s "$KEYRING" ]]; then
+  curl --fail --silent --show-error --location ${quote(apt.signingKeyUrl)} | gpg --dearmor > "$KEYRING.new"
+  mv "$KEYRING.new" "$KEYRING"
+fi
+echo ${quote(`deb [signed-by=/usr/share/keyrings/packagecloud-enterprise.gpg] ${apt.url} ${apt.distribution} ${apt.component}`)} > "$SOURCES"
+
+if ! dpkg-query -W -f='\${Status}' packagecloud 2>/dev/null | grep -q "install ok installed"; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y packagecloud
+fi
+packagecloud-ctl reconfigure
+`;
+}
+
+export interface CloudConfigOptions {
+  readonly dataDisk: DataDiskOptions;
+  readonly apt: AptRepository;
+}
+
+export const DATA_DISK_SCRIPT_PATH = "/usr/local/sbin/packagecloud-data-disk";
+export const INSTALL_SCRIPT_PATH = "/usr/local/sbin/packagecloud-install";
+
+/** The #cloud-config document: both scripts written to disk, then run in order on first boot. */
+export function cloudConfig(options: CloudConfigOptions): string {
+  const document = {
+    package_update: true,
+    packages: ["xfsprogs", "curl", "gnupg"],
+    write_files: [
+      { path: DATA_DISK_SCRIPT_PATH, owner: "root:root", permissions: "0755", content: dataDiskScript(options.dataDisk) },
+      { path: INSTALL_SCRIPT_PATH, owner: "root:root", permissions: "0755", content: installScript(options.apt) },
+    ],
+    // The data disk first: packagecloud writes everything under /var/opt/packagecloud.
+    runcmd: [[DATA_DISK_SCRIPT_PATH], [INSTALL_SCRIPT_PATH]],
+  };
+  return `#cloud-config\n${stringify(document, { lineWidth: 0 })}`;
+}
+
+/**
+ * The same document for a Terraform string: `${` and `%{` are Terraform template syntax, so the shell's own are
+ * escaped, while the volume id (a Terraform reference) stays live.
+ */
+export function cloudConfigForTerraform(options: CloudConfigOptions): string {
+  const placeholder = "packagecloud-volume-id-placeholder";
+  const rendered = cloudConfig({ ...options, dataDisk: { ...options.dataDisk, volumeId: placeholder } });
+  return rendered.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{").split(placeholder).join(options.dataDisk.volumeId);
+}
