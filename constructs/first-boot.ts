@@ -178,5 +178,10 @@ export function cloudConfig(options: CloudConfigOptions): string {
 export function cloudConfigForTerraform(options: CloudConfigOptions): string {
   const placeholder = "packagecloud-volume-id-placeholder";
   const rendered = cloudConfig({ ...options, dataDisk: { ...options.dataDisk, volumeId: placeholder } });
-  return rendered.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{").split(placeholder).join(options.dataDisk.volumeId);
+  // Replacement functions, not strings: in a replacement string "$$" means a single "$".
+  return rendered
+    .replace(/\$\{/g, () => "$${")
+    .replace(/%\{/g, () => "%%{")
+    .split(placeholder)
+    .join(options.dataDisk.volumeId);
 }

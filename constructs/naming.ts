@@ -10,7 +10,7 @@ import type { EnvName } from "../config";
 export const PROJECT = "packagecloud";
 
 /** The stack layers, in deployment order, with the cloud each deploys to. */
-export const LAYER_CLOUDS = { storage: "aws" } as const;
+export const LAYER_CLOUDS = { storage: "aws", vm: "aws" } as const;
 export type Layer = keyof typeof LAYER_CLOUDS;
 export const LAYERS = Object.keys(LAYER_CLOUDS) as Layer[];
 

@@ -2,6 +2,13 @@
  * Every rule of the policy pack. A rule file per rule; this list is the table of contents.
  */
 import type { Rule } from "./engine";
+import { ebsEncrypted } from "./rules/ebs-encrypted";
+import { ec2EncryptedRoot } from "./rules/ec2-encrypted-root";
+import { ec2Imdsv2 } from "./rules/ec2-imdsv2";
+import { ec2Monitoring } from "./rules/ec2-monitoring";
+import { sgDescriptions } from "./rules/sg-descriptions";
+import { sgNoWorldAdmin } from "./rules/sg-no-world-admin";
+import { sgWorldHttp } from "./rules/sg-world-http";
 import { iamNoUserPolicies } from "./rules/iam-no-user-policies";
 import { iamNoUsers } from "./rules/iam-no-users";
 import { iamNoWildcards } from "./rules/iam-no-wildcards";
@@ -32,4 +39,11 @@ export const RULES: readonly Rule[] = [
   iamNoWildcards,
   iamNoUserPolicies,
   iamNoUsers,
+  ec2Imdsv2,
+  ec2EncryptedRoot,
+  ec2Monitoring,
+  ebsEncrypted,
+  sgNoWorldAdmin,
+  sgWorldHttp,
+  sgDescriptions,
 ];

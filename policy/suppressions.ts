@@ -43,6 +43,11 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     resource: "aws_s3_bucket.daily_backups_bucket",
     reason: "Daily backups are kept 14 days for quick restores; the offsite Object-Locked bucket is the second copy",
   },
+  ...["aws_vpc_security_group_ingress_rule.vm_http_ipv4", "aws_vpc_security_group_ingress_rule.vm_http_ipv6"].map((resource) => ({
+    rule: "PC_SG_WORLD_HTTP",
+    resource,
+    reason: "A public package server: apt and yum clients fetch over HTTP from anywhere (packages are signed); the UI redirects to HTTPS",
+  })),
   {
     rule: "PC_IAM_NO_USERS",
     resource: "aws_iam_user.application_user",

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENV_NAMES, type EnvName } from "../config";
-import { applyStack, awsStacks, synthForEmulator } from "./lib/emulator-deploy";
+import { applyStack, awsStacks, configuredAmiIds, synthForEmulator } from "./lib/emulator-deploy";
 import { startEmulator, type Emulator } from "./lib/moto";
 import { PROJECT_ROOT } from "./lib/terraform";
 
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const env = (process.argv[2] ?? "pre") as EnvName;
   if (!ENV_NAMES.includes(env)) throw new Error(`unknown environment "${env}": use one of ${ENV_NAMES.join(", ")}`);
   const given = process.env.PACKAGECLOUD_EMULATOR_ENDPOINT;
-  const emulator: Emulator | undefined = given ? undefined : await startEmulator();
+  const emulator: Emulator | undefined = given ? undefined : await startEmulator({ amiIds: configuredAmiIds() });
   const endpoint = given ?? emulator!.endpoint;
   const root = path.join(PROJECT_ROOT, ".local", "emulator");
   // A fresh emulator holds nothing: old local state would describe resources that no longer exist.

@@ -5,6 +5,7 @@ import type { App } from "cdktf";
 import type { EnvName, EnvironmentConfig } from "../config";
 import { applyEmulatorQuirks } from "./emulator-quirks";
 import { StorageStack } from "./storage-stack";
+import { VmStack } from "./vm-stack";
 import type { DeployTarget } from "./target";
 
 export interface BuildOptions {
@@ -14,7 +15,9 @@ export interface BuildOptions {
 
 export function buildApp(app: App, options: BuildOptions): void {
   for (const env of Object.values(options.environments)) {
-    new StorageStack(app, { env, target: options.target });
+    const storage = new StorageStack(app, { env, target: options.target });
+    // The VM attaches the storage stack's policies by name: deploy storage first.
+    new VmStack(app, { env, target: options.target }).addDependency(storage);
   }
   if (options.target.kind === "emulator") applyEmulatorQuirks(app);
 }

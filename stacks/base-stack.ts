@@ -10,7 +10,8 @@
  */
 import type { Construct, Node } from "constructs";
 import { TerraformStack, type TerraformElement } from "cdktf";
-import { describeViolation, evaluate } from "../policy";
+import { describeViolation, evaluate, SUPPRESSIONS } from "../policy";
+import type { Suppression } from "../policy/suppressions";
 
 export function snakeCase(id: string): string {
   return id
@@ -31,17 +32,26 @@ export interface PackagecloudStackOptions {
 
 export class PackagecloudStack extends TerraformStack {
   private readonly addresses = new Map<string, string>();
+  private readonly targetSuppressions: Suppression[] = [];
 
   constructor(scope: Construct, id: string, options: PackagecloudStackOptions = {}) {
     super(scope, id);
     if (options.enforcePolicy ?? true) {
       this.node.addValidation({
         validate: () => {
-          const report = evaluate(this.toTerraform());
+          const report = evaluate(this.toTerraform(), [...SUPPRESSIONS, ...this.targetSuppressions]);
           return [...report.invalidSuppressions, ...report.violations.map(describeViolation)];
         },
       });
     }
+  }
+
+  /**
+   * Accepts findings that a deploy target causes on purpose (the emulator's quirks), for this stack only.
+   * Project-wide suppressions belong in policy/suppressions.ts.
+   */
+  acceptForTarget(suppression: Suppression): void {
+    this.targetSuppressions.push(suppression);
   }
 
   protected allocateLogicalId(element: TerraformElement | Node): string {

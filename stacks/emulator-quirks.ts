@@ -3,11 +3,17 @@
  * the real target never gets these, and synth-level tests assert the real values.
  */
 import type { IConstruct } from "constructs";
-import { TerraformResource } from "cdktf";
+import { TerraformResource, TerraformStack } from "cdktf";
+import { PackagecloudStack } from "./base-stack";
 
 export interface EmulatorQuirk {
   readonly resourceType: string;
-  readonly ignoreChanges: readonly string[];
+  /** Attributes the emulator does not read back faithfully: Terraform stops comparing them. */
+  readonly ignoreChanges?: readonly string[];
+  /** Attribute values the emulator cannot apply at all, replaced for the emulator only. */
+  readonly overrides?: Readonly<Record<string, unknown>>;
+  /** Policy rules the override breaks on purpose, accepted for the emulator target only. */
+  readonly accepts?: readonly string[];
   readonly reason: string;
 }
 
@@ -19,13 +25,25 @@ export const EMULATOR_QUIRKS: readonly EmulatorQuirk[] = [
       "moto's GetBucketReplication answers a fixed rule shape without SourceSelectionCriteria, so every plan " +
       "would try to add sse_kms_encrypted_objects again",
   },
+  {
+    resourceType: "aws_instance",
+    overrides: { monitoring: false },
+    accepts: ["PC_EC2_MONITORING"],
+    reason: "moto answers MonitorInstances (detailed monitoring) with HTTP 500, which the provider calls after creating an instance with monitoring on",
+  },
 ];
 
-/** Adds the emulator's `ignore_changes` to every matching resource below `scope`. */
+/** Applies every quirk to each matching resource below `scope`. */
 export function applyEmulatorQuirks(scope: IConstruct): void {
   for (const child of scope.node.findAll()) {
     if (!(child instanceof TerraformResource)) continue;
-    const quirk = EMULATOR_QUIRKS.find((q) => q.resourceType === child.terraformResourceType);
-    if (quirk) child.addOverride("lifecycle.ignore_changes", [...quirk.ignoreChanges]);
+    for (const quirk of EMULATOR_QUIRKS.filter((q) => q.resourceType === child.terraformResourceType)) {
+      if (quirk.ignoreChanges) child.addOverride("lifecycle.ignore_changes", [...quirk.ignoreChanges]);
+      for (const [attribute, value] of Object.entries(quirk.overrides ?? {})) child.addOverride(attribute, value);
+      const stack = TerraformStack.of(child);
+      if (stack instanceof PackagecloudStack) {
+        for (const rule of quirk.accepts ?? []) stack.acceptForTarget({ rule, resource: `${quirk.resourceType}.*`, reason: `emulator target: ${quirk.reason}` });
+      }
+    }
   }
 }

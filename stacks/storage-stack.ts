@@ -18,6 +18,20 @@ import { PackagecloudStack } from "./base-stack";
 import { configureBackend } from "./backend";
 import type { DeployTarget } from "./target";
 
+/**
+ * Managed policies this stack creates that other stacks attach by ARN. The names are deterministic (one naming
+ * rule), so no cross-stack reference or remote-state lookup is needed: the storage stack is deployed first.
+ */
+export function storagePolicyArns(env: EnvironmentConfig, accountId: string): Record<string, string> {
+  const arn = (component: string) => `arn:aws:iam::${accountId}:policy/${resourceName(env.name, component)}`;
+  return {
+    "daily-backups-uploader": arn("daily-backups-uploader"),
+    "offsite-backups-uploader": arn("offsite-backups-uploader"),
+    "app-packages": arn("app-packages"),
+    "app-cdn": arn("app-cdn"),
+  };
+}
+
 export interface StorageStackProps {
   readonly env: EnvironmentConfig;
   readonly target: DeployTarget;

@@ -23,7 +23,7 @@ function runMain(env: Record<string, string>) {
 
 describe("main.ts", () => {
   it("synthesizes every stack of every environment", () => {
-    expect(runMain({ PACKAGECLOUD_TARGET: "aws" })).toMatchObject({ code: 0, stacks: ["packagecloud-ops-storage", "packagecloud-pre-storage"] });
+    expect(runMain({ PACKAGECLOUD_TARGET: "aws" })).toMatchObject({ code: 0, stacks: ["packagecloud-ops-storage", "packagecloud-ops-vm", "packagecloud-pre-storage", "packagecloud-pre-vm"] });
   });
 
   it("fails if the target is unknown, saying which targets exist", () => {

@@ -5,6 +5,7 @@ export const STATEFUL_TYPES = [
   "aws_s3_bucket",
   "aws_kms_key",
   "aws_ebs_volume",
+  "aws_backup_vault",
   "google_sql_database_instance",
   "google_redis_instance",
   "google_container_cluster",

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LAYER_CLOUDS, LAYERS, stackName } from "../../constructs/naming";
-import type { EnvName } from "../../config";
+import { loadEnvironments, type EnvName } from "../../config";
 import { PROJECT_ROOT, terraformEnv, terraformOk } from "./terraform";
 
 export interface EmulatorWorkspace {
@@ -59,4 +59,9 @@ export function applyStack(ws: EmulatorWorkspace, stack: string): StackOutputs {
 export function readOutputs(ws: EmulatorWorkspace, stack: string): StackOutputs {
   const raw = JSON.parse(terraformOk(["output", "-json"], stackDir(ws, stack)).stdout) as Record<string, { value: unknown }>;
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v.value)]));
+}
+
+/** Every AMI the configuration pins, so the emulator can launch exactly the configured images. */
+export function configuredAmiIds(): string[] {
+  return [...new Set(Object.values(loadEnvironments()).map((env) => env.vm.amiId))];
 }

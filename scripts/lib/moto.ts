@@ -44,8 +44,41 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, log: () => 
   throw new Error(`moto_server did not answer at ${endpoint} within 30 s:\n${log()}`);
 }
 
-export async function startEmulator(): Promise<Emulator> {
+export interface EmulatorOptions {
+  /**
+   * AMI ids the emulator should know (moto otherwise knows only its own sample images), registered as
+   * Ubuntu 22.04 HVM images through MOTO_AMIS_PATH.
+   */
+  readonly amiIds?: readonly string[];
+}
+
+function amiFile(amiIds: readonly string[]): string {
+  const file = path.join(os.tmpdir(), `moto-amis-${process.pid}.json`);
+  const images = amiIds.map((id) => ({
+    ami_id: id,
+    name: `ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server (${id})`,
+    description: "Ubuntu 22.04 LTS, registered for the emulator from the project's configuration",
+    owner_id: "099720109477",
+    public: true,
+    state: "available",
+    image_location: "amazon/ubuntu-jammy",
+    image_type: "machine",
+    platform: "Linux/UNIX",
+    architecture: "x86_64",
+    root_device_type: "ebs",
+    root_device_name: "/dev/sda1",
+    virtualization_type: "hvm",
+    hypervisor: "xen",
+    sriov: "simple",
+  }));
+  fs.writeFileSync(file, JSON.stringify(images));
+  return file;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const binary = requireTool("moto_server");
+  const env = { ...process.env };
+  if (options.amiIds && options.amiIds.length > 0) env.MOTO_AMIS_PATH = amiFile(options.amiIds);
   // Another process may take the port between probe and bind; try a few.
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
@@ -54,7 +87,7 @@ export async function startEmulator(): Promise<Emulator> {
     // request, and a full pipe would stall moto and with it the apply.
     const logFile = path.join(os.tmpdir(), `moto-${process.pid}-${port}.log`);
     const log = fs.openSync(logFile, "w");
-    const child = spawn(binary, ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", log, log] });
+    const child = spawn(binary, ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", log, log], env });
     fs.closeSync(log);
     const output = () => fs.readFileSync(logFile, "utf8").slice(-20_000);
     try {

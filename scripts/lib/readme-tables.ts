@@ -30,6 +30,20 @@ export function environmentTable(envs: Record<EnvName, EnvironmentConfig>): stri
       row("access logs kept", (e) => `${e.storage.accessLogs.expireAfterDays} days`),
       row("admin CIDRs (SSH)", (e) => e.network.adminCidrs.map(code).join(", ")),
       row("Prometheus CIDRs", (e) => e.network.prometheusCidrs.map(code).join(", ")),
+      row("VM instance type", (e) => e.vm.instanceType),
+      row("VM AMI (pinned)", (e) => code(e.vm.amiId)),
+      row("VM zone", (e) => e.vm.availabilityZone),
+      row("VM root / data disk", (e) => `${e.vm.rootVolumeGiB} GiB / ${e.vm.dataVolumeGiB} GiB gp2`),
+      row("VM data disk restored from", (e) => (e.vm.dataVolumeSnapshotId ? code(e.vm.dataVolumeSnapshotId) : "(blank volume)")),
+      row("VM network", (e) => (e.vm.network.mode === "managed" ? `own VPC ${code(e.vm.network.vpcCidr)}` : `existing ${code(e.vm.network.subnetId)}`)),
+      row("VM termination protection", (e) => (e.vm.terminationProtection ? "on" : "off")),
+      row("VM snapshots kept", (e) => `${e.vm.snapshots.retainDays} days, copy in ${e.aws.replicaRegion}`),
+      row(
+        "VM snapshot vault lock",
+        (e) =>
+          `${e.vm.snapshots.vaultLock.minRetentionDays}-${e.vm.snapshots.vaultLock.maxRetentionDays} days, ` +
+          (e.vm.snapshots.vaultLock.changeableForDays !== undefined ? `compliance after ${e.vm.snapshots.vaultLock.changeableForDays} days` : "governance"),
+      ),
       row("state bucket", (e) => code(e.state.bucket)),
     ],
   );

@@ -3,7 +3,12 @@
  * a compliant and a non-compliant case built from raw provider resources, and the project's own stacks.
  */
 import { Testing, type TerraformStack } from "cdktf";
+import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamUserPolicyAttachment } from "@cdktf/provider-aws/lib/iam-user-policy-attachment";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -17,12 +22,11 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { ENV_NAMES } from "../../config";
 import { denyInsecureTransport, policyDocument } from "../../constructs/policy-document";
 import { evaluate, RULES } from "../../policy";
 import { StackView, type Rule } from "../../policy/engine";
 import { PackagecloudStack } from "../../stacks/base-stack";
-import { sharedStorage, testApp } from "../support/synth";
+import { ALL_STACKS, sharedStack, testApp } from "../support/synth";
 
 function rawStack(build: (stack: TerraformStack) => void): StackView {
   const stack = new PackagecloudStack(testApp(), "policy-case", { enforcePolicy: false });
@@ -38,6 +42,31 @@ function rule(id: string): Rule {
 }
 
 const bucket = (stack: TerraformStack) => new S3Bucket(stack, "Data", { bucket: "data-bucket", lifecycle: { preventDestroy: true } });
+
+function instance(stack: TerraformStack, overrides: Partial<ConstructorParameters<typeof Instance>[2]>): Instance {
+  return new Instance(stack, "Web", {
+    ami: "ami-0123456789abcdef0",
+    instanceType: "t3.micro",
+    monitoring: true,
+    ebsOptimized: true,
+    metadataOptions: { httpTokens: "required" },
+    rootBlockDevice: { encrypted: true },
+    ...overrides,
+  });
+}
+
+function ingressRule(stack: TerraformStack, port: number, cidr: string): VpcSecurityGroupIngressRule {
+  const v6 = cidr.includes(":");
+  return new VpcSecurityGroupIngressRule(stack, "Rule", {
+    securityGroupId: "sg-0123456789abcdef0",
+    ipProtocol: "tcp",
+    fromPort: port,
+    toPort: port,
+    cidrIpv4: v6 ? undefined : cidr,
+    cidrIpv6: v6 ? cidr : undefined,
+    description: `port ${port} from ${cidr}`,
+  });
+}
 
 interface Case {
   readonly rule: string;
@@ -189,6 +218,49 @@ const CASES: Case[] = [
     bad: (s) => new IamUser(s, "Someone", { name: "someone" }),
     message: /aws_iam_user\.someone: is an IAM user/,
   },
+  {
+    rule: "PC_EC2_IMDSV2",
+    good: (s) => instance(s, { metadataOptions: { httpTokens: "required" } }),
+    bad: (s) => instance(s, { metadataOptions: { httpTokens: "optional" } }),
+    message: /aws_instance\.web: allows IMDSv1 \(http_tokens optional\)/,
+  },
+  {
+    rule: "PC_EC2_ENCRYPTED_ROOT",
+    good: (s) => instance(s, {}),
+    bad: (s) => instance(s, { rootBlockDevice: { encrypted: false } }),
+    message: /root volume is not encrypted/,
+  },
+  {
+    rule: "PC_EC2_MONITORING",
+    good: (s) => instance(s, {}),
+    bad: (s) => instance(s, { monitoring: false }),
+    message: /detailed monitoring is off/,
+  },
+  {
+    rule: "PC_EBS_ENCRYPTED_CMK",
+    good: (s) => new EbsVolume(s, "Data", { availabilityZone: "us-west-1b", size: 10, encrypted: true, kmsKeyId: "arn:aws:kms:us-west-1:111122223333:key/k" }),
+    bad: (s) => new EbsVolume(s, "Data", { availabilityZone: "us-west-1b", size: 10, encrypted: true }),
+    message: /aws_ebs_volume\.data: is encrypted with the AWS-managed key/,
+  },
+  {
+    rule: "PC_SG_NO_WORLD_ADMIN",
+    good: (s) => ingressRule(s, 22, "10.0.0.0/24"),
+    bad: (s) =>
+      new SecurityGroupRule(s, "Ssh", { type: "ingress", securityGroupId: "sg-0123456789abcdef0", protocol: "tcp", fromPort: 0, toPort: 1024, cidrBlocks: ["0.0.0.0/0"], description: "wide" }),
+    message: /aws_security_group_rule\.ssh: opens port 22 to 0\.0\.0\.0\/0/,
+  },
+  {
+    rule: "PC_SG_WORLD_HTTP",
+    good: (s) => ingressRule(s, 443, "0.0.0.0/0"),
+    bad: (s) => ingressRule(s, 80, "::/0"),
+    message: /opens port 80 to ::\/0/,
+  },
+  {
+    rule: "PC_SG_DESCRIPTIONS",
+    good: (s) => ingressRule(s, 443, "10.0.0.0/24"),
+    bad: (s) => new SecurityGroup(s, "Group", { description: "web", ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/24"] }] }),
+    message: /aws_security_group\.group: a rule has no description/,
+  },
 ];
 
 describe.each(RULES.map((r) => [`${r.id}${r.maps.length ? ` (${r.maps.join(", ")})` : ""}`, r] as const))("%s", (_title, r) => {
@@ -208,8 +280,8 @@ describe.each(RULES.map((r) => [`${r.id}${r.maps.length ? ` (${r.maps.join(", ")
     expect(findings.map((f) => `${f.address}: ${f.message}`).join("\n")).toMatch(c!.message);
   });
 
-  it.each(ENV_NAMES)("holds for every resource of packagecloud-%s-storage, or is suppressed with a reason", (env) => {
-    const report = evaluate(sharedStorage(env).json);
+  it.each(ALL_STACKS)("holds for every resource of packagecloud-%s-%s, or is suppressed with a reason", (env, layer) => {
+    const report = evaluate(sharedStack(env, layer).json);
     expect(report.violations.filter((f) => f.rule === r.id)).toEqual([]);
     for (const s of report.suppressed.filter((f) => f.rule === r.id)) expect(s.reason.length).toBeGreaterThan(20);
   });

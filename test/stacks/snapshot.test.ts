@@ -2,12 +2,9 @@
  * One snapshot per stack: a change detector for review, so a merge request shows the Terraform it changes.
  * Behaviour is asserted elsewhere; a snapshot update is never the fix for a failing behaviour test.
  */
-import { ENV_NAMES } from "../../config";
-import { synthStorage } from "../support/synth";
+import { ALL_STACKS, synthLayer } from "../support/synth";
 
-describe.each(ENV_NAMES)("packagecloud-%s", (env) => {
-  it("storage synthesizes to the reviewed Terraform", () => {
-    // Testing.synth already drops cdktf's metadata ("//"): what is left is what Terraform reads.
-    expect(synthStorage(env).out.json).toMatchSnapshot();
-  });
+// Testing.synth already drops cdktf's metadata ("//"): what is left is what Terraform reads.
+it.each(ALL_STACKS)("packagecloud-%s-%s synthesizes to the reviewed Terraform", (env, layer) => {
+  expect(synthLayer(env, layer).out.json).toMatchSnapshot();
 });

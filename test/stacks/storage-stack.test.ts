@@ -4,7 +4,7 @@ import { buildApp } from "../../stacks/app";
 import { stateKey } from "../../stacks/backend";
 import { EMULATOR_QUIRKS } from "../../stacks/emulator-quirks";
 import { AWS_SERVICES, EMULATOR_ACCOUNT_ID } from "../../stacks/target";
-import { synthStorage, testApp, Synthesized } from "../support/synth";
+import { ALL_STACKS, sharedStack, synthStorage, testApp, Synthesized } from "../support/synth";
 
 const envs = loadEnvironments();
 
@@ -140,14 +140,18 @@ describe("emulator target", () => {
   });
 
   it("applies each emulator quirk, and only on the emulator target", () => {
+    const emulated = [out, new Synthesized(Testing.synth(app.node.findChild("packagecloud-pre-vm") as any, true))];
+    const real = ALL_STACKS.map(([env, layer]) => sharedStack(env, layer));
     for (const quirk of EMULATOR_QUIRKS) {
-      for (const resource of Object.values(out.resources(quirk.resourceType))) {
-        expect(resource.lifecycle).toEqual(expect.objectContaining({ ignore_changes: [...quirk.ignoreChanges] }));
+      const inEmulator = emulated.flatMap((o) => Object.values(o.resources(quirk.resourceType)));
+      expect(inEmulator.length).toBeGreaterThan(0);
+      for (const resource of inEmulator) {
+        if (quirk.ignoreChanges) expect(resource.lifecycle).toEqual(expect.objectContaining({ ignore_changes: [...quirk.ignoreChanges] }));
+        for (const [attribute, value] of Object.entries(quirk.overrides ?? {})) expect(resource[attribute]).toEqual(value);
       }
-      for (const name of ENV_NAMES) {
-        for (const resource of Object.values(synthStorage(name).out.resources(quirk.resourceType))) {
-          expect(resource.lifecycle?.ignore_changes).toBeUndefined();
-        }
+      for (const resource of real.flatMap((o) => Object.values(o.resources(quirk.resourceType)))) {
+        expect(resource.lifecycle?.ignore_changes).toBeUndefined();
+        for (const [attribute, value] of Object.entries(quirk.overrides ?? {})) expect(resource[attribute]).not.toEqual(value);
       }
     }
   });

@@ -7,7 +7,9 @@ import * as path from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { loadEnvironments, type EnvName } from "../../config";
 import { PackagecloudStack } from "../../stacks/base-stack";
+import { LAYERS, type Layer } from "../../constructs/naming";
 import { StorageStack } from "../../stacks/storage-stack";
+import { VmStack } from "../../stacks/vm-stack";
 import type { DeployTarget } from "../../stacks/target";
 
 // Every App creates its outdir; share one scratch directory instead of a temp dir per test.
@@ -50,13 +52,32 @@ export function synthStorage(env: EnvName, target: DeployTarget = UNIT_TARGET): 
   return { stack, out: synth(stack) };
 }
 
-const shared = new Map<EnvName, Synthesized>();
+const STACKS: Record<Layer, new (app: App, props: { env: any; target: DeployTarget }) => TerraformStack> = {
+  storage: StorageStack,
+  vm: VmStack,
+};
 
-/** One synth of a storage stack per test file, for tests that only read it. */
-export function sharedStorage(env: EnvName): Synthesized {
-  if (!shared.has(env)) shared.set(env, synthStorage(env).out);
-  return shared.get(env)!;
+/** Synthesizes one layer's stack of one environment, validations (and so the policy pack) included. */
+export function synthLayer(env: EnvName, layer: Layer, target: DeployTarget = UNIT_TARGET): { stack: TerraformStack; out: Synthesized } {
+  const stack = new STACKS[layer](testApp(), { env: loadEnvironments()[env], target });
+  return { stack, out: synth(stack) };
 }
+
+const shared = new Map<string, Synthesized>();
+
+/** One synth per stack per test file, for tests that only read it. */
+export function sharedStack(env: EnvName, layer: Layer): Synthesized {
+  const key = `${env}/${layer}`;
+  if (!shared.has(key)) shared.set(key, synthLayer(env, layer).out);
+  return shared.get(key)!;
+}
+
+export function sharedStorage(env: EnvName): Synthesized {
+  return sharedStack(env, "storage");
+}
+
+/** Every [environment, layer] pair. */
+export const ALL_STACKS: Array<[EnvName, Layer]> = (["pre", "ops"] as EnvName[]).flatMap((env) => LAYERS.map((layer) => [env, layer] as [EnvName, Layer]));
 
 /**
  * A bare stack with a primary (us-west-1) and a replica (eu-central-1) provider, for testing one construct in

@@ -1,0 +1,208 @@
+/**
+ * packagecloud on one EC2 instance, the way packages.gitlab.com ran for years (seed 000): the instance with an
+ * encrypted root volume and IMDSv2 only, a separate encrypted data volume and attachment (changing the volume
+ * never replaces the instance), an Elastic IP, a security group that opens 80/443 to the world, SSH to the
+ * admins and the exporters to Prometheus only, and an instance role instead of static keys.
+ *
+ * @example
+ *   const vm = new PackagecloudVm(this, "Vm", { environment: "ops", vpcId, subnetId, availabilityZone: "us-west-1b",
+ *     instanceType: "c4.2xlarge", amiId, rootVolumeGiB: 8, dataVolumeGiB: 2048, encryptionKey, adminCidrs,
+ *     prometheusCidrs, managedPolicyArns, apt, terminationProtection: true });
+ *   vm.dataVolume.arn; vm.publicIp
+ */
+import { Construct } from "constructs";
+import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import type { EnvName } from "../config";
+import { checkCidr, isWorldOpen, parseCidr } from "../config/validators";
+import type { EncryptionKey } from "./encryption-key";
+import { cloudConfigForTerraform, DATA_DEVICE_NAME, type AptRepository } from "./first-boot";
+import { resourceName } from "./naming";
+import { policyDocument } from "./policy-document";
+
+/** Where packagecloud keeps everything (seed 000). */
+export const DATA_MOUNT_POINT = "/var/opt/packagecloud";
+
+/**
+ * The exporters Prometheus scrapes on the VM: the host, and the omnibus package's embedded MySQL, Redis and nginx
+ * (seed 000). Backup metrics come through the node exporter's textfile collector.
+ */
+export const EXPORTER_PORTS = {
+  "node-exporter": 9100,
+  "mysqld-exporter": 9104,
+  "redis-exporter": 9121,
+  "nginx-exporter": 9113,
+} as const;
+
+export interface PackagecloudVmProps {
+  readonly environment: EnvName;
+  readonly vpcId: string;
+  readonly subnetId: string;
+  readonly availabilityZone: string;
+  readonly instanceType: string;
+  /** Pinned in config: a rebuild gets the reviewed image, never "the latest". */
+  readonly amiId: string;
+  readonly rootVolumeGiB: number;
+  readonly dataVolumeGiB: number;
+  /** @default - a blank data volume (formatted xfs on first boot) */
+  readonly dataVolumeSnapshotId?: string;
+  readonly terminationProtection: boolean;
+  /** Encrypts the root and data volumes. */
+  readonly encryptionKey: EncryptionKey;
+  /** The only sources of SSH. Never the whole internet. */
+  readonly adminCidrs: readonly string[];
+  /** The only sources allowed to scrape the exporters. */
+  readonly prometheusCidrs: readonly string[];
+  /** Managed policies for the instance role, keyed by a stable name (the key becomes part of the address). */
+  readonly managedPolicyArns: Readonly<Record<string, string>>;
+  readonly apt: AptRepository;
+}
+
+const slug = (cidr: string) => cidr.replace(/[^0-9a-fA-F]+/g, "-").replace(/-$/, "");
+
+export class PackagecloudVm extends Construct {
+  readonly instance: Instance;
+  readonly dataVolume: EbsVolume;
+  readonly attachment: VolumeAttachment;
+  readonly securityGroup: SecurityGroup;
+  readonly role: IamRole;
+  readonly publicIp: string;
+  readonly eip: Eip;
+
+  constructor(scope: Construct, id: string, props: PackagecloudVmProps) {
+    super(scope, id);
+    const where = `PackagecloudVm ${this.node.path}`;
+    for (const [field, cidrs] of [["adminCidrs", props.adminCidrs], ["prometheusCidrs", props.prometheusCidrs]] as const) {
+      if (cidrs.length === 0) throw new Error(`${where}: ${field} must list at least one CIDR block`);
+      for (const cidr of cidrs) {
+        const problem = checkCidr(cidr);
+        if (problem) throw new Error(`${where}: ${field} entry "${cidr}" ${problem}`);
+        if (isWorldOpen(cidr)) {
+          throw new Error(`${where}: ${field} entry "${cidr}" opens ${field === "adminCidrs" ? "SSH" : "the exporters"} to the whole internet; list the specific networks`);
+        }
+      }
+    }
+    const name = resourceName(props.environment, "vm");
+
+    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      name,
+      description: "packagecloud VM: web from anywhere, SSH from admins, exporters from Prometheus",
+      vpcId: props.vpcId,
+      tags: { Name: name },
+      // Rules are separate resources (below): inline rules and rule resources fight over the same group.
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const ingress = (ruleId: string, port: number, cidr: string, description: string) => {
+      const v6 = parseCidr(cidr)?.family === 6;
+      new VpcSecurityGroupIngressRule(this, ruleId, {
+        securityGroupId: this.securityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: v6 ? undefined : cidr,
+        cidrIpv6: v6 ? cidr : undefined,
+        description,
+        tags: { Name: `${name}-${ruleId}` },
+      });
+    };
+    // A package server: downloads and the UI over HTTP(S) are for everyone (CKV_AWS_260 by design).
+    for (const [proto, port] of [["http", 80], ["https", 443]] as const) {
+      ingress(`${proto}-ipv4`, port, "0.0.0.0/0", `${proto.toUpperCase()} from anywhere (IPv4): package downloads and the UI`);
+      ingress(`${proto}-ipv6`, port, "::/0", `${proto.toUpperCase()} from anywhere (IPv6): package downloads and the UI`);
+    }
+    for (const cidr of props.adminCidrs) ingress(`ssh-from-${slug(cidr)}`, 22, cidr, `SSH from admin network ${cidr}`);
+    for (const [exporter, port] of Object.entries(EXPORTER_PORTS)) {
+      for (const cidr of props.prometheusCidrs) ingress(`${exporter}-from-${slug(cidr)}`, port, cidr, `${exporter} scraped by Prometheus at ${cidr}`);
+    }
+    // Out: HTTPS (S3, CloudFront management, the apt repository) and HTTP (Ubuntu mirrors) only. DNS to the VPC
+    // resolver and NTP to the link-local time service are not filtered by security groups.
+    for (const [proto, port] of [["http", 80], ["https", 443]] as const) {
+      for (const [family, cidr] of [["ipv4", "0.0.0.0/0"], ["ipv6", "::/0"]] as const) {
+        new VpcSecurityGroupEgressRule(this, `egress-${proto}-${family}`, {
+          securityGroupId: this.securityGroup.id,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: family === "ipv4" ? cidr : undefined,
+          cidrIpv6: family === "ipv6" ? cidr : undefined,
+          description: `${proto.toUpperCase()} out (${family}): apt, S3, CloudFront management`,
+          tags: { Name: `${name}-egress-${proto}-${family}` },
+        });
+      }
+    }
+
+    this.role = new IamRole(this, "Role", {
+      name,
+      description: "packagecloud VM: backups (put-only) and the application's S3 and CloudFront rights; no static keys",
+      assumeRolePolicy: policyDocument([
+        { Sid: "Ec2", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]),
+    });
+    for (const [key, arn] of Object.entries(props.managedPolicyArns)) {
+      new IamRolePolicyAttachment(this, `policy-${key}`, { role: this.role.name, policyArn: arn });
+    }
+    const profile = new IamInstanceProfile(this, "InstanceProfile", { name, role: this.role.name });
+
+    this.dataVolume = new EbsVolume(this, "DataVolume", {
+      availabilityZone: props.availabilityZone,
+      size: props.dataVolumeGiB,
+      type: "gp2",
+      encrypted: true,
+      kmsKeyId: props.encryptionKey.arn,
+      snapshotId: props.dataVolumeSnapshotId,
+      // If the volume is ever deleted through Terraform after all, a last snapshot is taken first.
+      finalSnapshot: true,
+      tags: { Name: `${name}-data`, MountPoint: DATA_MOUNT_POINT },
+      lifecycle: { preventDestroy: true },
+    });
+
+    this.instance = new Instance(this, "Instance", {
+      ami: props.amiId,
+      instanceType: props.instanceType,
+      subnetId: props.subnetId,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      iamInstanceProfile: profile.name,
+      ebsOptimized: true,
+      monitoring: true,
+      disableApiTermination: props.terminationProtection,
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        // 1: credentials are not reachable from containers behind another network hop.
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: "disabled",
+      },
+      rootBlockDevice: {
+        volumeSize: props.rootVolumeGiB,
+        volumeType: "gp2",
+        encrypted: true,
+        kmsKeyId: props.encryptionKey.arn,
+        deleteOnTermination: true,
+      },
+      userData: cloudConfigForTerraform({
+        dataDisk: { volumeId: this.dataVolume.id, mountPoint: DATA_MOUNT_POINT },
+        apt: props.apt,
+      }),
+      tags: { Name: name },
+    });
+
+    this.attachment = new VolumeAttachment(this, "DataVolumeAttachment", {
+      deviceName: DATA_DEVICE_NAME,
+      volumeId: this.dataVolume.id,
+      instanceId: this.instance.id,
+      // Detach cleanly: stop the instance first, so xfs is unmounted, never torn from a running host.
+      stopInstanceBeforeDetaching: true,
+    });
+
+    this.eip = new Eip(this, "PublicAddress", { domain: "vpc", instance: this.instance.id, tags: { Name: name } });
+    this.publicIp = this.eip.publicIp;
+  }
+}

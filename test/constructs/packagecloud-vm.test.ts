@@ -1,0 +1,173 @@
+import { EncryptionKey } from "../../constructs/encryption-key";
+import { DATA_MOUNT_POINT, EXPORTER_PORTS, PackagecloudVm } from "../../constructs/packagecloud-vm";
+import { constructStack, synth, Synthesized } from "../support/synth";
+
+const APT = {
+  url: "https://packagecloud.io/computology/packagecloud-enterprise/ubuntu/",
+  distribution: "jammy",
+  component: "main",
+  signingKeyUrl: "https://packagecloud.io/computology/packagecloud-enterprise/gpgkey",
+};
+
+function build(overrides: Partial<ConstructorParameters<typeof PackagecloudVm>[2]> = {}) {
+  const { stack } = constructStack();
+  const encryptionKey = new EncryptionKey(stack, "Key", { alias: "vm", description: "vm" });
+  new PackagecloudVm(stack, "Vm", {
+    environment: "ops",
+    vpcId: "vpc-0123456789abcdef0",
+    subnetId: "subnet-0123456789abcdef0",
+    availabilityZone: "us-west-1b",
+    instanceType: "c4.2xlarge",
+    amiId: "ami-0123456789abcdef0",
+    rootVolumeGiB: 8,
+    dataVolumeGiB: 2048,
+    terminationProtection: true,
+    encryptionKey,
+    adminCidrs: ["10.240.0.0/24"],
+    prometheusCidrs: ["10.241.0.0/24", "2001:db8::/64"],
+    managedPolicyArns: { "daily-backups-uploader": "arn:aws:iam::111122223333:policy/daily" },
+    apt: APT,
+    ...overrides,
+  });
+  return synth(stack);
+}
+
+describe("PackagecloudVm, minimal call", () => {
+  const out = build();
+  const instance = out.resource("aws_instance", "vm_instance");
+  const volume = out.resource("aws_ebs_volume", "vm_data_volume");
+  const ingress = Object.values(out.resources("aws_vpc_security_group_ingress_rule"));
+
+  it("runs the configured type and pinned AMI, EBS-optimized, with detailed monitoring and termination protection", () => {
+    expect(instance).toMatchObject({
+      instance_type: "c4.2xlarge",
+      ami: "ami-0123456789abcdef0",
+      ebs_optimized: true,
+      monitoring: true,
+      disable_api_termination: true,
+      subnet_id: "subnet-0123456789abcdef0",
+      iam_instance_profile: "${aws_iam_instance_profile.vm_instance_profile.name}",
+    });
+  });
+
+  it("requires IMDSv2 with a hop limit of 1", () => {
+    expect(instance.metadata_options).toEqual({
+      http_endpoint: "enabled",
+      http_tokens: "required",
+      http_put_response_hop_limit: 1,
+      instance_metadata_tags: "disabled",
+    });
+  });
+
+  it("has an 8 GB gp2 root volume encrypted with the customer key", () => {
+    expect(instance.root_block_device).toEqual({
+      volume_size: 8,
+      volume_type: "gp2",
+      encrypted: true,
+      kms_key_id: "${aws_kms_key.key.arn}",
+      delete_on_termination: true,
+    });
+    expect(instance.ebs_block_device).toBeUndefined();
+  });
+
+  it("keeps data on a separate 2 TB gp2 volume in the instance's zone, encrypted, protected from destroy", () => {
+    expect(volume).toMatchObject({
+      availability_zone: "us-west-1b",
+      size: 2048,
+      type: "gp2",
+      encrypted: true,
+      kms_key_id: "${aws_kms_key.key.arn}",
+      final_snapshot: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(volume.snapshot_id).toBeUndefined();
+    expect(out.resource("aws_volume_attachment", "vm_data_volume_attachment")).toMatchObject({
+      device_name: "/dev/sdf",
+      volume_id: "${aws_ebs_volume.vm_data_volume.id}",
+      instance_id: "${aws_instance.vm_instance.id}",
+      stop_instance_before_detaching: true,
+    });
+  });
+
+  it("boots with cloud-config that mounts the data volume, with Terraform's own syntax escaped", () => {
+    const userData: string = instance.user_data;
+    expect(userData.startsWith("#cloud-config\n")).toBe(true);
+    expect(userData).toContain("VOLUME_ID='${aws_ebs_volume.vm_data_volume.id}'");
+    expect(userData).toContain(`MOUNT_POINT='${DATA_MOUNT_POINT}'`);
+    expect(userData).toContain("$${VOLUME_ID//-/}");
+    // Every other ${ is escaped: the only interpolation is the volume id.
+    expect(userData.match(/(?<!\$)\$\{/g)).toEqual(["${"]);
+    expect(userData).not.toMatch(/(?<!%)%\{/);
+  });
+
+  it("opens 80 and 443 to the world on IPv4 and IPv6", () => {
+    for (const port of [80, 443]) {
+      const open = ingress.filter((r: any) => r.from_port === port && r.to_port === port);
+      expect(open.map((r: any) => r.cidr_ipv4 ?? r.cidr_ipv6).sort()).toEqual(["0.0.0.0/0", "::/0"]);
+    }
+  });
+
+  it("opens SSH to the admin networks only", () => {
+    const ssh = ingress.filter((r: any) => r.from_port === 22);
+    expect(ssh).toEqual([expect.objectContaining({ cidr_ipv4: "10.240.0.0/24", to_port: 22, ip_protocol: "tcp" })]);
+  });
+
+  it("opens every exporter to the Prometheus networks only (IPv4 and IPv6)", () => {
+    for (const port of Object.values(EXPORTER_PORTS)) {
+      const rules = ingress.filter((r: any) => r.from_port === port);
+      expect(rules.map((r: any) => r.cidr_ipv4 ?? r.cidr_ipv6).sort()).toEqual(["10.241.0.0/24", "2001:db8::/64"]);
+    }
+    expect(ingress).toHaveLength(4 + 1 + Object.keys(EXPORTER_PORTS).length * 2);
+  });
+
+  it("describes every rule, and lets out only HTTP and HTTPS", () => {
+    for (const rule of ingress) expect(rule.description).toMatch(/\S{3,}/);
+    const egress = Object.values(out.resources("aws_vpc_security_group_egress_rule"));
+    expect(egress.map((r: any) => r.from_port).sort()).toEqual([443, 443, 80, 80]);
+    for (const rule of egress) expect(rule.description).toMatch(/\S{3,}/);
+    expect(out.resource("aws_security_group", "vm_security_group").ingress).toBeUndefined();
+  });
+
+  it("gives the instance a role assumable by EC2 only, carrying exactly the policies passed", () => {
+    const role = out.resource("aws_iam_role", "vm_role");
+    expect(Synthesized.policy(role.assume_role_policy).Statement).toEqual([
+      { Sid: "Ec2", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
+    expect(Object.values(out.resources("aws_iam_role_policy_attachment")).map((a: any) => a.policy_arn)).toEqual([
+      "arn:aws:iam::111122223333:policy/daily",
+    ]);
+    expect(out.resources("aws_iam_role_policy")).toEqual({});
+  });
+
+  it("publishes the instance through an Elastic IP", () => {
+    expect(out.resource("aws_eip", "vm_public_address")).toMatchObject({ domain: "vpc", instance: "${aws_instance.vm_instance.id}" });
+  });
+});
+
+describe("PackagecloudVm options", () => {
+  it("restores the data volume from a snapshot when one is given (the DR path)", () => {
+    expect(build({ dataVolumeSnapshotId: "snap-0123456789abcdef0" }).resource("aws_ebs_volume", "vm_data_volume").snapshot_id).toBe(
+      "snap-0123456789abcdef0",
+    );
+  });
+
+  it("leaves termination protection off when asked", () => {
+    expect(build({ terminationProtection: false }).resource("aws_instance", "vm_instance").disable_api_termination).toBe(false);
+  });
+});
+
+describe("PackagecloudVm validation", () => {
+  it("fails if SSH would be open to the whole internet", () => {
+    expect(() => build({ adminCidrs: ["0.0.0.0/0"] })).toThrow(/PackagecloudVm test\/Vm: adminCidrs entry "0\.0\.0\.0\/0" opens SSH to the whole internet/);
+    expect(() => build({ adminCidrs: ["::/0"] })).toThrow(/opens SSH to the whole internet/);
+  });
+
+  it("fails if the exporters would be open to the whole internet", () => {
+    expect(() => build({ prometheusCidrs: ["0.0.0.0/0"] })).toThrow(/prometheusCidrs entry "0\.0\.0\.0\/0" opens the exporters/);
+  });
+
+  it("fails if a CIDR is malformed or the list is empty", () => {
+    expect(() => build({ adminCidrs: ["10.0.0.1/24"] })).toThrow(/adminCidrs entry "10\.0\.0\.1\/24" must be a network address/);
+    expect(() => build({ prometheusCidrs: [] })).toThrow(/prometheusCidrs must list at least one CIDR block/);
+  });
+});
