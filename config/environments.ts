@@ -57,7 +57,46 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       // pre's lock stays in governance mode so that test recovery points can be cleaned up.
       snapshots: { startHourUtc: 3, retainDays: 14, vaultLock: { minRetentionDays: 7, maxRetentionDays: 35 } },
     },
-    state: { bucket: "packagecloud-pre-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/" },
+    gcp: {
+      project: "gitlab-pre",
+      projectNumber: "310000000001",
+      region: "us-east1",
+      network: {
+        subnetCidr: "10.80.0.0/20",
+        podsCidr: "10.84.0.0/14",
+        servicesCidr: "10.88.0.0/20",
+        masterCidr: "10.89.0.0/28",
+        privateServiceCidr: "10.90.0.0/20",
+      },
+      cluster: {
+        name: "pre-gitlab-gke",
+        location: "us-east1-b",
+        releaseChannel: "REGULAR",
+        masterAuthorizedNetworks: [{ name: "admins", cidr: "10.250.0.0/24" }],
+        maintenanceRecurrence: "FREQ=WEEKLY;BYDAY=TU,WE,TH",
+        maintenanceStartUtc: "14:00",
+        maintenanceEndUtc: "18:00",
+        nodePools: {
+          serving: { machineType: "n2-standard-2", minNodes: 1, maxNodes: 3, diskGb: 50 },
+          background: { machineType: "n2-standard-2", minNodes: 1, maxNodes: 2, diskGb: 50 },
+        },
+      },
+      workload: { namespace: "packagecloud", serviceAccount: "packagecloud" },
+      sql: {
+        tier: "db-custom-2-7680",
+        availability: "ZONAL",
+        diskGb: 50,
+        retainedBackups: 30,
+        transactionLogRetentionDays: 7,
+        backupStartUtc: "03:00",
+        maintenanceDay: 2,
+        maintenanceHourUtc: 14,
+      },
+      redis: { tier: "BASIC", memoryGb: 1, version: "REDIS_7_0" },
+    },
+    // Seed 001: pre is served at packages.pre.gke.gitlab.net from an existing Cloud DNS zone.
+    dns: { provider: "cloud-dns", managedZone: "pre-gke-gitlab-net", zoneName: "pre.gke.gitlab.net", recordName: "packages.pre.gke.gitlab.net", ttl: 300 },
+    state: { bucket: "packagecloud-pre-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-pre-terraform-state" },
   },
   ops: {
     name: "ops",
@@ -99,6 +138,47 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       // Seed 000: snapshots kept 14 days; the vault lock turns immutable three days after it is first applied.
       snapshots: { startHourUtc: 3, retainDays: 14, vaultLock: { minRetentionDays: 14, maxRetentionDays: 35, changeableForDays: 3 } },
     },
-    state: { bucket: "packagecloud-ops-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/" },
+    gcp: {
+      project: "gitlab-ops",
+      projectNumber: "320000000002",
+      region: "us-east1",
+      network: {
+        subnetCidr: "10.100.0.0/20",
+        podsCidr: "10.104.0.0/14",
+        servicesCidr: "10.108.0.0/20",
+        masterCidr: "10.109.0.0/28",
+        privateServiceCidr: "10.110.0.0/20",
+      },
+      cluster: {
+        // Seed 001: ops runs in ops-gitlab-gke.
+        name: "ops-gitlab-gke",
+        location: "us-east1",
+        releaseChannel: "STABLE",
+        masterAuthorizedNetworks: [{ name: "admins", cidr: "10.240.0.0/24" }],
+        maintenanceRecurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
+        maintenanceStartUtc: "03:00",
+        maintenanceEndUtc: "07:00",
+        nodePools: {
+          serving: { machineType: "n2-standard-4", minNodes: 2, maxNodes: 6, diskGb: 100 },
+          background: { machineType: "n2-standard-4", minNodes: 1, maxNodes: 4, diskGb: 100 },
+        },
+      },
+      workload: { namespace: "packagecloud", serviceAccount: "packagecloud" },
+      sql: {
+        tier: "db-custom-8-30720",
+        availability: "REGIONAL",
+        diskGb: 500,
+        // Seed 001: Google-managed daily backups, 30 kept.
+        retainedBackups: 30,
+        transactionLogRetentionDays: 7,
+        backupStartUtc: "03:00",
+        maintenanceDay: 7,
+        maintenanceHourUtc: 5,
+      },
+      redis: { tier: "STANDARD_HA", memoryGb: 5, version: "REDIS_7_0" },
+    },
+    // Seed 001: ops serves packages.gitlab.com through Cloudflare.
+    dns: { provider: "cloudflare", zoneId: "0123456789abcdef0123456789abcdef", zoneName: "gitlab.com", recordName: "packages.gitlab.com", proxied: true, ttl: 1 },
+    state: { bucket: "packagecloud-ops-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-ops-terraform-state" },
   },
 };

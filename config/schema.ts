@@ -208,13 +208,144 @@ const vmSchema = z
   })
   .strict();
 
+const gcpRegion = z.string().regex(/^[a-z]+-[a-z]+\d$/, "must be a Google Cloud region such as us-east1");
+const ipv4Cidr = (what: string, minPrefix: number, maxPrefix: number) =>
+  z.string().superRefine((cidr, ctx) => {
+    const problem = checkCidr(cidr);
+    const parsed = parseCidr(cidr);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    else if (parsed!.family !== 4) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${what} must be an IPv4 CIDR block` });
+    else if (parsed!.prefix < minPrefix || parsed!.prefix > maxPrefix) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${what} must have a prefix from /${minPrefix} to /${maxPrefix}` });
+    }
+  });
+
+/** GKE node pools: one per workload class, sized per environment. */
+const nodePoolSchema = z
+  .object({
+    machineType: z.string().regex(/^[a-z0-9]+-[a-z0-9-]+$/, "must be a Compute Engine machine type such as n2-standard-4"),
+    minNodes: z.number().int().min(0, "minNodes must be at least 0"),
+    maxNodes: z.number().int().min(1, "maxNodes must be at least 1").max(100, "maxNodes must be at most 100"),
+    diskGb: z.number().int().min(20, "diskGb must be at least 20").max(1000, "diskGb must be at most 1000"),
+  })
+  .strict()
+  .refine((p) => p.minNodes <= p.maxNodes, { message: "minNodes must not exceed maxNodes", path: ["minNodes"] });
+
+const gcpSchema = z
+  .object({
+    /** Seed 001: most components run in GCP/GKE; only S3 and CloudFront stay in AWS. */
+    project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens)"),
+    /** Needed to name the Google-managed service agents that use the customer-managed keys. */
+    projectNumber: z.string().regex(/^\d{6,20}$/, "must be the numeric Google Cloud project number"),
+    region: gcpRegion,
+    network: z
+      .object({
+        subnetCidr: ipv4Cidr("subnetCidr", 8, 29),
+        podsCidr: ipv4Cidr("podsCidr", 8, 24),
+        servicesCidr: ipv4Cidr("servicesCidr", 8, 27),
+        /** The GKE control plane's private range: exactly a /28. */
+        masterCidr: ipv4Cidr("masterCidr", 28, 28),
+        /** Private service access (Cloud SQL, Memorystore): reserved for Google's peered network. */
+        privateServiceCidr: ipv4Cidr("privateServiceCidr", 8, 24),
+      })
+      .strict(),
+    cluster: z
+      .object({
+        /** Seed 001: pre-gitlab-gke, ops-gitlab-gke. */
+        name: z.string().regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, "must be 1-40 lowercase letters, digits and hyphens, starting with a letter"),
+        /** A region (regional cluster: control plane in three zones) or a zone. */
+        location: z.string().regex(/^[a-z]+-[a-z]+\d(-[a-z])?$/, "must be a Google Cloud region or zone"),
+        releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"], { errorMap: () => ({ message: "must be one of RAPID, REGULAR, STABLE" }) }),
+        masterAuthorizedNetworks: z
+          .array(z.object({ name: z.string().min(1, "name must not be empty"), cidr: z.string() }).strict())
+          .min(1, "masterAuthorizedNetworks must list at least one network: the control plane is never open to the internet"),
+        /** RFC 5545 recurrence of the maintenance window, e.g. FREQ=WEEKLY;BYDAY=SA,SU. */
+        maintenanceRecurrence: z.string().regex(/^FREQ=(DAILY|WEEKLY)(;BYDAY=[A-Z,]+)?$/, "must be an RFC 5545 rule such as FREQ=WEEKLY;BYDAY=SA,SU"),
+        /** Window start and end, UTC, as HH:MM. */
+        maintenanceStartUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC)"),
+        maintenanceEndUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC)"),
+        nodePools: z
+          .object({
+            /** web (nginx + unicorn) and rainbows (uploads): latency-sensitive serving. */
+            serving: nodePoolSchema,
+            /** resque (indexing) and toolbox (ad-hoc): background work that must not starve serving. */
+            background: nodePoolSchema,
+          })
+          .strict(),
+      })
+      .strict(),
+    /** The application's Kubernetes service account, bound to its Google service account. */
+    workload: z
+      .object({
+        namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name"),
+        serviceAccount: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes service account name"),
+      })
+      .strict(),
+    sql: z
+      .object({
+        tier: z.string().regex(/^db-(custom-\d+-\d+|n1-[a-z]+-\d+|g1-small|f1-micro)$/, "must be a Cloud SQL machine tier such as db-custom-4-16384"),
+        availability: z.enum(["REGIONAL", "ZONAL"], { errorMap: () => ({ message: "must be REGIONAL or ZONAL" }) }),
+        diskGb: z.number().int().min(10, "diskGb must be at least 10").max(65536, "diskGb must be at most 65536"),
+        /** Seed 001: daily automated backups, 30 kept. */
+        retainedBackups: z.number().int().min(1, "retainedBackups must be at least 1").max(365, "retainedBackups must be at most 365"),
+        /** Binary logs for point-in-time recovery: 1-7 days (Enterprise edition), fewer than retainedBackups. */
+        transactionLogRetentionDays: z.number().int().min(1, "transactionLogRetentionDays must be 1-7").max(7, "transactionLogRetentionDays must be 1-7"),
+        backupStartUtc: z.string().regex(/^([01]\d|2[0-3]):00$/, "must be a whole hour HH:00 (UTC)"),
+        /** 1 = Monday … 7 = Sunday. */
+        maintenanceDay: z.number().int().min(1, "maintenanceDay must be 1 (Monday) to 7 (Sunday)").max(7, "maintenanceDay must be 1 (Monday) to 7 (Sunday)"),
+        maintenanceHourUtc: z.number().int().min(0, "maintenanceHourUtc must be 0-23").max(23, "maintenanceHourUtc must be 0-23"),
+      })
+      .strict(),
+    redis: z
+      .object({
+        tier: z.enum(["STANDARD_HA", "BASIC"], { errorMap: () => ({ message: "must be STANDARD_HA or BASIC" }) }),
+        memoryGb: z.number().int().min(1, "memoryGb must be at least 1").max(300, "memoryGb must be at most 300"),
+        version: z.enum(["REDIS_6_X", "REDIS_7_0", "REDIS_7_2"], { errorMap: () => ({ message: "must be REDIS_6_X, REDIS_7_0 or REDIS_7_2" }) }),
+      })
+      .strict(),
+  })
+  .strict();
+
+const dnsName = z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS name without a trailing dot, such as packages.gitlab.com");
+
+/** Where the service's public name lives: Cloudflare (ops) or an existing Cloud DNS zone (pre). */
+const dnsSchema = z.discriminatedUnion(
+  "provider",
+  [
+    z
+      .object({
+        provider: z.literal("cloudflare"),
+        zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be a Cloudflare zone id (32 hex characters)"),
+        zoneName: dnsName,
+        recordName: dnsName,
+        proxied: z.boolean(),
+        /** Seconds; 1 means automatic and is the only value Cloudflare accepts for proxied records. */
+        ttl: z.number().int(),
+      })
+      .strict(),
+    z
+      .object({
+        provider: z.literal("cloud-dns"),
+        /** The existing managed zone's resource name. */
+        managedZone: z.string().regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Cloud DNS managed zone name"),
+        zoneName: dnsName,
+        recordName: dnsName,
+        ttl: z.number().int(),
+      })
+      .strict(),
+  ],
+  { errorMap: (issue, ctx) => (issue.code === z.ZodIssueCode.invalid_union_discriminator ? { message: "must be one of cloudflare, cloud-dns" } : { message: ctx.defaultError }) },
+);
+
 const stateSchema = z
   .object({
     /** S3 bucket holding Terraform state; created outside this project (it must exist before any stack). */
     bucket: bucketName,
     region,
-    /** Keys are `<keyPrefix><stack name>.tfstate`. */
+    /** Keys are `<keyPrefix><env>/<stack name>.tfstate`. */
     keyPrefix: keyPrefix,
+    /** GCS bucket for the state of the Google and Cloudflare stacks (prefix `<keyPrefix><env>/<stack name>`). */
+    gcsBucket: z.string().regex(/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/, "must be a GCS bucket name"),
   })
   .strict();
 
@@ -228,6 +359,8 @@ export const environmentSchema = z
     application: applicationSchema,
     network: networkSchema,
     vm: vmSchema,
+    gcp: gcpSchema,
+    dns: dnsSchema,
     state: stateSchema,
   })
   .strict()
@@ -276,6 +409,47 @@ export const environmentSchema = z
         message: `must lie within the vault lock's ${snapshots.vaultLock.minRetentionDays}-${snapshots.vaultLock.maxRetentionDays} days, or AWS Backup refuses the recovery points`,
       });
     }
+    const dns = env.dns;
+    if (!(dns.recordName === dns.zoneName || dns.recordName.endsWith(`.${dns.zoneName}`))) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["dns", "recordName"], message: `must fall inside dns.zoneName (${dns.zoneName})` });
+    }
+    if (dns.provider === "cloudflare" && dns.proxied && dns.ttl !== 1) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["dns", "ttl"], message: "must be 1 (automatic) for a proxied Cloudflare record: Cloudflare rejects any other TTL" });
+    } else if (dns.ttl !== 1 && (dns.ttl < 30 || dns.ttl > 86400)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["dns", "ttl"], message: "must be 30-86400 seconds (or 1 for Cloudflare's automatic TTL)" });
+    }
+    if (dns.provider === "cloud-dns" && dns.ttl === 1) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["dns", "ttl"], message: "must be 30-86400 seconds: Cloud DNS has no automatic TTL" });
+    }
+    const sql = env.gcp.sql;
+    if (sql.transactionLogRetentionDays >= sql.retainedBackups) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["gcp", "sql", "transactionLogRetentionDays"],
+        message: `must be fewer than sql.retainedBackups (${sql.retainedBackups}): Cloud SQL refuses to keep binary logs longer than the backups they replay onto`,
+      });
+    }
+    const gcpNet = env.gcp.network;
+    const ranges: Array<[string, string]> = [
+      ["gcp.network.subnetCidr", gcpNet.subnetCidr],
+      ["gcp.network.podsCidr", gcpNet.podsCidr],
+      ["gcp.network.servicesCidr", gcpNet.servicesCidr],
+      ["gcp.network.masterCidr", gcpNet.masterCidr],
+      ["gcp.network.privateServiceCidr", gcpNet.privateServiceCidr],
+    ];
+    ranges.forEach(([field, cidr], i) => {
+      for (const [otherField, other] of ranges.slice(0, i)) {
+        if (!checkCidr(cidr) && !checkCidr(other) && cidrsOverlap(cidr, other)) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: field.split("."), message: `must not overlap ${otherField} (${other})` });
+        }
+      }
+    });
+    env.gcp.cluster.masterAuthorizedNetworks.forEach((n, i) => {
+      const problem = checkCidr(n.cidr);
+      const path = ["gcp", "cluster", "masterAuthorizedNetworks", i, "cidr"];
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: problem });
+      else if (isWorldOpen(n.cidr)) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: "must not open the GKE control plane to the whole internet" });
+    });
     const buckets: Array<[string, string]> = [
       ["storage.packages.bucketName", env.storage.packages.bucketName],
       ["storage.packages.replicaBucketName", env.storage.packages.replicaBucketName],

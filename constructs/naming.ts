@@ -10,7 +10,7 @@ import type { EnvName } from "../config";
 export const PROJECT = "packagecloud";
 
 /** The stack layers, in deployment order, with the cloud each deploys to. */
-export const LAYER_CLOUDS = { storage: "aws", vm: "aws" } as const;
+export const LAYER_CLOUDS = { storage: "aws", vm: "aws", gke: "google", dns: "dns" } as const;
 export type Layer = keyof typeof LAYER_CLOUDS;
 export const LAYERS = Object.keys(LAYER_CLOUDS) as Layer[];
 
@@ -29,4 +29,9 @@ export function resourceName(env: EnvName, component: string): string {
 /** Tags every AWS resource of a stack carries (set once, as the provider's default_tags). */
 export function defaultTags(env: EnvName, layer: Layer): Record<string, string> {
   return { Project: PROJECT, Environment: env, Stack: stackName(env, layer), ManagedBy: "terraform" };
+}
+
+/** The same, as Google labels (lowercase keys and values only). */
+export function googleLabels(env: EnvName, layer: Layer): Record<string, string> {
+  return { project: PROJECT, environment: env, stack: stackName(env, layer), managed_by: "terraform" };
 }

@@ -2,6 +2,26 @@
  * Every rule of the policy pack. A rule file per rule; this list is the table of contents.
  */
 import type { Rule } from "./engine";
+import { gkePrivateNodes } from "./rules/gke-private-nodes";
+import { gkeAuthorizedNetworks } from "./rules/gke-authorized-networks";
+import { gkeWorkloadIdentity } from "./rules/gke-workload-identity";
+import { gkeReleaseChannel } from "./rules/gke-release-channel";
+import { gkeShieldedNodes } from "./rules/gke-shielded-nodes";
+import { gkeNetworkPolicy } from "./rules/gke-network-policy";
+import { gkeLegacyAuthOff } from "./rules/gke-legacy-auth-off";
+import { gkeLabels } from "./rules/gke-labels";
+import { gkeIntranodeVisibility } from "./rules/gke-intranode-visibility";
+import { gkeBinaryAuthorization } from "./rules/gke-binary-authorization";
+import { gkeGroupsRbac } from "./rules/gke-groups-rbac";
+import { gkeNodePoolManagement } from "./rules/gke-node-pool-management";
+import { gkeDeletionProtection } from "./rules/gke-deletion-protection";
+import { sqlPrivateTls } from "./rules/sql-private-tls";
+import { sqlBackups } from "./rules/sql-backups";
+import { sqlMysqlFlags } from "./rules/sql-mysql-flags";
+import { sqlCmek } from "./rules/sql-cmek";
+import { sqlDeletionProtection } from "./rules/sql-deletion-protection";
+import { redisAuthTls } from "./rules/redis-auth-tls";
+import { dnsRecords } from "./rules/dns-records";
 import { ebsEncrypted } from "./rules/ebs-encrypted";
 import { ec2EncryptedRoot } from "./rules/ec2-encrypted-root";
 import { ec2Imdsv2 } from "./rules/ec2-imdsv2";
@@ -46,4 +66,24 @@ export const RULES: readonly Rule[] = [
   sgNoWorldAdmin,
   sgWorldHttp,
   sgDescriptions,
+  gkePrivateNodes,
+  gkeAuthorizedNetworks,
+  gkeWorkloadIdentity,
+  gkeReleaseChannel,
+  gkeShieldedNodes,
+  gkeNetworkPolicy,
+  gkeLegacyAuthOff,
+  gkeLabels,
+  gkeIntranodeVisibility,
+  gkeBinaryAuthorization,
+  gkeGroupsRbac,
+  gkeNodePoolManagement,
+  gkeDeletionProtection,
+  sqlPrivateTls,
+  sqlBackups,
+  sqlMysqlFlags,
+  sqlCmek,
+  sqlDeletionProtection,
+  redisAuthTls,
+  dnsRecords,
 ];

@@ -49,6 +49,13 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     reason: "A public package server: apt and yum clients fetch over HTTP from anywhere (packages are signed); the UI redirects to HTTPS",
   })),
   {
+    rule: "PC_GKE_GROUPS_RBAC",
+    resource: "google_container_cluster.cluster",
+    reason:
+      "Cluster access is granted through Google Cloud IAM roles (container.developer/viewer) to the SRE group; Google " +
+      "Groups for RBAC needs a Workspace gke-security-groups group this organisation has not set up",
+  },
+  {
     rule: "PC_IAM_NO_USERS",
     resource: "aws_iam_user.application_user",
     reason:

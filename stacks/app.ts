@@ -4,6 +4,8 @@
 import type { App } from "cdktf";
 import type { EnvName, EnvironmentConfig } from "../config";
 import { applyEmulatorQuirks } from "./emulator-quirks";
+import { DnsStack } from "./dns-stack";
+import { GkeStack } from "./gke-stack";
 import { StorageStack } from "./storage-stack";
 import { VmStack } from "./vm-stack";
 import type { DeployTarget } from "./target";
@@ -17,7 +19,11 @@ export function buildApp(app: App, options: BuildOptions): void {
   for (const env of Object.values(options.environments)) {
     const storage = new StorageStack(app, { env, target: options.target });
     // The VM attaches the storage stack's policies by name: deploy storage first.
-    new VmStack(app, { env, target: options.target }).addDependency(storage);
+    const vm = new VmStack(app, { env, target: options.target });
+    vm.addDependency(storage);
+    const gke = new GkeStack(app, { env, target: options.target });
+    // DNS follows whichever variant the environment runs today.
+    new DnsStack(app, { env, target: options.target }).addDependency(env.variant === "gke" ? gke : vm);
   }
   if (options.target.kind === "emulator") applyEmulatorQuirks(app);
 }

@@ -1,7 +1,7 @@
 /**
  * Terraform state: one state per environment and stack, never shared.
  */
-import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import { GcsBackend, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../config";
 import type { DeployTarget } from "./target";
@@ -11,12 +11,26 @@ export function stateKey(env: EnvironmentConfig, stackName: string): string {
   return `${env.state.keyPrefix}${env.name}/${stackName}.tfstate`;
 }
 
-export function configureBackend(stack: TerraformStack, env: EnvironmentConfig, stackName: string, target: DeployTarget): void {
+/**
+ * AWS stacks keep state in S3 (with S3-native locking); the Google and DNS stacks keep it in GCS (which locks
+ * natively), so that each cloud's stacks can be planned with that cloud's credentials alone.
+ */
+export function configureBackend(
+  stack: TerraformStack,
+  env: EnvironmentConfig,
+  stackName: string,
+  target: DeployTarget,
+  store: "s3" | "gcs" = "s3",
+): void {
   if (target.kind === "emulator") {
     new LocalBackend(stack, { path: path.join(target.stateDir, `${stackName}.tfstate`) });
     return;
   }
   if (!target.remoteState) return;
+  if (store === "gcs") {
+    new GcsBackend(stack, { bucket: env.state.gcsBucket, prefix: stateKey(env, stackName).replace(/\.tfstate$/, "") });
+    return;
+  }
   const backend = new S3Backend(stack, {
     bucket: env.state.bucket,
     key: stateKey(env, stackName),

@@ -62,11 +62,14 @@ export class PackagecloudStack extends TerraformStack {
       .filter((s) => s.node.id !== "Default")
       .map((s) => snakeCase(s.node.id))
       .join("_");
-    const owner = this.addresses.get(logicalId);
+    // Names only clash within one kind: resources and data sources per type, outputs among outputs.
+    const kind = "terraformResourceType" in element ? String(element.terraformResourceType) : element.constructor.name;
+    const address = `${kind}.${logicalId}`;
+    const owner = this.addresses.get(address);
     if (owner !== undefined && owner !== path) {
       throw new Error(`${this.node.id}: construct paths "${owner}" and "${path}" both map to Terraform name "${logicalId}"; rename one`);
     }
-    this.addresses.set(logicalId, path);
+    this.addresses.set(address, path);
     return logicalId;
   }
 }

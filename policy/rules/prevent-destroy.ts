@@ -9,6 +9,7 @@ export const STATEFUL_TYPES = [
   "google_sql_database_instance",
   "google_redis_instance",
   "google_container_cluster",
+  "google_kms_crypto_key",
 ] as const;
 
 /**

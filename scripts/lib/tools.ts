@@ -3,6 +3,8 @@
  * says so, never a silently skipped test.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 
 export const TOOLS = {
   terraform: "Terraform >= 1.10 on PATH (this project's machines ship 1.11.4 with a local aws 5.100.0 provider mirror)",
@@ -11,6 +13,8 @@ export const TOOLS = {
   "cloud-init": "Debian package cloud-init (for `cloud-init schema`): scripts/install-tools.sh, or apt-get install cloud-init",
   "mkfs.xfs": "Debian package xfsprogs: scripts/install-tools.sh, or apt-get install xfsprogs",
   losetup: "util-linux's losetup, run as root with loop devices available (/dev/loop-control)",
+  promtool:
+    "promtool 2.42 from Debian's prometheus package, unpacked (not installed) into .tools/prometheus: bash scripts/install-tools.sh (npm test runs it as its pretest step)",
 } as const;
 
 export type ToolName = keyof typeof TOOLS;
@@ -23,4 +27,16 @@ export function requireTool(name: ToolName): string {
     throw new Error(`${name} is required but was not found. Get it: ${TOOLS[name]}`);
   }
   return path;
+}
+
+/**
+ * Absolute path of the project's promtool (`<project>/.tools/prometheus/usr/bin/promtool`), or an Error naming
+ * promtool and how to get it. Not looked up on PATH: the tests pin the version install-tools.sh unpacks.
+ */
+export function promtoolPath(): string {
+  const promtool = resolve(__dirname, "..", "..", ".tools", "prometheus", "usr", "bin", "promtool");
+  if (!existsSync(promtool)) {
+    throw new Error(`promtool is required but was not found at ${promtool}. Get it: ${TOOLS.promtool}`);
+  }
+  return promtool;
 }

@@ -8,6 +8,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { loadEnvironments, type EnvName } from "../../config";
 import { PackagecloudStack } from "../../stacks/base-stack";
 import { LAYERS, type Layer } from "../../constructs/naming";
+import { DnsStack } from "../../stacks/dns-stack";
+import { GkeStack } from "../../stacks/gke-stack";
 import { StorageStack } from "../../stacks/storage-stack";
 import { VmStack } from "../../stacks/vm-stack";
 import type { DeployTarget } from "../../stacks/target";
@@ -55,6 +57,8 @@ export function synthStorage(env: EnvName, target: DeployTarget = UNIT_TARGET): 
 const STACKS: Record<Layer, new (app: App, props: { env: any; target: DeployTarget }) => TerraformStack> = {
   storage: StorageStack,
   vm: VmStack,
+  gke: GkeStack,
+  dns: DnsStack,
 };
 
 /** Synthesizes one layer's stack of one environment, validations (and so the policy pack) included. */

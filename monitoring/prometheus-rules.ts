@@ -1,0 +1,214 @@
+/**
+ * The Prometheus rule file for backup monitoring, generated from `MonitoringDefinitions`: recording rules for the
+ * dashboard, three alerts per backup (stale or absent, too small, failed) and two per replicated bucket (failing,
+ * lagging). Built as an object and serialised with the `yaml` library, never by pasting YAML strings together.
+ *
+ * Why generated: the seed incident's rule `last_backup_age_seconds >= 36h` stayed silent when backups stopped,
+ * because the metric disappeared and a comparison on nothing is nothing. Every stale alert here is
+ * `absent(x{backup="…"}) or (time() - x{backup="…"} > N)`, one per backup, so a backup that never reported, or
+ * stopped reporting, pages like one that is old. test/engine/promtool.test.ts proves it with promtool.
+ *
+ * Severity: `page` when no new restorable copy is being made (stale, absent, failed backup): someone acts now.
+ * `ticket` when a copy exists but is suspect or late (too small, replication failing or lagging): working hours.
+ *
+ * @example
+ *   fs.writeFileSync("packagecloud-backups.rules.yaml", prometheusRulesYaml(defs));
+ *   // promtool check rules packagecloud-backups.rules.yaml
+ */
+import { stringify } from "yaml";
+import {
+  BACKUP_AGE_RECORD,
+  BACKUP_COUNT_METRIC,
+  BACKUP_COUNT_RECORD,
+  BACKUP_LABEL,
+  BACKUP_LAST_EXIT_CODE_METRIC,
+  BACKUP_LAST_SIZE_METRIC,
+  BACKUP_LAST_SIZE_RECORD,
+  BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC,
+  type BackupMonitor,
+  type MonitoringDefinitions,
+  REPLICATION_BUCKET_LABEL,
+  REPLICATION_FAILED_OPERATIONS_METRIC,
+  REPLICATION_LATENCY_METRIC,
+  type ReplicationMonitor,
+  validateDefinitions,
+} from "./definitions";
+
+export type Severity = "page" | "ticket";
+
+/** Alert names; each backup (or bucket) gets one rule of each of its kind, told apart by the label. */
+export const ALERTS = {
+  backupStale: "PackagecloudBackupStale",
+  backupTooSmall: "PackagecloudBackupTooSmall",
+  backupFailed: "PackagecloudBackupFailed",
+  replicationFailing: "PackagecloudReplicationFailing",
+  replicationLagging: "PackagecloudReplicationLagging",
+} as const;
+
+/**
+ * How long each condition must hold before the alert fires.
+ * Stale: rides out a scrape gap or a restart of the exporter (a missing series counts as stale).
+ * Too small: the size gauge is written once per run; a short wait skips a half-written metrics file.
+ * Failed: the exit code is the job's own verdict; wait only for one more scrape to confirm it.
+ * Lagging: CloudWatch publishes latency per period; one slow period is not yet a problem.
+ */
+export const PENDING = { backupStale: "15m", backupTooSmall: "15m", backupFailed: "5m", replicationLagging: "15m" } as const;
+
+/**
+ * Window over which a failed replication is remembered. The exporter exports a per-period sum (a gauge, not a
+ * counter), so `increase()` does not apply: any non-zero period in the window fires. S3 does not retry a failed
+ * replication, so there is no `for`; the window keeps a one-period failure firing long enough to be notified.
+ */
+export const REPLICATION_FAILURE_WINDOW = "15m";
+
+export interface RecordingRule {
+  readonly record: string;
+  readonly expr: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface AlertingRule {
+  readonly alert: string;
+  readonly expr: string;
+  /** Omitted: fires at the first evaluation that matches. */
+  readonly for?: string;
+  readonly labels: Readonly<Record<string, string>> & { readonly severity: Severity; readonly environment: string };
+  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url: string };
+}
+
+export interface RuleGroup {
+  readonly name: string;
+  readonly rules: readonly (RecordingRule | AlertingRule)[];
+}
+
+export interface RuleFile {
+  readonly groups: readonly RuleGroup[];
+}
+
+/** The rule file as an object, ready for `yaml.stringify` (or for tests to inspect). */
+export function prometheusRules(defs: MonitoringDefinitions): RuleFile {
+  validateDefinitions(defs);
+  const groups: RuleGroup[] = [
+    { name: "packagecloud-backup-recording", rules: recordingRules(defs.environment) },
+    { name: "packagecloud-backup-alerts", rules: defs.backups.flatMap((backup) => backupAlerts(defs.environment, backup)) },
+  ];
+  // An empty group is legal but noise in the Prometheus UI: leave it out.
+  if (defs.replication.length > 0) {
+    groups.push({
+      name: "packagecloud-replication-alerts",
+      rules: defs.replication.flatMap((replication) => replicationAlerts(defs.environment, replication)),
+    });
+  }
+  return { groups };
+}
+
+/** The rule file as YAML, for Prometheus' `rule_files`. */
+export function prometheusRulesYaml(defs: MonitoringDefinitions): string {
+  // lineWidth 0: never fold a long PromQL expression across lines. No aliases: rules share label objects, and
+  // `*a1` where a reader expects labels helps nobody.
+  return stringify(prometheusRules(defs), { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+const selector = (metric: string, label: string, value: string) => `${metric}{${label}="${value}"}`;
+
+/** 300000000000 → "300 GB": SI units, as the seed states sizes ("smaller than 300 GB"). */
+export function formatBytes(bytes: number): string {
+  const units = [["TB", 1e12], ["GB", 1e9], ["MB", 1e6], ["kB", 1e3]] as const;
+  const unit = units.find(([, size]) => bytes >= size);
+  return unit ? `${Number((bytes / unit[1]).toPrecision(3))} ${unit[0]}` : `${bytes} bytes`;
+}
+
+function recordingRules(environment: string): RecordingRule[] {
+  // `max by (backup)`: one series per backup whatever else the scrape adds (instance, job, a push gateway's
+  // labels); when a job is scraped twice, the newest timestamp and the largest count and size win.
+  const labels = { environment };
+  return [
+    { record: BACKUP_COUNT_RECORD, expr: `max by (${BACKUP_LABEL}) (${BACKUP_COUNT_METRIC})`, labels },
+    { record: BACKUP_LAST_SIZE_RECORD, expr: `max by (${BACKUP_LABEL}) (${BACKUP_LAST_SIZE_METRIC})`, labels },
+    {
+      record: BACKUP_AGE_RECORD,
+      expr: `time() - max by (${BACKUP_LABEL}) (${BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC})`,
+      labels,
+    },
+  ];
+}
+
+function backupAlerts(environment: string, backup: BackupMonitor): AlertingRule[] {
+  const lastSuccess = selector(BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC, BACKUP_LABEL, backup.name);
+  const maxAgeSeconds = Math.round(backup.maxAgeHours * 3600);
+  const labels = (severity: Severity) => ({ severity, environment, [BACKUP_LABEL]: backup.name });
+  const about = `Backup ${backup.name} (${backup.description}) in ${environment}`;
+  return [
+    {
+      alert: ALERTS.backupStale,
+      // absent() takes the bare selector (no aggregation) so it returns {backup="<name>"}: one alert per backup.
+      // The age branch takes the newest success over all series of this backup, as maxAgeHours promises.
+      expr: `absent(${lastSuccess}) or (time() - max by (${BACKUP_LABEL}) (${lastSuccess}) > ${maxAgeSeconds})`,
+      for: PENDING.backupStale,
+      labels: labels("page"),
+      annotations: {
+        summary: `No successful ${backup.name} backup in ${backup.maxAgeHours}h (${environment})`,
+        description:
+          `${about}: the newest successful backup is older than ${backup.maxAgeHours}h, or ` +
+          `${BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC} is not reported at all (job not running, metrics not collected).`,
+        runbook_url: backup.runbookUrl,
+      },
+    },
+    {
+      alert: ALERTS.backupTooSmall,
+      expr: `${selector(BACKUP_LAST_SIZE_METRIC, BACKUP_LABEL, backup.name)} < ${backup.minSizeBytes}`,
+      for: PENDING.backupTooSmall,
+      labels: labels("ticket"),
+      annotations: {
+        summary: `Last ${backup.name} backup is smaller than ${formatBytes(backup.minSizeBytes)} (${environment})`,
+        description:
+          `${about}: the newest backup is smaller than ${formatBytes(backup.minSizeBytes)} ` +
+          `(${backup.minSizeBytes} bytes); it may be truncated or empty.`,
+        runbook_url: backup.runbookUrl,
+      },
+    },
+    {
+      alert: ALERTS.backupFailed,
+      expr: `${selector(BACKUP_LAST_EXIT_CODE_METRIC, BACKUP_LABEL, backup.name)} != 0`,
+      for: PENDING.backupFailed,
+      labels: labels("page"),
+      annotations: {
+        summary: `The last ${backup.name} backup run failed (${environment})`,
+        description: `${about}: the last run exited with a non-zero code (${BACKUP_LAST_EXIT_CODE_METRIC}).`,
+        runbook_url: backup.runbookUrl,
+      },
+    },
+  ];
+}
+
+function replicationAlerts(environment: string, replication: ReplicationMonitor): AlertingRule[] {
+  const labels = { severity: "ticket" as const, environment, [REPLICATION_BUCKET_LABEL]: replication.bucket };
+  const about = `S3 replication of bucket ${replication.bucket} in ${environment}`;
+  return [
+    {
+      alert: ALERTS.replicationFailing,
+      expr:
+        `max_over_time(${selector(REPLICATION_FAILED_OPERATIONS_METRIC, REPLICATION_BUCKET_LABEL, replication.bucket)}` +
+        `[${REPLICATION_FAILURE_WINDOW}]) > 0`,
+      labels,
+      annotations: {
+        summary: `Objects of ${replication.bucket} failed to replicate (${environment})`,
+        description:
+          `${about}: objects failed to replicate in the last ${REPLICATION_FAILURE_WINDOW}. S3 does not retry them; ` +
+          "the replica stays incomplete until they are replicated again (S3 Batch Replication).",
+        runbook_url: replication.runbookUrl,
+      },
+    },
+    {
+      alert: ALERTS.replicationLagging,
+      expr: `${selector(REPLICATION_LATENCY_METRIC, REPLICATION_BUCKET_LABEL, replication.bucket)} > ${replication.maxLatencySeconds}`,
+      for: PENDING.replicationLagging,
+      labels,
+      annotations: {
+        summary: `Replication of ${replication.bucket} is more than ${replication.maxLatencySeconds}s behind (${environment})`,
+        description: `${about}: the replica is more than ${replication.maxLatencySeconds}s behind the source.`,
+        runbook_url: replication.runbookUrl,
+      },
+    },
+  ];
+}
