@@ -160,6 +160,85 @@ describe("configuration validation", () => {
   });
 });
 
+describe("configuration validation: VM", () => {
+  it("fails if the AMI, instance type or availability zone is malformed or outside the region", () => {
+    expect(rejection("ops", (e) => (e.vm.amiId = "ubuntu-latest"))).toMatch(/vm\.amiId = "ubuntu-latest": must be an AWS id of the form ami-/);
+    expect(rejection("ops", (e) => (e.vm.instanceType = "huge"))).toMatch(/vm\.instanceType = "huge": must be an EC2 instance type/);
+    expect(rejection("ops", (e) => (e.vm.availabilityZone = "eu-central-1a"))).toMatch(/vm\.availabilityZone = "eu-central-1a": must be a zone of aws\.region \(us-west-1\)/);
+  });
+
+  it("fails if the data disk exceeds the gp2 limit or the root disk is under 8 GiB", () => {
+    expect(rejection("ops", (e) => (e.vm.dataVolumeGiB = 20000))).toMatch(/dataVolumeGiB must be at most 16384 \(the gp2 limit\)/);
+    expect(rejection("ops", (e) => (e.vm.rootVolumeGiB = 4))).toMatch(/rootVolumeGiB must be at least 8/);
+  });
+
+  it("fails if the restore snapshot id is malformed", () => {
+    expect(rejection("ops", (e) => (e.vm.dataVolumeSnapshotId = "latest"))).toMatch(/vm\.dataVolumeSnapshotId = "latest": must be an AWS id of the form snap-/);
+  });
+
+  it("fails if a managed subnet lies outside its VPC, or the network mode does not exist", () => {
+    expect(rejection("ops", (e) => (e.vm.network.subnetCidr = "10.99.1.0/24"))).toMatch(/vm\.network\.subnetCidr = "10\.99\.1\.0\/24": must lie inside vm\.network\.vpcCidr \(10\.70\.0\.0\/16\)/);
+    expect(rejection("ops", (e) => (e.vm.network = { mode: "peered" }))).toMatch(/vm\.network\.mode = "peered": must be one of existing, managed/);
+  });
+
+  it("fails if the apt repository URL is not https or carries credentials", () => {
+    expect(rejection("ops", (e) => (e.vm.packagecloudApt.url = "http://packagecloud.io/x/"))).toMatch(/packagecloudApt\.url = "http:\/\/packagecloud\.io\/x\/": must be an https:\/\/ URL/);
+    expect(rejection("ops", (e) => (e.vm.packagecloudApt.url = "https://token:@packagecloud.io/x/"))).toMatch(/must not contain credentials/);
+  });
+
+  it("fails if snapshot retention falls outside the vault lock, or the lock is inverted", () => {
+    expect(rejection("ops", (e) => (e.vm.snapshots.retainDays = 7))).toMatch(/vm\.snapshots\.retainDays = 7: must lie within the vault lock's 14-35 days/);
+    expect(rejection("ops", (e) => (e.vm.snapshots.vaultLock.maxRetentionDays = 10))).toMatch(/vaultLock\.maxRetentionDays = 10: must be at least vaultLock\.minRetentionDays \(14\)/);
+    expect(rejection("ops", (e) => (e.vm.snapshots.vaultLock.changeableForDays = 1))).toMatch(/changeableForDays must be at least 3/);
+  });
+});
+
+describe("configuration validation: GKE and DNS", () => {
+  it("fails if a proxied Cloudflare record has a TTL other than 1", () => {
+    expect(rejection("ops", (e) => (e.dns.ttl = 300))).toMatch(/dns\.ttl = 300: must be 1 \(automatic\) for a proxied Cloudflare record/);
+  });
+
+  it("fails if the record name falls outside the zone", () => {
+    expect(rejection("ops", (e) => (e.dns.recordName = "packages.gitlab.net"))).toMatch(/dns\.recordName = "packages\.gitlab\.net": must fall inside dns\.zoneName \(gitlab\.com\)/);
+    expect(rejection("pre", (e) => (e.dns.recordName = "packages.pre.gke.gitlab.net."))).toMatch(/must be a lowercase DNS name without a trailing dot/);
+  });
+
+  it("fails if a Cloud DNS record asks for Cloudflare's automatic TTL, or any TTL is out of range", () => {
+    expect(rejection("pre", (e) => (e.dns.ttl = 1))).toMatch(/dns\.ttl = 1: must be 30-86400 seconds: Cloud DNS has no automatic TTL/);
+    expect(rejection("pre", (e) => (e.dns.ttl = 5))).toMatch(/dns\.ttl = 5: must be 30-86400 seconds/);
+  });
+
+  it("fails if the DNS provider does not exist", () => {
+    expect(rejection("ops", (e) => (e.dns = { provider: "route53" }))).toMatch(/dns\.provider = "route53": must be one of cloudflare, cloud-dns/);
+  });
+
+  it("fails if binary logs would be kept as long as the backups", () => {
+    expect(rejection("ops", (e) => (e.gcp.sql.transactionLogRetentionDays = 7) && (e.gcp.sql.retainedBackups = 7))).toMatch(
+      /gcp\.sql\.transactionLogRetentionDays = 7: must be fewer than sql\.retainedBackups \(7\)/,
+    );
+    expect(rejection("ops", (e) => (e.gcp.sql.transactionLogRetentionDays = 8))).toMatch(/transactionLogRetentionDays must be 1-7/);
+  });
+
+  it("fails if GKE ranges overlap or the control plane range is not a /28", () => {
+    expect(rejection("ops", (e) => (e.gcp.network.servicesCidr = "10.104.0.0/20"))).toMatch(/gcp\.network\.servicesCidr = "10\.104\.0\.0\/20": must not overlap gcp\.network\.podsCidr/);
+    expect(rejection("ops", (e) => (e.gcp.network.masterCidr = "10.109.0.0/24"))).toMatch(/masterCidr must have a prefix from \/28 to \/28/);
+  });
+
+  it("fails if the control plane would be open to the internet, or no network is authorized", () => {
+    expect(rejection("ops", (e) => (e.gcp.cluster.masterAuthorizedNetworks = [{ name: "all", cidr: "0.0.0.0/0" }]))).toMatch(
+      /masterAuthorizedNetworks\.0\.cidr = "0\.0\.0\.0\/0": must not open the GKE control plane to the whole internet/,
+    );
+    expect(rejection("ops", (e) => (e.gcp.cluster.masterAuthorizedNetworks = []))).toMatch(/must list at least one network/);
+  });
+
+  it("fails on unknown tiers, channels and inverted node pool sizes", () => {
+    expect(rejection("ops", (e) => (e.gcp.redis.tier = "PREMIUM"))).toMatch(/gcp\.redis\.tier = "PREMIUM": must be STANDARD_HA or BASIC/);
+    expect(rejection("ops", (e) => (e.gcp.cluster.releaseChannel = "LATEST"))).toMatch(/must be one of RAPID, REGULAR, STABLE/);
+    expect(rejection("ops", (e) => (e.gcp.cluster.nodePools.serving.minNodes = 9))).toMatch(/nodePools\.serving\.minNodes = 9: minNodes must not exceed maxNodes/);
+    expect(rejection("ops", (e) => (e.gcp.sql.availability = "MULTI"))).toMatch(/must be REGIONAL or ZONAL/);
+  });
+});
+
 describe("CIDR helpers", () => {
   it("accepts IPv6 networks and rejects IPv6 host addresses", () => {
     expect(checkCidr("2001:db8::/32")).toBeUndefined();

@@ -5,6 +5,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ENV_NAMES } from "../config";
+import { LAYERS } from "../constructs/naming";
 import { synthesizeAtomically } from "../stacks/synthesize";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -23,7 +25,7 @@ function runMain(env: Record<string, string>) {
 
 describe("main.ts", () => {
   it("synthesizes every stack of every environment", () => {
-    expect(runMain({ PACKAGECLOUD_TARGET: "aws" })).toMatchObject({ code: 0, stacks: ["packagecloud-ops-storage", "packagecloud-ops-vm", "packagecloud-pre-storage", "packagecloud-pre-vm"] });
+    expect(runMain({ PACKAGECLOUD_TARGET: "aws" })).toMatchObject({ code: 0, stacks: ENV_NAMES.flatMap((env) => LAYERS.map((layer) => `packagecloud-${env}-${layer}`)).sort() });
   });
 
   it("fails if the target is unknown, saying which targets exist", () => {

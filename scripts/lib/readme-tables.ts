@@ -44,7 +44,23 @@ export function environmentTable(envs: Record<EnvName, EnvironmentConfig>): stri
           `${e.vm.snapshots.vaultLock.minRetentionDays}-${e.vm.snapshots.vaultLock.maxRetentionDays} days, ` +
           (e.vm.snapshots.vaultLock.changeableForDays !== undefined ? `compliance after ${e.vm.snapshots.vaultLock.changeableForDays} days` : "governance"),
       ),
+      row("GCP project / region", (e) => `${code(e.gcp.project)} / ${e.gcp.region}`),
+      row("GKE cluster (location)", (e) => `${code(e.gcp.cluster.name)} (${e.gcp.cluster.location})`),
+      row("GKE release channel", (e) => e.gcp.cluster.releaseChannel),
+      row(
+        "GKE pools serving / background",
+        (e) =>
+          (["serving", "background"] as const)
+            .map((p) => `${e.gcp.cluster.nodePools[p].machineType} ${e.gcp.cluster.nodePools[p].minNodes}-${e.gcp.cluster.nodePools[p].maxNodes}`)
+            .join(" / "),
+      ),
+      row("Cloud SQL tier, availability", (e) => `${e.gcp.sql.tier}, ${e.gcp.sql.availability}`),
+      row("Cloud SQL backups kept", (e) => `${e.gcp.sql.retainedBackups} (binary logs ${e.gcp.sql.transactionLogRetentionDays} days)`),
+      row("Memorystore tier, size", (e) => `${e.gcp.redis.tier}, ${e.gcp.redis.memoryGb} GB`),
+      row("public name", (e) => code(e.dns.recordName)),
+      row("DNS provider", (e) => (e.dns.provider === "cloudflare" ? `Cloudflare${e.dns.proxied ? ", proxied" : ""}, TTL ${e.dns.ttl === 1 ? "auto" : e.dns.ttl}` : `Cloud DNS zone ${code(e.dns.managedZone)}, TTL ${e.dns.ttl}`)),
       row("state bucket", (e) => code(e.state.bucket)),
+      row("state bucket (GCS, Google and DNS stacks)", (e) => code(e.state.gcsBucket)),
     ],
   );
 }

@@ -3,6 +3,12 @@
  * a compliant and a non-compliant case built from raw provider resources, and the project's own stacks.
  */
 import { Testing, type TerraformStack } from "cdktf";
+import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
+import { ContainerCluster, type ContainerClusterConfig } from "@cdktf/provider-google/lib/container-cluster";
+import { ContainerNodePool, type ContainerNodePoolNodeConfig } from "@cdktf/provider-google/lib/container-node-pool";
+import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
+import { RedisInstance } from "@cdktf/provider-google/lib/redis-instance";
+import { SqlDatabaseInstance, type SqlDatabaseInstanceSettings } from "@cdktf/provider-google/lib/sql-database-instance";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
@@ -65,6 +71,76 @@ function ingressRule(stack: TerraformStack, port: number, cidr: string): VpcSecu
     cidrIpv4: v6 ? undefined : cidr,
     cidrIpv6: v6 ? cidr : undefined,
     description: `port ${port} from ${cidr}`,
+  });
+}
+
+/** A GKE cluster that passes every rule; each case breaks one thing. */
+function cluster(stack: TerraformStack, overrides: Partial<ContainerClusterConfig> = {}): ContainerCluster {
+  return new ContainerCluster(stack, "Gke", {
+    name: "gke",
+    location: "us-east1",
+    deletionProtection: true,
+    lifecycle: { preventDestroy: true },
+    resourceLabels: { environment: "ops" },
+    releaseChannel: { channel: "STABLE" },
+    privateClusterConfig: { enablePrivateNodes: true, masterIpv4CidrBlock: "10.0.0.0/28" },
+    masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: "10.240.0.0/24", displayName: "admins" }] },
+    workloadIdentityConfig: { workloadPool: "p.svc.id.goog" },
+    datapathProvider: "ADVANCED_DATAPATH",
+    enableShieldedNodes: true,
+    enableIntranodeVisibility: true,
+    enableLegacyAbac: false,
+    masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+    binaryAuthorization: { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
+    authenticatorGroupsConfig: { securityGroup: "gke-security-groups@example.com" },
+    ...overrides,
+  });
+}
+
+function nodePool(stack: TerraformStack, nodeConfig: Partial<ContainerNodePoolNodeConfig> = {}, autoRepair = true): ContainerNodePool {
+  return new ContainerNodePool(stack, "Pool", {
+    cluster: "gke",
+    management: { autoRepair, autoUpgrade: true },
+    nodeConfig: {
+      imageType: "COS_CONTAINERD",
+      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      workloadMetadataConfig: { mode: "GKE_METADATA" },
+      ...nodeConfig,
+    },
+  });
+}
+
+function sqlInstance(stack: TerraformStack, settings: Partial<SqlDatabaseInstanceSettings> = {}, top: Record<string, unknown> = {}): SqlDatabaseInstance {
+  return new SqlDatabaseInstance(stack, "Db", {
+    name: "db",
+    databaseVersion: "MYSQL_8_0",
+    deletionProtection: true,
+    encryptionKeyName: "projects/p/locations/r/keyRings/k/cryptoKeys/c",
+    lifecycle: { preventDestroy: true },
+    ...top,
+    settings: {
+      tier: "db-custom-2-7680",
+      deletionProtectionEnabled: true,
+      retainBackupsOnDelete: true,
+      backupConfiguration: { enabled: true, binaryLogEnabled: true },
+      ipConfiguration: { ipv4Enabled: false, privateNetwork: "n", sslMode: "ENCRYPTED_ONLY" },
+      databaseFlags: [
+        { name: "local_infile", value: "off" },
+        { name: "skip_show_database", value: "on" },
+      ],
+      ...settings,
+    },
+  });
+}
+
+function redis(stack: TerraformStack, overrides: Record<string, unknown> = {}): RedisInstance {
+  return new RedisInstance(stack, "Cache", {
+    name: "cache",
+    memorySizeGb: 1,
+    authEnabled: true,
+    transitEncryptionMode: "SERVER_AUTHENTICATION",
+    lifecycle: { preventDestroy: true },
+    ...overrides,
   });
 }
 
@@ -260,6 +336,129 @@ const CASES: Case[] = [
     good: (s) => ingressRule(s, 443, "10.0.0.0/24"),
     bad: (s) => new SecurityGroup(s, "Group", { description: "web", ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/24"] }] }),
     message: /aws_security_group\.group: a rule has no description/,
+  },
+  {
+    rule: "PC_GKE_PRIVATE_NODES",
+    good: (s) => cluster(s),
+    bad: (s) => cluster(s, { privateClusterConfig: { enablePrivateNodes: false } }),
+    message: /google_container_cluster\.gke: nodes have public addresses/,
+  },
+  {
+    rule: "PC_GKE_AUTHORIZED_NETWORKS",
+    good: (s) => cluster(s),
+    bad: (s) => cluster(s, { masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: "0.0.0.0/0" }] } }),
+    message: /authorizes 0\.0\.0\.0\/0 to reach the control plane/,
+  },
+  {
+    rule: "PC_GKE_WORKLOAD_IDENTITY",
+    good: (s) => nodePool(s),
+    bad: (s) => nodePool(s, { workloadMetadataConfig: { mode: "GCE_METADATA" } }),
+    message: /google_container_node_pool\.pool: pods can reach the node's metadata and credentials/,
+  },
+  {
+    rule: "PC_GKE_RELEASE_CHANNEL",
+    good: (s) => cluster(s),
+    bad: (s) => cluster(s, { releaseChannel: { channel: "UNSPECIFIED" } }),
+    message: /follows no release channel/,
+  },
+  {
+    rule: "PC_GKE_SHIELDED_NODES",
+    good: (s) => nodePool(s),
+    bad: (s) => nodePool(s, { shieldedInstanceConfig: { enableSecureBoot: false, enableIntegrityMonitoring: true } }),
+    message: /enable_secure_boot off/,
+  },
+  {
+    rule: "PC_GKE_NETWORK_POLICY",
+    good: (s) => cluster(s),
+    bad: (s) => cluster(s, { datapathProvider: "LEGACY_DATAPATH" }),
+    message: /does not enforce NetworkPolicy/,
+  },
+  {
+    rule: "PC_GKE_LEGACY_AUTH_OFF",
+    good: (s) => cluster(s),
+    bad: (s) => cluster(s, { enableLegacyAbac: true }),
+    message: /legacy ABAC is on/,
+  },
+  {
+    rule: "PC_GKE_LABELS",
+    good: (s) => cluster(s),
+    bad: (s) => cluster(s, { resourceLabels: {} }),
+    message: /has no resource labels/,
+  },
+  {
+    rule: "PC_GKE_INTRANODE_VISIBILITY",
+    good: (s) => cluster(s),
+    bad: (s) => cluster(s, { enableIntranodeVisibility: false }),
+    message: /intranode visibility is off/,
+  },
+  {
+    rule: "PC_GKE_BINARY_AUTHORIZATION",
+    good: (s) => cluster(s),
+    bad: (s) => cluster(s, { binaryAuthorization: { evaluationMode: "DISABLED" } }),
+    message: /Binary Authorization is not enforced/,
+  },
+  {
+    rule: "PC_GKE_GROUPS_RBAC",
+    good: (s) => cluster(s),
+    bad: (s) => cluster(s, { authenticatorGroupsConfig: undefined }),
+    message: /has no Google Groups for RBAC/,
+  },
+  {
+    rule: "PC_GKE_NODE_POOL_MANAGEMENT",
+    good: (s) => nodePool(s),
+    bad: (s) => nodePool(s, { imageType: "UBUNTU_CONTAINERD" }, false),
+    message: /auto-repair is off[\s\S]*image UBUNTU_CONTAINERD is not Container-Optimized OS/,
+  },
+  {
+    rule: "PC_GKE_DELETION_PROTECTION",
+    good: (s) => cluster(s),
+    bad: (s) => cluster(s, { deletionProtection: false }),
+    message: /deletion_protection is off/,
+  },
+  {
+    rule: "PC_SQL_PRIVATE_TLS",
+    good: (s) => sqlInstance(s),
+    bad: (s) => sqlInstance(s, { ipConfiguration: { ipv4Enabled: true, authorizedNetworks: [{ value: "0.0.0.0/0" }] } }),
+    message: /has a public IP[\s\S]*authorizes 0\.0\.0\.0\/0[\s\S]*accepts unencrypted connections/,
+  },
+  {
+    rule: "PC_SQL_BACKUPS",
+    good: (s) => sqlInstance(s),
+    bad: (s) => sqlInstance(s, { backupConfiguration: { enabled: true, binaryLogEnabled: false } }),
+    message: /binary logging \(point-in-time recovery\) is off/,
+  },
+  {
+    rule: "PC_SQL_MYSQL_FLAGS",
+    good: (s) => sqlInstance(s),
+    bad: (s) => sqlInstance(s, { databaseFlags: [{ name: "local_infile", value: "on" }] }),
+    message: /local_infile is not off[\s\S]*skip_show_database is not on/,
+  },
+  {
+    rule: "PC_SQL_CMEK",
+    good: (s) => sqlInstance(s),
+    bad: (s) => sqlInstance(s, {}, { encryptionKeyName: undefined }),
+    message: /uses a Google-managed key/,
+  },
+  {
+    rule: "PC_SQL_DELETION_PROTECTION",
+    good: (s) => sqlInstance(s),
+    bad: (s) => sqlInstance(s, { deletionProtectionEnabled: false }),
+    message: /the API deletion protection is off/,
+  },
+  {
+    rule: "PC_REDIS_AUTH_TLS",
+    good: (s) => redis(s),
+    bad: (s) => redis(s, { authEnabled: false, transitEncryptionMode: "DISABLED" }),
+    message: /AUTH is off[\s\S]*not encrypted in transit/,
+  },
+  {
+    rule: "PC_DNS_RECORDS",
+    good: (s) => new DnsRecord(s, "Record", { zoneId: "z", name: "packages.example.com", type: "A", content: "192.0.2.1", proxied: true, ttl: 1 }),
+    bad: (s) => {
+      new DnsRecord(s, "Record", { zoneId: "z", name: "packages.example.com", type: "A", content: "192.0.2.1", proxied: true, ttl: 300 });
+      new DnsRecordSet(s, "Other", { managedZone: "z", name: "x.example.com.", type: "A", ttl: 5, rrdatas: ["192.0.2.1"] });
+    },
+    message: /is proxied with ttl 300; Cloudflare only accepts 1[\s\S]*google_dns_record_set\.other: has ttl 5/,
   },
 ];
 

@@ -1,0 +1,267 @@
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { loadEnvironments } from "../../config";
+import { CloudSqlMysql, MYSQL_FLAGS } from "../../constructs/cloud-sql-mysql";
+import { GkeCluster, NODE_ROLES, POOL_LABEL } from "../../constructs/gke-cluster";
+import { GkeNetwork } from "../../constructs/gke-network";
+import { GoogleKms, SERVICE_AGENTS } from "../../constructs/google-kms";
+import { MemorystoreRedis } from "../../constructs/memorystore-redis";
+import { APP_ROLES, WorkloadIdentity } from "../../constructs/workload-identity";
+import { PackagecloudStack } from "../../stacks/base-stack";
+import { synth, testApp } from "../support/synth";
+
+const ops = loadEnvironments().ops;
+const labels = { environment: "ops" };
+
+function googleStack() {
+  const stack = new PackagecloudStack(testApp(), "test", { enforcePolicy: false });
+  new GoogleProvider(stack, "google", { project: ops.gcp.project, region: ops.gcp.region });
+  const network = new GkeNetwork(stack, "Network", { environment: "ops", region: ops.gcp.region, ranges: ops.gcp.network });
+  return { stack, network };
+}
+
+describe("GkeNetwork", () => {
+  const { stack } = googleStack();
+  const out = synth(stack);
+
+  it("gives the subnet secondary ranges for pods and services, and private Google access", () => {
+    expect(out.resource("google_compute_subnetwork", "network_subnetwork")).toMatchObject({
+      ip_cidr_range: ops.gcp.network.subnetCidr,
+      private_ip_google_access: true,
+      secondary_ip_range: [
+        { range_name: "pods", ip_cidr_range: ops.gcp.network.podsCidr },
+        { range_name: "services", ip_cidr_range: ops.gcp.network.servicesCidr },
+      ],
+    });
+    expect(out.resource("google_compute_network", "network").auto_create_subnetworks).toBe(false);
+  });
+
+  it("lets private nodes out through Cloud NAT", () => {
+    expect(out.resource("google_compute_router_nat", "network_nat")).toMatchObject({
+      nat_ip_allocate_option: "AUTO_ONLY",
+      source_subnetwork_ip_ranges_to_nat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+    });
+  });
+
+  it("reserves the private service range and peers it with Google, never deleting the peering", () => {
+    const [address, prefix] = ops.gcp.network.privateServiceCidr.split("/");
+    expect(out.resource("google_compute_global_address", "network_private_service_range")).toMatchObject({
+      purpose: "VPC_PEERING",
+      address_type: "INTERNAL",
+      address,
+      prefix_length: Number(prefix),
+    });
+    expect(out.resource("google_service_networking_connection", "network_private_service_access")).toMatchObject({
+      service: "servicenetworking.googleapis.com",
+      deletion_policy: "ABANDON",
+    });
+  });
+});
+
+describe("GkeCluster", () => {
+  const { stack, network } = googleStack();
+  new GkeCluster(stack, "Cluster", {
+    environment: "ops",
+    project: ops.gcp.project,
+    network,
+    cluster: ops.gcp.cluster,
+    masterCidr: ops.gcp.network.masterCidr,
+    secretsKeyId: "projects/p/locations/us-east1/keyRings/r/cryptoKeys/gke-secrets",
+    labels,
+  });
+  const out = synth(stack);
+  const cluster = out.resource("google_container_cluster", "cluster");
+
+  it("has private nodes and a control plane reachable only from the authorized networks", () => {
+    expect(cluster.private_cluster_config).toEqual({ enable_private_nodes: true, enable_private_endpoint: false, master_ipv4_cidr_block: ops.gcp.network.masterCidr });
+    expect(cluster.master_authorized_networks_config).toEqual({
+      cidr_blocks: ops.gcp.cluster.masterAuthorizedNetworks.map((n) => ({ display_name: n.name, cidr_block: n.cidr })),
+      gcp_public_cidrs_access_enabled: false,
+    });
+  });
+
+  it("uses Workload Identity, a release channel, shielded nodes and Dataplane V2", () => {
+    expect(cluster).toMatchObject({
+      workload_identity_config: { workload_pool: `${ops.gcp.project}.svc.id.goog` },
+      release_channel: { channel: ops.gcp.cluster.releaseChannel },
+      enable_shielded_nodes: true,
+      datapath_provider: "ADVANCED_DATAPATH",
+      enable_intranode_visibility: true,
+      enable_legacy_abac: false,
+      master_auth: { client_certificate_config: { issue_client_certificate: false } },
+      binary_authorization: { evaluation_mode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
+    });
+    expect(cluster.network_policy).toBeUndefined();
+  });
+
+  it("removes the default pool, is protected from deletion twice, and encrypts secrets with the customer key", () => {
+    expect(cluster).toMatchObject({
+      remove_default_node_pool: true,
+      deletion_protection: true,
+      lifecycle: { prevent_destroy: true },
+      database_encryption: { state: "ENCRYPTED", key_name: "projects/p/locations/us-east1/keyRings/r/cryptoKeys/gke-secrets" },
+    });
+  });
+
+  it("has a recurring maintenance window from config", () => {
+    expect(cluster.maintenance_policy.recurring_window).toEqual({
+      start_time: `2025-01-04T${ops.gcp.cluster.maintenanceStartUtc}:00Z`,
+      end_time: `2025-01-04T${ops.gcp.cluster.maintenanceEndUtc}:00Z`,
+      recurrence: ops.gcp.cluster.maintenanceRecurrence,
+    });
+  });
+
+  it("runs a serving and a background pool, sized from config, self-repairing, shielded, COS, behind the GKE metadata server", () => {
+    for (const pool of ["serving", "background"] as const) {
+      const p = out.resource("google_container_node_pool", `cluster_pool_${pool}`);
+      const size = ops.gcp.cluster.nodePools[pool];
+      expect(p).toMatchObject({
+        name: pool,
+        autoscaling: { min_node_count: size.minNodes, max_node_count: size.maxNodes },
+        management: { auto_repair: true, auto_upgrade: true },
+      });
+      expect(p.node_config).toMatchObject({
+        machine_type: size.machineType,
+        image_type: "COS_CONTAINERD",
+        service_account: "${google_service_account.cluster_node_service_account.email}",
+        shielded_instance_config: { enable_secure_boot: true, enable_integrity_monitoring: true },
+        workload_metadata_config: { mode: "GKE_METADATA" },
+        labels: expect.objectContaining({ [POOL_LABEL]: pool }),
+      });
+    }
+  });
+
+  it("gives the node service account exactly the roles nodes need", () => {
+    const roles = Object.values(out.resources("google_project_iam_member")).map((m: any) => m.role).sort();
+    expect(roles).toEqual([...NODE_ROLES].sort());
+    for (const member of Object.values(out.resources("google_project_iam_member")) as any[]) {
+      expect(member.member).toBe("serviceAccount:${google_service_account.cluster_node_service_account.email}");
+    }
+  });
+});
+
+describe("CloudSqlMysql", () => {
+  function build(sql = ops.gcp.sql) {
+    const { stack, network } = googleStack();
+    new CloudSqlMysql(stack, "Database", {
+      environment: "ops",
+      region: ops.gcp.region,
+      networkId: network.networkId,
+      sql,
+      encryptionKeyId: "projects/p/locations/us-east1/keyRings/r/cryptoKeys/cloudsql",
+      iamServiceAccounts: { app: "packagecloud-ops-app@gitlab-ops.iam.gserviceaccount.com" },
+      labels,
+      dependsOn: [network.privateServiceAccess],
+    });
+    return synth(stack);
+  }
+  const out = build();
+  const instance = out.resource("google_sql_database_instance", "database");
+  const settings = instance.settings;
+
+  it("runs MySQL 8.0 with the configured tier and availability, encrypted with the customer key", () => {
+    expect(instance).toMatchObject({ database_version: "MYSQL_8_0", encryption_key_name: "projects/p/locations/us-east1/keyRings/r/cryptoKeys/cloudsql" });
+    expect(settings).toMatchObject({ tier: ops.gcp.sql.tier, availability_type: ops.gcp.sql.availability });
+    expect(instance.depends_on).toEqual(["google_service_networking_connection.network_private_service_access"]);
+  });
+
+  it("keeps 30 daily backups by count, with binary logs for point-in-time recovery", () => {
+    expect(settings.backup_configuration).toEqual({
+      enabled: true,
+      binary_log_enabled: true,
+      start_time: ops.gcp.sql.backupStartUtc,
+      transaction_log_retention_days: ops.gcp.sql.transactionLogRetentionDays,
+      backup_retention_settings: { retained_backups: 30, retention_unit: "COUNT" },
+    });
+  });
+
+  it("is protected from deletion by Terraform, by the API and by prevent_destroy, and keeps its backups if deleted", () => {
+    expect(instance.deletion_protection).toBe(true);
+    expect(instance.lifecycle).toEqual({ prevent_destroy: true });
+    expect(settings.deletion_protection_enabled).toBe(true);
+    expect(settings.retain_backups_on_delete).toBe(true);
+  });
+
+  it("has a private IP only and accepts encrypted connections only", () => {
+    expect(settings.ip_configuration).toMatchObject({ ipv4_enabled: false, ssl_mode: "ENCRYPTED_ONLY", private_network: "${google_compute_network.network.id}" });
+  });
+
+  it("sets the hardening flags and IAM authentication explicitly", () => {
+    expect(settings.database_flags).toEqual(Object.entries(MYSQL_FLAGS).map(([name, value]) => ({ name, value })));
+    expect(settings.database_flags).toEqual(
+      expect.arrayContaining([{ name: "local_infile", value: "off" }, { name: "skip_show_database", value: "on" }]),
+    );
+  });
+
+  it("is maintained on the stable track in the configured window", () => {
+    expect(settings.maintenance_window).toEqual({ day: ops.gcp.sql.maintenanceDay, hour: ops.gcp.sql.maintenanceHourUtc, update_track: "stable" });
+  });
+
+  it("creates the packagecloud database and an IAM user for the application, with no password anywhere", () => {
+    expect(out.resource("google_sql_database", "database_packagecloud").name).toBe("packagecloud");
+    expect(out.resource("google_sql_user", "database_iam_app")).toMatchObject({ type: "CLOUD_IAM_SERVICE_ACCOUNT" });
+    expect(out.resource("google_sql_user", "database_iam_app").name).toMatch(/trimsuffix\(/);
+    expect(JSON.stringify(out.json)).not.toMatch(/"(password|root_password)"/);
+  });
+
+  it("fails if binary logs would be kept as long as the backups", () => {
+    expect(() => build({ ...ops.gcp.sql, retainedBackups: 7, transactionLogRetentionDays: 7 })).toThrow(
+      /CloudSqlMysql test\/Database: transactionLogRetentionDays \(7\) must be fewer than retainedBackups \(7\)/,
+    );
+  });
+});
+
+describe("MemorystoreRedis", () => {
+  const { stack, network } = googleStack();
+  new MemorystoreRedis(stack, "Redis", {
+    environment: "ops",
+    region: ops.gcp.region,
+    networkId: network.networkId,
+    redis: ops.gcp.redis,
+    encryptionKeyId: "projects/p/locations/us-east1/keyRings/r/cryptoKeys/redis",
+    labels,
+    dependsOn: [network.privateServiceAccess],
+  });
+  const redis = synth(stack).resource("google_redis_instance", "redis");
+
+  it("requires AUTH and TLS, is reachable only through private service access, and persists to RDB", () => {
+    expect(redis).toMatchObject({
+      tier: ops.gcp.redis.tier,
+      memory_size_gb: ops.gcp.redis.memoryGb,
+      auth_enabled: true,
+      transit_encryption_mode: "SERVER_AUTHENTICATION",
+      connect_mode: "PRIVATE_SERVICE_ACCESS",
+      authorized_network: "${google_compute_network.network.id}",
+      persistence_config: { persistence_mode: "RDB", rdb_snapshot_period: "ONE_HOUR" },
+      customer_managed_key: "projects/p/locations/us-east1/keyRings/r/cryptoKeys/redis",
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(redis.maintenance_policy.weekly_maintenance_window).toHaveLength(1);
+  });
+});
+
+describe("WorkloadIdentity and GoogleKms", () => {
+  const { stack } = googleStack();
+  new WorkloadIdentity(stack, "App", { environment: "ops", project: ops.gcp.project, namespace: "packagecloud", serviceAccount: "packagecloud" });
+  const kms = new GoogleKms(stack, "Kms", { environment: "ops", region: ops.gcp.region, projectNumber: ops.gcp.projectNumber, services: ["cloudsql"] });
+  const out = synth(stack);
+
+  it("binds the Google service account to exactly the application's Kubernetes service account", () => {
+    expect(out.resource("google_service_account_iam_member", "app_workload_identity_binding")).toMatchObject({
+      role: "roles/iam.workloadIdentityUser",
+      member: `serviceAccount:${ops.gcp.project}.svc.id.goog[packagecloud/packagecloud]`,
+    });
+    expect(Object.values(out.resources("google_project_iam_member")).map((m: any) => m.role).sort()).toEqual([...APP_ROLES].sort());
+  });
+
+  it("rotates keys every 90 days, protects them from destroy, and lets only the service agent use them", () => {
+    expect(out.resource("google_kms_crypto_key", "kms_cloudsql")).toMatchObject({ rotation_period: "7776000s", lifecycle: { prevent_destroy: true } });
+    expect(out.resource("google_kms_crypto_key_iam_member", "kms_cloudsql_agent")).toMatchObject({
+      role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+      member: `serviceAccount:${SERVICE_AGENTS.cloudsql(ops.gcp.projectNumber)}`,
+    });
+  });
+
+  it("fails if asked for a key it was not given", () => {
+    expect(() => kms.keyId("redis")).toThrow(/GoogleKms test\/Kms: no key for redis; add it to services/);
+  });
+});
