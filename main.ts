@@ -9,6 +9,7 @@
  */
 import * as path from "node:path";
 import { ConfigError, loadEnvironments } from "./config";
+import { monitoringFiles } from "./monitoring/from-config";
 import { buildApp } from "./stacks/app";
 import { synthesizeAtomically } from "./stacks/synthesize";
 import type { DeployTarget } from "./stacks/target";
@@ -31,7 +32,10 @@ function targetFromEnvironment(vars: NodeJS.ProcessEnv): DeployTarget {
 try {
   const target = targetFromEnvironment(process.env);
   const environments = loadEnvironments();
-  synthesizeAtomically(process.env.CDKTF_OUTDIR ?? "cdktf.out", (app) => buildApp(app, { environments, target }));
+  synthesizeAtomically(process.env.CDKTF_OUTDIR ?? "cdktf.out", (app) => {
+    buildApp(app, { environments, target });
+    return monitoringFiles(Object.values(environments));
+  });
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

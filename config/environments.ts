@@ -96,6 +96,18 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     },
     // Seed 001: pre is served at packages.pre.gke.gitlab.net from an existing Cloud DNS zone.
     dns: { provider: "cloud-dns", managedZone: "pre-gke-gitlab-net", zoneName: "pre.gke.gitlab.net", recordName: "packages.pre.gke.gitlab.net", ttl: 300 },
+    monitoring: {
+      runbookUrl: "https://runbooks.gitlab.net/packagecloud/backups",
+      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1048576 },
+      dailyBackups: { maxAgeHours: 36, minSizeBytes: 1048576 },
+      cloudSqlBackups: { maxAgeHours: 36 },
+      replication: { maxLatencySeconds: 3600 },
+      notifications: {
+        emails: ["packagecloud-alerts-pre@gitlab.com"],
+        httpsEndpointVariables: ["alerts_webhook_url"],
+        gcpChannels: ["projects/gitlab-pre/notificationChannels/1000000000000000001"],
+      },
+    },
     state: { bucket: "packagecloud-pre-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-pre-terraform-state" },
   },
   ops: {
@@ -179,6 +191,20 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     },
     // Seed 001: ops serves packages.gitlab.com through Cloudflare.
     dns: { provider: "cloudflare", zoneId: "0123456789abcdef0123456789abcdef", zoneName: "gitlab.com", recordName: "packages.gitlab.com", proxied: true, ttl: 1 },
+    // Seed 002: page when the newest successful backup is older than 36 h, or missing, or too small, or failed.
+    monitoring: {
+      runbookUrl: "https://runbooks.gitlab.net/packagecloud/backups",
+      // Set the minimum to ~80% of the current dump size and revisit it as the database grows.
+      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1073741824 },
+      dailyBackups: { maxAgeHours: 36, minSizeBytes: 1073741824 },
+      cloudSqlBackups: { maxAgeHours: 36 },
+      replication: { maxLatencySeconds: 900 },
+      notifications: {
+        emails: ["packagecloud-alerts@gitlab.com"],
+        httpsEndpointVariables: ["pagerduty_cloudwatch_url"],
+        gcpChannels: ["projects/gitlab-ops/notificationChannels/2000000000000000002"],
+      },
+    },
     state: { bucket: "packagecloud-ops-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-ops-terraform-state" },
   },
 };

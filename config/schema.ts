@@ -337,6 +337,49 @@ const dnsSchema = z.discriminatedUnion(
   { errorMap: (issue, ctx) => (issue.code === z.ZodIssueCode.invalid_union_discriminator ? { message: "must be one of cloudflare, cloud-dns" } : { message: ctx.defaultError }) },
 );
 
+const backupThresholds = z
+  .object({
+    /**
+     * Alert when no new backup arrived for this many hours (also when there is no data at all). Whole hours,
+     * at most 168: CloudWatch evaluates at most 7 days of hourly periods.
+     */
+    maxAgeHours: z.number().int("maxAgeHours must be whole hours").min(1, "maxAgeHours must be at least 1").max(168, "maxAgeHours must be at most 168 (CloudWatch's 7-day evaluation limit)"),
+    /** Alert when the newest backup is smaller than this. */
+    minSizeBytes: z.number().int().min(0, "minSizeBytes must be at least 0"),
+  })
+  .strict();
+
+const monitoringSchema = z
+  .object({
+    /** Where the alerts' runbook lives; every alert links to it. */
+    runbookUrl: httpsUrl,
+    offsiteBackups: backupThresholds,
+    dailyBackups: backupThresholds,
+    /** Cloud SQL's automated backups (GKE variant): alert when none succeeded in this many hours. */
+    cloudSqlBackups: z.object({ maxAgeHours: z.number().int().min(25, "maxAgeHours must be at least 25 (backups are daily)").max(168, "maxAgeHours must be at most 168") }).strict(),
+    replication: z
+      .object({ maxLatencySeconds: z.number().int().min(60, "maxLatencySeconds must be at least 60").max(86400, "maxLatencySeconds must be at most 86400") })
+      .strict(),
+    notifications: z
+      .object({
+        /** E-mail recipients (seed 002: e-mail alone went nowhere; it is never the only channel). */
+        emails: z.array(z.string().regex(/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/, "must be an e-mail address")),
+        /**
+         * Names of Terraform variables holding HTTPS endpoints (a PagerDuty CloudWatch integration URL carries its
+         * key): set as TF_VAR_<name> at deploy time, so no secret is in code or config.
+         */
+        httpsEndpointVariables: z
+          .array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be a Terraform variable name (lowercase letters, digits, _)"))
+          .min(1, "httpsEndpointVariables must name at least one paging endpoint: e-mail alone is not an alerting channel (seed 002)"),
+        /** Existing Cloud Monitoring notification channels (created outside: they hold credentials). */
+        gcpChannels: z
+          .array(z.string().regex(/^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/notificationChannels\/\d+$/, "must be projects/<project>/notificationChannels/<id>"))
+          .min(1, "gcpChannels must list at least one channel"),
+      })
+      .strict(),
+  })
+  .strict();
+
 const stateSchema = z
   .object({
     /** S3 bucket holding Terraform state; created outside this project (it must exist before any stack). */
@@ -361,6 +404,7 @@ export const environmentSchema = z
     vm: vmSchema,
     gcp: gcpSchema,
     dns: dnsSchema,
+    monitoring: monitoringSchema,
     state: stateSchema,
   })
   .strict()
@@ -449,6 +493,11 @@ export const environmentSchema = z
       const path = ["gcp", "cluster", "masterAuthorizedNetworks", i, "cidr"];
       if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: problem });
       else if (isWorldOpen(n.cidr)) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: "must not open the GKE control plane to the whole internet" });
+    });
+    env.monitoring.notifications.gcpChannels.forEach((channel, i) => {
+      if (!channel.startsWith(`projects/${env.gcp.project}/`)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["monitoring", "notifications", "gcpChannels", i], message: `must be a channel of gcp.project (${env.gcp.project})` });
+      }
     });
     const buckets: Array<[string, string]> = [
       ["storage.packages.bucketName", env.storage.packages.bucketName],

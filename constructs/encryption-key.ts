@@ -9,6 +9,7 @@ import { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { policyDocument } from "./policy-document";
 
 export interface EncryptionKeyProps {
   /** Alias without the `alias/` prefix. */
@@ -21,6 +22,12 @@ export interface EncryptionKeyProps {
    * @default - 30 days, the longest AWS allows: deleting a key destroys every object encrypted with it
    */
   readonly deletionWindowDays?: number;
+  /**
+   * AWS services (e.g. `cloudwatch.amazonaws.com`) that may use the key on this account's behalf, such as
+   * CloudWatch publishing to an encrypted SNS topic. Requires `accountId`.
+   * @default - only IAM principals of the account, through their IAM policies (the default key policy)
+   */
+  readonly allowServices?: { readonly accountId: string; readonly principals: readonly string[] };
 }
 
 export class EncryptionKey extends Construct {
@@ -40,6 +47,7 @@ export class EncryptionKey extends Construct {
       description: props.description,
       enableKeyRotation: true,
       deletionWindowInDays: window,
+      policy: props.allowServices ? servicePolicy(props.allowServices.accountId, props.allowServices.principals) : undefined,
       // The key encrypts every object of its buckets: losing it loses them all.
       lifecycle: { preventDestroy: true },
     });
@@ -47,4 +55,26 @@ export class EncryptionKey extends Construct {
     new KmsAlias(this, "Alias", { provider: props.provider, name: this.aliasName, targetKeyId: this.key.keyId });
     this.arn = this.key.arn;
   }
+}
+
+/** The default key policy (the account administers the key through IAM) plus use by the named services. */
+function servicePolicy(accountId: string, principals: readonly string[]): string {
+  return policyDocument([
+    {
+      Sid: "AccountAdministersThroughIam",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    },
+    {
+      // Confused-deputy guard: only on behalf of this account.
+      Sid: "ServicesUseKey",
+      Effect: "Allow",
+      Principal: { Service: [...principals] },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    },
+  ]);
 }

@@ -24,6 +24,9 @@ import { resourceName } from "./naming";
 import { policyDocument } from "./policy-document";
 import { BucketEncryption, SecureBucket } from "./secure-bucket";
 
+/** The replication rule's id: the RuleId dimension of its CloudWatch metrics. */
+export const REPLICATION_RULE_ID = "replicate-everything";
+
 export interface ReplicatedBucketProps {
   readonly environment: EnvName;
   /** Component name used for the keys and the role, e.g. `packages`. */
@@ -151,7 +154,7 @@ export class ReplicatedBucket extends Construct {
       role: this.replicationRole.arn,
       rule: [
         {
-          id: "replicate-everything",
+          id: REPLICATION_RULE_ID,
           status: "Enabled",
           priority: 1,
           filter: {},
@@ -161,6 +164,8 @@ export class ReplicatedBucket extends Construct {
             bucket: this.replica.arn,
             storageClass: "STANDARD",
             encryptionConfiguration: { replicaKmsKeyId: this.replicaKey.arn },
+            // Replication metrics (failed operations, latency) feed the replication alarms.
+            metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
           },
         },
       ],

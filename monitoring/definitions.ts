@@ -95,7 +95,9 @@ const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export function validateDefinitions(defs: MonitoringDefinitions): void {
   const where = `MonitoringDefinitions (${JSON.stringify(defs.environment)})`;
   const fail = (field: string, value: unknown, expected: string): never => {
-    throw new Error(`${where}: ${field} ${JSON.stringify(value)} ${expected}`);
+    // Strings quoted so an empty or blank value is visible; numbers as written (JSON would print NaN as null).
+    const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+    throw new Error(`${where}: ${field} ${shown} ${expected}`);
   };
 
   if (!NAME_PATTERN.test(defs.environment)) {

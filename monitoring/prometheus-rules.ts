@@ -8,6 +8,9 @@
  * `absent(x{backup="…"}) or (time() - x{backup="…"} > N)`, one per backup, so a backup that never reported, or
  * stopped reporting, pages like one that is old. test/engine/promtool.test.ts proves it with promtool.
  *
+ * The backup metrics carry only the `backup` label, so the rules select by it alone and add `environment` as a
+ * rule label: load this file into the environment's own Prometheus, not into one that scrapes both environments.
+ *
  * Severity: `page` when no new restorable copy is being made (stale, absent, failed backup): someone acts now.
  * `ticket` when a copy exists but is suspect or late (too small, replication failing or lagging): working hours.
  *

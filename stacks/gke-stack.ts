@@ -11,6 +11,7 @@ import { TerraformOutput } from "cdktf";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import type { EnvironmentConfig } from "../config";
+import { CloudSqlBackupAlerts } from "../constructs/cloud-sql-backup-alerts";
 import { CloudSqlMysql } from "../constructs/cloud-sql-mysql";
 import { GkeCluster } from "../constructs/gke-cluster";
 import { GkeNetwork } from "../constructs/gke-network";
@@ -33,6 +34,7 @@ export const GOOGLE_APIS = [
   "cloudkms.googleapis.com",
   "iam.googleapis.com",
   "monitoring.googleapis.com",
+  "logging.googleapis.com",
 ] as const;
 
 /** The name of the ingress's global address: the DNS stack looks it up by this name. */
@@ -101,6 +103,14 @@ export class GkeStack extends PackagecloudStack {
       iamServiceAccounts: { app: this.app.email },
       labels,
       dependsOn: [network.privateServiceAccess],
+    });
+    new CloudSqlBackupAlerts(this, "DatabaseBackupAlerts", {
+      environment: env.name,
+      project: gcp.project,
+      instanceName: this.database.instance.name,
+      maxAgeHours: env.monitoring.cloudSqlBackups.maxAgeHours,
+      channels: env.monitoring.notifications.gcpChannels,
+      runbookUrl: env.monitoring.runbookUrl,
     });
     this.redis = new MemorystoreRedis(this, "Redis", {
       environment: env.name,

@@ -7,16 +7,19 @@
 import type { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import type { EnvironmentConfig } from "../config";
+import { AlertTopic } from "../constructs/alert-topic";
 import { ApplicationIdentity } from "../constructs/application-identity";
+import { BackupAlarms } from "../constructs/backup-alarms";
 import { BackupBucket } from "../constructs/backup-bucket";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { resourceName, stackName } from "../constructs/naming";
 import { ReplicatedBucket } from "../constructs/replicated-bucket";
+import { ReplicationAlarms } from "../constructs/replication-alarms";
 import { BucketEncryption, ObjectLockRetention, SecureBucket } from "../constructs/secure-bucket";
 import { awsProvider, targetAccountId } from "./aws-provider";
 import { PackagecloudStack } from "./base-stack";
 import { configureBackend } from "./backend";
-import type { DeployTarget } from "./target";
+import { targetSupports, type DeployTarget } from "./target";
 
 /**
  * Managed policies this stack creates that other stacks attach by ARN. The names are deterministic (one naming
@@ -118,7 +121,44 @@ export class StorageStack extends PackagecloudStack {
       edgeFunctionPrefix: env.application.edgeFunctionPrefix,
     });
 
+    // Monitoring lives with the buckets it watches; thresholds come from the same config as the buckets.
+    const monitoring = env.monitoring;
+    const alerts = new AlertTopic(this, "Alerts", {
+      environment: env.name,
+      accountId,
+      emails: monitoring.notifications.emails,
+      httpsEndpointVariables: monitoring.notifications.httpsEndpointVariables,
+    });
+    new BackupAlarms(this, "OffsiteBackupAlarms", {
+      bucket: this.offsiteBackups.bucket,
+      prefix: storage.offsiteBackups.prefix,
+      name: resourceName(env.name, "offsite-db"),
+      maxAgeHours: monitoring.offsiteBackups.maxAgeHours,
+      minSizeBytes: monitoring.offsiteBackups.minSizeBytes,
+      topicArn: alerts.topicArn,
+      runbookUrl: monitoring.runbookUrl,
+      configureRequestMetrics: targetSupports(target, "s3-request-metrics"),
+    });
+    new BackupAlarms(this, "DailyBackupAlarms", {
+      bucket: this.dailyBackups.bucket,
+      prefix: storage.dailyBackups.prefix,
+      name: resourceName(env.name, "daily-db"),
+      maxAgeHours: monitoring.dailyBackups.maxAgeHours,
+      minSizeBytes: monitoring.dailyBackups.minSizeBytes,
+      topicArn: alerts.topicArn,
+      runbookUrl: monitoring.runbookUrl,
+      configureRequestMetrics: targetSupports(target, "s3-request-metrics"),
+    });
+    new ReplicationAlarms(this, "ReplicationAlarms", {
+      packages: this.packages,
+      name: resourceName(env.name, "packages"),
+      maxLatencySeconds: monitoring.replication.maxLatencySeconds,
+      topicArn: alerts.topicArn,
+      runbookUrl: monitoring.runbookUrl,
+    });
+
     const outputs: Record<string, string> = {
+      alerts_topic_arn: alerts.topicArn,
       packages_bucket_name: this.packages.source.bucketName,
       packages_bucket_arn: this.packages.source.arn,
       packages_key_arn: this.packages.sourceKey.arn,

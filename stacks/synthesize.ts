@@ -6,7 +6,11 @@ import { App } from "cdktf";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-export function synthesizeAtomically(outdir: string, build: (app: App) => void): void {
+/**
+ * `build` adds the stacks to the app and may return extra files (path relative to the output → content), written
+ * into the same scratch directory so they are swapped in, or discarded, together with the stacks.
+ */
+export function synthesizeAtomically(outdir: string, build: (app: App) => Record<string, string> | void): void {
   const target = path.resolve(outdir);
   const scratch = `${target}.partial-${process.pid}`;
   fs.rmSync(scratch, { recursive: true, force: true });
@@ -14,8 +18,14 @@ export function synthesizeAtomically(outdir: string, build: (app: App) => void):
   try {
     // No construct stack traces in the output: they cost a third of the synth time and say nothing to a reviewer.
     const app = new App({ outdir: scratch, stackTraces: false });
-    build(app);
+    const files = build(app) ?? {};
     app.synth();
+    for (const [relative, content] of Object.entries(files)) {
+      const file = path.join(scratch, relative);
+      if (!file.startsWith(`${scratch}${path.sep}`)) throw new Error(`synthesizeAtomically: ${relative} is outside the output`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, content);
+    }
   } catch (error) {
     fs.rmSync(scratch, { recursive: true, force: true });
     throw error;

@@ -18,10 +18,13 @@ export const AWS_SERVICES = ["s3", "iam", "sts", "kms", "ec2", "sns", "cloudwatc
 
 /**
  * What the emulator cannot serve, left out of emulator deploys by design and covered by synth-level tests.
- * moto 5.2.1 implements AWS Backup only in part (no vault lock, no copy actions) and DLM not at all.
+ * moto 5.2.1 implements AWS Backup only in part (no vault lock, no copy actions), DLM not at all, and S3 request
+ * metrics not at all.
  */
 export const EMULATOR_OMITS = {
   "aws-backup": "AWS Backup vaults, vault locks, plans and selections (the VM's data-disk snapshots)",
+  "s3-request-metrics":
+    "S3 request-metrics configurations (moto routes PutBucketMetricsConfiguration to CreateBucket and fails); the backup alarms are created, watching metrics nothing publishes",
 } as const;
 
 /** False when `target` is the emulator and the emulator cannot serve `capability`. */

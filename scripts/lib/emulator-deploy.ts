@@ -46,10 +46,23 @@ export function stackDir(ws: EmulatorWorkspace, stack: string): string {
 
 export type StackOutputs = Record<string, string>;
 
+/**
+ * Terraform's environment for a stack in the emulator: every declared variable gets a placeholder value unless the
+ * caller's environment sets TF_VAR_<name> (the variables are alert endpoints; the emulator sends nothing).
+ */
+export function stackEnv(ws: EmulatorWorkspace, stack: string): NodeJS.ProcessEnv {
+  const env = terraformEnv();
+  const declared = JSON.parse(fs.readFileSync(path.join(stackDir(ws, stack), "cdk.tf.json"), "utf8")).variable ?? {};
+  for (const name of Object.keys(declared)) {
+    env[`TF_VAR_${name}`] ??= `https://alerts.invalid/emulator/${name}`;
+  }
+  return env;
+}
+
 /** `terraform init` + `apply` of one synthesized stack; returns its outputs. */
 export function applyStack(ws: EmulatorWorkspace, stack: string): StackOutputs {
   const dir = stackDir(ws, stack);
-  const env = terraformEnv();
+  const env = stackEnv(ws, stack);
   fs.mkdirSync(ws.stateDir, { recursive: true });
   terraformOk(["init", "-input=false"], dir, env);
   terraformOk(["apply", "-auto-approve", "-input=false"], dir, env);
@@ -57,7 +70,7 @@ export function applyStack(ws: EmulatorWorkspace, stack: string): StackOutputs {
 }
 
 export function readOutputs(ws: EmulatorWorkspace, stack: string): StackOutputs {
-  const raw = JSON.parse(terraformOk(["output", "-json"], stackDir(ws, stack)).stdout) as Record<string, { value: unknown }>;
+  const raw = JSON.parse(terraformOk(["output", "-json"], stackDir(ws, stack), stackEnv(ws, stack)).stdout) as Record<string, { value: unknown }>;
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v.value)]));
 }
 

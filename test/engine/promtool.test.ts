@@ -285,8 +285,8 @@ describe("promtool check rules", () => {
 });
 
 describe("promtool test rules", () => {
-  it.each(Object.entries(GROUPS))("%s", (key, group) => {
-    expect(promtoolTest(key, [group])).toEqual(passes);
+  it.each(Object.entries(GROUPS).map(([file, group]) => [group.name, file, group] as const))("%s", (_name, file, group) => {
+    expect(promtoolTest(file, [group])).toEqual(passes);
   });
 });
 

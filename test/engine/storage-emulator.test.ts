@@ -21,7 +21,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironments } from "../../config";
-import { applyStack, stackDir, synthForEmulator, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
+import { applyStack, stackDir, stackEnv, synthForEmulator, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
 import { startEmulator, type Emulator } from "../../scripts/lib/moto";
 import { terraform, terraformOk } from "../../scripts/lib/terraform";
 
@@ -125,20 +125,20 @@ describe(`${STACK} in the emulator`, () => {
     policy.Statement.push(appStatement);
     await s3.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify(policy) }));
 
-    terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(ws, STACK));
+    terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(ws, STACK), stackEnv(ws, STACK));
     const sids = async (b: string) => JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: b }))).Policy!).Statement.map((x: any) => x.Sid);
     expect(await sids(Bucket)).toEqual(["DenyInsecureTransport", "PackagecloudCloudFrontRead"]);
     expect(await sids(outputs.offsite_backups_bucket_name)).toEqual(["DenyInsecureTransport"]);
   }, 300_000);
 
   it("shows no changes on a second plan", () => {
-    const plan = terraform(["plan", "-detailed-exitcode", "-input=false"], stackDir(ws, STACK));
+    const plan = terraform(["plan", "-detailed-exitcode", "-input=false"], stackDir(ws, STACK), stackEnv(ws, STACK));
     expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: "" });
     expect(plan.stdout).toMatch(/No changes/);
   }, 300_000);
 
   it("refuses to destroy the protected buckets", () => {
-    const destroy = terraform(["plan", "-destroy", "-input=false"], stackDir(ws, STACK));
+    const destroy = terraform(["plan", "-destroy", "-input=false"], stackDir(ws, STACK), stackEnv(ws, STACK));
     expect(destroy.code).not.toBe(0);
     const stderr = destroy.stderr.replace(/\s+/g, " "); // Terraform wraps its messages
     expect(stderr).toMatch(/Instance cannot be destroyed/);

@@ -16,7 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironments } from "../../config";
 import { EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
-import { applyStack, configuredAmiIds, stackDir, synthForEmulator, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
+import { applyStack, configuredAmiIds, stackDir, stackEnv, synthForEmulator, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
 import { startEmulator, type Emulator } from "../../scripts/lib/moto";
 import { terraform } from "../../scripts/lib/terraform";
 
@@ -93,12 +93,12 @@ describe("packagecloud-pre-vm in the emulator", () => {
   });
 
   it("shows no changes on a second plan", () => {
-    const plan = terraform(["plan", "-detailed-exitcode", "-input=false"], stackDir(ws, "packagecloud-pre-vm"));
+    const plan = terraform(["plan", "-detailed-exitcode", "-input=false"], stackDir(ws, "packagecloud-pre-vm"), stackEnv(ws, "packagecloud-pre-vm"));
     expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: "" });
   }, 300_000);
 
   it("refuses to destroy the data volume", () => {
-    const destroy = terraform(["plan", "-destroy", "-input=false", "-target=aws_ebs_volume.vm_data_volume"], stackDir(ws, "packagecloud-pre-vm"));
+    const destroy = terraform(["plan", "-destroy", "-input=false", "-target=aws_ebs_volume.vm_data_volume"], stackDir(ws, "packagecloud-pre-vm"), stackEnv(ws, "packagecloud-pre-vm"));
     expect(destroy.code).not.toBe(0);
     expect(destroy.stderr.replace(/\s+/g, " ")).toMatch(/aws_ebs_volume\.vm_data_volume has lifecycle\.prevent_destroy set/);
   }, 300_000);

@@ -90,7 +90,7 @@ describe.each(ENV_NAMES)("packagecloud-%s-storage", (name) => {
     expect(Object.keys(out.resources("aws_s3_bucket")).sort()).toEqual([
       "access_logs", "daily_backups_bucket", "offsite_backups_bucket", "packages_replica", "packages_source", "replica_access_logs",
     ]);
-    expect(Object.keys(out.resources("aws_kms_key")).sort()).toEqual(["backups_key", "packages_replica_key", "packages_source_key"]);
+    expect(Object.keys(out.resources("aws_kms_key")).sort()).toEqual(["alerts_key", "backups_key", "packages_replica_key", "packages_source_key"]);
   });
 
   it("has no backend in unit synth, and an S3 backend with native locking for real deploys", () => {

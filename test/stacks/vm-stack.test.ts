@@ -73,13 +73,17 @@ describe("VM stack options from configuration", () => {
 });
 
 describe("emulator target", () => {
-  it("leaves out what moto cannot serve (AWS Backup), and only that", () => {
-    expect(Object.keys(EMULATOR_OMITS)).toEqual(["aws-backup"]);
+  it("leaves out what moto cannot serve (AWS Backup, S3 request metrics), and only that", () => {
+    expect(Object.keys(EMULATOR_OMITS)).toEqual(["aws-backup", "s3-request-metrics"]);
     const out = synthLayer("pre", "vm", { kind: "emulator", endpoint: "http://127.0.0.1:5999", stateDir: "/tmp/state" }).out;
     for (const type of ["aws_backup_vault", "aws_backup_plan", "aws_backup_selection", "aws_backup_vault_lock_configuration"]) {
       expect(out.resources(type)).toEqual({});
     }
     expect(Object.keys(out.resources("aws_instance"))).toEqual(["vm_instance"]);
+    const storage = synthLayer("pre", "storage", { kind: "emulator", endpoint: "http://127.0.0.1:5999", stateDir: "/tmp/state" }).out;
+    expect(storage.resources("aws_s3_bucket_metric")).toEqual({});
+    expect(Object.keys(storage.resources("aws_cloudwatch_metric_alarm"))).toHaveLength(6);
+    expect(Object.keys(sharedStack("pre", "storage").resources("aws_s3_bucket_metric"))).toHaveLength(2);
   });
 });
 

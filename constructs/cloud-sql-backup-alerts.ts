@@ -1,0 +1,89 @@
+/**
+ * Cloud Monitoring alerts on Cloud SQL's automated backups (GKE variant), with notification channels from config:
+ * - no successful automated backup in N hours, as an **absence** query (`absent_over_time`), so it also fires
+ *   when backups never ran or their log entries stopped, not only when one failed (seed 002);
+ * - an automated backup logged an error.
+ * Successful backups are counted by a log-based metric over Cloud SQL's system-event audit log entries for
+ * `cloudsql.instances.automatedBackup` (Cloud SQL docs: "View audit logs for automated backups").
+ *
+ * @example
+ *   new CloudSqlBackupAlerts(this, "BackupAlerts", { environment: "ops", project, instanceName, maxAgeHours: 36, channels, runbookUrl });
+ */
+import { Construct } from "constructs";
+import { LoggingMetric } from "@cdktf/provider-google/lib/logging-metric";
+import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
+import type { EnvName } from "../config";
+import { resourceName } from "./naming";
+
+export interface CloudSqlBackupAlertsProps {
+  readonly environment: EnvName;
+  readonly project: string;
+  /** The instance's name (`database_id` is `<project>:<name>`). */
+  readonly instanceName: string;
+  readonly maxAgeHours: number;
+  readonly channels: readonly string[];
+  readonly runbookUrl: string;
+}
+
+/** Cloud Monitoring's PromQL name for a user-defined log-based metric. */
+export function promqlName(logMetric: string): string {
+  return `logging_googleapis_com:user_${logMetric.replace(/[^a-zA-Z0-9_]/g, "_")}`;
+}
+
+export class CloudSqlBackupAlerts extends Construct {
+  readonly successMetric: LoggingMetric;
+  readonly stale: MonitoringAlertPolicy;
+  readonly failed: MonitoringAlertPolicy;
+
+  constructor(scope: Construct, id: string, props: CloudSqlBackupAlertsProps) {
+    super(scope, id);
+    if (props.channels.length === 0) throw new Error(`CloudSqlBackupAlerts ${this.node.path}: channels must list at least one notification channel`);
+    const backupEntries = [
+      `logName="projects/${props.project}/logs/cloudaudit.googleapis.com%2Fsystem_event"`,
+      `protoPayload.methodName="cloudsql.instances.automatedBackup"`,
+      `resource.type="cloudsql_database"`,
+      `resource.labels.database_id="${props.project}:${props.instanceName}"`,
+    ].join(" AND ");
+    const metricName = resourceName(props.environment, "sql-backup-succeeded").replace(/-/g, "_");
+    this.successMetric = new LoggingMetric(this, "SuccessMetric", {
+      name: metricName,
+      description: "Automated Cloud SQL backups that finished without error",
+      filter: `${backupEntries} AND severity<ERROR`,
+      metricDescriptor: { metricKind: "DELTA", valueType: "INT64", unit: "1" },
+    });
+    const documentation = (what: string) => ({
+      mimeType: "text/markdown",
+      content: `${what} for Cloud SQL instance \`${props.instanceName}\` (${props.environment}). Runbook: ${props.runbookUrl}`,
+    });
+    this.stale = new MonitoringAlertPolicy(this, "Stale", {
+      displayName: `${resourceName(props.environment, "mysql")}: no successful backup for ${props.maxAgeHours} h`,
+      combiner: "OR",
+      severity: "CRITICAL",
+      notificationChannels: [...props.channels],
+      documentation: documentation(`No successful automated backup in ${props.maxAgeHours} hours`),
+      conditions: [
+        {
+          displayName: `no successful backup in ${props.maxAgeHours} h`,
+          conditionPrometheusQueryLanguage: {
+            // absent_over_time is true when the series has no sample in the window: never ran, stopped, or renamed.
+            query: `absent_over_time(${promqlName(metricName)}{monitored_resource="cloudsql_database"}[${props.maxAgeHours}h])`,
+            duration: "0s",
+            evaluationInterval: "300s",
+          },
+        },
+      ],
+      alertStrategy: { autoClose: "86400s" },
+      dependsOn: [this.successMetric],
+    });
+    this.failed = new MonitoringAlertPolicy(this, "Failed", {
+      displayName: `${resourceName(props.environment, "mysql")}: automated backup failed`,
+      combiner: "OR",
+      severity: "CRITICAL",
+      notificationChannels: [...props.channels],
+      documentation: documentation("An automated backup logged an error"),
+      conditions: [{ displayName: "automated backup error", conditionMatchedLog: { filter: `${backupEntries} AND severity>=ERROR` } }],
+      // Log-match policies require a notification rate limit.
+      alertStrategy: { notificationRateLimit: { period: "3600s" }, autoClose: "86400s" },
+    });
+  }
+}

@@ -1,0 +1,165 @@
+import { AlertTopic } from "../../constructs/alert-topic";
+import { BACKUP_METRICS_FILTER, BackupAlarms } from "../../constructs/backup-alarms";
+import { CloudSqlBackupAlerts, promqlName } from "../../constructs/cloud-sql-backup-alerts";
+import { EncryptionKey } from "../../constructs/encryption-key";
+import { BucketEncryption, SecureBucket } from "../../constructs/secure-bucket";
+import { loadEnvironments } from "../../config";
+import { constructStack, sharedStack, synth, Synthesized } from "../support/synth";
+
+const envs = loadEnvironments();
+
+function backupAlarms(maxAgeHours = 36) {
+  const { stack } = constructStack();
+  const key = new EncryptionKey(stack, "Key", { alias: "k", description: "k" });
+  const bucket = new SecureBucket(stack, "Backups", { bucketName: "backups-example", encryption: BucketEncryption.kms(key), lifecycle: { noncurrentVersionDays: 1 } });
+  new BackupAlarms(stack, "Alarms", {
+    bucket,
+    prefix: "backups/",
+    name: "packagecloud-ops-offsite-db",
+    maxAgeHours,
+    minSizeBytes: 1073741824,
+    topicArn: "arn:aws:sns:us-west-1:111122223333:alerts",
+    runbookUrl: "https://runbooks.example.com/backups",
+  });
+  return synth(stack);
+}
+
+describe("BackupAlarms", () => {
+  const out = backupAlarms();
+  const stale = out.resource("aws_cloudwatch_metric_alarm", "alarms_stale");
+  const small = out.resource("aws_cloudwatch_metric_alarm", "alarms_too_small");
+
+  it("publishes S3 request metrics for the backup prefix only", () => {
+    expect(out.resource("aws_s3_bucket_metric", "alarms_request_metrics")).toMatchObject({
+      name: BACKUP_METRICS_FILTER,
+      filter: { prefix: "backups/" },
+    });
+  });
+
+  it("alarms when no backup arrived in N hours, treating missing data as breaching", () => {
+    expect(stale).toMatchObject({
+      namespace: "AWS/S3",
+      metric_name: "PutRequests",
+      dimensions: { BucketName: "${aws_s3_bucket.backups.bucket}", FilterId: BACKUP_METRICS_FILTER },
+      statistic: "Sum",
+      period: 3600,
+      evaluation_periods: 36,
+      datapoints_to_alarm: 36,
+      comparison_operator: "LessThanThreshold",
+      threshold: 1,
+      treat_missing_data: "breaching",
+      alarm_actions: ["arn:aws:sns:us-west-1:111122223333:alerts"],
+      ok_actions: ["arn:aws:sns:us-west-1:111122223333:alerts"],
+    });
+    expect(stale.period * stale.evaluation_periods).toBe(36 * 3600);
+  });
+
+  it("alarms when the last day's uploads are smaller than the expected size", () => {
+    expect(small).toMatchObject({ metric_name: "BytesUploaded", statistic: "Sum", period: 86400, threshold: 1073741824, comparison_operator: "LessThanThreshold" });
+  });
+
+  it("links the runbook from every alarm", () => {
+    expect(stale.alarm_description).toMatch(/Runbook: https:\/\/runbooks\.example\.com\/backups/);
+    expect(small.alarm_description).toMatch(/Runbook:/);
+  });
+
+  it("fails if the window exceeds CloudWatch's 7-day evaluation limit", () => {
+    expect(() => backupAlarms(169)).toThrow(/BackupAlarms test\/Alarms: maxAgeHours must be whole hours from 1 to 168, CloudWatch's 7-day limit \(got 169\)/);
+  });
+});
+
+describe("AlertTopic", () => {
+  function topic(httpsEndpointVariables: string[] = ["pagerduty_cloudwatch_url"]) {
+    const { stack } = constructStack();
+    new AlertTopic(stack, "Alerts", { environment: "ops", accountId: "111122223333", emails: ["sre@example.com"], httpsEndpointVariables });
+    return synth(stack);
+  }
+  const out = topic();
+
+  it("encrypts the topic with a customer key that CloudWatch may use for this account only", () => {
+    expect(out.resource("aws_sns_topic", "alerts").kms_master_key_id).toBe("${aws_kms_key.alerts_key.arn}");
+    const keyPolicy = Synthesized.policy(out.resource("aws_kms_key", "alerts_key").policy);
+    expect(keyPolicy.Statement.find((s) => s.Sid === "ServicesUseKey")).toEqual({
+      Sid: "ServicesUseKey",
+      Effect: "Allow",
+      Principal: { Service: ["cloudwatch.amazonaws.com"] },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceAccount": "111122223333" } },
+    });
+  });
+
+  it("subscribes the e-mail addresses, and the paging endpoint from a sensitive variable, never a literal", () => {
+    const subscriptions = Object.values(out.resources("aws_sns_topic_subscription")) as any[];
+    expect(subscriptions.map((s) => [s.protocol, s.endpoint]).sort()).toEqual([
+      ["email", "sre@example.com"],
+      ["https", "${var.pagerduty_cloudwatch_url}"],
+    ]);
+    expect(out.json.variable.pagerduty_cloudwatch_url).toMatchObject({ type: "string", sensitive: true, nullable: false });
+  });
+
+  it("fails if no paging endpoint is configured (e-mail alone went nowhere in seed 002)", () => {
+    expect(() => topic([])).toThrow(/AlertTopic test\/Alerts: httpsEndpointVariables must name at least one paging endpoint/);
+  });
+});
+
+describe.each(["pre", "ops"] as const)("alarms of packagecloud-%s-storage", (name) => {
+  const env = envs[name];
+  const out = sharedStack(name, "storage");
+
+  it("derive every window and threshold from the environment's config", () => {
+    const offsite = out.resource("aws_cloudwatch_metric_alarm", "offsite_backup_alarms_stale");
+    expect(offsite.evaluation_periods).toBe(env.monitoring.offsiteBackups.maxAgeHours);
+    expect(offsite.dimensions.BucketName).toBe("${aws_s3_bucket.offsite_backups_bucket.bucket}");
+    expect(out.resource("aws_cloudwatch_metric_alarm", "daily_backup_alarms_stale").evaluation_periods).toBe(env.monitoring.dailyBackups.maxAgeHours);
+    expect(out.resource("aws_cloudwatch_metric_alarm", "daily_backup_alarms_too_small").threshold).toBe(env.monitoring.dailyBackups.minSizeBytes);
+    expect(out.resource("aws_cloudwatch_metric_alarm", "replication_alarms_latency").threshold).toBe(env.monitoring.replication.maxLatencySeconds);
+    expect(out.resource("aws_s3_bucket_metric", "offsite_backup_alarms_request_metrics").filter).toEqual({ prefix: env.storage.offsiteBackups.prefix });
+  });
+
+  it("alarm on failed replication, from metrics the replication rule publishes", () => {
+    expect(out.resource("aws_cloudwatch_metric_alarm", "replication_alarms_failed")).toMatchObject({
+      metric_name: "OperationsFailedReplication",
+      dimensions: { SourceBucket: "${aws_s3_bucket.packages_source.bucket}", DestinationBucket: "${aws_s3_bucket.packages_replica.bucket}", RuleId: "replicate-everything" },
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+    });
+    const [rule] = out.resource("aws_s3_bucket_replication_configuration", "packages_replication").rule;
+    expect(rule.destination.metrics).toEqual({ status: "Enabled", event_threshold: { minutes: 15 } });
+  });
+
+  it("all notify the environment's one topic", () => {
+    for (const alarm of Object.values(out.resources("aws_cloudwatch_metric_alarm")) as any[]) {
+      expect(alarm.alarm_actions).toEqual(["${aws_sns_topic.alerts.arn}"]);
+    }
+    expect(Object.keys(out.resources("aws_sns_topic"))).toEqual(["alerts"]);
+  });
+});
+
+describe("CloudSqlBackupAlerts", () => {
+  it("fires on absence of a successful backup in the window, and on a logged failure, to the configured channels", () => {
+    const out = sharedStack("ops", "gke");
+    const metric = out.resource("google_logging_metric", "database_backup_alerts_success_metric");
+    expect(metric.filter).toContain('protoPayload.methodName="cloudsql.instances.automatedBackup"');
+    expect(metric.filter).toMatch(/AND severity<ERROR$/);
+    const stale = out.resource("google_monitoring_alert_policy", "database_backup_alerts_stale");
+    expect(stale.conditions[0].condition_prometheus_query_language.query).toBe(
+      `absent_over_time(${promqlName(metric.name)}{monitored_resource="cloudsql_database"}[${envs.ops.monitoring.cloudSqlBackups.maxAgeHours}h])`,
+    );
+    expect(stale.notification_channels).toEqual(envs.ops.monitoring.notifications.gcpChannels);
+    const failed = out.resource("google_monitoring_alert_policy", "database_backup_alerts_failed");
+    expect(failed.conditions[0].condition_matched_log.filter).toMatch(/AND severity>=ERROR$/);
+    expect(failed.alert_strategy.notification_rate_limit).toEqual({ period: "3600s" });
+  });
+
+  it("names the log-based metric as Cloud Monitoring's PromQL does", () => {
+    expect(promqlName("packagecloud_ops_sql_backup_succeeded")).toBe("logging_googleapis_com:user_packagecloud_ops_sql_backup_succeeded");
+  });
+
+  it("fails without a notification channel", () => {
+    const { stack } = constructStack();
+    expect(
+      () => new CloudSqlBackupAlerts(stack, "Alerts", { environment: "ops", project: "gitlab-ops", instanceName: "db", maxAgeHours: 36, channels: [], runbookUrl: "https://x" }),
+    ).toThrow(/CloudSqlBackupAlerts test\/Alerts: channels must list at least one notification channel/);
+  });
+});

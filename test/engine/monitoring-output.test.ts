@@ -1,0 +1,35 @@
+/**
+ * The monitoring files a real synth writes: generated from each environment's config and accepted by promtool.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ENV_NAMES } from "../../config";
+import { PROJECT_ROOT } from "../../scripts/lib/terraform";
+import { promtoolPath } from "../../scripts/lib/tools";
+
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-monitoring-"));
+
+beforeAll(() => {
+  const run = spawnSync(process.execPath, ["-r", "./scripts/register-swc.js", "main.ts"], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CDKTF_OUTDIR: outdir },
+  });
+  if (run.status !== 0) throw new Error(`synth failed:\n${run.stderr}`);
+});
+afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+it.each(ENV_NAMES)("the %s rules written by synth pass promtool check rules", (env) => {
+  const file = path.join(outdir, "monitoring", env, "prometheus-rules.yml");
+  const run = spawnSync(promtoolPath(), ["check", "rules", file], { encoding: "utf8" });
+  expect(`${run.stdout}${run.stderr}`).toMatch(/SUCCESS: \d+ rules found/);
+  expect(run.status).toBe(0);
+});
+
+it.each(ENV_NAMES)("the %s dashboard written by synth is a Grafana dashboard", (env) => {
+  const dashboard = JSON.parse(fs.readFileSync(path.join(outdir, "monitoring", env, "grafana-dashboard.json"), "utf8"));
+  expect(dashboard.uid).toBe(`packagecloud-backups-${env}`);
+  expect(dashboard.panels.length).toBeGreaterThan(0);
+});
