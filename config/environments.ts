@@ -28,6 +28,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
         bucketName: "packages-pre-gke-gitlab-net",
         replicaBucketName: "packages-pre-gke-gitlab-net-replica",
         noncurrentVersionDays: 7,
+        serveFrom: "source",
       },
       // pre may use GOVERNANCE so that a break-glass role can clean up test data; ops may not.
       offsiteBackups: {
@@ -119,6 +120,8 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
         bucketName: "packages-gitlab-com",
         replicaBucketName: "packages-gitlab-com-replica",
         noncurrentVersionDays: 30,
+        // Disaster recovery: "replica" serves packages from eu-central-1 if us-west-1 is lost.
+        serveFrom: "source",
       },
       // Seed 004 (copycat-db): object lock in COMPLIANCE mode, 30 days; old backups expire.
       offsiteBackups: {

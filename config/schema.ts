@@ -68,6 +68,11 @@ const storageSchema = z
         replicaBucketName: bucketName,
         /** How long an overwritten or deleted package version stays recoverable. */
         noncurrentVersionDays: days("noncurrentVersionDays"),
+        /**
+         * Which bucket the application serves from. `replica` is the disaster-recovery switch for the loss of
+         * aws.region: the application's rights move to the replica bucket and its key (docs/disaster-recovery.md).
+         */
+        serveFrom: z.enum(["source", "replica"], { errorMap: () => ({ message: "must be source or replica" }) }),
       })
       .strict(),
     offsiteBackups: z

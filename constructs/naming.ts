@@ -14,6 +14,12 @@ export const LAYER_CLOUDS = { storage: "aws", vm: "aws", gke: "google", dns: "dn
 export type Layer = keyof typeof LAYER_CLOUDS;
 export const LAYERS = Object.keys(LAYER_CLOUDS) as Layer[];
 
+/**
+ * Layers whose apply can lose data (buckets, keys, the database): the pipeline applies them only with a typed
+ * confirmation, and refuses a plan that deletes or replaces anything unless that too is confirmed.
+ */
+export const PROTECTED_LAYERS: readonly Layer[] = ["storage", "gke"];
+
 export function stackName(env: EnvName, layer: Layer): string {
   return `${PROJECT}-${env}-${layer}`;
 }

@@ -43,6 +43,8 @@ export interface ReplicatedBucketProps {
   readonly accessLogs?: { readonly source: SecureBucket; readonly replica: SecureBucket };
   /** @see SecureBucketProps.policyOwnership @default - exclusive */
   readonly sourcePolicyOwnership?: "exclusive" | "shared";
+  /** @see SecureBucketProps.policyOwnership @default - exclusive */
+  readonly replicaPolicyOwnership?: "exclusive" | "shared";
 }
 
 export class ReplicatedBucket extends Construct {
@@ -85,6 +87,7 @@ export class ReplicatedBucket extends Construct {
       encryption: BucketEncryption.kms(this.replicaKey),
       lifecycle: { noncurrentVersionDays: props.noncurrentVersionDays },
       accessLogs: props.accessLogs ? { target: props.accessLogs.replica, prefix: `${props.replicaBucketName}/` } : undefined,
+      policyOwnership: props.replicaPolicyOwnership,
     });
 
     this.replicationRole = new IamRole(this, "ReplicationRole", {

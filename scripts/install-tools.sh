@@ -7,6 +7,7 @@ missing=()
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v mkfs.xfs >/dev/null || missing+=(xfsprogs)
 command -v cloud-init >/dev/null || missing+=(cloud-init)
+command -v rsync >/dev/null || missing+=(rsync) # gitlab-ci-local copies the project into its build directory
 
 if (( ${#missing[@]} > 0 )); then
   echo "install-tools: installing ${missing[*]}"

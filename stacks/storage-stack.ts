@@ -83,9 +83,15 @@ export class StorageStack extends PackagecloudStack {
       replicaProvider,
       noncurrentVersionDays: storage.packages.noncurrentVersionDays,
       accessLogs: { source: accessLogs, replica: replicaAccessLogs },
-      // packagecloud writes its CloudFront origin-access statement into this policy: never wipe it.
+      // packagecloud writes its CloudFront origin-access statement into the policy of the bucket it serves
+      // from: never wipe it. Both are shared, so a failover to the replica keeps the statement it writes there.
       sourcePolicyOwnership: "shared",
+      replicaPolicyOwnership: "shared",
     });
+    // Disaster recovery: serve from the replica when aws.region is lost (docs/disaster-recovery.md).
+    const serving = storage.packages.serveFrom === "replica"
+      ? { bucket: this.packages.replica, key: this.packages.replicaKey }
+      : { bucket: this.packages.source, key: this.packages.sourceKey };
 
     const backupsKey = new EncryptionKey(this, "BackupsKey", {
       alias: resourceName(env.name, "db-backups"),
@@ -115,8 +121,8 @@ export class StorageStack extends PackagecloudStack {
     this.application = new ApplicationIdentity(this, "Application", {
       environment: env.name,
       accountId,
-      packageBucket: this.packages.source,
-      packageKey: this.packages.sourceKey,
+      packageBucket: serving.bucket,
+      packageKey: serving.key,
       edgeLambdaRoleName: env.application.edgeLambdaRoleName,
       edgeFunctionPrefix: env.application.edgeFunctionPrefix,
     });
@@ -159,6 +165,7 @@ export class StorageStack extends PackagecloudStack {
 
     const outputs: Record<string, string> = {
       alerts_topic_arn: alerts.topicArn,
+      serving_bucket_name: serving.bucket.bucketName,
       packages_bucket_name: this.packages.source.bucketName,
       packages_bucket_arn: this.packages.source.arn,
       packages_key_arn: this.packages.sourceKey.arn,

@@ -4,7 +4,8 @@ import { buildApp } from "../../stacks/app";
 import { stateKey } from "../../stacks/backend";
 import { EMULATOR_QUIRKS } from "../../stacks/emulator-quirks";
 import { AWS_SERVICES, EMULATOR_ACCOUNT_ID } from "../../stacks/target";
-import { ALL_STACKS, sharedStack, synthStorage, testApp, Synthesized } from "../support/synth";
+import { StorageStack } from "../../stacks/storage-stack";
+import { ALL_STACKS, sharedStack, synthStorage, testApp, Synthesized, UNIT_TARGET } from "../support/synth";
 
 const envs = loadEnvironments();
 
@@ -48,12 +49,19 @@ describe.each(ENV_NAMES)("packagecloud-%s-storage", (name) => {
     expect(rules.find((r: any) => r.id === "expire-current-versions").expiration).toEqual([{ days: env.storage.dailyBackups.expireAfterDays }]);
   });
 
-  it("keeps the application's own statements in the package bucket policy, and owns every other policy", () => {
+  it("keeps the application's own statements in the package buckets' policies, and owns every other policy", () => {
     const policies = out.resources("aws_s3_bucket_policy");
-    expect(policies.packages_source_policy.lifecycle).toEqual({ ignore_changes: ["policy"] });
+    const shared = ["packages_replica_policy", "packages_source_policy"];
+    for (const address of shared) expect(policies[address].lifecycle).toEqual({ ignore_changes: ["policy"] });
     for (const [address, policy] of Object.entries(policies)) {
-      if (address !== "packages_source_policy") expect(policy.lifecycle).toBeUndefined();
+      if (!shared.includes(address)) expect(policy.lifecycle).toBeUndefined();
     }
+  });
+
+  it("serves packages from the source bucket, and its key, in normal operation", () => {
+    const packages = Synthesized.policy(out.resource("aws_iam_policy", "application_packages_policy").policy);
+    expect(packages.Statement.find((x) => x.Sid === "ReadWritePackages").Resource).toBe("${aws_s3_bucket.packages_source.arn}/*");
+    expect(packages.Statement.find((x) => x.Sid === "UsePackagesKey").Resource).toBe("${aws_kms_key.packages_source_key.arn}");
   });
 
   it("logs access to the package and backup buckets, each region into its own log bucket", () => {
@@ -108,10 +116,36 @@ describe.each(ENV_NAMES)("packagecloud-%s-storage", (name) => {
   });
 });
 
-describe("state keys", () => {
-  it("differ for every environment and stack", () => {
-    const keys = ENV_NAMES.map((name) => stateKey(envs[name], `packagecloud-${name}-storage`));
-    expect(new Set(keys).size).toBe(keys.length);
+describe("failover to the replica (storage.packages.serveFrom = replica)", () => {
+  const env = { ...envs.ops, storage: { ...envs.ops.storage, packages: { ...envs.ops.storage.packages, serveFrom: "replica" as const } } };
+  const failed = new Synthesized(Testing.synth(new StorageStack(testApp(), { env, target: UNIT_TARGET }), true));
+
+  it("moves the application's package rights to the replica bucket and its key, and nothing else", () => {
+    const packages = Synthesized.policy(failed.resource("aws_iam_policy", "application_packages_policy").policy);
+    expect(packages.Statement.find((x) => x.Sid === "ReadWritePackages").Resource).toBe("${aws_s3_bucket.packages_replica.arn}/*");
+    expect(packages.Statement.find((x) => x.Sid === "UsePackagesKey").Resource).toBe("${aws_kms_key.packages_replica_key.arn}");
+    expect(packages.Statement.find((x) => x.Sid === "ManageBucketPolicyStatement").Resource).toBe("${aws_s3_bucket.packages_replica.arn}");
+    const normal = sharedStack("ops", "storage").json.resource;
+    const changed = Object.entries(failed.json.resource).flatMap(([type, byName]: [string, any]) =>
+      Object.keys(byName).filter((name) => JSON.stringify(byName[name]) !== JSON.stringify(normal[type][name])).map((name) => `${type}.${name}`),
+    );
+    expect(changed).toEqual(["aws_iam_policy.application_packages_policy"]);
+    expect(failed.json.output.serving_bucket_name.value).toBe("${aws_s3_bucket.packages_replica.bucket}");
+  });
+});
+
+describe("state", () => {
+  it("is never shared by two stacks or two environments", () => {
+    const app: App = testApp();
+    buildApp(app, { environments: envs, target: { kind: "aws", remoteState: true } });
+    const locations = app.node.children.map((stack: any) => {
+      const backend = JSON.parse(Testing.synth(stack, true)).terraform.backend;
+      const [kind, config] = Object.entries(backend)[0] as [string, any];
+      return `${kind}://${config.bucket}/${config.key ?? config.prefix}`;
+    });
+    expect(locations).toHaveLength(ENV_NAMES.length * 4);
+    expect(new Set(locations).size).toBe(locations.length);
+    for (const name of ENV_NAMES) expect(stateKey(envs[name], `packagecloud-${name}-vm`)).toBe(`packagecloud/${name}/packagecloud-${name}-vm.tfstate`);
   });
 });
 

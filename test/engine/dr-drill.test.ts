@@ -1,7 +1,9 @@
 /**
- * packagecloud-pre-storage and packagecloud-pre-vm applied together into moto_server, in dependency order, then
- * checked through the EC2 API: the instance, its volumes and attachment, and the security group's rules are
- * what the config says; a second plan is clean; destroying the data volume is refused.
+ * The disaster-recovery drill (scripts/lib/dr-drill.ts) against the emulator: packagecloud-pre-storage and
+ * packagecloud-pre-vm deployed in dependency order into an empty emulator, the instance lost and rebuilt. Then,
+ * through the EC2 API: the rebuilt instance, its volumes and attachment, and the security group's rules are what
+ * the config says; the data volume and the buckets survived; a second plan is clean; destroying the data volume
+ * is refused.
  */
 import {
   DescribeAddressesCommand,
@@ -11,40 +13,53 @@ import {
   DescribeVolumesCommand,
   EC2Client,
 } from "@aws-sdk/client-ec2";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { loadEnvironments } from "../../config";
 import { EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
-import { applyStack, configuredAmiIds, stackDir, stackEnv, synthForEmulator, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
-import { startEmulator, type Emulator } from "../../scripts/lib/moto";
+import { formatSteps, runDrill, type DrillResult } from "../../scripts/lib/dr-drill";
+import { stackDir, stackEnv, type StackOutputs } from "../../scripts/lib/emulator-deploy";
 import { terraform } from "../../scripts/lib/terraform";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const env = loadEnvironments().pre;
-const root = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-vm-emulator-"));
-let emulator: Emulator;
-let ws: EmulatorWorkspace;
+let drill: DrillResult;
 let vm: StackOutputs;
 let ec2: EC2Client;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ amiIds: configuredAmiIds() });
-  ws = { outdir: path.join(root, "cdktf.out"), stateDir: path.join(root, "state"), endpoint: emulator.endpoint };
-  synthForEmulator(ws);
-  applyStack(ws, "packagecloud-pre-storage");
-  vm = applyStack(ws, "packagecloud-pre-vm");
-  ec2 = new EC2Client({ endpoint: emulator.endpoint, region: env.aws.region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+  drill = await runDrill("pre");
+  // The timings, for the README and the issue note.
+  console.log(`DR drill (pre):\n${formatSteps(drill.steps)}`);
+  vm = drill.outputs["packagecloud-pre-vm"];
+  ec2 = new EC2Client({ endpoint: drill.emulator.endpoint, region: env.aws.region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
 }, 900_000);
 
 afterAll(async () => {
   ec2?.destroy();
-  await emulator?.stop();
-  fs.rmSync(root, { recursive: true, force: true });
+  await drill?.cleanup();
 });
 
-describe("packagecloud-pre-vm in the emulator", () => {
+describe("after losing the instance", () => {
+  it("rebuilds it as a new instance with the same Terraform", () => {
+    expect(drill.rebuiltInstanceId).toMatch(/^i-/);
+    expect(drill.rebuiltInstanceId).not.toBe(drill.lostInstanceId);
+  });
+
+  it("keeps the data volume and attaches it to the rebuilt instance", () => {
+    expect(drill.dataVolumeId).toBe(drill.outputs["packagecloud-pre-vm"].data_volume_id);
+    expect(drill.dataVolumeAttachedTo).toBe(drill.rebuiltInstanceId);
+  });
+
+  it("keeps every bucket", () => {
+    expect(Object.values(drill.bucketsAfterRebuild)).toEqual([true, true, true, true]);
+  });
+
+  it("ends with a plan that shows no changes", () => {
+    expect(drill.planAfterRebuild).toBe(0);
+  });
+});
+
+describe("packagecloud-pre-vm as rebuilt", () => {
   it("runs the configured instance type and AMI, IMDSv2 only, EBS-optimized, with the instance profile", async () => {
     const reservations = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [vm.instance_id] }))).Reservations ?? [];
     const instance = reservations[0]?.Instances?.[0];
@@ -92,13 +107,8 @@ describe("packagecloud-pre-vm in the emulator", () => {
     expect(rules.filter((r) => r.IsEgress).map((r) => r.FromPort).sort()).toEqual([443, 443, 80, 80]);
   });
 
-  it("shows no changes on a second plan", () => {
-    const plan = terraform(["plan", "-detailed-exitcode", "-input=false"], stackDir(ws, "packagecloud-pre-vm"), stackEnv(ws, "packagecloud-pre-vm"));
-    expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: "" });
-  }, 300_000);
-
   it("refuses to destroy the data volume", () => {
-    const destroy = terraform(["plan", "-destroy", "-input=false", "-target=aws_ebs_volume.vm_data_volume"], stackDir(ws, "packagecloud-pre-vm"), stackEnv(ws, "packagecloud-pre-vm"));
+    const destroy = terraform(["plan", "-destroy", "-input=false", "-target=aws_ebs_volume.vm_data_volume"], stackDir(drill.workspace, "packagecloud-pre-vm"), stackEnv(drill.workspace, "packagecloud-pre-vm"));
     expect(destroy.code).not.toBe(0);
     expect(destroy.stderr.replace(/\s+/g, " ")).toMatch(/aws_ebs_volume\.vm_data_volume has lifecycle\.prevent_destroy set/);
   }, 300_000);

@@ -1,0 +1,35 @@
+/**
+ * The pipeline checked for real with gitlab-ci-local: it parses (and passes GitLab's JSON schema), lists every
+ * job, and its synth job runs with the shell executor and produces every stack.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ENV_NAMES } from "../../config";
+import { LAYERS, stackName } from "../../constructs/naming";
+
+const ROOT = path.resolve(__dirname, "../..");
+const BIN = path.join(ROOT, "node_modules/.bin/gitlab-ci-local");
+
+function gitlabCiLocal(args: string[]) {
+  if (!fs.existsSync(BIN)) throw new Error("gitlab-ci-local is required: it is a devDependency, run npm ci");
+  return spawnSync(BIN, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: "" } });
+}
+
+it("parses the pipeline and lists a validate, plan and deploy job for every stack", () => {
+  const run = gitlabCiLocal(["--list-json"]);
+  expect(run.status).toBe(0);
+  const jobs = JSON.parse(run.stdout.slice(run.stdout.indexOf("["))).map((j: any) => j.name);
+  for (const env of ENV_NAMES) {
+    for (const layer of LAYERS) {
+      for (const kind of ["validate", "plan", "deploy"]) expect(jobs).toContain(`${kind}:${stackName(env, layer)}`);
+    }
+  }
+  expect(jobs).toEqual(expect.arrayContaining(["test", "synth"]));
+}, 120_000);
+
+it("runs the synth job with the shell executor", () => {
+  const run = gitlabCiLocal(["synth", "--force-shell-executor", "--artifacts-to-source=false"]);
+  expect(`${run.stdout}${run.stderr}`).toMatch(/synth\s+finished/);
+  expect(run.status).toBe(0);
+}, 600_000);

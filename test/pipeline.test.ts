@@ -1,0 +1,109 @@
+/**
+ * The GitLab pipeline users run: generated from the environments and layers, every stack planned and deployed,
+ * deploys manual and default-branch only, protected layers guarded.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { ENV_NAMES } from "../config";
+import { LAYERS, PROTECTED_LAYERS, stackName } from "../constructs/naming";
+import { PIPELINE_FILE, pipelineYaml } from "../scripts/pipeline";
+
+const ROOT = path.resolve(__dirname, "..");
+const committed = fs.readFileSync(PIPELINE_FILE, "utf8");
+const ci = parse(committed);
+const stacks = ENV_NAMES.flatMap((env) => LAYERS.map((layer) => ({ env, layer, stack: stackName(env, layer) })));
+
+describe(".gitlab-ci.yml", () => {
+  it("is the generated file (run `npm run pipeline` after changing environments or layers)", () => {
+    expect(committed).toBe(pipelineYaml());
+  });
+
+  it("runs the tests and keeps the synthesized output as an artifact", () => {
+    expect(ci.test.script).toEqual(["npm test"]);
+    expect(ci.synth.script).toEqual(["npm run synth"]);
+    expect(ci.synth.artifacts.paths).toEqual(["cdktf.out/"]);
+  });
+
+  it.each(stacks.map((s) => [s.stack, s] as const))("validates, plans and deploys %s", (_name, { env, layer, stack }) => {
+    expect(ci[`validate:${stack}`].script).toEqual([`scripts/ci/terraform.sh validate ${stack}`]);
+    const plan = ci[`plan:${stack}`];
+    expect(plan.script).toEqual([`scripts/ci/terraform.sh plan ${stack}`]);
+    expect(plan.artifacts.reports.terraform).toBe(`cdktf.out/stacks/${stack}/plan-report.json`);
+    const deploy = ci[`deploy:${stack}`];
+    expect(deploy.needs).toEqual(["synth", `plan:${stack}`]);
+    expect(deploy.script).toEqual([`scripts/ci/terraform.sh apply ${stack}`]);
+    expect(deploy.rules).toEqual([
+      { if: `$ENVIRONMENT != "all" && $ENVIRONMENT != "${env}"`, when: "never" },
+      { if: `$LAYER != "all" && $LAYER != "${layer}"`, when: "never" },
+      { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH", when: "manual" },
+      { when: "never" },
+    ]);
+    expect(deploy.variables.PROTECTED_LAYER).toBe(PROTECTED_LAYERS.includes(layer) ? "true" : "false");
+    expect(deploy.resource_group).toBe(stack);
+  });
+
+  it("selects stacks by ENVIRONMENT and LAYER variables", () => {
+    expect(ci.variables.ENVIRONMENT.options).toEqual(["all", ...ENV_NAMES]);
+    expect(ci.variables.LAYER.options).toEqual(["all", ...LAYERS]);
+  });
+});
+
+describe("scripts/ci/plan-report.js", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-plan-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const plan = (actions: string[][]) => {
+    const file = path.join(dir, `plan-${actions.length}-${Math.random()}.json`);
+    fs.writeFileSync(file, JSON.stringify({ resource_changes: actions.map((a, i) => ({ address: `aws_s3_bucket.b${i}`, change: { actions: a } })) }));
+    return file;
+  };
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [path.join(ROOT, "scripts/ci/plan-report.js"), ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+
+  it("prints GitLab's Terraform report", () => {
+    const out = run([plan([["create"], ["update"], ["delete", "create"], ["no-op"]])]);
+    expect(JSON.parse(out.stdout)).toEqual({ create: 2, update: 1, delete: 1 });
+  });
+
+  it("refuses a plan that deletes or replaces in a protected layer, naming what and how to allow it", () => {
+    const out = run([plan([["delete", "create"]]), "--guard", "packagecloud-ops-storage"]);
+    expect(out.status).toBe(3);
+    expect(out.stderr).toMatch(/Refusing to apply packagecloud-ops-storage: the plan deletes or replaces 1 resource\(s\)[\s\S]*aws_s3_bucket\.b0 \(delete, create\)[\s\S]*ALLOW_DESTRUCTIVE_APPLY=packagecloud-ops-storage/);
+  });
+
+  it("lets it through only when ALLOW_DESTRUCTIVE_APPLY names that exact stack", () => {
+    const file = plan([["delete"]]);
+    expect(run([file, "--guard", "packagecloud-ops-storage"], { ALLOW_DESTRUCTIVE_APPLY: "packagecloud-pre-storage" }).status).toBe(3);
+    expect(run([file, "--guard", "packagecloud-ops-storage"], { ALLOW_DESTRUCTIVE_APPLY: "packagecloud-ops-storage" }).status).toBe(0);
+    expect(run([plan([["create"], ["update"]]), "--guard", "packagecloud-ops-storage"]).status).toBe(0);
+  });
+});
+
+describe("scripts/ci/terraform.sh apply", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-ci-"));
+  const stack = "packagecloud-ops-storage";
+  beforeAll(() => {
+    fs.mkdirSync(path.join(root, "scripts/ci"), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, "scripts/ci/terraform.sh"), path.join(root, "scripts/ci/terraform.sh"));
+    fs.mkdirSync(path.join(root, "cdktf.out/stacks", stack), { recursive: true });
+    fs.writeFileSync(path.join(root, "cdktf.out/stacks", stack, "cdk.tf.json"), "{}");
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const apply = (env: Record<string, string>) =>
+    spawnSync("bash", [path.join(root, "scripts/ci/terraform.sh"), "apply", stack], { encoding: "utf8", env: { ...process.env, ...env } });
+
+  it("refuses to apply without the reviewed plan", () => {
+    const out = apply({});
+    expect(out.status).toBe(1);
+    expect(out.stderr).toMatch(/no reviewed plan for packagecloud-ops-storage/);
+  });
+
+  it("refuses a protected layer without CONFIRM_DEPLOY naming the stack", () => {
+    fs.writeFileSync(path.join(root, "cdktf.out/stacks", stack, "plan.tfplan"), "");
+    const out = apply({ PROTECTED_LAYER: "true", CONFIRM_DEPLOY: "packagecloud-pre-storage" });
+    expect(out.status).toBe(3);
+    expect(out.stderr).toMatch(/packagecloud-ops-storage is a protected layer: re-run this job with CONFIRM_DEPLOY=packagecloud-ops-storage/);
+  });
+});
