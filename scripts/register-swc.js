@@ -1,9 +1,11 @@
 // Transpile-only TypeScript loader: `node -r ./scripts/register-swc.js main.ts`.
-// Type-checking happens once, in `tsc --noEmit`; running code only strips types (swc, a few ms a file),
-// which is what keeps a full synth under a second (see `npm run bench`).
+// Type-checking happens once, in `tsc --noEmit`; running code only strips types with swc. Transpiled files are
+// cached by content hash under node_modules/.cache, so a synth with a warm cache does not even load swc
+// (see `npm run bench`).
 "use strict";
+const crypto = require("node:crypto");
 const fs = require("node:fs");
-const { transformSync } = require("@swc/core");
+const path = require("node:path");
 
 // Stack traces point at the TypeScript lines.
 process.setSourceMapsEnabled(true);
@@ -15,9 +17,34 @@ const options = {
   swcrc: false,
   configFile: false,
 };
+const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "packagecloud-swc");
+// A new swc release or new options invalidate every entry.
+const CACHE_SALT = `${require("@swc/core/package.json").version} ${JSON.stringify(options)}`;
+
+let swc;
+
+function transpile(source, filename) {
+  const key = crypto.createHash("sha256").update(CACHE_SALT).update("\0").update(filename).update("\0").update(source).digest("hex");
+  const cached = path.join(CACHE_DIR, `${key}.js`);
+  try {
+    return fs.readFileSync(cached, "utf8");
+  } catch {
+    // not cached yet
+  }
+  swc ??= require("@swc/core");
+  const { code } = swc.transformSync(source, { ...options, filename });
+  try {
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    // Write then rename: a parallel process never reads half a file.
+    const partial = `${cached}.${process.pid}.partial`;
+    fs.writeFileSync(partial, code);
+    fs.renameSync(partial, cached);
+  } catch {
+    // A read-only node_modules only costs speed.
+  }
+  return code;
+}
 
 require.extensions[".ts"] = function compileTypeScript(module, filename) {
-  const source = fs.readFileSync(filename, "utf8");
-  const { code } = transformSync(source, { ...options, filename });
-  module._compile(code, filename);
+  module._compile(transpile(fs.readFileSync(filename, "utf8"), filename), filename);
 };
