@@ -38,6 +38,7 @@ import { s3AccessLogging } from "./rules/s3-access-logging";
 import { s3DeleteMarkerReplication } from "./rules/s3-delete-marker-replication";
 import { s3DenyInsecureTransport } from "./rules/s3-deny-insecure-transport";
 import { s3KmsEncryption } from "./rules/s3-kms-encryption";
+import { s3ObjectLockMode } from "./rules/s3-object-lock-mode";
 import { s3Lifecycle } from "./rules/s3-lifecycle";
 import { s3OwnershipEnforced } from "./rules/s3-ownership-enforced";
 import { s3PublicAccessBlock } from "./rules/s3-public-access-block";
@@ -52,6 +53,7 @@ export const RULES: readonly Rule[] = [
   s3Lifecycle,
   s3Replication,
   s3DeleteMarkerReplication,
+  s3ObjectLockMode,
   s3AccessLogging,
   s3OwnershipEnforced,
   preventDestroy,

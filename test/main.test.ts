@@ -5,8 +5,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ENV_NAMES } from "../config";
+import { ENV_NAMES, loadEnvironments } from "../config";
 import { LAYERS } from "../constructs/naming";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import type { TerraformStack } from "cdktf";
+import { buildApp } from "../stacks/app";
 import { synthesizeAtomically } from "../stacks/synthesize";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -61,6 +64,18 @@ describe("synthesizeAtomically", () => {
     ).toThrow(/a construct refused its input/);
     expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
     expect(fs.readFileSync(path.join(outdir, "previous.txt"), "utf8")).toBe("the reviewed output");
+  });
+
+  it("leaves the previous output untouched when the policy pack refuses a stack", () => {
+    expect(() =>
+      synthesizeAtomically(outdir, (app) => {
+        buildApp(app, { environments: loadEnvironments(), target: { kind: "aws", remoteState: false } });
+        const storage = app.node.findChild("packagecloud-ops-storage") as TerraformStack;
+        new S3Bucket(storage, "Rogue", { bucket: "rogue-bucket" });
+      }),
+    ).toThrow(/PC_S3_VERSIONING[\s\S]*aws_s3_bucket\.rogue/);
+    expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
+    expect(fs.readdirSync(outdir)).toEqual(["previous.txt"]);
   });
 
   it("replaces the previous output as a whole when synth succeeds", () => {

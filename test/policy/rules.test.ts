@@ -21,6 +21,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -144,6 +145,12 @@ function redis(stack: TerraformStack, overrides: Record<string, unknown> = {}): 
   });
 }
 
+/** The ops offsite bucket, by its configured name, locked as given. */
+function lockedBucket(stack: TerraformStack, mode: string, days: number): void {
+  const bucket = new S3Bucket(stack, "Offsite", { bucket: "gitlab-packagecloud-db-offsite-backups", objectLockEnabled: true, lifecycle: { preventDestroy: true } });
+  new S3BucketObjectLockConfigurationA(stack, "Lock", { bucket: bucket.id, rule: { defaultRetention: { mode, days } } });
+}
+
 interface Case {
   readonly rule: string;
   readonly good: (stack: TerraformStack) => void;
@@ -239,6 +246,12 @@ const CASES: Case[] = [
         rule: [{ id: "all", status: "Enabled", filter: {}, deleteMarkerReplication: { status: "Enabled" }, destination: { bucket: "arn:aws:s3:::replica-bucket" } }],
       }),
     message: /aws_s3_bucket_replication_configuration\.r.*rule all replicates delete markers \(status Enabled\)/,
+  },
+  {
+    rule: "PC_S3_OBJECT_LOCK_MODE",
+    good: (s) => lockedBucket(s, "COMPLIANCE", 30),
+    bad: (s) => lockedBucket(s, "GOVERNANCE", 30),
+    message: /aws_s3_bucket\.offsite: locks GOVERNANCE, 30 days; configured: COMPLIANCE, 30 days/,
   },
   {
     rule: "PC_S3_ACCESS_LOGGING",
@@ -484,6 +497,14 @@ describe.each(RULES.map((r) => [`${r.id}${r.maps.length ? ` (${r.maps.join(", ")
     expect(report.violations.filter((f) => f.rule === r.id)).toEqual([]);
     for (const s of report.suppressed.filter((f) => f.rule === r.id)) expect(s.reason.length).toBeGreaterThan(20);
   });
+});
+
+it("PC_S3_OBJECT_LOCK_MODE also flags a lock the configuration does not declare, and a configured bucket left unlocked", () => {
+  const r = rule("PC_S3_OBJECT_LOCK_MODE");
+  const stray = r.check(rawStack((s) => new S3Bucket(s, "Stray", { bucket: "stray-bucket", objectLockEnabled: true })));
+  expect(stray.map((f) => f.message)).toEqual(["has Object Lock, but the configuration locks no bucket of that name"]);
+  const unlocked = r.check(rawStack((s) => new S3Bucket(s, "Offsite", { bucket: "gitlab-packagecloud-db-offsite-backups" })));
+  expect(unlocked.map((f) => f.message)).toEqual(["has no Object Lock; configured: COMPLIANCE, 30 days"]);
 });
 
 it("PC_IAM_NO_WILDCARDS also flags Resource \"*\" on an action AWS can scope", () => {
