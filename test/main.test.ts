@@ -78,6 +78,12 @@ describe("synthesizeAtomically", () => {
     expect(fs.readdirSync(outdir)).toEqual(["previous.txt"]);
   });
 
+  it("refuses an extra file that would land outside the output, keeping the previous output", () => {
+    expect(() => synthesizeAtomically(outdir, () => ({ "../escaped.txt": "x" }))).toThrow(/\.\.\/escaped\.txt is outside the output/);
+    expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
+    expect(fs.readdirSync(outdir)).toEqual(["previous.txt"]);
+  });
+
   it("replaces the previous output as a whole when synth succeeds", () => {
     synthesizeAtomically(outdir, () => undefined);
     expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
