@@ -57,6 +57,8 @@ export function problemWith(command: DocCommand, scripts: Record<string, string>
     if (fs.existsSync(path.join(binDir, bin))) return undefined;
     return `${where}: no \`${bin}\` in node_modules/.bin; add the package that provides it to package.json, or fix the command`;
   }
+  // A bare `npm run` lists the scripts.
+  if ((words[1] === "run" || words[1] === "run-script") && words.length === 2) return undefined;
   const script = words[1] === "run" || words[1] === "run-script" ? words[2]! : NPM_SCRIPT_COMMANDS.has(words[1]!) ? (words[1] === "t" ? "test" : words[1]!) : undefined;
   if (script === undefined) {
     return NPM_BUILTINS.has(words[1]!) ? undefined : `${where}: \`${words[1]}\` is not an npm command this project uses`;
