@@ -48,7 +48,7 @@ describe("docs/architecture.md", () => {
 
   it("draws CloudFront → package bucket → replica, and who may write the package bucket", () => {
     const ops = section(generated, "ops");
-    expect(ops).toContain(edge("external_cloudfront", "origin", "storage_aws_s3_bucket_packages_source"));
+    expect(ops).toContain(`n_external_cloudfront -.->|"origin"| n_storage_aws_s3_bucket_packages_source`);
     expect(ops).toContain(edge("storage_aws_s3_bucket_packages_source", "replicates, not deletes", "storage_aws_s3_bucket_packages_replica"));
     expect(ops).toContain(edge("storage_aws_iam_user_application_user", "reads, writes", "storage_aws_s3_bucket_packages_source"));
     expect(ops).toMatch(/n_storage_aws_s3_bucket_packages_replica\[\("<b>S3 bucket<\/b><br\/>packages-gitlab-com-replica \(eu-central-1\)"\)\]/);

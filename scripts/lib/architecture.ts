@@ -36,12 +36,14 @@ const DEFAULT_TARGET: DeployTarget = { kind: "aws", remoteState: true };
 
 /**
  * Builds the app as main.ts does and reads each stack's synthesized JSON. The output goes to a temporary
- * directory, removed afterwards: cdktf.out is left as it was.
+ * directory, removed afterwards: cdktf.out is left as it was. Validations (the policy pack, deploy guards) are
+ * skipped: they change nothing in the JSON, `npm run synth` and the tests run them, and the picture must be
+ * drawable from a configuration that is not deployable yet.
  */
 export function synthesizeStacks(environments: Record<EnvName, EnvironmentConfig>): SynthesizedStack[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-docs-"));
   try {
-    const app = new App({ outdir, stackTraces: false });
+    const app = new App({ outdir, stackTraces: false, skipValidation: true });
     buildApp(app, { environments, target: DEFAULT_TARGET });
     app.synth();
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
@@ -336,7 +338,7 @@ function grants(principal: Element, policies: Element[], g: Graph, out: Diagram)
     }
   }
   const cdn = cloudfront ? out.external("cloudfront", "CloudFront<br/>(created by packagecloud)") : undefined;
-  if (cdn) out.edge(principal, cdn, "manages");
+  if (cdn) out.edge(principal, cdn, "manages", true);
   for (const { target, actions } of [...allowed.values()].sort((a, b) => compare(a.target.key, b.target.key))) {
     const reads = [...actions].some((a) => /^s3:Get/.test(a));
     const writes = [...actions].some((a) => /^s3:Put/.test(a));
@@ -345,7 +347,7 @@ function grants(principal: Element, policies: Element[], g: Graph, out: Diagram)
     out.edge(principal, target, label);
     // The application writes its CloudFront origin-access statement into a bucket policy Terraform leaves alone.
     const shared = g.referrers(target, "aws_s3_bucket_policy").some((p) => asArray(p.body.lifecycle?.ignore_changes).includes("policy"));
-    if (cdn && reads && shared) out.edge(cdn, target, "origin");
+    if (cdn && reads && shared) out.edge(cdn, target, "origin", true);
   }
 }
 
