@@ -4,13 +4,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { commandsIn, problemWith } from "../scripts/lib/doc-commands";
+import { commandsIn, pathsIn, problemWith } from "../scripts/lib/doc-commands";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "node_modules", ".bin");
 const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
 const files = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
 const commands = files.flatMap((file) => commandsIn(file, fs.readFileSync(path.join(ROOT, file), "utf8")));
+const paths = files.flatMap((file) => pathsIn(file, fs.readFileSync(path.join(ROOT, file), "utf8")));
 
 describe("commands in the documentation", () => {
   it("finds the commands of README.md and docs/", () => {
@@ -36,5 +37,16 @@ describe("commands in the documentation", () => {
     const doc = "```sh\nnpm test\n```\n";
     expect(commandsIn("a.md", doc)).toEqual([{ file: "a.md", line: 2, text: "npm test" }]);
     expect(problemWith({ file: "a.md", line: 2, text: "npm test" }, {}, BIN)).toMatch(/no script "test"/);
+  });
+
+  it("reads repository paths from inline code, not commands or generated output", () => {
+    const doc = "See `stacks/nowhere.ts`, `cdktf.out/stacks/x`, `npm run synth` and `./scripts/pipeline.ts`.";
+    expect(pathsIn("a.md", doc).map((p) => p.text)).toEqual(["stacks/nowhere.ts", "scripts/pipeline.ts"]);
+  });
+
+  it("points only at files and directories that exist", () => {
+    expect(paths.map((p) => p.text)).toEqual(expect.arrayContaining(["stacks/target.ts", "scripts/lib/architecture.ts"]));
+    const missing = paths.filter((p) => !fs.existsSync(path.join(ROOT, p.text))).map((p) => `${p.file}:${p.line}: \`${p.text}\` does not exist`);
+    expect(missing).toEqual([]);
   });
 });

@@ -66,3 +66,17 @@ export function problemWith(command: DocCommand, scripts: Record<string, string>
   if (script in scripts) return undefined;
   return `${where}: package.json has no script "${script}" (scripts: ${Object.keys(scripts).sort().join(", ")})`;
 }
+
+/** Top-level directories of the repository whose files the docs point at. Generated output (cdktf.out) is not. */
+const REPO_DIRS = ["config", "constructs", "docs", "monitoring", "policy", "scripts", "stacks", "test"];
+
+/** Inline code that names a file or directory of the repository (`stacks/target.ts`, `test/stacks/__snapshots__`). */
+export function pathsIn(file: string, markdown: string): DocCommand[] {
+  const found: DocCommand[] = [];
+  for (const { line, code } of codeOf(markdown)) {
+    const candidate = code.trim().replace(/^\.\//, "").replace(/[:,]$/, "");
+    if (!/^[\w./-]+$/.test(candidate) || !REPO_DIRS.includes(candidate.split("/")[0]!) || !candidate.includes("/")) continue;
+    found.push({ file, line, text: candidate });
+  }
+  return found;
+}
