@@ -132,7 +132,9 @@ interface Edge {
   readonly dotted?: boolean;
 }
 
-const REF = /\$\{(?:[a-z]+\()*(data\.)?([a-z][a-z0-9_]*)\.([a-z0-9_]+)/g;
+/** A Terraform expression, and the `type.name` / `data.type.name` addresses inside it (variables resolve to nothing). */
+const EXPRESSION = /\$\{([^}]*)\}/g;
+const ADDRESS = /(?<![\w.])(data\.)?([a-z][a-z0-9_]*)\.([a-z0-9_]+)/g;
 const POLICY_ARN = /^arn:aws:iam::\d{12}:policy\/(.+)$/;
 
 /** The resources of one environment's stacks and what references what. */
@@ -186,7 +188,9 @@ class Graph {
     const visit = (v: unknown, key: string | undefined): void => {
       if (key === "//") return;
       if (typeof v === "string") {
-        for (const m of v.matchAll(REF)) add(this.elements.get(`${from.stack.name}:${m[1] ?? ""}${m[2]}.${m[3]}`));
+        for (const [, expression] of v.matchAll(EXPRESSION)) {
+          for (const m of expression!.matchAll(ADDRESS)) add(this.elements.get(`${from.stack.name}:${m[1] ?? ""}${m[2]}.${m[3]}`));
+        }
         if (key === "depends_on") add(this.elements.get(`${from.stack.name}:${v}`));
         const arn = POLICY_ARN.exec(v);
         if (arn) add(this.byIdentity("aws_iam_policy", arn[1]!));
