@@ -90,13 +90,24 @@ export function worst32DayHours(recurrence: Recurrence, startMinute: number, dur
     if (last && s <= last[1]) last[1] = Math.max(last[1], e);
     else merged.push([s, e]);
   }
+  // Availability as a function of the period's start changes only where a period edge meets a window edge (or a
+  // window's 4-hour mark): trying those minutes and their neighbours, within one week (the pattern repeats), finds
+  // the worst case exactly. Everything is on whole minutes.
+  const minWindow = GKE_MIN_WINDOW_HOURS * 60;
+  const candidates = new Set<number>();
+  for (const [s, e] of merged) {
+    for (const edge of [s, e, s + minWindow, e - minWindow]) {
+      for (const t of [edge, edge - SPAN]) {
+        for (const near of [t - 1, t, t + 1]) candidates.add((((near % WEEK) + WEEK) % WEEK) + WEEK);
+      }
+    }
+  }
   let worst = Infinity;
-  // The pattern repeats weekly: try every period start, minute by minute, within one week.
-  for (let t = WEEK; t < 2 * WEEK; t += 1) {
+  for (const t of candidates) {
     let total = 0;
     for (const [s, e] of merged) {
       const clipped = Math.min(e, t + SPAN) - Math.max(s, t);
-      if (clipped >= GKE_MIN_WINDOW_HOURS * 60) total += clipped;
+      if (clipped >= minWindow) total += clipped;
     }
     worst = Math.min(worst, total);
   }
