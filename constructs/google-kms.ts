@@ -4,10 +4,12 @@
  * because destroying a key destroys every byte it encrypts.
  *
  * What a first apply into an empty project needs, in order (item 2 and 3 of issue 11):
- * - the agent must exist: Cloud SQL's and Memorystore's agents are created only on request
- *   (`gcloud beta services identity create --service=…`), so this construct requests them with google-beta's
- *   `google_project_service_identity` (GA google 6.50.0 has no such resource). GKE's agent
- *   (container-engine-robot) is created when the Kubernetes Engine API is enabled.
+ * - the agent must exist: Cloud SQL's agent is created only on request (`gcloud beta services identity create
+ *   --service=sqladmin.googleapis.com`; Cloud Foundation Fabric's modules/project/service-agents.yaml marks it
+ *   `jit: true`), so this construct requests it with google-beta's `google_project_service_identity` (GA google
+ *   6.50.0 has no such resource). Memorystore's (cloud-redis) and GKE's (container-engine-robot) agents come
+ *   with their APIs (not `jit` there; GKE's security overview: the agent "is automatically granted" its role), so
+ *   their grants wait for the API's enablement instead (enableGoogleApis).
  * - the grant names the agent by its documented address, `service-<project number>@…`, not by the identity's
  *   `email`: the provider notes that generateServiceIdentity "may not return the service identity's details"
  *   (google-beta v6.50.0, google-beta/services/resourcemanager/resource_project_service_identity.go:126-127).
@@ -39,8 +41,7 @@ interface ServiceAgent {
 export const SERVICE_AGENTS: Readonly<Record<"cloudsql" | "redis" | "gke-secrets", ServiceAgent>> = {
   // Cloud SQL CMEK docs: create the agent with `gcloud beta services identity create --service=sqladmin.googleapis.com`.
   cloudsql: { email: (n) => `service-${n}@gcp-sa-cloud-sql.iam.gserviceaccount.com`, createdOnRequestFor: "sqladmin.googleapis.com" },
-  // Memorystore CMEK docs: the same request for redis.googleapis.com; asking again for an existing agent is a no-op.
-  redis: { email: (n) => `service-${n}@cloud-redis.iam.gserviceaccount.com`, createdOnRequestFor: "redis.googleapis.com" },
+  redis: { email: (n) => `service-${n}@cloud-redis.iam.gserviceaccount.com` },
   "gke-secrets": { email: (n) => `service-${n}@container-engine-robot.iam.gserviceaccount.com` },
 };
 export type EncryptedService = keyof typeof SERVICE_AGENTS;

@@ -16,10 +16,13 @@ const STACKS: Array<[string, () => Synthesized]> = [
   ["packagecloud-ops-gke (existing shared cluster)", () => existingClusterStack("ops")],
 ];
 
-/** Which service agent may use the key of each CMEK consumer, and where the consumer names its key. */
+/**
+ * Which service agent may use the key of each CMEK consumer, where the consumer names its key, and the service whose
+ * agent exists only on request (Cloud SQL's); the others come with their API, which the grant waits for (first test).
+ */
 const CMEK_CONSUMERS = [
   { type: "google_sql_database_instance", keyField: (r: any) => r.encryption_key_name, agent: "@gcp-sa-cloud-sql.iam.gserviceaccount.com", service: "sqladmin.googleapis.com" },
-  { type: "google_redis_instance", keyField: (r: any) => r.customer_managed_key, agent: "@cloud-redis.iam.gserviceaccount.com", service: "redis.googleapis.com" },
+  { type: "google_redis_instance", keyField: (r: any) => r.customer_managed_key, agent: "@cloud-redis.iam.gserviceaccount.com", service: undefined },
   { type: "google_container_cluster", keyField: (r: any) => r.database_encryption?.key_name, agent: "@container-engine-robot.iam.gserviceaccount.com", service: undefined },
 ];
 
