@@ -134,6 +134,8 @@ export class GkeStack extends PackagecloudStack {
       ingress_address_name: this.ingressAddress.name,
       ingress_ip: this.ingressAddress.address,
     };
+    // CI reaches the control plane here (`gcloud container clusters get-credentials --dns-endpoint`).
+    if (this.cluster.cluster) outputs.control_plane_dns_endpoint = this.cluster.cluster.controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint;
     for (const [id, value] of Object.entries(outputs)) new TerraformOutput(this, id, { value });
 
     enableGoogleApis(this);

@@ -18,6 +18,10 @@ describe.each(ENV_NAMES)("%s: dedicated cluster (as configured)", (name) => {
     expect(out.json.data?.google_container_cluster).toBeUndefined();
   });
 
+  it("tells CI where the DNS-based control-plane endpoint is", () => {
+    expect(out.json.output.control_plane_dns_endpoint.value).toBe("${google_container_cluster.cluster.control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint}");
+  });
+
   it("puts its pools, Cloud SQL and Redis on its own network", () => {
     expect(out.resource("google_container_node_pool", "cluster_pool_serving").cluster).toBe("${google_container_cluster.cluster.name}");
     expect(out.resource("google_sql_database_instance", "database").settings.ip_configuration.private_network).toBe("${google_compute_network.network.id}");
