@@ -2,6 +2,8 @@
  * The order a first apply into an empty project needs, read from the synthesized JSON's dependency graph
  * (references plus depends_on, transitively) of every Google stack of both environments, in both cluster modes.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { ENV_NAMES, type EnvName } from "../../config";
 import { APIS_OF_TYPE, SERVICE_IDENTITY_TYPE } from "../../constructs/google-apis";
 import { sharedStack, type Synthesized } from "../support/synth";
@@ -110,6 +112,20 @@ describe.each(STACKS)("%s: first-apply order", (_label, load) => {
         expect(`${policy} after ${metric}: ${graph.orders(metric, policy)}`).toBe(`${policy} after ${metric}: true`);
       }
     }
+  });
+});
+
+describe("construct-level dependencies", () => {
+  it("are never used between resources: node.addDependency does not become a depends_on (REFERENCE.md §4)", () => {
+    const root = path.join(__dirname, "..", "..");
+    const offenders = ["stacks", "constructs"].flatMap((dir) =>
+      fs
+        .readdirSync(path.join(root, dir))
+        .filter((f) => f.endsWith(".ts"))
+        .filter((f) => /\.node\.addDependency\(/.test(fs.readFileSync(path.join(root, dir, f), "utf8")))
+        .map((f) => `${dir}/${f}`),
+    );
+    expect(offenders).toEqual([]);
   });
 });
 
