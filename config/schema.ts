@@ -5,7 +5,8 @@
  * so `cdktf synth` fails with a sentence an operator can act on.
  */
 import { z } from "zod";
-import { AWS_REGIONS, checkBucketName, checkCidr, cidrsOverlap, isWorldOpen, parseCidr } from "./validators";
+import { GKE_MIN_HOURS_PER_32_DAYS, GKE_MIN_WINDOW_HOURS, parseRecurrence, worst32DayHours } from "./maintenance-window";
+import { AWS_REGIONS, checkBucketName, checkCidr, cidrsOverlap, isPrivateRange, isWorldOpen, parseCidr } from "./validators";
 
 export const ENV_NAMES = ["pre", "ops"] as const;
 export type EnvName = (typeof ENV_NAMES)[number];
@@ -236,12 +237,22 @@ const nodePoolSchema = z
   .strict()
   .refine((p) => p.minNodes <= p.maxNodes, { message: "minNodes must not exceed maxNodes", path: ["minNodes"] });
 
+const gkeLocation = z.string().regex(/^[a-z]+-[a-z]+\d(-[a-z])?$/, "must be a Google Cloud region or zone");
+
+/** Node counts are totals across the cluster's zones, whatever the location (per-zone counts are derived). */
+const nodePoolsSchema = z
+  .object({
+    /** web (nginx + unicorn) and rainbows (uploads): latency-sensitive serving. */
+    serving: nodePoolSchema,
+    /** resque (indexing) and toolbox (ad-hoc): background work that must not starve serving. */
+    background: nodePoolSchema,
+  })
+  .strict();
+
 const gcpSchema = z
   .object({
     /** Seed 001: most components run in GCP/GKE; only S3 and CloudFront stay in AWS. */
     project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens)"),
-    /** Needed to name the Google-managed service agents that use the customer-managed keys. */
-    projectNumber: z.string().regex(/^\d{6,20}$/, "must be the numeric Google Cloud project number"),
     region: gcpRegion,
     network: z
       .object({
@@ -254,31 +265,58 @@ const gcpSchema = z
         privateServiceCidr: ipv4Cidr("privateServiceCidr", 8, 24),
       })
       .strict(),
-    cluster: z
-      .object({
-        /** Seed 001: pre-gitlab-gke, ops-gitlab-gke. */
-        name: z.string().regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, "must be 1-40 lowercase letters, digits and hyphens, starting with a letter"),
-        /** A region (regional cluster: control plane in three zones) or a zone. */
-        location: z.string().regex(/^[a-z]+-[a-z]+\d(-[a-z])?$/, "must be a Google Cloud region or zone"),
-        releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"], { errorMap: () => ({ message: "must be one of RAPID, REGULAR, STABLE" }) }),
-        masterAuthorizedNetworks: z
-          .array(z.object({ name: z.string().min(1, "name must not be empty"), cidr: z.string() }).strict())
-          .min(1, "masterAuthorizedNetworks must list at least one network: the control plane is never open to the internet"),
-        /** RFC 5545 recurrence of the maintenance window, e.g. FREQ=WEEKLY;BYDAY=SA,SU. */
-        maintenanceRecurrence: z.string().regex(/^FREQ=(DAILY|WEEKLY)(;BYDAY=[A-Z,]+)?$/, "must be an RFC 5545 rule such as FREQ=WEEKLY;BYDAY=SA,SU"),
-        /** Window start and end, UTC, as HH:MM. */
-        maintenanceStartUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC)"),
-        maintenanceEndUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC)"),
-        nodePools: z
+    /**
+     * Where packagecloud's pods run (issue 11, item 11): a cluster of its own, named packagecloud-<env>-gke so it
+     * cannot collide with the shared pre-gitlab-gke/ops-gitlab-gke (seed 001), or an existing cluster the stack
+     * only reads and adds its node pools to.
+     */
+    cluster: z.discriminatedUnion(
+      "mode",
+      [
+        z
           .object({
-            /** web (nginx + unicorn) and rainbows (uploads): latency-sensitive serving. */
-            serving: nodePoolSchema,
-            /** resque (indexing) and toolbox (ad-hoc): background work that must not starve serving. */
-            background: nodePoolSchema,
+            mode: z.literal("dedicated"),
+            /** A region (regional cluster: control plane in three zones) or a zone. */
+            location: gkeLocation,
+            releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"], { errorMap: () => ({ message: "must be one of RAPID, REGULAR, STABLE" }) }),
+            /**
+             * How CI and operators reach the control plane. "dns-endpoint": GKE's DNS-based endpoint, every request
+             * authorized by IAM (container.clusters.connect) before it reaches the API server, from anywhere;
+             * "authorized-networks": the IP endpoint from masterAuthorizedNetworks, which must then hold a range
+             * with a route to it (a public egress range: private ranges have no route into this new network).
+             */
+            controlPlaneAccess: z.enum(["dns-endpoint", "authorized-networks"], { errorMap: () => ({ message: "must be dns-endpoint or authorized-networks" }) }),
+            masterAuthorizedNetworks: z
+              .array(z.object({ name: z.string().min(1, "name must not be empty"), cidr: z.string() }).strict())
+              .min(1, "masterAuthorizedNetworks must list at least one network: the control plane is never open to the internet"),
+            /** RFC 5545 recurrence of the maintenance window (FREQ=DAILY, or FREQ=WEEKLY;BYDAY=...), UTC. */
+            maintenanceRecurrence: z.string().superRefine((rule, ctx) => {
+              const parsed = parseRecurrence(rule);
+              if (typeof parsed === "string") ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed });
+            }),
+            /** Window start, UTC, as HH:MM. */
+            maintenanceStartUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC)"),
+            /** Window length in whole hours; a window across midnight ends on the next day. */
+            maintenanceHours: z
+              .number()
+              .int("maintenanceHours must be a whole number of hours")
+              .min(GKE_MIN_WINDOW_HOURS, `maintenanceHours must be at least ${GKE_MIN_WINDOW_HOURS}: GKE counts only windows of at least ${GKE_MIN_WINDOW_HOURS} hours`)
+              .max(24, "maintenanceHours must be at most 24"),
+            nodePools: nodePoolsSchema,
           })
           .strict(),
-      })
-      .strict(),
+        z
+          .object({
+            mode: z.literal("existing"),
+            /** Seed 001: pre-gitlab-gke, ops-gitlab-gke. Read, never managed: its owners keep its settings. */
+            name: z.string().regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, "must be 1-40 lowercase letters, digits and hyphens, starting with a letter"),
+            location: gkeLocation,
+            nodePools: nodePoolsSchema,
+          })
+          .strict(),
+      ],
+      { errorMap: (issue, ctx) => ({ message: issue.code === "invalid_union_discriminator" ? "mode must be dedicated or existing" : ctx.defaultError }) },
+    ),
     /** The application's Kubernetes service account, bound to its Google service account. */
     workload: z
       .object({
@@ -493,12 +531,35 @@ export const environmentSchema = z
         }
       }
     });
-    env.gcp.cluster.masterAuthorizedNetworks.forEach((n, i) => {
-      const problem = checkCidr(n.cidr);
-      const path = ["gcp", "cluster", "masterAuthorizedNetworks", i, "cidr"];
-      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: problem });
-      else if (isWorldOpen(n.cidr)) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: "must not open the GKE control plane to the whole internet" });
-    });
+    const cluster = env.gcp.cluster;
+    if (cluster.mode === "dedicated") {
+      cluster.masterAuthorizedNetworks.forEach((n, i) => {
+        const problem = checkCidr(n.cidr);
+        const path = ["gcp", "cluster", "masterAuthorizedNetworks", i, "cidr"];
+        if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: problem });
+        else if (isWorldOpen(n.cidr)) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: "must not open the GKE control plane to the whole internet" });
+      });
+      if (cluster.controlPlaneAccess === "authorized-networks" && cluster.masterAuthorizedNetworks.every((n) => checkCidr(n.cidr) || isPrivateRange(n.cidr))) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["gcp", "cluster", "controlPlaneAccess"],
+          message:
+            "leaves no way to reach the control plane: masterAuthorizedNetworks holds only private ranges, which have no route into this stack's new network; use dns-endpoint, or list the CI runners' public egress ranges",
+        });
+      }
+      const recurrence = parseRecurrence(cluster.maintenanceRecurrence);
+      if (typeof recurrence !== "string" && /^([01]\d|2[0-3]):[0-5]\d$/.test(cluster.maintenanceStartUtc) && Number.isInteger(cluster.maintenanceHours) && cluster.maintenanceHours >= GKE_MIN_WINDOW_HOURS) {
+        const [h, m] = cluster.maintenanceStartUtc.split(":").map(Number);
+        const hours = worst32DayHours(recurrence, h * 60 + m, cluster.maintenanceHours);
+        if (hours < GKE_MIN_HOURS_PER_32_DAYS) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ["gcp", "cluster", "maintenanceRecurrence"],
+            message: `allows only ${hours} h of maintenance in the worst 32-day period; GKE requires at least ${GKE_MIN_HOURS_PER_32_DAYS} h (from windows of at least ${GKE_MIN_WINDOW_HOURS} h) and refuses the cluster: add days or lengthen maintenanceHours`,
+          });
+        }
+      }
+    }
     env.monitoring.notifications.gcpChannels.forEach((channel, i) => {
       if (!channel.startsWith(`projects/${env.gcp.project}/`)) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["monitoring", "notifications", "gcpChannels", i], message: `must be a channel of gcp.project (${env.gcp.project})` });

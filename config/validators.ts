@@ -103,3 +103,16 @@ export function cidrsOverlap(a: string, b: string): boolean {
   const prefix = BigInt(Math.min(pa.prefix, pb.prefix));
   return pa.bits >> (width - prefix) === pb.bits >> (width - prefix);
 }
+
+/** Address blocks that are not routed on the internet (RFC 1918, RFC 6598 shared space, RFC 4193 unique local). */
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"];
+
+/** True when the whole CIDR lies inside a private (non-internet-routed) block. */
+export function isPrivateRange(cidr: string): boolean {
+  const parsed = parseCidr(cidr);
+  if (!parsed) return false;
+  return PRIVATE_RANGES.some((block) => {
+    const b = parseCidr(block)!;
+    return b.family === parsed.family && parsed.prefix >= b.prefix && cidrsOverlap(block, cidr);
+  });
+}

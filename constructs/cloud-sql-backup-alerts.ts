@@ -2,7 +2,7 @@
  * Cloud Monitoring alerts on Cloud SQL's automated backups (GKE variant), with notification channels from config:
  * - no successful automated backup in N hours, as an **absence** query (`absent_over_time`), so it also fires
  *   when backups never ran or their log entries stopped, not only when one failed (seed 002);
- * - an automated backup logged an error.
+ * - an automated backup window ended without success (any `windowStatus` other than STATUS_SUCCEEDED).
  * Successful backups are counted by a log-based metric over Cloud SQL's system-event audit log entries for
  * `cloudsql.instances.automatedBackup` (Cloud SQL docs: "View audit logs for automated backups").
  *
@@ -25,6 +25,10 @@ export interface CloudSqlBackupAlertsProps {
   readonly runbookUrl: string;
 }
 
+/** Where Cloud SQL's automated-backup audit entries carry their outcome, and the outcome that counts as a backup. */
+export const WINDOW_STATUS = "protoPayload.metadata.windowStatus";
+export const SUCCEEDED = "STATUS_SUCCEEDED";
+
 /** Cloud Monitoring's PromQL name for a user-defined log-based metric. */
 export function promqlName(logMetric: string): string {
   return `logging_googleapis_com:user_${logMetric.replace(/[^a-zA-Z0-9_]/g, "_")}`;
@@ -45,10 +49,12 @@ export class CloudSqlBackupAlerts extends Construct {
       `resource.labels.database_id="${props.project}:${props.instanceName}"`,
     ].join(" AND ");
     const metricName = resourceName(props.environment, "sql-backup-succeeded").replace(/-/g, "_");
+    // The outcome is protoPayload.metadata.windowStatus, not the entry's severity (Cloud SQL docs, "View audit logs
+    // for automated backups": "This status is displayed in the windowStatus field").
     this.successMetric = new LoggingMetric(this, "SuccessMetric", {
       name: metricName,
-      description: "Automated Cloud SQL backups that finished without error",
-      filter: `${backupEntries} AND severity<ERROR`,
+      description: "Automated Cloud SQL backups whose window status is STATUS_SUCCEEDED",
+      filter: `${backupEntries} AND ${WINDOW_STATUS}="${SUCCEEDED}"`,
       metricDescriptor: { metricKind: "DELTA", valueType: "INT64", unit: "1" },
     });
     const documentation = (what: string) => ({
@@ -69,6 +75,9 @@ export class CloudSqlBackupAlerts extends Construct {
             query: `absent_over_time(${promqlName(metricName)}{monitored_resource="cloudsql_database"}[${props.maxAgeHours}h])`,
             duration: "0s",
             evaluationInterval: "300s",
+            // The metric is created in the same apply and has no data yet: without this the API refuses the policy
+            // (google v6.50.0, google/services/monitoring/resource_monitoring_alert_policy.go:401-410).
+            disableMetricValidation: true,
           },
         },
       ],
@@ -80,8 +89,15 @@ export class CloudSqlBackupAlerts extends Construct {
       combiner: "OR",
       severity: "CRITICAL",
       notificationChannels: [...props.channels],
-      documentation: documentation("An automated backup logged an error"),
-      conditions: [{ displayName: "automated backup error", conditionMatchedLog: { filter: `${backupEntries} AND severity>=ERROR` } }],
+      documentation: documentation("An automated backup window ended without a successful backup (failed, skipped or overdue)"),
+      // Any window status other than success: present (":*") and not STATUS_SUCCEEDED, so an entry without the field
+      // never counts as a failure.
+      conditions: [
+        {
+          displayName: "automated backup not successful",
+          conditionMatchedLog: { filter: `${backupEntries} AND ${WINDOW_STATUS}:* AND NOT ${WINDOW_STATUS}="${SUCCEEDED}"` },
+        },
+      ],
       // Log-match policies require a notification rate limit.
       alertStrategy: { notificationRateLimit: { period: "3600s" }, autoClose: "86400s" },
     });

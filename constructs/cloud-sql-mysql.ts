@@ -37,7 +37,7 @@ export interface CloudSqlMysqlProps {
   /** Google service accounts that log in with IAM database authentication, by a stable key. */
   readonly iamServiceAccounts: Readonly<Record<string, string>>;
   readonly labels: Record<string, string>;
-  /** The private service access connection: the instance needs its private range first. */
+  /** The private service access connection and the key grant's propagation wait: the instance needs both first. */
   readonly dependsOn: ITerraformDependable[];
 }
 
@@ -59,7 +59,10 @@ export class CloudSqlMysql extends Construct {
       databaseVersion: "MYSQL_8_0",
       encryptionKeyName: props.encryptionKeyId,
       deletionProtection: true,
-      lifecycle: { preventDestroy: true },
+      // disk_autoresize grows the disk; a plan that then "shrinks" it back would replace the instance (ForceNew),
+      // which prevent_destroy turns into a plan error. The provider's docs: "To avoid this, set
+      // lifecycle.ignore_changes on this field" (google v6.50.0, website/docs/r/sql_database_instance.html.markdown:387-391).
+      lifecycle: { preventDestroy: true, ignoreChanges: ["settings[0].disk_size"] },
       dependsOn: props.dependsOn,
       settings: {
         tier: sql.tier,

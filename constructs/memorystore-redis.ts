@@ -19,6 +19,7 @@ export interface MemorystoreRedisProps {
   readonly redis: EnvironmentConfig["gcp"]["redis"];
   readonly encryptionKeyId: string;
   readonly labels: Record<string, string>;
+  /** The private service access connection and the key grant's propagation wait. */
   readonly dependsOn: ITerraformDependable[];
 }
 

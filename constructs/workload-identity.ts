@@ -4,10 +4,11 @@
  * file exists anywhere.
  *
  * @example
- *   const app = new WorkloadIdentity(this, "App", { environment: "ops", project, namespace: "packagecloud", serviceAccount: "packagecloud" });
+ *   const app = new WorkloadIdentity(this, "App", { environment: "ops", project, namespace: "packagecloud", serviceAccount: "packagecloud", cluster });
  *   app.email
  */
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
@@ -22,6 +23,11 @@ export interface WorkloadIdentityProps {
   readonly project: string;
   readonly namespace: string;
   readonly serviceAccount: string;
+  /**
+   * The cluster (or its data source): the binding names the cluster's identity pool, which exists only once the
+   * cluster does ("Identity Pool does not exist" otherwise).
+   */
+  readonly cluster: ITerraformDependable;
 }
 
 export class WorkloadIdentity extends Construct {
@@ -46,6 +52,7 @@ export class WorkloadIdentity extends Construct {
       serviceAccountId: this.account.name,
       role: "roles/iam.workloadIdentityUser",
       member: `serviceAccount:${props.project}.svc.id.goog[${props.namespace}/${props.serviceAccount}]`,
+      dependsOn: [props.cluster],
     });
   }
 }

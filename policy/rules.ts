@@ -20,6 +20,9 @@ import { sqlBackups } from "./rules/sql-backups";
 import { sqlMysqlFlags } from "./rules/sql-mysql-flags";
 import { sqlCmek } from "./rules/sql-cmek";
 import { sqlDeletionProtection } from "./rules/sql-deletion-protection";
+import { sqlDiskAutoresize } from "./rules/sql-disk-autoresize";
+import { monitoringNewMetricValidation } from "./rules/monitoring-new-metric-validation";
+import { gkeRegionalPoolTotals } from "./rules/gke-regional-pool-totals";
 import { redisAuthTls } from "./rules/redis-auth-tls";
 import { dnsRecords } from "./rules/dns-records";
 import { ebsEncrypted } from "./rules/ebs-encrypted";
@@ -78,6 +81,9 @@ export const RULES: readonly Rule[] = [
   gkeLabels,
   gkeIntranodeVisibility,
   gkeBinaryAuthorization,
+  gkeRegionalPoolTotals,
+  sqlDiskAutoresize,
+  monitoringNewMetricValidation,
   gkeGroupsRbac,
   gkeNodePoolManagement,
   gkeDeletionProtection,

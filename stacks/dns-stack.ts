@@ -13,6 +13,7 @@ import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { DataGoogleComputeGlobalAddress } from "@cdktf/provider-google/lib/data-google-compute-global-address";
 import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
 import type { EnvironmentConfig } from "../config";
+import { enableGoogleApis } from "../constructs/google-apis";
 import { resourceName, stackName } from "../constructs/naming";
 import { awsProvider } from "./aws-provider";
 import { configureBackend } from "./backend";
@@ -69,5 +70,7 @@ export class DnsStack extends PackagecloudStack {
     }
     new TerraformOutput(this, "record_name", { value: dns.recordName });
     new TerraformOutput(this, "address", { value: this.address });
+    // The Google lookups and records wait for their APIs too (none when this stack has no Google resource).
+    enableGoogleApis(this);
   }
 }

@@ -1,7 +1,8 @@
 /**
- * `packagecloud-<env>-gke`: the GKE variant (seed 001), which pre and ops run today: network, GKE cluster and
- * node pools, the application's Workload Identity, Cloud SQL for MySQL, Memorystore for Redis, customer keys,
- * and the ingress's reserved global address.
+ * `packagecloud-<env>-gke`: the GKE variant (seed 001), which pre and ops run today: network, GKE cluster (its own,
+ * or a shared one it reads) and node pools, the application's Workload Identity, Cloud SQL for MySQL, Memorystore
+ * for Redis, customer keys, and the ingress's reserved global address. Every resource waits for the APIs it calls
+ * (enableGoogleApis, last).
  *
  * The ingress contract (the routing belongs to the application's Helm chart): a GCE Ingress on the global
  * address named in the `ingress_address_name` output routes `/*` to the web service and `/api/*` to rainbows.
@@ -9,33 +10,22 @@
 import type { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
-import { ProjectService } from "@cdktf/provider-google/lib/project-service";
+import { DataGoogleProject } from "@cdktf/provider-google/lib/data-google-project";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import type { EnvironmentConfig } from "../config";
 import { CloudSqlBackupAlerts } from "../constructs/cloud-sql-backup-alerts";
 import { CloudSqlMysql } from "../constructs/cloud-sql-mysql";
 import { GkeCluster } from "../constructs/gke-cluster";
 import { GkeNetwork } from "../constructs/gke-network";
+import { enableGoogleApis } from "../constructs/google-apis";
 import { GoogleKms } from "../constructs/google-kms";
 import { MemorystoreRedis } from "../constructs/memorystore-redis";
 import { googleLabels, resourceName, stackName } from "../constructs/naming";
 import { WorkloadIdentity } from "../constructs/workload-identity";
 import { configureBackend } from "./backend";
 import { PackagecloudStack } from "./base-stack";
-import { googleProvider } from "./google-provider";
+import { googleBetaProvider, googleProvider } from "./google-provider";
 import type { DeployTarget } from "./target";
-
-/** APIs the stack uses; enabled here so that a rebuild into an empty project needs nothing by hand. */
-export const GOOGLE_APIS = [
-  "compute.googleapis.com",
-  "container.googleapis.com",
-  "sqladmin.googleapis.com",
-  "redis.googleapis.com",
-  "servicenetworking.googleapis.com",
-  "cloudkms.googleapis.com",
-  "iam.googleapis.com",
-  "monitoring.googleapis.com",
-  "logging.googleapis.com",
-] as const;
 
 /** The name of the ingress's global address: the DNS stack looks it up by this name. */
 export function ingressAddressName(env: EnvironmentConfig): string {
@@ -60,29 +50,31 @@ export class GkeStack extends PackagecloudStack {
     super(scope, name);
     configureBackend(this, env, name, target, "gcs");
     googleProvider(this, env, "gke");
+    const beta = googleBetaProvider(this, env, "gke");
+    new TimeProvider(this, "time");
     const gcp = env.gcp;
     const labels = googleLabels(env.name, "gke");
+    const dedicated = gcp.cluster.mode === "dedicated";
 
-    const apis = GOOGLE_APIS.map(
-      (api) => new ProjectService(this, `api-${api.split(".")[0]}`, { service: api, disableOnDestroy: false, disableDependentServices: false }),
-    );
-    const network = new GkeNetwork(this, "Network", { environment: env.name, region: gcp.region, ranges: gcp.network });
-    network.node.addDependency(...apis);
+    // The project's number names the service agents; read from the project, so config cannot disagree with it.
+    const project = new DataGoogleProject(this, "Project", { projectId: gcp.project });
+    const network = dedicated ? new GkeNetwork(this, "Network", { environment: env.name, region: gcp.region, ranges: gcp.network }) : undefined;
     const kms = new GoogleKms(this, "Kms", {
       environment: env.name,
       region: gcp.region,
-      projectNumber: gcp.projectNumber,
-      services: ["cloudsql", "redis", "gke-secrets"],
+      projectNumber: project.number,
+      services: dedicated ? ["cloudsql", "redis", "gke-secrets"] : ["cloudsql", "redis"],
+      betaProvider: beta,
     });
-    kms.node.addDependency(...apis);
 
     this.cluster = new GkeCluster(this, "Cluster", {
       environment: env.name,
       project: gcp.project,
-      network,
       cluster: gcp.cluster,
+      network,
       masterCidr: gcp.network.masterCidr,
-      secretsKeyId: kms.keyId("gke-secrets"),
+      secretsKeyId: dedicated ? kms.keyId("gke-secrets") : undefined,
+      dependsOn: [kms.ready],
       labels,
     });
     this.app = new WorkloadIdentity(this, "App", {
@@ -90,19 +82,20 @@ export class GkeStack extends PackagecloudStack {
       project: gcp.project,
       namespace: gcp.workload.namespace,
       serviceAccount: gcp.workload.serviceAccount,
+      cluster: this.cluster.dependable,
     });
-    // The Workload Identity pool exists once the cluster does.
-    this.app.node.addDependency(this.cluster.cluster);
 
+    // In a shared cluster's network, private service access is the network owner's (README, "Shared clusters").
+    const privateServices = network ? [network.privateServiceAccess] : [];
     this.database = new CloudSqlMysql(this, "Database", {
       environment: env.name,
       region: gcp.region,
-      networkId: network.networkId,
+      networkId: this.cluster.networkId,
       sql: gcp.sql,
       encryptionKeyId: kms.keyId("cloudsql"),
       iamServiceAccounts: { app: this.app.email },
       labels,
-      dependsOn: [network.privateServiceAccess],
+      dependsOn: [...privateServices, kms.ready],
     });
     new CloudSqlBackupAlerts(this, "DatabaseBackupAlerts", {
       environment: env.name,
@@ -115,11 +108,11 @@ export class GkeStack extends PackagecloudStack {
     this.redis = new MemorystoreRedis(this, "Redis", {
       environment: env.name,
       region: gcp.region,
-      networkId: network.networkId,
+      networkId: this.cluster.networkId,
       redis: gcp.redis,
       encryptionKeyId: kms.keyId("redis"),
       labels,
-      dependsOn: [network.privateServiceAccess],
+      dependsOn: [...privateServices, kms.ready],
     });
     this.ingressAddress = new ComputeGlobalAddress(this, "IngressAddress", {
       name: ingressAddressName(env),
@@ -129,9 +122,9 @@ export class GkeStack extends PackagecloudStack {
     });
 
     const outputs: Record<string, string> = {
-      cluster_name: this.cluster.cluster.name,
-      cluster_location: this.cluster.cluster.location,
-      network_id: network.networkId,
+      cluster_name: this.cluster.name,
+      cluster_location: this.cluster.location,
+      network_id: this.cluster.networkId,
       sql_instance_name: this.database.instance.name,
       sql_connection_name: this.database.connectionName,
       sql_private_ip: this.database.instance.privateIpAddress,
@@ -141,6 +134,10 @@ export class GkeStack extends PackagecloudStack {
       ingress_address_name: this.ingressAddress.name,
       ingress_ip: this.ingressAddress.address,
     };
+    // CI reaches the control plane here (`gcloud container clusters get-credentials --dns-endpoint`).
+    if (this.cluster.cluster) outputs.control_plane_dns_endpoint = this.cluster.cluster.controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint;
     for (const [id, value] of Object.entries(outputs)) new TerraformOutput(this, id, { value });
+
+    enableGoogleApis(this);
   }
 }

@@ -45,8 +45,16 @@ export function environmentTable(envs: Record<EnvName, EnvironmentConfig>): stri
           (e.vm.snapshots.vaultLock.changeableForDays !== undefined ? `compliance after ${e.vm.snapshots.vaultLock.changeableForDays} days` : "governance"),
       ),
       row("GCP project / region", (e) => `${code(e.gcp.project)} / ${e.gcp.region}`),
-      row("GKE cluster (location)", (e) => `${code(e.gcp.cluster.name)} (${e.gcp.cluster.location})`),
-      row("GKE release channel", (e) => e.gcp.cluster.releaseChannel),
+      row("GKE cluster (location)", (e) =>
+        e.gcp.cluster.mode === "dedicated" ? `own ${code(`packagecloud-${e.name}-gke`)} (${e.gcp.cluster.location})` : `existing ${code(e.gcp.cluster.name)} (${e.gcp.cluster.location})`,
+      ),
+      row("GKE release channel", (e) => (e.gcp.cluster.mode === "dedicated" ? e.gcp.cluster.releaseChannel : "(the cluster owners')")),
+      row("GKE control plane access", (e) => (e.gcp.cluster.mode === "dedicated" ? e.gcp.cluster.controlPlaneAccess : "(the cluster owners')")),
+      row("GKE maintenance window", (e) =>
+        e.gcp.cluster.mode === "dedicated"
+          ? `${code(e.gcp.cluster.maintenanceRecurrence)} ${e.gcp.cluster.maintenanceStartUtc} UTC, ${e.gcp.cluster.maintenanceHours} h`
+          : "(the cluster owners')",
+      ),
       row(
         "GKE pools serving / background",
         (e) =>

@@ -141,14 +141,20 @@ describe("CloudSqlBackupAlerts", () => {
     const out = sharedStack("ops", "gke");
     const metric = out.resource("google_logging_metric", "database_backup_alerts_success_metric");
     expect(metric.filter).toContain('protoPayload.methodName="cloudsql.instances.automatedBackup"');
-    expect(metric.filter).toMatch(/AND severity<ERROR$/);
+    // Cloud SQL docs ("View audit logs for automated backups"): the outcome is in the windowStatus field.
+    expect(metric.filter).toMatch(/AND protoPayload\.metadata\.windowStatus="STATUS_SUCCEEDED"$/);
+    expect(metric.filter).not.toContain("severity");
     const stale = out.resource("google_monitoring_alert_policy", "database_backup_alerts_stale");
     expect(stale.conditions[0].condition_prometheus_query_language.query).toBe(
       `absent_over_time(${promqlName(metric.name)}{monitored_resource="cloudsql_database"}[${envs.ops.monitoring.cloudSqlBackups.maxAgeHours}h])`,
     );
     expect(stale.notification_channels).toEqual(envs.ops.monitoring.notifications.gcpChannels);
+    // The metric is created in the same apply: the API would refuse a PromQL condition on a metric it has not seen.
+    expect(stale.conditions[0].condition_prometheus_query_language.disable_metric_validation).toBe(true);
     const failed = out.resource("google_monitoring_alert_policy", "database_backup_alerts_failed");
-    expect(failed.conditions[0].condition_matched_log.filter).toMatch(/AND severity>=ERROR$/);
+    expect(failed.conditions[0].condition_matched_log.filter).toMatch(
+      /AND protoPayload\.metadata\.windowStatus:\* AND NOT protoPayload\.metadata\.windowStatus="STATUS_SUCCEEDED"$/,
+    );
     expect(failed.alert_strategy.notification_rate_limit).toEqual({ period: "3600s" });
   });
 

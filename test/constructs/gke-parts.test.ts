@@ -1,4 +1,6 @@
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { GoogleBetaProvider } from "@cdktf/provider-google-beta/lib/provider";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { loadEnvironments } from "../../config";
 import { CloudSqlMysql, MYSQL_FLAGS } from "../../constructs/cloud-sql-mysql";
 import { GkeCluster, NODE_ROLES, POOL_LABEL } from "../../constructs/gke-cluster";
@@ -11,6 +13,7 @@ import { synth, testApp } from "../support/synth";
 
 const ops = loadEnvironments().ops;
 const labels = { environment: "ops" };
+const opsCluster = ops.gcp.cluster.mode === "dedicated" ? ops.gcp.cluster : (undefined as never);
 
 function googleStack() {
   const stack = new PackagecloudStack(testApp(), "test", { enforcePolicy: false });
@@ -74,7 +77,7 @@ describe("GkeCluster", () => {
   it("has private nodes and a control plane reachable only from the authorized networks", () => {
     expect(cluster.private_cluster_config).toEqual({ enable_private_nodes: true, enable_private_endpoint: false, master_ipv4_cidr_block: ops.gcp.network.masterCidr });
     expect(cluster.master_authorized_networks_config).toEqual({
-      cidr_blocks: ops.gcp.cluster.masterAuthorizedNetworks.map((n) => ({ display_name: n.name, cidr_block: n.cidr })),
+      cidr_blocks: opsCluster.masterAuthorizedNetworks.map((n) => ({ display_name: n.name, cidr_block: n.cidr })),
       gcp_public_cidrs_access_enabled: false,
     });
   });
@@ -82,7 +85,7 @@ describe("GkeCluster", () => {
   it("uses Workload Identity, a release channel, shielded nodes and Dataplane V2", () => {
     expect(cluster).toMatchObject({
       workload_identity_config: { workload_pool: `${ops.gcp.project}.svc.id.goog` },
-      release_channel: { channel: ops.gcp.cluster.releaseChannel },
+      release_channel: { channel: opsCluster.releaseChannel },
       enable_shielded_nodes: true,
       datapath_provider: "ADVANCED_DATAPATH",
       enable_intranode_visibility: true,
@@ -102,12 +105,18 @@ describe("GkeCluster", () => {
     });
   });
 
-  it("has a recurring maintenance window from config", () => {
+  it("has a recurring maintenance window from config, its end start + duration in RFC 3339", () => {
+    const start = `2025-01-06T${opsCluster.maintenanceStartUtc}:00Z`;
     expect(cluster.maintenance_policy.recurring_window).toEqual({
-      start_time: `2025-01-04T${ops.gcp.cluster.maintenanceStartUtc}:00Z`,
-      end_time: `2025-01-04T${ops.gcp.cluster.maintenanceEndUtc}:00Z`,
-      recurrence: ops.gcp.cluster.maintenanceRecurrence,
+      start_time: start,
+      end_time: new Date(Date.parse(start) + opsCluster.maintenanceHours * 3600_000).toISOString().replace(".000Z", "Z"),
+      recurrence: opsCluster.maintenanceRecurrence,
     });
+  });
+
+  it("is named so it cannot collide with the shared clusters, and opens the IAM-authorized DNS endpoint to CI", () => {
+    expect(cluster.name).toBe("packagecloud-ops-gke");
+    expect(cluster.control_plane_endpoints_config).toEqual({ dns_endpoint_config: { allow_external_traffic: true } });
   });
 
   it("runs a serving and a background pool, sized from config, self-repairing, shielded, COS, behind the GKE metadata server", () => {
@@ -115,8 +124,9 @@ describe("GkeCluster", () => {
       const p = out.resource("google_container_node_pool", `cluster_pool_${pool}`);
       const size = ops.gcp.cluster.nodePools[pool];
       expect(p).toMatchObject({
-        name: pool,
-        autoscaling: { min_node_count: size.minNodes, max_node_count: size.maxNodes },
+        name: `packagecloud-${pool}`,
+        // ops is regional: config's totals are written as totals, not per zone.
+        autoscaling: { total_min_node_count: size.minNodes, total_max_node_count: size.maxNodes, location_policy: "BALANCED" },
         management: { auto_repair: true, auto_upgrade: true },
       });
       expect(p.node_config).toMatchObject({
@@ -176,9 +186,14 @@ describe("CloudSqlMysql", () => {
 
   it("is protected from deletion by Terraform, by the API and by prevent_destroy, and keeps its backups if deleted", () => {
     expect(instance.deletion_protection).toBe(true);
-    expect(instance.lifecycle).toEqual({ prevent_destroy: true });
+    expect(instance.lifecycle).toMatchObject({ prevent_destroy: true });
     expect(settings.deletion_protection_enabled).toBe(true);
     expect(settings.retain_backups_on_delete).toBe(true);
+  });
+
+  it("lets disk_autoresize grow the disk without a later plan replacing the instance (provider docs: ignore_changes on disk_size)", () => {
+    expect(settings).toMatchObject({ disk_size: ops.gcp.sql.diskGb, disk_autoresize: true });
+    expect(instance.lifecycle.ignore_changes).toEqual(["settings[0].disk_size"]);
   });
 
   it("has a private IP only and accepts encrypted connections only", () => {
@@ -240,9 +255,11 @@ describe("MemorystoreRedis", () => {
 });
 
 describe("WorkloadIdentity and GoogleKms", () => {
-  const { stack } = googleStack();
-  new WorkloadIdentity(stack, "App", { environment: "ops", project: ops.gcp.project, namespace: "packagecloud", serviceAccount: "packagecloud" });
-  const kms = new GoogleKms(stack, "Kms", { environment: "ops", region: ops.gcp.region, projectNumber: ops.gcp.projectNumber, services: ["cloudsql"] });
+  const { stack, network } = googleStack();
+  const beta = new GoogleBetaProvider(stack, "google-beta", { project: ops.gcp.project });
+  new TimeProvider(stack, "time");
+  new WorkloadIdentity(stack, "App", { environment: "ops", project: ops.gcp.project, namespace: "packagecloud", serviceAccount: "packagecloud", cluster: network.network });
+  const kms = new GoogleKms(stack, "Kms", { environment: "ops", region: ops.gcp.region, projectNumber: "123456789012", services: ["cloudsql", "gke-secrets"], betaProvider: beta });
   const out = synth(stack);
 
   it("binds the Google service account to exactly the application's Kubernetes service account", () => {
@@ -257,7 +274,23 @@ describe("WorkloadIdentity and GoogleKms", () => {
     expect(out.resource("google_kms_crypto_key", "kms_cloudsql")).toMatchObject({ rotation_period: "7776000s", lifecycle: { prevent_destroy: true } });
     expect(out.resource("google_kms_crypto_key_iam_member", "kms_cloudsql_agent")).toMatchObject({
       role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
-      member: `serviceAccount:${SERVICE_AGENTS.cloudsql(ops.gcp.projectNumber)}`,
+      member: `serviceAccount:${SERVICE_AGENTS.cloudsql.email("123456789012")}`,
+    });
+  });
+
+  it("requests the Cloud SQL agent with google-beta before granting to it; GKE's agent comes with its API", () => {
+    expect(out.resource("google_project_service_identity", "kms_cloudsql_agent_identity")).toMatchObject({
+      provider: "google-beta",
+      service: "sqladmin.googleapis.com",
+    });
+    expect(out.resource("google_kms_crypto_key_iam_member", "kms_cloudsql_agent").depends_on).toEqual(["google_project_service_identity.kms_cloudsql_agent_identity"]);
+    expect(Object.keys(out.resources("google_project_service_identity"))).toEqual(["kms_cloudsql_agent_identity"]);
+  });
+
+  it("waits Google's documented IAM propagation time after the grants before anything uses the keys", () => {
+    expect(out.resource("time_sleep", "kms_grant_propagation")).toEqual({
+      create_duration: "120s",
+      depends_on: ["google_kms_crypto_key_iam_member.kms_cloudsql_agent", "google_kms_crypto_key_iam_member.kms_gke_secrets_agent"],
     });
   });
 

@@ -7,6 +7,7 @@ import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import { ContainerCluster, type ContainerClusterConfig } from "@cdktf/provider-google/lib/container-cluster";
 import { ContainerNodePool, type ContainerNodePoolNodeConfig } from "@cdktf/provider-google/lib/container-node-pool";
 import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
+import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
 import { RedisInstance } from "@cdktf/provider-google/lib/redis-instance";
 import { SqlDatabaseInstance, type SqlDatabaseInstanceSettings } from "@cdktf/provider-google/lib/sql-database-instance";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
@@ -131,6 +132,19 @@ function sqlInstance(stack: TerraformStack, settings: Partial<SqlDatabaseInstanc
       ],
       ...settings,
     },
+  });
+}
+
+function promqlAlert(stack: TerraformStack, disableMetricValidation: boolean): MonitoringAlertPolicy {
+  return new MonitoringAlertPolicy(stack, "Stale", {
+    displayName: "stale",
+    combiner: "OR",
+    conditions: [
+      {
+        displayName: "absent",
+        conditionPrometheusQueryLanguage: { query: "absent_over_time(logging_googleapis_com:user_x[36h])", disableMetricValidation },
+      },
+    ],
   });
 }
 
@@ -451,6 +465,24 @@ const CASES: Case[] = [
     good: (s) => sqlInstance(s),
     bad: (s) => sqlInstance(s, {}, { encryptionKeyName: undefined }),
     message: /uses a Google-managed key/,
+  },
+  {
+    rule: "PC_SQL_DISK_AUTORESIZE",
+    good: (s) => sqlInstance(s, { diskSize: 50, diskAutoresize: true }, { lifecycle: { preventDestroy: true, ignoreChanges: ["settings[0].disk_size"] } }),
+    bad: (s) => sqlInstance(s, { diskSize: 50, diskAutoresize: true }),
+    message: /google_sql_database_instance\.db: sets disk_size with disk_autoresize on/,
+  },
+  {
+    rule: "PC_MONITORING_NEW_METRIC_VALIDATION",
+    good: (s) => promqlAlert(s, true),
+    bad: (s) => promqlAlert(s, false),
+    message: /google_monitoring_alert_policy\.stale: queries a log-based metric that may not exist yet/,
+  },
+  {
+    rule: "PC_GKE_REGIONAL_POOL_TOTALS",
+    good: (s) => new ContainerNodePool(s, "Pool", { cluster: "gke", location: "us-east1", autoscaling: { totalMinNodeCount: 1, totalMaxNodeCount: 3 } }),
+    bad: (s) => new ContainerNodePool(s, "Pool", { cluster: "gke", location: "us-east1", autoscaling: { minNodeCount: 1, maxNodeCount: 3 } }),
+    message: /google_container_node_pool\.pool: is regional \(us-east1\) but sized per zone/,
   },
   {
     rule: "PC_SQL_DELETION_PROTECTION",

@@ -1,7 +1,7 @@
 import { App, Testing } from "cdktf";
 import { ENV_NAMES, loadEnvironments, type EnvironmentConfig, type EnvName } from "../../config";
 import { buildApp } from "../../stacks/app";
-import { GOOGLE_APIS, ingressAddressName } from "../../stacks/gke-stack";
+import { ingressAddressName } from "../../stacks/gke-stack";
 import { sharedStack, synth, testApp, UNIT_TARGET } from "../support/synth";
 import { DnsStack } from "../../stacks/dns-stack";
 
@@ -15,8 +15,8 @@ describe.each(ENV_NAMES)("packagecloud-%s-gke", (name) => {
     expect(out.json.provider.google).toEqual([expect.objectContaining({ project: env.gcp.project, region: env.gcp.region })]);
   });
 
-  it("runs the cluster the seeds name, where config says", () => {
-    expect(out.resource("google_container_cluster", "cluster")).toMatchObject({ name: env.gcp.cluster.name, location: env.gcp.cluster.location });
+  it("runs its own cluster where config says", () => {
+    expect(out.resource("google_container_cluster", "cluster")).toMatchObject({ name: `packagecloud-${name}-gke`, location: env.gcp.cluster.location });
   });
 
   it("differs from the other environment only as config says: SQL tier and availability, Redis tier", () => {
@@ -34,7 +34,19 @@ describe.each(ENV_NAMES)("packagecloud-%s-gke", (name) => {
 
   it("enables every API it uses, and never disables one on destroy", () => {
     const services = Object.values(out.resources("google_project_service")) as any[];
-    expect(services.map((s) => s.service).sort()).toEqual([...GOOGLE_APIS].sort());
+    expect(services.map((s) => s.service).sort()).toEqual([
+      "binaryauthorization.googleapis.com",
+      "cloudkms.googleapis.com",
+      "cloudresourcemanager.googleapis.com",
+      "compute.googleapis.com",
+      "container.googleapis.com",
+      "iam.googleapis.com",
+      "logging.googleapis.com",
+      "monitoring.googleapis.com",
+      "redis.googleapis.com",
+      "servicenetworking.googleapis.com",
+      "sqladmin.googleapis.com",
+    ]);
     for (const s of services) expect(s.disable_on_destroy).toBe(false);
   });
 

@@ -1,0 +1,102 @@
+/**
+ * Google APIs as Terraform dependencies. Every Google resource and data source of a stack waits for the
+ * `google_project_service` of each API it calls, so that a first apply into a project where the APIs are off
+ * succeeds: the provider retries only while an activation is in progress, and answers SERVICE_DISABLED otherwise.
+ *
+ * cdktf's construct-level `node.addDependency` never reaches Terraform's `depends_on` between resources of one
+ * stack; ordering must be on the resources themselves, which is what `enableGoogleApis` writes.
+ *
+ * @example
+ *   // last line of a stack's constructor: enables what the stack's resources need and orders them after it
+ *   enableGoogleApis(this);
+ */
+import type { Construct } from "constructs";
+import { TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
+import { ProjectService } from "@cdktf/provider-google/lib/project-service";
+
+/**
+ * The APIs each Google resource type calls. A type missing here fails synth: add it with the API its REST calls
+ * go to (the provider's `*BasePath` for the service, in google/transport/config.go at the pinned tag).
+ */
+export const APIS_OF_TYPE: Readonly<Record<string, readonly string[]>> = {
+  google_compute_network: ["compute.googleapis.com"],
+  google_compute_subnetwork: ["compute.googleapis.com"],
+  google_compute_router: ["compute.googleapis.com"],
+  google_compute_router_nat: ["compute.googleapis.com"],
+  google_compute_global_address: ["compute.googleapis.com"],
+  google_service_networking_connection: ["servicenetworking.googleapis.com", "compute.googleapis.com"],
+  google_kms_key_ring: ["cloudkms.googleapis.com"],
+  google_kms_crypto_key: ["cloudkms.googleapis.com"],
+  google_kms_crypto_key_iam_member: ["cloudkms.googleapis.com"],
+  // The cluster evaluates the project's Binary Authorization policy: that API must be on too.
+  google_container_cluster: ["container.googleapis.com", "binaryauthorization.googleapis.com"],
+  google_container_node_pool: ["container.googleapis.com"],
+  google_service_account: ["iam.googleapis.com"],
+  google_service_account_iam_member: ["iam.googleapis.com"],
+  // projects.getIamPolicy/setIamPolicy and projects.get are Cloud Resource Manager calls.
+  google_project_iam_member: ["cloudresourcemanager.googleapis.com"],
+  google_project: ["cloudresourcemanager.googleapis.com"],
+  google_sql_database_instance: ["sqladmin.googleapis.com"],
+  google_sql_database: ["sqladmin.googleapis.com"],
+  google_sql_user: ["sqladmin.googleapis.com"],
+  google_redis_instance: ["redis.googleapis.com"],
+  google_logging_metric: ["logging.googleapis.com"],
+  google_monitoring_alert_policy: ["monitoring.googleapis.com"],
+  google_dns_record_set: ["dns.googleapis.com"],
+};
+
+/** The resource that creates a service's agent on request: it needs the service it names, not a fixed API. */
+export const SERVICE_IDENTITY_TYPE = "google_project_service_identity";
+
+type GoogleElement = TerraformResource | TerraformDataSource;
+
+function googleElements(scope: Construct): GoogleElement[] {
+  return scope.node
+    .findAll()
+    .filter((c): c is GoogleElement => c instanceof TerraformResource || c instanceof TerraformDataSource)
+    .filter((c) => c.terraformResourceType.startsWith("google_") && c.terraformResourceType !== "google_project_service");
+}
+
+/** The APIs one resource or data source needs, as the map above (or its `service`, for a service identity) says. */
+export function apisOf(element: GoogleElement): readonly string[] {
+  const type = element.terraformResourceType;
+  // `serviceInput` is the configured value (`service` itself reads back as a token).
+  if (type === SERVICE_IDENTITY_TYPE) return [String((element as unknown as { serviceInput: string }).serviceInput)];
+  const apis = APIS_OF_TYPE[type];
+  if (apis === undefined) {
+    throw new Error(`${element.node.path}: no API is known for ${type}; add it to APIS_OF_TYPE in constructs/google-apis.ts`);
+  }
+  return apis;
+}
+
+/** The construct id of an API's `google_project_service` (Terraform name `api_<first label>`). */
+export function apiId(api: string): string {
+  return `api-${api.split(".")[0]}`;
+}
+
+/**
+ * Enables every API the stack's Google resources need (never disabling one on destroy: other stacks and people use
+ * them too) and puts each API in the `depends_on` of every resource and data source that calls it. Call it last in
+ * the stack's constructor; a validation fails synth if a Google resource added later lacks its API dependency.
+ */
+export function enableGoogleApis(stack: TerraformStack): Map<string, ProjectService> {
+  const elements = googleElements(stack);
+  const needed = [...new Set(elements.flatMap(apisOf))].sort();
+  const services = new Map<string, ProjectService>();
+  for (const api of needed) {
+    services.set(api, new ProjectService(stack, apiId(api), { service: api, disableOnDestroy: false, disableDependentServices: false }));
+  }
+  for (const element of elements) {
+    const own = apisOf(element).map((api) => services.get(api)!.fqn);
+    element.dependsOn = [...new Set([...(element.dependsOn ?? []), ...own])];
+  }
+  stack.node.addValidation({
+    validate: () =>
+      googleElements(stack).flatMap((element) =>
+        apisOf(element)
+          .filter((api) => !(services.get(api) && (element.dependsOn ?? []).includes(services.get(api)!.fqn)))
+          .map((api) => `${element.node.path}: ${element.terraformResourceType} must depend on google_project_service for ${api}; create it before enableGoogleApis(stack)`),
+      ),
+  });
+  return services;
+}

@@ -1,0 +1,147 @@
+/**
+ * The order a first apply into an empty project needs, read from the synthesized JSON's dependency graph
+ * (references plus depends_on, transitively) of every Google stack of both environments, in both cluster modes.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ENV_NAMES, type EnvName } from "../../config";
+import { APIS_OF_TYPE, SERVICE_IDENTITY_TYPE } from "../../constructs/google-apis";
+import { sharedStack, type Synthesized } from "../support/synth";
+import { TerraformGraph, type Address } from "../support/terraform-graph";
+import { existingClusterStack } from "./gke-modes";
+
+const STACKS: Array<[string, () => Synthesized]> = [
+  ...ENV_NAMES.flatMap((env: EnvName): Array<[string, () => Synthesized]> => [
+    [`packagecloud-${env}-gke`, () => sharedStack(env, "gke")],
+    [`packagecloud-${env}-dns`, () => sharedStack(env, "dns")],
+  ]),
+  ["packagecloud-ops-gke (existing shared cluster)", () => existingClusterStack("ops")],
+];
+
+/**
+ * Which service agent may use the key of each CMEK consumer, where the consumer names its key, and the service whose
+ * agent exists only on request (Cloud SQL's); the others come with their API, which the grant waits for (first test).
+ */
+const CMEK_CONSUMERS = [
+  { type: "google_sql_database_instance", keyField: (r: any) => r.encryption_key_name, agent: "@gcp-sa-cloud-sql.iam.gserviceaccount.com", service: "sqladmin.googleapis.com" },
+  { type: "google_redis_instance", keyField: (r: any) => r.customer_managed_key, agent: "@cloud-redis.iam.gserviceaccount.com", service: undefined },
+  { type: "google_container_cluster", keyField: (r: any) => r.database_encryption?.key_name, agent: "@container-engine-robot.iam.gserviceaccount.com", service: undefined },
+];
+
+function body(out: Synthesized, address: Address): any {
+  const [type, name] = address.replace(/^data\./, "").split(".");
+  return (address.startsWith("data.") ? out.json.data : out.json.resource)[type][name];
+}
+
+function referenced(value: unknown, type: string): string | undefined {
+  return typeof value === "string" ? value.match(new RegExp(`\\$\\{(${type}\\.[a-z0-9_]+)`))?.[1] : undefined;
+}
+
+describe.each(STACKS)("%s: first-apply order", (_label, load) => {
+  let out: Synthesized;
+  let graph: TerraformGraph;
+  beforeAll(() => {
+    out = load();
+    graph = new TerraformGraph(out.json);
+  });
+
+  const apiResource = (api: string): Address | undefined =>
+    graph.ofType("google_project_service").find((a) => body(out, a).service === api);
+
+  it("every Google resource and data source comes after the enablement of each API it calls", () => {
+    const missing: string[] = [];
+    for (const node of graph.nodes()) {
+      const type = TerraformGraph.typeOf(node);
+      if (!type.startsWith("google_") || type === "google_project_service") continue;
+      const apis = type === SERVICE_IDENTITY_TYPE ? [body(out, node).service] : APIS_OF_TYPE[type];
+      if (apis === undefined) {
+        missing.push(`${node}: no API mapped for ${type}`);
+        continue;
+      }
+      for (const api of apis) {
+        const enabling = apiResource(api);
+        if (enabling === undefined) missing.push(`${node}: ${api} is not enabled in this stack`);
+        else if (!graph.orders(enabling, node)) missing.push(`${node} does not wait for ${enabling} (${api})`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("each CMEK consumer comes after the grant of its key to its service agent, and the grant after the agent exists", () => {
+    const problems: string[] = [];
+    for (const consumer of CMEK_CONSUMERS) {
+      for (const node of graph.ofType(consumer.type)) {
+        const key = referenced(consumer.keyField(body(out, node)), "google_kms_crypto_key");
+        if (key === undefined) {
+          problems.push(`${node}: names no customer key of this stack`);
+          continue;
+        }
+        const grants = graph
+          .ofType("google_kms_crypto_key_iam_member")
+          .filter((g) => referenced(body(out, g).crypto_key_id, "google_kms_crypto_key") === key)
+          .filter((g) => body(out, g).role === "roles/cloudkms.cryptoKeyEncrypterDecrypter" && String(body(out, g).member).includes(consumer.agent));
+        if (grants.length === 0) problems.push(`${node}: no grant of ${key} to *${consumer.agent}`);
+        for (const grant of grants) {
+          if (!graph.orders(grant, node)) problems.push(`${node} does not wait for ${grant}`);
+          if (consumer.service !== undefined) {
+            const identity = graph.ofType(SERVICE_IDENTITY_TYPE).find((i) => body(out, i).service === consumer.service);
+            if (identity === undefined) problems.push(`${grant}: no ${SERVICE_IDENTITY_TYPE} creates the agent of ${consumer.service}`);
+            else if (!graph.orders(identity, grant)) problems.push(`${grant} does not wait for ${identity}`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("the Workload Identity binding comes after the cluster whose identity pool it names", () => {
+    const bindings = graph.ofType("google_service_account_iam_member").filter((b) => body(out, b).role === "roles/iam.workloadIdentityUser");
+    const clusters = [...graph.ofType("google_container_cluster"), ...graph.ofType("data.google_container_cluster")];
+    for (const binding of bindings) {
+      expect(clusters.length).toBeGreaterThan(0);
+      for (const cluster of clusters) expect(`${binding} after ${cluster}: ${graph.orders(cluster, binding)}`).toBe(`${binding} after ${cluster}: true`);
+    }
+  });
+
+  it("alert policies come after the log-based metrics their queries read", () => {
+    for (const policy of graph.ofType("google_monitoring_alert_policy")) {
+      const text = JSON.stringify(body(out, policy).condition ?? body(out, policy).conditions ?? []);
+      for (const metric of graph.ofType("google_logging_metric")) {
+        const name = String(body(out, metric).name);
+        if (!text.includes(`user_${name}`)) continue;
+        expect(`${policy} after ${metric}: ${graph.orders(metric, policy)}`).toBe(`${policy} after ${metric}: true`);
+      }
+    }
+  });
+});
+
+describe("construct-level dependencies", () => {
+  it("are never used between resources: node.addDependency does not become a depends_on (REFERENCE.md §4)", () => {
+    const root = path.join(__dirname, "..", "..");
+    const offenders = ["stacks", "constructs"].flatMap((dir) =>
+      fs
+        .readdirSync(path.join(root, dir))
+        .filter((f) => f.endsWith(".ts"))
+        .filter((f) => /\.node\.addDependency\(/.test(fs.readFileSync(path.join(root, dir, f), "utf8")))
+        .map((f) => `${dir}/${f}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe("the graph reader", () => {
+  const json = {
+    resource: {
+      google_a: { one: { x: "${google_b.two.id}" }, three: { depends_on: ["google_a.one"] } },
+      google_b: { two: { y: "literal google_a.three" } },
+    },
+    data: { google_c: { four: { z: "${google_a.three.name}" } } },
+  };
+  const graph = new TerraformGraph(json);
+
+  it("follows references inside ${} and depends_on, transitively, and ignores plain text", () => {
+    expect(graph.orders("google_b.two", "google_a.one")).toBe(true);
+    expect(graph.orders("google_b.two", "data.google_c.four")).toBe(true);
+    expect(graph.orders("google_a.three", "google_b.two")).toBe(false);
+  });
+});
