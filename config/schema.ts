@@ -10,6 +10,9 @@ import { AWS_REGIONS, checkBucketName, checkCidr, cidrsOverlap, isWorldOpen, par
 export const ENV_NAMES = ["pre", "ops"] as const;
 export type EnvName = (typeof ENV_NAMES)[number];
 
+export const TIERS = ["production", "non-production"] as const;
+export type Tier = (typeof TIERS)[number];
+
 export const PLATFORM_VARIANTS = ["vm", "gke"] as const;
 export type PlatformVariant = (typeof PLATFORM_VARIANTS)[number];
 
@@ -262,7 +265,16 @@ const gcpSchema = z
         location: z.string().regex(/^[a-z]+-[a-z]+\d(-[a-z])?$/, "must be a Google Cloud region or zone"),
         releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"], { errorMap: () => ({ message: "must be one of RAPID, REGULAR, STABLE" }) }),
         masterAuthorizedNetworks: z
-          .array(z.object({ name: z.string().min(1, "name must not be empty"), cidr: z.string() }).strict())
+          .array(
+            z
+              .object({
+                name: z.string().min(1, "name must not be empty"),
+                cidr: z.string(),
+                /** The named opt-out for a public range (config/guardrails.ts refuses public ranges without it). */
+                allowPublicRange: z.literal(true, { errorMap: () => ({ message: "must be true or left out" }) }).optional(),
+              })
+              .strict(),
+          )
           .min(1, "masterAuthorizedNetworks must list at least one network: the control plane is never open to the internet"),
         /** RFC 5545 recurrence of the maintenance window, e.g. FREQ=WEEKLY;BYDAY=SA,SU. */
         maintenanceRecurrence: z.string().regex(/^FREQ=(DAILY|WEEKLY)(;BYDAY=[A-Z,]+)?$/, "must be an RFC 5545 rule such as FREQ=WEEKLY;BYDAY=SA,SU"),
@@ -400,6 +412,8 @@ const stateSchema = z
 export const environmentSchema = z
   .object({
     name: z.enum(ENV_NAMES, { errorMap: () => ({ message: `must be one of ${ENV_NAMES.join(", ")}` }) }),
+    /** "production" turns on the invariants of config/catalog/production.ts, enforced at load. */
+    tier: z.enum(TIERS, { errorMap: () => ({ message: `must be one of ${TIERS.join(", ")}` }) }),
     /** The platform variant the environment runs today; DNS points at it. */
     variant: z.enum(PLATFORM_VARIANTS, { errorMap: () => ({ message: `must be one of ${PLATFORM_VARIANTS.join(", ")}` }) }),
     aws: awsSchema,

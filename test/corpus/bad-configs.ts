@@ -23,9 +23,9 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { id: "termination-protection-as-string", env: "ops", edits: [{ set: "vm.terminationProtection", value: "yes" }], field: "vm.terminationProtection", allowed: "Expected boolean" },
   { id: "proxied-as-number", env: "ops", edits: [{ set: "dns.proxied", value: 1 }], field: "dns.proxied", allowed: "Expected boolean" },
   // Unknown keys (typos are never silently ignored)
-  { id: "unknown-top-level-key", env: "pre", edits: [{ set: "regions", value: ["us-west-1"] }], field: "(top level)", allowed: "Unrecognized key\\(s\\) in object: 'regions'" },
-  { id: "misspelled-bucket-key", env: "ops", edits: [{ set: "storage.packages.bucketname", value: "x" }], field: "storage.packages", allowed: "Unrecognized key\\(s\\) in object: 'bucketname'" },
-  { id: "unknown-lock-key", env: "ops", edits: [{ set: "storage.offsiteBackups.objectLock.years", value: 1 }], field: "storage.offsiteBackups.objectLock", allowed: "Unrecognized key" },
+  { id: "unknown-top-level-key", env: "pre", edits: [{ set: "regions", value: ["us-west-1"] }], field: "regions", allowed: "Unrecognized key\\(s\\) in object: 'regions'\\); allowed: name, tier, variant" },
+  { id: "misspelled-bucket-key", env: "ops", edits: [{ set: "storage.packages.bucketname", value: "x" }], field: "storage.packages.bucketname", allowed: "Unrecognized key\\(s\\) in object: 'bucketname'\\); allowed: bucketName," },
+  { id: "unknown-lock-key", env: "ops", edits: [{ set: "storage.offsiteBackups.objectLock.years", value: 1 }], field: "storage.offsiteBackups.objectLock.years", allowed: "Unrecognized key.*allowed: mode, days" },
   // Impossible retention
   { id: "zero-day-retention", env: "pre", edits: [{ set: "storage.dailyBackups.expireAfterDays", value: 0 }], field: "storage.dailyBackups.expireAfterDays", allowed: "at least 1 day" },
   { id: "negative-noncurrent-days", env: "ops", edits: [{ set: "storage.packages.noncurrentVersionDays", value: -3 }], field: "storage.packages.noncurrentVersionDays", allowed: "at least 1 day" },
