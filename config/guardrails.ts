@@ -233,12 +233,15 @@ export function checkAcrossEnvironments(envs: readonly EnvironmentConfig[]): Cro
       const key = `${claim.kind}\u0000${claim.scope}\u0000${claim.value}`;
       const owner = owners.get(key);
       if (owner && owner.env.name !== env.name) {
-        const field = claim.field.startsWith("(") ? "name" : claim.field;
-        problems.push({
-          environment: env.name,
-          path: field.split("."),
-          message: `${claim.kind} ${JSON.stringify(claim.value)} is also used by environment "${owner.env.name}" (its ${owner.claim.field}): a ${claim.kind} must be unique ${claim.scope}, give each environment its own`,
-        });
+        // Reported on both sides: the copy may have been made in either environment.
+        for (const [mine, theirs] of [[{ env, claim }, owner], [owner, { env, claim }]] as const) {
+          const field = mine.claim.field.startsWith("(") ? "name" : mine.claim.field;
+          problems.push({
+            environment: mine.env.name,
+            path: field.split("."),
+            message: `${claim.kind} ${JSON.stringify(claim.value)} is also used by environment "${theirs.env.name}" (its ${theirs.claim.field}): each ${claim.kind} must be unique ${claim.scope}, give each environment its own`,
+          });
+        }
       } else if (!owner) owners.set(key, { env, claim });
     }
   }
@@ -253,11 +256,13 @@ export function checkAcrossEnvironments(envs: readonly EnvironmentConfig[]): Cro
       if (env.aws.accountId === other.aws.accountId) {
         const [p, q] = [env.application.edgeFunctionPrefix, other.application.edgeFunctionPrefix];
         if (p.startsWith(q) || q.startsWith(p)) {
-          problems.push({
-            environment: env.name,
-            path: ["application", "edgeFunctionPrefix"],
-            message: `overlaps environment "${other.name}"'s prefix (${q}) in the shared AWS account ${env.aws.accountId}: each application could manage the other's Lambda@Edge functions`,
-          });
+          for (const [mine, theirs] of [[env, other], [other, env]] as const) {
+            problems.push({
+              environment: mine.name,
+              path: ["application", "edgeFunctionPrefix"],
+              message: `overlaps environment "${theirs.name}"'s prefix (${theirs.application.edgeFunctionPrefix}) in the shared AWS account ${env.aws.accountId}: each application could manage the other's Lambda@Edge functions`,
+            });
+          }
         }
       }
     }
