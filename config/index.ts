@@ -25,11 +25,18 @@ export class ConfigError extends Error {
 
 const formatName = (name: string) => (name.length > 40 ? `${name.slice(0, 40)}…` : name).replace(/[^\x20-\x7e]/g, "?");
 
+/** The value at a path, read through property descriptors: a getter or a Proxy never runs user code here. */
 function valueAt(input: unknown, path: ReadonlyArray<string | number>): unknown {
   let current: unknown = input;
-  for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string | number, unknown>)[key];
+  try {
+    for (const key of path) {
+      if (current === null || typeof current !== "object") return undefined;
+      const descriptor = Object.getOwnPropertyDescriptor(current, String(key));
+      if (!descriptor || !("value" in descriptor)) return undefined;
+      current = descriptor.value;
+    }
+  } catch {
+    return undefined;
   }
   return current;
 }
@@ -59,12 +66,12 @@ function objectSchemaAt(schema: ZodTypeAny, path: ReadonlyArray<string | number>
   return current instanceof z.ZodObject ? current : undefined;
 }
 
-function describe(issue: ZodIssue, data: unknown): string[] {
+function describe(issue: ZodIssue, data: unknown, input: unknown): string[] {
   if (issue.code === z.ZodIssueCode.unrecognized_keys) {
     const allowed = Object.keys(objectSchemaAt(environmentSchema, issue.path, data)?.shape ?? {});
     return issue.keys.map(
       (key) =>
-        `${formatPath([...issue.path, key])} = ${formatValue(valueAt(data, [...issue.path, key]))}: is not a field here (Unrecognized key(s) in object: '${key}')` +
+        `${formatPath([...issue.path, key])} = ${formatValue(valueAt(input, [...issue.path, key]))}: is not a field here (Unrecognized key(s) in object: '${key}')` +
         (allowed.length > 0 ? `; allowed: ${allowed.join(", ")}` : ""),
     );
   }
@@ -83,7 +90,7 @@ export function parseEnvironment(name: string, input: unknown): EnvironmentConfi
     if (!result.success) {
       // A field the first pass already refused is not reported twice.
       const issues = result.error.issues.filter((i) => !raw.some((p) => startsWith(i.path, p.path)));
-      messages.push(...issues.flatMap((i) => describe(i, data)));
+      messages.push(...issues.flatMap((i) => describe(i, data, input)));
     }
     if (messages.length > 0 || !result.success) throw new ConfigError(name, messages);
     if (result.data.name !== name) {

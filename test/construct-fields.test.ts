@@ -2,7 +2,7 @@
  * A construct's own check reaches the operator as a ConfigError naming the environment and the config field that
  * fed it (config/construct-fields.ts), even when the loader is bypassed (a test, a script, a later refactor).
  */
-import { Testing } from "cdktf";
+import { testApp } from "./support/synth";
 import { ConfigError, loadEnvironments, type EnvironmentConfig } from "../config";
 import { CONSTRUCT_FIELDS } from "../config/construct-fields";
 import { buildApp } from "../stacks/app";
@@ -12,7 +12,7 @@ function buildWith(change: (ops: any) => void): unknown {
   const ops = structuredClone(environments.ops) as EnvironmentConfig;
   change(ops);
   try {
-    buildApp(Testing.app(), { environments: { ...environments, ops }, target: { kind: "aws", remoteState: false } });
+    buildApp(testApp(), { environments: { ...environments, ops }, target: { kind: "aws", remoteState: false } });
   } catch (error) {
     return error;
   }
