@@ -28,7 +28,7 @@ export const CONSTRUCT_FIELDS: readonly ConstructField[] = [
   { construct: "CloudSqlMysql", prop: "transactionLogRetentionDays", field: "gcp.sql.transactionLogRetentionDays" },
   { construct: "AlertTopic", prop: "httpsEndpointVariables", field: "monitoring.notifications.httpsEndpointVariables" },
   { construct: "CloudSqlBackupAlerts", prop: "channels", field: "monitoring.notifications.gcpChannels" },
-  { construct: "BackupAlarms", prop: "maxAgeHours", field: "monitoring.(offsiteBackups|dailyBackups).maxAgeHours" },
+  { construct: "BackupAlarms", prop: "maxAgeHours", field: "monitoring.offsiteBackups.maxAgeHours or monitoring.dailyBackups.maxAgeHours" },
   { construct: "ObjectLockRetention", prop: "days", field: "storage.offsiteBackups.objectLock.days" },
   { construct: "SecureBucket", prop: "bucketName", field: "storage (one of the bucket names)" },
 ];

@@ -86,8 +86,9 @@ const BACKUP_MARGIN_HOURS = 6;
 /**
  * Values each cloud refuses at apply time (or that would fire every day), refused at synth instead. Sources:
  * - AWS subnets are /16 to /28: https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html
- * - GKE pod ranges: a /24 per node at the default 110 max pods per node; regional pools' min/max counts are per
- *   zone; surge upgrades add maxSurge (1) nodes per zone:
+ * - GKE pod ranges: a /24 per node at the default 110 max pods per node; a pool's min/max node counts are "per zone
+ *   in the node pool" (google provider schema, autoscaling.max_node_count); surge upgrades add maxSurge (1) nodes,
+ *   counted per zone here (the conservative reading):
  *   https://cloud.google.com/kubernetes-engine/docs/how-to/flexible-pod-cidr,
  *   https://cloud.google.com/kubernetes-engine/docs/concepts/node-pool-upgrade-strategies
  * - Cloud SQL custom tiers db-custom-<vCPU>-<MB>: 1 or an even number of vCPUs up to 96, memory a multiple of
@@ -251,6 +252,16 @@ export function checkAcrossEnvironments(envs: readonly EnvironmentConfig[]): Cro
       for (const [a, b] of [[env, other], [other, env]] as const) {
         if (a.dns.recordName.endsWith(`.${b.dns.recordName}`)) {
           problems.push({ environment: a.name, path: ["dns", "recordName"], message: `lies under environment "${b.name}"'s public name (${b.dns.recordName}): each environment answers only for its own name` });
+        }
+      }
+      // One Cloudflare zone id is one zone: two environments may share it only under the same zone name.
+      if (env.dns.provider === "cloudflare" && other.dns.provider === "cloudflare" && env.dns.zoneId === other.dns.zoneId && env.dns.zoneName !== other.dns.zoneName) {
+        for (const [mine, theirs] of [[env, other], [other, env]] as const) {
+          problems.push({
+            environment: mine.name,
+            path: ["dns", "zoneName"],
+            message: `differs from environment "${theirs.name}"'s zone name (${theirs.dns.zoneName}) for the same Cloudflare zone id: one of them names the wrong zone`,
+          });
         }
       }
       if (env.aws.accountId === other.aws.accountId) {
