@@ -186,9 +186,12 @@ export interface Claim {
   readonly field: string;
 }
 
-/** The IAM roles, users, groups and policies the constructs name with resourceName(env, component). */
+/**
+ * The IAM roles, users, groups, policies and instance profiles the constructs name with resourceName(env,
+ * component); test/guardrails.test.ts fails when a synthesized stack has one not listed here.
+ */
 const IAM_COMPONENTS = [
-  "app", "app-packages", "app-cdn", "offsite-db-uploader", "daily-db-uploader", "packages-replication", "vm", "vm-data",
+  "app", "app-packages", "app-cdn", "offsite-backups-uploader", "daily-backups-uploader", "packages-replication", "vm", "vm-data-backup",
 ] as const;
 
 export function claimsOf(env: EnvironmentConfig): Claim[] {

@@ -2,11 +2,17 @@
  * The pieces the guardrails are built from: the value printer, ranges as sets, the Cloud SQL tier rule and the
  * production table.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadEnvironments, parseEnvironment } from "../config";
 import { ENVIRONMENTS } from "../config/environments";
 import { PRODUCTION_INVARIANTS } from "../config/catalog/production";
 import { canonicalCidr, checkCidrSet, publicShare, touchesPublic } from "../config/cidr-sets";
 import { formatValue } from "../config/format";
-import { checkSqlTier } from "../config/guardrails";
+import { checkSqlTier, claimsOf } from "../config/guardrails";
+import { buildApp } from "../stacks/app";
+import { synthesizeAtomically } from "../stacks/synthesize";
 
 describe("formatValue", () => {
   it("prints every kind of value as itself, bounded, without throwing", () => {
@@ -70,6 +76,47 @@ describe("production table", () => {
     for (const row of PRODUCTION_INVARIANTS) {
       const parent = row.field.split(".").slice(0, -1).reduce((o: any, k) => o?.[k], ENVIRONMENTS.ops);
       expect(parent).toBeInstanceOf(Object);
+    }
+  });
+});
+
+describe("cross-environment claims", () => {
+  it("claim every account-wide IAM name the stacks create, so a shared account cannot hold two environments' same name", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-claims-"));
+    try {
+      const environments = loadEnvironments();
+      synthesizeAtomically(path.join(dir, "out"), (app) => buildApp(app, { environments, target: { kind: "aws", remoteState: true } }));
+      for (const env of Object.values(environments)) {
+        const claimed = new Set(claimsOf(env).filter((c) => c.kind === "IAM name").map((c) => c.value));
+        for (const layer of ["storage", "vm"]) {
+          const json = JSON.parse(fs.readFileSync(path.join(dir, "out", "stacks", `packagecloud-${env.name}-${layer}`, "cdk.tf.json"), "utf8"));
+          for (const type of ["aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_iam_policy", "aws_iam_instance_profile"]) {
+            for (const resource of Object.values<any>(json.resource?.[type] ?? {})) expect(claimed).toContain(resource.name);
+          }
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("lists", () => {
+  /** Every list in an environment's configuration, as a dotted path. */
+  function lists(node: unknown, prefix: string[] = []): string[][] {
+    if (Array.isArray(node)) return [prefix];
+    if (node === null || typeof node !== "object") return [];
+    return Object.entries(node).flatMap(([k, v]) => lists(v, [...prefix, k]));
+  }
+
+  it.each(["pre", "ops"] as const)("fails if any list of %s repeats an entry, naming the list and the repeated entry", (env) => {
+    const found = lists(ENVIRONMENTS[env]);
+    expect(found.length).toBeGreaterThanOrEqual(6);
+    for (const at of found) {
+      const copy = structuredClone(ENVIRONMENTS[env]) as any;
+      const list = at.reduce((o, k) => o[k], copy);
+      list.push(structuredClone(list[0]));
+      expect(() => parseEnvironment(env, copy)).toThrow(new RegExp(`${at.join("\\.")}\\.${list.length - 1}(\\.\\w+)? = .*(again|repeats entry 0)`));
     }
   });
 });
