@@ -104,6 +104,7 @@ function cloudLimits(env: EnvironmentConfig): Problem[] {
     }
   }
 
+  if (gcpZonesOf(env.gcp.region).length === 0) problems.push(at("gcp.region", notInCatalog("Google Cloud regions (regions whose zones are listed)", GCP_ZONES)));
   const cluster = env.gcp.cluster;
   const regional = cluster.location === env.gcp.region;
   if (!regional && !cluster.location.startsWith(`${env.gcp.region}-`)) {
@@ -156,8 +157,13 @@ function cloudLimits(env: EnvironmentConfig): Problem[] {
 
 /** Why a Cloud SQL tier would be refused, or undefined. */
 export function checkSqlTier(tier: string): string | undefined {
+  const n1 = /^db-n1-(standard|highmem)-(\d+)$/.exec(tier);
+  if (n1) {
+    const allowed = n1[1] === "standard" ? [1, 2, 4, 8, 16, 32, 64, 96] : [2, 4, 8, 16, 32, 64, 96];
+    return allowed.includes(Number(n1[2])) ? undefined : `is not a legacy db-n1-${n1[1]} size (${allowed.join(", ")} vCPUs); prefer db-custom-<vCPUs>-<MB>`;
+  }
   const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
-  if (!custom) return undefined; // Shared-core and db-n1 tiers are checked by the schema's pattern.
+  if (!custom) return undefined; // Shared-core tiers are checked by the schema's pattern.
   const cpus = Number(custom[1]);
   const mb = Number(custom[2]);
   const rule = "(Cloud SQL custom tiers: 1 or an even number of vCPUs up to 96; memory a multiple of 256 MB, 0.9-6.5 GB per vCPU, at least 3840 MB)";

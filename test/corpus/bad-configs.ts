@@ -149,6 +149,8 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { id: "sql-odd-vcpus", env: "ops", edits: [{ set: "gcp.sql.tier", value: "db-custom-3-12288" }], field: "gcp.sql.tier", allowed: "has 3 vCPUs.*1 or an even number of vCPUs" },
   { id: "sql-memory-not-256-multiple", env: "ops", edits: [{ set: "gcp.sql.tier", value: "db-custom-8-30700" }], field: "gcp.sql.tier", allowed: "not a multiple of 256" },
   { id: "sql-memory-per-vcpu", env: "pre", edits: [{ set: "gcp.sql.tier", value: "db-custom-8-4096" }], field: "gcp.sql.tier", allowed: "0\\.50 GB per vCPU.*0\\.9-6\\.5 GB per vCPU" },
+  { id: "sql-n1-size-that-does-not-exist", env: "pre", edits: [{ set: "gcp.sql.tier", value: "db-n1-standard-3" }], field: "gcp.sql.tier", allowed: "not a legacy db-n1-standard size" },
+  { id: "gcp-region-not-in-catalog", env: "pre", edits: [{ set: "gcp.region", value: "us-nowhere9" }, { set: "gcp.cluster.location", value: "us-nowhere9-b" }], field: "gcp.region", allowed: "not in the repository's list of Google Cloud regions" },
   { id: "freshness-alarm-pages-daily", env: "ops", edits: [{ set: "monitoring.dailyBackups.maxAgeHours", value: 24 }], field: "monitoring.dailyBackups.maxAgeHours", allowed: "must be at least 30 hours.*pages every day" },
   { id: "unknown-instance-type", env: "ops", edits: [{ set: "vm.instanceType", value: "c4.3xlarge" }], field: "vm.instanceType", allowed: "not in the repository's list of EC2 instance types .*checked 2026-11-24" },
   { id: "unknown-machine-type", env: "ops", edits: [{ set: "gcp.cluster.nodePools.serving.machineType", value: "n2-standard-3" }], field: "gcp.cluster.nodePools.serving.machineType", allowed: "not in the repository's list of Compute Engine machine types" },
