@@ -39,7 +39,7 @@ function render(value: unknown, depth: number, seen: Set<object>): string {
       case "function":
         return "a function";
       case "string":
-        return value.length > MAX_STRING ? `${JSON.stringify(value.slice(0, MAX_STRING))}… (${value.length} characters)` : JSON.stringify(value);
+        return value.length > MAX_STRING ? `${quote(value.slice(0, MAX_STRING))}… (${value.length} characters)` : quote(value);
     }
     if (value === null) return "null";
     const object = value as object;
@@ -73,6 +73,11 @@ function renderProperty(object: object, key: string, depth: number, seen: Set<ob
   const descriptor = Object.getOwnPropertyDescriptor(object, key);
   if (descriptor && !("value" in descriptor)) return "(a getter)";
   return render(descriptor?.value, depth + 1, seen);
+}
+
+/** Quoted, with anything outside printable ASCII escaped: a look-alike or invisible character shows as \u{…}. */
+function quote(text: string): string {
+  return JSON.stringify(text).replace(/[^\x20-\x7e]/gu, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`);
 }
 
 function cut(text: string): string {

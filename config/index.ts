@@ -92,14 +92,14 @@ export function parseEnvironment(name: string, input: unknown): EnvironmentConfi
       const issues = result.error.issues.filter((i) => !raw.some((p) => startsWith(i.path, p.path)));
       messages.push(...issues.flatMap((i) => describe(i, data, input)));
     }
-    if (messages.length > 0 || !result.success) throw new ConfigError(name, messages);
+    if (!result.success) throw new ConfigError(name, messages);
     if (result.data.name !== name) {
-      throw new ConfigError(name, [`name = ${formatValue(result.data.name)}: must equal the environment's key "${formatName(name)}"`]);
+      messages.push(`name = ${formatValue(result.data.name)}: must equal the environment's key "${formatName(name)}"`);
     }
-    const problems = checkEnvironment(result.data);
-    if (problems.length > 0) {
-      throw new ConfigError(name, problems.map((p) => `${formatPath(p.path)} = ${formatValue(valueAt(result.data, p.path))}: ${p.message}`));
-    }
+    // The typed checks run whenever the schema passed, so a look-alike string does not hide a world-open range.
+    const problems = checkEnvironment(result.data).filter((p) => !raw.some((r) => startsWith(p.path, r.path)));
+    messages.push(...problems.map((p) => `${formatPath(p.path)} = ${formatValue(valueAt(result.data, p.path))}: ${p.message}`));
+    if (messages.length > 0) throw new ConfigError(name, messages);
     return result.data;
   } catch (error) {
     if (error instanceof ConfigError) throw error;

@@ -120,3 +120,14 @@ describe("lists", () => {
     }
   });
 });
+
+describe("every problem at once", () => {
+  it("reports a look-alike e-mail and a world-open range together, the homoglyph escaped so it can be seen", () => {
+    const ops = structuredClone(ENVIRONMENTS.ops) as any;
+    ops.monitoring.notifications.emails = ["ops@gitl\u0430b.com"];
+    ops.network.adminCidrs = ["0.0.0.0/1", "128.0.0.0/1"];
+    expect(() => parseEnvironment("ops", ops)).toThrow(
+      /emails\.0 = "ops@gitl\\u\{430\}b\.com": contains U\+0430 \(Cyrillic\)[\s\S]*network\.adminCidrs = \["0\.0\.0\.0\/1", "128\.0\.0\.0\/1"\]: together open SSH to 100%/,
+    );
+  });
+});
