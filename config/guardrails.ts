@@ -76,11 +76,26 @@ function production(env: EnvironmentConfig): Problem[] {
   );
 }
 
-/** GKE's default of 110 pods per node reserves a /24 of the pod range for each node. */
-const POD_ADDRESSES_PER_NODE = 256;
-/** Freshness alarms must wait for one backup interval plus this margin (the backup's own duration, delivery). */
-const BACKUP_INTERVAL_HOURS = 24;
+/**
+ * Pod addresses GKE reserves per node: the smallest power of two holding twice the node's max pods (GKE's default
+ * of 110 gives a /24). https://cloud.google.com/kubernetes-engine/docs/how-to/flexible-pod-cidr
+ */
+export function podAddressesPerNode(maxPodsPerNode = 110): number {
+  return 2 ** Math.ceil(Math.log2(2 * maxPodsPerNode));
+}
+
+/** Freshness alarms wait for one backup interval plus this margin (the backup's own duration, its upload). */
 const BACKUP_MARGIN_HOURS = 6;
+
+/**
+ * Each freshness alarm and the interval of the backups it watches. All are daily today; a schedule in config
+ * (a cron for a backup job) would derive its interval here.
+ */
+const FRESHNESS_ALARMS: ReadonlyArray<{ field: "offsiteBackups" | "dailyBackups" | "cloudSqlBackups"; intervalHours: (env: EnvironmentConfig) => number }> = [
+  { field: "offsiteBackups", intervalHours: () => 24 },
+  { field: "dailyBackups", intervalHours: () => 24 },
+  { field: "cloudSqlBackups", intervalHours: () => 24 },
+];
 
 /**
  * Values each cloud refuses at apply time (or that would fire every day), refused at synth instead. Sources:
@@ -114,11 +129,12 @@ function cloudLimits(env: EnvironmentConfig): Problem[] {
   const zones = regional ? Math.max(gcpZonesOf(env.gcp.region).length, 3) : 1;
   const pools = Object.values(cluster.nodePools);
   const maxNodes = pools.reduce((sum, p) => sum + (p.maxNodes + 1) * zones, 0);
+  const perNode = podAddressesPerNode();
   const pods = parseCidr(env.gcp.network.podsCidr);
   if (pods && pods.family === 4) {
-    const capacity = 2 ** (32 - pods.prefix) / POD_ADDRESSES_PER_NODE;
+    const capacity = 2 ** (32 - pods.prefix) / perNode;
     if (capacity < maxNodes) {
-      const needed = 32 - Math.ceil(Math.log2(maxNodes * POD_ADDRESSES_PER_NODE));
+      const needed = 32 - Math.ceil(Math.log2(maxNodes * perNode));
       problems.push(
         at(
           "gcp.network.podsCidr",
@@ -139,14 +155,14 @@ function cloudLimits(env: EnvironmentConfig): Problem[] {
     problems.push(at("vm.availabilityZone", notInCatalog("AWS availability zones", AWS_ZONES)));
   }
 
-  const minAge = BACKUP_INTERVAL_HOURS + BACKUP_MARGIN_HOURS;
-  for (const field of ["offsiteBackups", "dailyBackups", "cloudSqlBackups"] as const) {
-    const hours = env.monitoring[field].maxAgeHours;
-    if (hours < minAge) {
+  for (const alarm of FRESHNESS_ALARMS) {
+    const interval = alarm.intervalHours(env);
+    const minAge = interval + BACKUP_MARGIN_HOURS;
+    if (env.monitoring[alarm.field].maxAgeHours < minAge) {
       problems.push(
         at(
-          `monitoring.${field}.maxAgeHours`,
-          `must be at least ${minAge} hours: backups arrive every ${BACKUP_INTERVAL_HOURS} h and take time to finish, so a shorter window pages every day before each backup lands (interval + ${BACKUP_MARGIN_HOURS} h margin)`,
+          `monitoring.${alarm.field}.maxAgeHours`,
+          `must be at least ${minAge} hours: backups arrive every ${interval} h and take time to finish, so a shorter window pages every day before each backup lands (interval + ${BACKUP_MARGIN_HOURS} h margin)`,
         ),
       );
     }

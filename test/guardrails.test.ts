@@ -10,7 +10,7 @@ import { ENVIRONMENTS } from "../config/environments";
 import { PRODUCTION_INVARIANTS } from "../config/catalog/production";
 import { canonicalCidr, checkCidrSet, publicShare, touchesPublic } from "../config/cidr-sets";
 import { formatValue } from "../config/format";
-import { checkSqlTier, claimsOf } from "../config/guardrails";
+import { checkSqlTier, claimsOf, podAddressesPerNode } from "../config/guardrails";
 import { buildApp } from "../stacks/app";
 import { synthesizeAtomically } from "../stacks/synthesize";
 
@@ -129,5 +129,13 @@ describe("every problem at once", () => {
     expect(() => parseEnvironment("ops", ops)).toThrow(
       /emails\.0 = "ops@gitl\\u\{430\}b\.com": contains U\+0430 \(Cyrillic\)[\s\S]*network\.adminCidrs = \["0\.0\.0\.0\/1", "128\.0\.0\.0\/1"\]: together open SSH to 100%/,
     );
+  });
+});
+
+describe("GKE pod ranges", () => {
+  it("reserve the smallest power of two holding twice the max pods per node (a /24 at GKE's default 110)", () => {
+    expect(podAddressesPerNode()).toBe(256);
+    expect(podAddressesPerNode(32)).toBe(64);
+    expect(podAddressesPerNode(8)).toBe(16);
   });
 });
