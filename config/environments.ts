@@ -21,6 +21,7 @@ const PACKAGECLOUD_APT = {
 export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
   pre: {
     name: "pre",
+    tier: "non-production",
     variant: "gke",
     aws: { accountId: "210987654321", region: "us-west-1", replicaRegion: "eu-central-1" },
     storage: {
@@ -117,6 +118,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
   },
   ops: {
     name: "ops",
+    tier: "production",
     variant: "gke",
     aws: { accountId: "855261479204", region: "us-west-1", replicaRegion: "eu-central-1" },
     storage: {

@@ -1,8 +1,16 @@
 /**
  * Loads and validates the environments. The only entry to configuration: stacks never see unchecked data.
+ *
+ * Three passes, every problem reported at once: the raw input made plain data (raw-input.ts: cycles, getters,
+ * huge or look-alike strings), the schema (schema.ts: types and values), then the guardrails on the typed result
+ * (guardrails.ts: sets of ranges, production invariants, values the clouds refuse) and across environments.
+ * Whatever the input, the outcome is a parsed environment or a ConfigError.
  */
-import type { ZodIssue } from "zod";
+import { z, type ZodIssue, type ZodTypeAny } from "zod";
 import { ENVIRONMENTS } from "./environments";
+import { formatPath, formatValue } from "./format";
+import { checkAcrossEnvironments, checkEnvironment } from "./guardrails";
+import { toPlainData } from "./raw-input";
 import { ENV_NAMES, environmentSchema, type EnvName, type EnvironmentConfig } from "./schema";
 
 export * from "./schema";
@@ -10,40 +18,99 @@ export * from "./schema";
 /** A configuration that cannot be deployed; the message lists every problem found. */
 export class ConfigError extends Error {
   constructor(readonly environment: string, readonly problems: readonly string[]) {
-    super(`Invalid configuration for environment "${environment}":\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`Invalid configuration for environment "${formatName(environment)}":\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
   }
 }
 
+const formatName = (name: string) => (name.length > 40 ? `${name.slice(0, 40)}…` : name).replace(/[^\x20-\x7e]/g, "?");
+
+/** The value at a path, read through property descriptors: a getter or a Proxy never runs user code here. */
 function valueAt(input: unknown, path: ReadonlyArray<string | number>): unknown {
   let current: unknown = input;
-  for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string | number, unknown>)[key];
+  try {
+    for (const key of path) {
+      if (current === null || typeof current !== "object") return undefined;
+      const descriptor = Object.getOwnPropertyDescriptor(current, String(key));
+      if (!descriptor || !("value" in descriptor)) return undefined;
+      current = descriptor.value;
+    }
+  } catch {
+    return undefined;
   }
   return current;
 }
 
-function describe(issue: ZodIssue, input: unknown): string {
-  const field = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
-  const value = valueAt(input, issue.path);
-  const got = value === undefined ? "missing" : JSON.stringify(value);
-  return `${field} = ${got}: ${issue.message}`;
+/** The object schema at a path, for listing the fields allowed where an unknown one was written. */
+function objectSchemaAt(schema: ZodTypeAny, path: ReadonlyArray<string | number>, data: unknown): z.AnyZodObject | undefined {
+  let current: ZodTypeAny | undefined = schema;
+  let value = data;
+  const unwrap = (s: ZodTypeAny): ZodTypeAny => {
+    if (s instanceof z.ZodEffects) return unwrap(s.innerType());
+    if (s instanceof z.ZodOptional || s instanceof z.ZodDefault) return unwrap(s._def.innerType);
+    if (s instanceof z.ZodDiscriminatedUnion) {
+      const tag = (value as Record<string, unknown> | null)?.[s.discriminator];
+      return s.optionsMap.get(tag as never) ?? s;
+    }
+    return s;
+  };
+  for (const key of path) {
+    current = unwrap(current);
+    if (current instanceof z.ZodObject) current = current.shape[key];
+    else if (current instanceof z.ZodArray) current = current.element;
+    else return undefined;
+    value = valueAt(value, [key]);
+    if (!current) return undefined;
+  }
+  current = unwrap(current);
+  return current instanceof z.ZodObject ? current : undefined;
 }
+
+function describe(issue: ZodIssue, data: unknown, input: unknown): string[] {
+  if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+    const allowed = Object.keys(objectSchemaAt(environmentSchema, issue.path, data)?.shape ?? {});
+    return issue.keys.map(
+      (key) =>
+        `${formatPath([...issue.path, key])} = ${formatValue(valueAt(input, [...issue.path, key]))}: is not a field here (Unrecognized key(s) in object: '${key}')` +
+        (allowed.length > 0 ? `; allowed: ${allowed.join(", ")}` : ""),
+    );
+  }
+  return [`${formatPath(issue.path)} = ${formatValue(valueAt(data, issue.path))}: ${issue.message}`];
+}
+
+const startsWith = (path: ReadonlyArray<string | number>, prefix: ReadonlyArray<string | number>) =>
+  prefix.length <= path.length && prefix.every((k, i) => String(k) === String(path[i]));
 
 /** Validates one environment's raw configuration; throws a ConfigError naming every bad field. */
 export function parseEnvironment(name: string, input: unknown): EnvironmentConfig {
-  const result = environmentSchema.safeParse(input);
-  if (!result.success) throw new ConfigError(name, result.error.issues.map((i) => describe(i, input)));
-  if (result.data.name !== name) {
-    throw new ConfigError(name, [`name = ${JSON.stringify(result.data.name)}: must equal the environment's key "${name}"`]);
+  try {
+    const { data, problems: raw } = toPlainData(input);
+    const messages = raw.map((p) => `${formatPath(p.path)} = ${p.shown}: ${p.message}`);
+    const result = environmentSchema.safeParse(data);
+    if (!result.success) {
+      // A field the first pass already refused is not reported twice.
+      const issues = result.error.issues.filter((i) => !raw.some((p) => startsWith(i.path, p.path)));
+      messages.push(...issues.flatMap((i) => describe(i, data, input)));
+    }
+    if (!result.success) throw new ConfigError(name, messages);
+    if (result.data.name !== name) {
+      messages.push(`name = ${formatValue(result.data.name)}: must equal the environment's key "${formatName(name)}"`);
+    }
+    // The typed checks run whenever the schema passed, so a look-alike string does not hide a world-open range.
+    const problems = checkEnvironment(result.data).filter((p) => !raw.some((r) => startsWith(p.path, r.path)));
+    messages.push(...problems.map((p) => `${formatPath(p.path)} = ${formatValue(valueAt(result.data, p.path))}: ${p.message}`));
+    if (messages.length > 0) throw new ConfigError(name, messages);
+    return result.data;
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    // A check that fails on input nobody foresaw is still an answer about the configuration, not a crash.
+    throw new ConfigError(name, [`(top level) = ${formatValue(input)}: could not be checked (${formatValue(error instanceof Error ? error.message : error)}); fix the input or report the loader bug`]);
   }
-  return result.data;
 }
 
 /**
  * Validates a set of environments together: each on its own, then what must hold across them
- * (S3 bucket names are global, so no two environments may claim the same bucket).
+ * (globally unique names, per-account IAM names, state keys, public names: guardrails.ts).
  */
 export function parseEnvironments(inputs: Record<string, unknown>): Record<EnvName, EnvironmentConfig> {
   const unknown = Object.keys(inputs).filter((k) => !(ENV_NAMES as readonly string[]).includes(k));
@@ -55,14 +122,11 @@ export function parseEnvironments(inputs: Record<string, unknown>): Record<EnvNa
     if (!(name in inputs)) throw new ConfigError(name, ["(environment) = missing: every environment must be configured"]);
     parsed[name] = parseEnvironment(name, inputs[name]);
   }
-  const owners = new Map<string, EnvName>();
+  const problems = checkAcrossEnvironments(ENV_NAMES.map((n) => parsed[n]));
   for (const name of ENV_NAMES) {
-    for (const bucket of bucketsOf(parsed[name])) {
-      const owner = owners.get(bucket);
-      if (owner && owner !== name) {
-        throw new ConfigError(name, [`bucket name "${bucket}" is also used by environment "${owner}": S3 bucket names are global, give each environment its own`]);
-      }
-      owners.set(bucket, name);
+    const own = problems.filter((p) => p.environment === name);
+    if (own.length > 0) {
+      throw new ConfigError(name, own.map((p) => `${formatPath(p.path)} = ${formatValue(valueAt(parsed[name], p.path))}: ${p.message}`));
     }
   }
   return parsed;

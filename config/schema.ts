@@ -11,6 +11,9 @@ import { AWS_REGIONS, checkBucketName, checkCidr, cidrsOverlap, isPrivateRange, 
 export const ENV_NAMES = ["pre", "ops"] as const;
 export type EnvName = (typeof ENV_NAMES)[number];
 
+export const TIERS = ["production", "non-production"] as const;
+export type Tier = (typeof TIERS)[number];
+
 export const PLATFORM_VARIANTS = ["vm", "gke"] as const;
 export type PlatformVariant = (typeof PLATFORM_VARIANTS)[number];
 
@@ -287,7 +290,16 @@ const gcpSchema = z
              */
             controlPlaneAccess: z.enum(["dns-endpoint", "authorized-networks"], { errorMap: () => ({ message: "must be dns-endpoint or authorized-networks" }) }),
             masterAuthorizedNetworks: z
-              .array(z.object({ name: z.string().min(1, "name must not be empty"), cidr: z.string() }).strict())
+              .array(
+                z
+                  .object({
+                    name: z.string().min(1, "name must not be empty"),
+                    cidr: z.string(),
+                    /** The named opt-out for a public range (config/guardrails.ts refuses public ranges without it). */
+                    allowPublicRange: z.literal(true, { errorMap: () => ({ message: "must be true or left out" }) }).optional(),
+                  })
+                  .strict(),
+              )
               .min(1, "masterAuthorizedNetworks must list at least one network: the control plane is never open to the internet"),
             /** RFC 5545 recurrence of the maintenance window (FREQ=DAILY, or FREQ=WEEKLY;BYDAY=...), UTC. */
             maintenanceRecurrence: z.string().superRefine((rule, ctx) => {
@@ -438,6 +450,8 @@ const stateSchema = z
 export const environmentSchema = z
   .object({
     name: z.enum(ENV_NAMES, { errorMap: () => ({ message: `must be one of ${ENV_NAMES.join(", ")}` }) }),
+    /** "production" turns on the invariants of config/catalog/production.ts, enforced at load. */
+    tier: z.enum(TIERS, { errorMap: () => ({ message: `must be one of ${TIERS.join(", ")}` }) }),
     /** The platform variant the environment runs today; DNS points at it. */
     variant: z.enum(PLATFORM_VARIANTS, { errorMap: () => ({ message: `must be one of ${PLATFORM_VARIANTS.join(", ")}` }) }),
     aws: awsSchema,

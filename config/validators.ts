@@ -81,6 +81,10 @@ export function parseCidr(cidr: string): Cidr | undefined {
 /** A CIDR must be well formed and name a network (no host bits), as the AWS provider requires. */
 export function checkCidr(cidr: string): string | undefined {
   const parsed = parseCidr(cidr);
+  // 010.0.0.0 is 8.0.0.0 to parsers that read octal and 10.0.0.0 to the others: one spelling only.
+  if (!parsed && /^(\d+\.){3}\d+\/\d+$/.test(cidr) && /(^|\.)0\d/.test(cidr.split("/")[0])) {
+    return "must not have leading zeros in an IPv4 address (010.0.0.0 reads as 8.0.0.0 in octal to some tools): write 10.0.0.0/8";
+  }
   if (!parsed) return "must be an IPv4 or IPv6 CIDR block such as 10.0.0.0/16 or 2001:db8::/32";
   const width = parsed.family === 4 ? 32 : 128;
   const hostMask = (1n << BigInt(width - parsed.prefix)) - 1n;

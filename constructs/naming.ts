@@ -5,7 +5,7 @@
  *   resourceName("ops", "replication")   // "packagecloud-ops-replication"
  *   stackName("ops", "storage")          // "packagecloud-ops-storage"
  */
-import type { EnvName } from "../config";
+import type { EnvName, EnvironmentConfig } from "../config";
 
 export const PROJECT = "packagecloud";
 
@@ -40,4 +40,9 @@ export function defaultTags(env: EnvName, layer: Layer): Record<string, string> 
 /** The same, as Google labels (lowercase keys and values only). */
 export function googleLabels(env: EnvName, layer: Layer): Record<string, string> {
   return { project: PROJECT, environment: env, stack: stackName(env, layer), managed_by: "terraform" };
+}
+
+/** The S3 key (GCS prefix, without `.tfstate`) a stack's state lives under. */
+export function stateKey(env: EnvironmentConfig, stackName: string): string {
+  return `${env.state.keyPrefix}${env.name}/${stackName}.tfstate`;
 }

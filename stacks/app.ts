@@ -3,6 +3,7 @@
  */
 import type { App } from "cdktf";
 import type { EnvName, EnvironmentConfig } from "../config";
+import { configErrorFromConstruct } from "../config/construct-fields";
 import { applyEmulatorQuirks } from "./emulator-quirks";
 import { DnsStack } from "./dns-stack";
 import { GkeStack } from "./gke-stack";
@@ -17,13 +18,18 @@ export interface BuildOptions {
 
 export function buildApp(app: App, options: BuildOptions): void {
   for (const env of Object.values(options.environments)) {
-    const storage = new StorageStack(app, { env, target: options.target });
-    // The VM attaches the storage stack's policies by name: deploy storage first.
-    const vm = new VmStack(app, { env, target: options.target });
-    vm.addDependency(storage);
-    const gke = new GkeStack(app, { env, target: options.target });
-    // DNS follows whichever variant the environment runs today.
-    new DnsStack(app, { env, target: options.target }).addDependency(env.variant === "gke" ? gke : vm);
+    try {
+      const storage = new StorageStack(app, { env, target: options.target });
+      // The VM attaches the storage stack's policies by name: deploy storage first.
+      const vm = new VmStack(app, { env, target: options.target });
+      vm.addDependency(storage);
+      const gke = new GkeStack(app, { env, target: options.target });
+      // DNS follows whichever variant the environment runs today.
+      new DnsStack(app, { env, target: options.target }).addDependency(env.variant === "gke" ? gke : vm);
+    } catch (error) {
+      // A construct's own check, restated as the config field that fed it (config/construct-fields.ts).
+      throw configErrorFromConstruct(env, error) ?? error;
+    }
   }
   if (options.target.kind === "emulator") applyEmulatorQuirks(app);
 }

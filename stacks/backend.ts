@@ -6,10 +6,10 @@ import * as path from "node:path";
 import type { EnvironmentConfig } from "../config";
 import type { DeployTarget } from "./target";
 
-/** The S3 key a stack's state lives under. */
-export function stateKey(env: EnvironmentConfig, stackName: string): string {
-  return `${env.state.keyPrefix}${env.name}/${stackName}.tfstate`;
-}
+import { stateKey } from "../constructs/naming";
+
+// Defined with the naming rule, so the config loader can check keys across environments without loading cdktf.
+export { stateKey };
 
 /**
  * AWS stacks keep state in S3 (with S3-native locking); the Google and DNS stacks keep it in GCS (which locks

@@ -103,11 +103,20 @@ describe("control-plane access", () => {
     );
   });
 
-  it("accepts authorized networks holding the runners' public egress range", () => {
+  it("accepts authorized networks holding the runners' public egress range, opted in by name", () => {
     accepted("ops", (e) => {
       e.gcp.cluster.controlPlaneAccess = "authorized-networks";
-      e.gcp.cluster.masterAuthorizedNetworks.push({ name: "ci-runners", cidr: "34.74.90.64/28" });
+      e.gcp.cluster.masterAuthorizedNetworks.push({ name: "ci-runners", cidr: "34.74.90.64/28", allowPublicRange: true });
     });
+  });
+
+  it("fails if a public egress range is authorized without allowPublicRange", () => {
+    expect(
+      rejection("ops", (e) => {
+        e.gcp.cluster.controlPlaneAccess = "authorized-networks";
+        e.gcp.cluster.masterAuthorizedNetworks.push({ name: "ci-runners", cidr: "34.74.90.64/28" });
+      }),
+    ).toMatch(/masterAuthorizedNetworks\.1\.cidr = "34\.74\.90\.64\/28": is a public range[\s\S]*allowPublicRange: true/);
   });
 
   it("fails on an access path that does not exist", () => {

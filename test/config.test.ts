@@ -100,7 +100,7 @@ describe("configuration validation", () => {
 
   it("fails if two environments claim the same bucket (S3 names are global)", () => {
     const inputs = { pre: variant("pre", (e) => (e.storage.packages.bucketName = "packages-gitlab-com")), ops: ENVIRONMENTS.ops };
-    expect(() => parseEnvironments(inputs)).toThrow(/bucket name "packages-gitlab-com" is also used by environment "pre"/);
+    expect(() => parseEnvironments(inputs)).toThrow(/environment "pre"[\s\S]*storage\.packages\.bucketName = "packages-gitlab-com": S3 bucket name "packages-gitlab-com" is also used by environment "ops"/);
   });
 
   it("fails if a CIDR is malformed or has host bits set", () => {

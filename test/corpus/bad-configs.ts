@@ -14,7 +14,30 @@ export interface BadConfig {
   readonly field: string;
   /** What the message must say is allowed (a regex source). */
   readonly allowed: string;
+  /** Load every environment together (the case is about one environment colliding with another). */
+  readonly across?: boolean;
 }
+
+/** An array that contains itself. */
+function cyclicList(): unknown[] {
+  const list: unknown[] = ["10.240.0.0/24"];
+  list.push(list);
+  return list;
+}
+
+/** An object whose field is a getter that throws when read. */
+function throwingGetter(): object {
+  return Object.defineProperty({}, "name", { enumerable: true, get: () => { throw new Error("boom"); } });
+}
+
+/** A null-prototype copy of ops's package settings with a wrong type in it. */
+function nullPrototypePackages(): object {
+  return Object.assign(Object.create(null), { bucketName: 5, replicaBucketName: "packages-gitlab-com-replica", noncurrentVersionDays: 30, serveFrom: "source" });
+}
+
+/** The whole internet, spelled as halves of the IPv4 space. */
+const HALVES = ["0.0.0.0/1", "128.0.0.0/1"];
+const PUBLIC_NET = (name: string, cidr: string, allowPublicRange?: boolean) => ({ name, cidr, ...(allowPublicRange === undefined ? {} : { allowPublicRange }) });
 
 export const BAD_CONFIGS: readonly BadConfig[] = [
   // Wrong types
@@ -23,9 +46,9 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { id: "termination-protection-as-string", env: "ops", edits: [{ set: "vm.terminationProtection", value: "yes" }], field: "vm.terminationProtection", allowed: "Expected boolean" },
   { id: "proxied-as-number", env: "ops", edits: [{ set: "dns.proxied", value: 1 }], field: "dns.proxied", allowed: "Expected boolean" },
   // Unknown keys (typos are never silently ignored)
-  { id: "unknown-top-level-key", env: "pre", edits: [{ set: "regions", value: ["us-west-1"] }], field: "(top level)", allowed: "Unrecognized key\\(s\\) in object: 'regions'" },
-  { id: "misspelled-bucket-key", env: "ops", edits: [{ set: "storage.packages.bucketname", value: "x" }], field: "storage.packages", allowed: "Unrecognized key\\(s\\) in object: 'bucketname'" },
-  { id: "unknown-lock-key", env: "ops", edits: [{ set: "storage.offsiteBackups.objectLock.years", value: 1 }], field: "storage.offsiteBackups.objectLock", allowed: "Unrecognized key" },
+  { id: "unknown-top-level-key", env: "pre", edits: [{ set: "regions", value: ["us-west-1"] }], field: "regions", allowed: "Unrecognized key\\(s\\) in object: 'regions'\\); allowed: name, tier, variant" },
+  { id: "misspelled-bucket-key", env: "ops", edits: [{ set: "storage.packages.bucketname", value: "x" }], field: "storage.packages.bucketname", allowed: "Unrecognized key\\(s\\) in object: 'bucketname'\\); allowed: bucketName," },
+  { id: "unknown-lock-key", env: "ops", edits: [{ set: "storage.offsiteBackups.objectLock.years", value: 1 }], field: "storage.offsiteBackups.objectLock.years", allowed: "Unrecognized key.*allowed: mode, days" },
   // Impossible retention
   { id: "zero-day-retention", env: "pre", edits: [{ set: "storage.dailyBackups.expireAfterDays", value: 0 }], field: "storage.dailyBackups.expireAfterDays", allowed: "at least 1 day" },
   { id: "negative-noncurrent-days", env: "ops", edits: [{ set: "storage.packages.noncurrentVersionDays", value: -3 }], field: "storage.packages.noncurrentVersionDays", allowed: "at least 1 day" },
@@ -65,6 +88,78 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   // Alerting that would go nowhere
   { id: "email-only-alerting", env: "ops", edits: [{ set: "monitoring.notifications.httpsEndpointVariables", value: [] }], field: "monitoring.notifications.httpsEndpointVariables", allowed: "at least one paging endpoint" },
   { id: "channel-of-another-project", env: "ops", edits: [{ set: "monitoring.notifications.gcpChannels", value: ["projects/gitlab-pre/notificationChannels/1"] }], field: "monitoring.notifications.gcpChannels.0", allowed: "channel of gcp.project \\(gitlab-ops\\)" },
+  // ---- Round two (issue 14) ----
+  // 1. Never a crash: any value ends in a ConfigError naming the field, printed readably.
+  { id: "bigint-retention", env: "ops", edits: [{ set: "storage.dailyBackups.expireAfterDays", value: 14n }], field: "storage.dailyBackups.expireAfterDays", allowed: "= 14n: Expected number, received bigint" },
+  { id: "function-as-bucket", env: "ops", edits: [{ set: "storage.packages.bucketName", value: () => "x" }], field: "storage.packages.bucketName", allowed: "= a function: Expected string, received function" },
+  { id: "symbol-as-region", env: "ops", edits: [{ set: "aws.region", value: Symbol("us") }], field: "aws.region", allowed: "= a symbol \\(us\\): must be an AWS region" },
+  { id: "nan-disk-size", env: "ops", edits: [{ set: "vm.dataVolumeGiB", value: NaN }], field: "vm.dataVolumeGiB", allowed: "= NaN: Expected number, received nan" },
+  { id: "infinite-backups", env: "ops", edits: [{ set: "gcp.sql.retainedBackups", value: Infinity }], field: "gcp.sql.retainedBackups", allowed: "= Infinity: .*" },
+  { id: "huge-record-name", env: "pre", edits: [{ set: "dns.recordName", value: "a".repeat(1_000_000) }], field: "dns.recordName", allowed: "= \"a{80}\"… \\(1000000 characters\\): must be at most 2048 characters" },
+  { id: "cyclic-cidr-list", env: "ops", edits: [{ set: "network.adminCidrs", value: cyclicList() }], field: "network.adminCidrs.1", allowed: "refers back to an enclosing object" },
+  { id: "throwing-getter", env: "ops", edits: [{ set: "gcp.cluster.masterAuthorizedNetworks", value: [throwingGetter()] }], field: "gcp.cluster.masterAuthorizedNetworks.0.name", allowed: "= \\(a getter\\): is a getter: configuration must be plain data" },
+  { id: "null-prototype-object", env: "ops", edits: [{ set: "storage.packages", value: nullPrototypePackages() }], field: "storage.packages.bucketName", allowed: "= 5: Expected string, received number" },
+  { id: "unknown-key-shows-its-value-only", env: "ops", edits: [{ set: "gcp.cluster.nodePools.serving.maxPods", value: 64 }], field: "gcp.cluster.nodePools.serving.maxPods", allowed: "= 64: is not a field here.*allowed: machineType, minNodes, maxNodes, diskGb$" },
+  { id: "oversized-list", env: "ops", edits: [{ set: "network.prometheusCidrs", value: Array(1000).fill("10.241.0.0/24") }], field: "network.prometheusCidrs", allowed: "must list at most 256 entries \\(got 1000\\)" },
+  { id: "duplicate-admin-cidr", env: "ops", edits: [{ set: "network.adminCidrs", value: ["10.240.0.0/24", "10.240.0.0/24"] }], field: "network.adminCidrs.1", allowed: "is entry 0 \\(10\\.240\\.0\\.0/24\\) again.*list each network once" },
+  { id: "duplicate-email-any-case", env: "ops", edits: [{ set: "monitoring.notifications.emails", value: ["packagecloud-alerts@gitlab.com", "Packagecloud-Alerts@gitlab.com"] }], field: "monitoring.notifications.emails.1", allowed: "repeats entry 0.*list each once" },
+  { id: "duplicate-paging-variable", env: "ops", edits: [{ set: "monitoring.notifications.httpsEndpointVariables", value: ["pagerduty_cloudwatch_url", "pagerduty_cloudwatch_url"] }], field: "monitoring.notifications.httpsEndpointVariables.1", allowed: "repeats entry 0" },
+  { id: "duplicate-authorized-network-name", env: "ops", edits: [{ set: "gcp.cluster.masterAuthorizedNetworks", value: [PUBLIC_NET("admins", "10.240.0.0/24"), PUBLIC_NET("admins", "10.242.0.0/24")] }], field: "gcp.cluster.masterAuthorizedNetworks.1", allowed: "repeats entry 0 \\(\"admins\"\\)" },
+  // 2. Environments cannot collide or impersonate each other.
+  { id: "pre-copies-ops-dns", env: "pre", across: true, edits: [{ set: "dns", value: { provider: "cloudflare", zoneId: "0123456789abcdef0123456789abcdef", zoneName: "gitlab.com", recordName: "packages.gitlab.com", proxied: true, ttl: 1 } }], field: "dns.recordName", allowed: "public DNS name \"packages\\.gitlab\\.com\" is also used by environment \"ops\"" },
+  { id: "pre-under-ops-name", env: "pre", across: true, edits: [{ set: "dns", value: { provider: "cloud-dns", managedZone: "gitlab-com", zoneName: "gitlab.com", recordName: "pre.packages.gitlab.com", ttl: 300 } }], field: "dns.recordName", allowed: "lies under environment \"ops\"'s public name \\(packages\\.gitlab\\.com\\)" },
+  { id: "shared-state-bucket", env: "ops", across: true, edits: [{ set: "state.bucket", value: "packagecloud-pre-terraform-state" }], field: "state.bucket", allowed: "S3 bucket name \"packagecloud-pre-terraform-state\" is also used by environment \"(pre|ops)\" \\(its state\\.bucket\\)" },
+  { id: "shared-gcs-state-bucket", env: "pre", across: true, edits: [{ set: "state.gcsBucket", value: "gitlab-ops-terraform-state" }], field: "state.gcsBucket", allowed: "GCS bucket name .* is also used by environment \"ops\"" },
+  { id: "shared-access-log-bucket", env: "pre", across: true, edits: [{ set: "storage.accessLogs.replicaBucketName", value: "packagecloud-ops-access-logs-euc1" }], field: "storage.accessLogs.replicaBucketName", allowed: "must be unique globally" },
+  { id: "shared-gcp-project", env: "pre", across: true, edits: [{ set: "gcp.project", value: "gitlab-ops" }, { set: "monitoring.notifications.gcpChannels", value: ["projects/gitlab-ops/notificationChannels/1"] }], field: "gcp.project", allowed: "Google Cloud project \"gitlab-ops\" is also used by environment \"ops\"" },
+  { id: "pre-pools-in-ops-cluster", env: "pre", across: true, edits: [{ set: "gcp.cluster", value: { mode: "existing", name: "packagecloud-ops-gke", location: "us-east1", nodePools: { serving: { machineType: "n2-standard-2", minNodes: 1, maxNodes: 3, diskGb: 50 }, background: { machineType: "n2-standard-2", minNodes: 1, maxNodes: 2, diskGb: 50 } } } }], field: "gcp.cluster.name", allowed: "GKE cluster name \"packagecloud-ops-gke\" is also used by environment \"ops\"" },
+  { id: "iam-role-collision-in-shared-account", env: "pre", across: true, edits: [{ set: "aws.accountId", value: "855261479204" }, { set: "application.edgeLambdaRoleName", value: "packagecloud-ops-edge-lambda" }], field: "application.edgeLambdaRoleName", allowed: "IAM name .* must be unique in AWS account 855261479204" },
+  { id: "iam-role-impersonates-derived-name", env: "pre", across: true, edits: [{ set: "aws.accountId", value: "855261479204" }, { set: "application.edgeLambdaRoleName", value: "packagecloud-ops-app" }], field: "application.edgeLambdaRoleName", allowed: "is also used by environment \"ops\" \\(its \\(derived from name: packagecloud-ops-app\\)\\)" },
+  { id: "lambda-prefix-overlap-in-shared-account", env: "pre", across: true, edits: [{ set: "aws.accountId", value: "855261479204" }, { set: "application.edgeFunctionPrefix", value: "packagecloud-" }], field: "application.edgeFunctionPrefix", allowed: "overlaps environment \"ops\"'s prefix" },
+  // 3. "The whole internet" in any spelling.
+  { id: "ssh-world-as-two-halves", env: "ops", edits: [{ set: "network.adminCidrs", value: HALVES }], field: "network.adminCidrs", allowed: "together open SSH to 100% of the public IPv4 internet; at most 1/256" },
+  { id: "ssh-world-as-ipv4-mapped-ipv6", env: "ops", edits: [{ set: "network.adminCidrs", value: ["::ffff:0:0/96"] }], field: "network.adminCidrs", allowed: "together open SSH to 100% of the public IPv4" },
+  { id: "exporters-public-slash-8", env: "ops", edits: [{ set: "network.prometheusCidrs", value: ["4.0.0.0/8"] }], field: "network.prometheusCidrs", allowed: "together open the exporters to 0\\.45\\d% of the public IPv4" },
+  { id: "exporters-two-public-slash-9s", env: "pre", edits: [{ set: "network.prometheusCidrs", value: ["4.0.0.0/9", "8.0.0.0/9"] }], field: "network.prometheusCidrs", allowed: "at most 1/256 of the public IPv4 space" },
+  { id: "ssh-ipv6-world-as-halves", env: "ops", edits: [{ set: "network.adminCidrs", value: ["::/1", "8000::/1"] }], field: "network.adminCidrs", allowed: "100% of the public IPv6 internet" },
+  { id: "ssh-ipv6-global-unicast", env: "pre", edits: [{ set: "network.adminCidrs", value: ["2000::/3"] }], field: "network.adminCidrs", allowed: "at most 1/65536 of global unicast IPv6" },
+  { id: "ipv6-same-network-two-spellings", env: "ops", edits: [{ set: "network.adminCidrs", value: ["2001:db8::/48", "2001:0DB8:0:0::/48"] }], field: "network.adminCidrs.1", allowed: "again, spelled differently" },
+  { id: "ipv4-and-its-mapped-spelling", env: "ops", edits: [{ set: "network.prometheusCidrs", value: ["10.241.0.0/24", "::ffff:af1:0/120"] }], field: "network.prometheusCidrs.1", allowed: "is entry 0 \\(10\\.241\\.0\\.0/24\\) again, spelled differently" },
+  { id: "range-inside-another", env: "ops", edits: [{ set: "network.adminCidrs", value: ["10.240.0.0/24", "10.240.0.0/16"] }], field: "network.adminCidrs.1", allowed: "contains entry 0" },
+  { id: "control-plane-public-range", env: "ops", edits: [{ set: "gcp.cluster.masterAuthorizedNetworks", value: [PUBLIC_NET("office", "8.8.8.0/24")] }], field: "gcp.cluster.masterAuthorizedNetworks.0.cidr", allowed: "is a public range.*allowPublicRange: true" },
+  { id: "control-plane-halves-despite-opt-out", env: "ops", edits: [{ set: "gcp.cluster.masterAuthorizedNetworks", value: HALVES.map((c, i) => PUBLIC_NET(`half${i}`, c, true)) }], field: "gcp.cluster.masterAuthorizedNetworks", allowed: "together open the GKE control plane to 100%" },
+  { id: "control-plane-opt-out-not-true", env: "ops", edits: [{ set: "gcp.cluster.masterAuthorizedNetworks", value: [PUBLIC_NET("office", "8.8.8.0/24", false)] }], field: "gcp.cluster.masterAuthorizedNetworks.0.allowPublicRange", allowed: "must be true or left out" },
+  { id: "ipv4-leading-zeros", env: "ops", edits: [{ set: "network.adminCidrs", value: ["010.240.000.000/24"] }], field: "network.adminCidrs.0", allowed: "must not have leading zeros.*write 10\\.0\\.0\\.0/8" },
+  { id: "cloudflare-zone-id-with-another-name", env: "pre", across: true, edits: [{ set: "dns", value: { provider: "cloudflare", zoneId: "0123456789abcdef0123456789abcdef", zoneName: "gitlab.net", recordName: "packages.pre.gitlab.net", proxied: true, ttl: 1 } }], field: "dns.zoneName", allowed: "for the same Cloudflare zone id: one of them names the wrong zone" },
+  // 4. Production invariants.
+  { id: "production-governance-lock", env: "ops", edits: [{ set: "storage.offsiteBackups.objectLock.mode", value: "GOVERNANCE" }], field: "storage.offsiteBackups.objectLock.mode", allowed: "must be COMPLIANCE in a production environment.*BypassGovernanceRetention" },
+  { id: "production-without-termination-protection", env: "ops", edits: [{ set: "vm.terminationProtection", value: false }], field: "vm.terminationProtection", allowed: "must be true in a production environment" },
+  { id: "production-zonal-sql", env: "ops", edits: [{ set: "gcp.sql.availability", value: "ZONAL" }], field: "gcp.sql.availability", allowed: "must be REGIONAL in a production environment" },
+  { id: "production-basic-redis", env: "ops", edits: [{ set: "gcp.redis.tier", value: "BASIC" }], field: "gcp.redis.tier", allowed: "must be STANDARD_HA in a production environment" },
+  { id: "production-zonal-cluster", env: "ops", edits: [{ set: "gcp.cluster.location", value: "us-east1-b" }], field: "gcp.cluster.location", allowed: "must be a region \\(a regional cluster\\)" },
+  { id: "production-governance-vault-lock", env: "ops", edits: [{ delete: "vm.snapshots.vaultLock.changeableForDays" }], field: "vm.snapshots.vaultLock.changeableForDays", allowed: "compliance-mode vault lock" },
+  { id: "production-short-object-lock", env: "ops", edits: [{ set: "storage.offsiteBackups.objectLock.days", value: 7 }, { set: "storage.offsiteBackups.expireAfterDays", value: 8 }], field: "storage.offsiteBackups.objectLock.days", allowed: "must be at least 30 in a production environment" },
+  { id: "tier-missing", env: "ops", edits: [{ delete: "tier" }], field: "tier", allowed: "must be one of production, non-production" },
+  // 5. Values the cloud refuses, refused at synth.
+  { id: "aws-subnet-too-small", env: "pre", edits: [{ set: "vm.network.subnetCidr", value: "10.60.1.0/29" }], field: "vm.network.subnetCidr", allowed: "from /16 to /28: the subnet sizes AWS accepts" },
+  { id: "pod-range-too-small-for-pools", env: "ops", edits: [{ set: "gcp.network.podsCidr", value: "10.104.0.0/20" }], field: "gcp.network.podsCidr", allowed: "holds 16 nodes' pod ranges.*can reach 36 nodes.*use a /18 or larger" },
+  { id: "cluster-outside-region", env: "pre", edits: [{ set: "gcp.cluster.location", value: "us-central1-a" }], field: "gcp.cluster.location", allowed: "must be gcp.region \\(us-east1\\) or one of its zones" },
+  { id: "cluster-zone-that-does-not-exist", env: "pre", edits: [{ set: "gcp.cluster.location", value: "us-east1-a" }], field: "gcp.cluster.location", allowed: "not in the repository's list of Google Cloud zones \\(config/catalog/cloud-catalog\\.ts, from .*, checked 2026-11-24\\)" },
+  { id: "sql-odd-vcpus", env: "ops", edits: [{ set: "gcp.sql.tier", value: "db-custom-3-12288" }], field: "gcp.sql.tier", allowed: "has 3 vCPUs.*1 or an even number of vCPUs" },
+  { id: "sql-memory-not-256-multiple", env: "ops", edits: [{ set: "gcp.sql.tier", value: "db-custom-8-30700" }], field: "gcp.sql.tier", allowed: "not a multiple of 256" },
+  { id: "sql-memory-per-vcpu", env: "pre", edits: [{ set: "gcp.sql.tier", value: "db-custom-8-4096" }], field: "gcp.sql.tier", allowed: "0\\.50 GB per vCPU.*0\\.9-6\\.5 GB per vCPU" },
+  { id: "sql-n1-size-that-does-not-exist", env: "pre", edits: [{ set: "gcp.sql.tier", value: "db-n1-standard-3" }], field: "gcp.sql.tier", allowed: "not a legacy db-n1-standard size" },
+  { id: "gcp-region-not-in-catalog", env: "pre", edits: [{ set: "gcp.region", value: "us-nowhere9" }, { set: "gcp.cluster.location", value: "us-nowhere9-b" }], field: "gcp.region", allowed: "not in the repository's list of Google Cloud regions" },
+  { id: "freshness-alarm-pages-daily", env: "ops", edits: [{ set: "monitoring.dailyBackups.maxAgeHours", value: 24 }], field: "monitoring.dailyBackups.maxAgeHours", allowed: "must be at least 30 hours.*pages every day" },
+  { id: "unknown-instance-type", env: "ops", edits: [{ set: "vm.instanceType", value: "c4.3xlarge" }], field: "vm.instanceType", allowed: "not in the repository's list of EC2 instance types .*checked 2026-11-24" },
+  { id: "unknown-machine-type", env: "ops", edits: [{ set: "gcp.cluster.nodePools.serving.machineType", value: "n2-standard-3" }], field: "gcp.cluster.nodePools.serving.machineType", allowed: "not in the repository's list of Compute Engine machine types" },
+  { id: "zone-that-does-not-exist", env: "ops", edits: [{ set: "vm.availabilityZone", value: "us-west-1d" }], field: "vm.availabilityZone", allowed: "not in the repository's list of AWS availability zones" },
+  // 6. Look-alikes.
+  { id: "cyrillic-letter-in-email-domain", env: "ops", edits: [{ set: "monitoring.notifications.emails", value: ["packagecloud-alerts@gitl\u0430b.com"] }], field: "monitoring.notifications.emails.0", allowed: "U\\+0430 \\(Cyrillic\\) among Latin letters: a look-alike" },
+  { id: "punycode-look-alike-email-domain", env: "ops", edits: [{ set: "monitoring.notifications.emails", value: ["packagecloud-alerts@xn--gitlb-7ve.com"] }], field: "monitoring.notifications.emails.0", allowed: "mixes Latin and Cyrillic letters: a look-alike \\(homoglyph\\) domain" },
+  { id: "greek-letter-in-public-name", env: "ops", edits: [{ set: "dns.recordName", value: "packages.gitlab.c\u03bfm" }], field: "dns.recordName", allowed: "U\\+03BF \\(Greek\\) among Latin letters" },
+  { id: "invisible-character-in-bucket", env: "ops", edits: [{ set: "storage.packages.bucketName", value: "packages-gitlab\u200b-com" }], field: "storage.packages.bucketName", allowed: "invisible character U\\+200B" },
+  { id: "non-ascii-in-runbook-url", env: "pre", edits: [{ set: "monitoring.runbookUrl", value: "https://runbooks.gitlab.net/packagecloud/back\u00fcps" }], field: "monitoring.runbookUrl", allowed: "non-ASCII character U\\+00FC: configuration values are ASCII only" },
 ];
 
 /** Applies a case's edits to a deep copy of an environment. */

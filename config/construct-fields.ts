@@ -1,0 +1,52 @@
+/**
+ * A construct's own check, said in terms of the configuration. Constructs validate their props (they are reusable
+ * and cannot trust their callers), and speak of props (`PackagecloudVm …: adminCidrs entry …`); an operator edits
+ * config fields. This table says which field feeds which prop, so a construct's refusal reaches the operator as a
+ * ConfigError naming the environment and the field, like every other configuration error.
+ *
+ * Add a row when a construct gains a check on a prop that comes from configuration.
+ */
+import { ConfigError } from "./index";
+import { formatValue } from "./format";
+import type { EnvironmentConfig } from "./schema";
+
+export interface ConstructField {
+  /** The construct class whose message starts with its name. */
+  readonly construct: string;
+  /** The prop the message names. */
+  readonly prop: string;
+  /** The config field that feeds it. */
+  readonly field: string;
+}
+
+export const CONSTRUCT_FIELDS: readonly ConstructField[] = [
+  { construct: "PackagecloudVm", prop: "adminCidrs", field: "network.adminCidrs" },
+  { construct: "PackagecloudVm", prop: "prometheusCidrs", field: "network.prometheusCidrs" },
+  { construct: "DataDiskBackup", prop: "retainDays", field: "vm.snapshots.retainDays" },
+  { construct: "DataDiskBackup", prop: "startHourUtc", field: "vm.snapshots.startHourUtc" },
+  { construct: "ReplicatedBucket", prop: "replicaRegion", field: "aws.replicaRegion" },
+  { construct: "CloudSqlMysql", prop: "transactionLogRetentionDays", field: "gcp.sql.transactionLogRetentionDays" },
+  { construct: "AlertTopic", prop: "httpsEndpointVariables", field: "monitoring.notifications.httpsEndpointVariables" },
+  { construct: "CloudSqlBackupAlerts", prop: "channels", field: "monitoring.notifications.gcpChannels" },
+  { construct: "BackupAlarms", prop: "maxAgeHours", field: "monitoring.offsiteBackups.maxAgeHours or monitoring.dailyBackups.maxAgeHours" },
+  { construct: "ObjectLockRetention", prop: "days", field: "storage.offsiteBackups.objectLock.days" },
+  { construct: "SecureBucket", prop: "bucketName", field: "storage (one of the bucket names)" },
+];
+
+/** constructs' "There is already a Construct with name 'x' in AlertTopic [Alerts]": a list entry used twice. */
+const DUPLICATE_ID = /There is already a Construct with name '([^']*)' in (\w+)/;
+
+/** The ConfigError for a construct's refusal, or undefined when the error is not about configuration. */
+export function configErrorFromConstruct(env: EnvironmentConfig, error: unknown): ConfigError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const message = error.message.split("\n")[0];
+  const duplicate = DUPLICATE_ID.exec(message);
+  if (duplicate) {
+    const row = CONSTRUCT_FIELDS.find((r) => r.construct === duplicate[2]);
+    const field = row?.field ?? `(a list feeding ${duplicate[2]})`;
+    return new ConfigError(env.name, [`${field}: lists ${formatValue(duplicate[1])} twice; list each entry once (${duplicate[2]} refused it: ${message.slice(0, 200)})`]);
+  }
+  const row = CONSTRUCT_FIELDS.find((r) => message.startsWith(r.construct) && new RegExp(`\\b${r.prop}\\b`).test(message));
+  if (!row) return undefined;
+  return new ConfigError(env.name, [`${row.field}: ${message.slice(0, 300)}`]);
+}
