@@ -44,7 +44,10 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
         expireAfterDays: 30,
       },
     },
-    application: { edgeLambdaRoleName: "packagecloud-pre-edge-lambda", edgeFunctionPrefix: "packagecloud-pre-" },
+    // packagecloud's setup names its Lambda@Edge function packagecloud_cloudfront_auth ("AWS CloudFront Setup",
+    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1); the role name is what its
+    // bootstrap-cloudfront creates: check it there (CloudTrail CreateRole) before the first real deploy.
+    application: { edgeLambdaRoleName: "packagecloud-pre-edge-lambda", edgeFunctionPrefix: "packagecloud_cloudfront_auth" },
     network: { adminCidrs: ["10.250.0.0/24"], prometheusCidrs: ["10.251.0.0/24"] },
     vm: {
       instanceType: "c4.2xlarge",
@@ -138,7 +141,10 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
         expireAfterDays: 90,
       },
     },
-    application: { edgeLambdaRoleName: "packagecloud-ops-edge-lambda", edgeFunctionPrefix: "packagecloud-ops-" },
+    // packagecloud's setup names its Lambda@Edge function packagecloud_cloudfront_auth ("AWS CloudFront Setup",
+    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1); the role name is what its
+    // bootstrap-cloudfront creates: check it there (CloudTrail CreateRole) before the first real deploy.
+    application: { edgeLambdaRoleName: "packagecloud-ops-edge-lambda", edgeFunctionPrefix: "packagecloud_cloudfront_auth" },
     network: { adminCidrs: ["10.240.0.0/24"], prometheusCidrs: ["10.241.0.0/24", "10.241.8.0/24"] },
     vm: {
       // Seed 000: c4.2xlarge, 8 GB gp2 root, 2 TB gp2 data disk (xfs) at /var/opt/packagecloud.

@@ -35,6 +35,16 @@ export function storagePolicyArns(env: EnvironmentConfig, accountId: string): Re
   };
 }
 
+/**
+ * Why the package buckets are SSE-S3 (shown where the suppression of PC_S3_KMS_ENCRYPTION is reviewed too).
+ * An origin access identity cannot read SSE-KMS objects (CloudFront Developer Guide, "Restrict access to an Amazon
+ * S3 origin"), and packagecloud's setup creates an OAI. The objects are public packages, signed by their
+ * publishers; a customer key would add a KMS request per CDN cache miss (cost, and KMS request-rate throttling at
+ * CDN scale) and protect nothing a reader of the CDN cannot already download.
+ */
+export const PACKAGES_SSE_S3_REASON =
+  "CDN origin read through a CloudFront origin access identity, which cannot decrypt SSE-KMS; the objects are public signed packages";
+
 export interface StorageStackProps {
   readonly env: EnvironmentConfig;
   readonly target: DeployTarget;
@@ -87,11 +97,11 @@ export class StorageStack extends PackagecloudStack {
       // from: never wipe it. Both are shared, so a failover to the replica keeps the statement it writes there.
       sourcePolicyOwnership: "shared",
       replicaPolicyOwnership: "shared",
+      // packagecloud's CloudFront setup reads both through an origin access identity, which cannot decrypt SSE-KMS.
+      s3ManagedEncryption: { reason: PACKAGES_SSE_S3_REASON },
     });
     // Disaster recovery: serve from the replica when aws.region is lost (docs/disaster-recovery.md).
-    const serving = storage.packages.serveFrom === "replica"
-      ? { bucket: this.packages.replica, key: this.packages.replicaKey }
-      : { bucket: this.packages.source, key: this.packages.sourceKey };
+    const serving = { bucket: storage.packages.serveFrom === "replica" ? this.packages.replica : this.packages.source };
 
     const backupsKey = new EncryptionKey(this, "BackupsKey", {
       alias: resourceName(env.name, "db-backups"),
@@ -122,7 +132,6 @@ export class StorageStack extends PackagecloudStack {
       environment: env.name,
       accountId,
       packageBucket: serving.bucket,
-      packageKey: serving.key,
       edgeLambdaRoleName: env.application.edgeLambdaRoleName,
       edgeFunctionPrefix: env.application.edgeFunctionPrefix,
     });
@@ -168,10 +177,8 @@ export class StorageStack extends PackagecloudStack {
       serving_bucket_name: serving.bucket.bucketName,
       packages_bucket_name: this.packages.source.bucketName,
       packages_bucket_arn: this.packages.source.arn,
-      packages_key_arn: this.packages.sourceKey.arn,
       replica_bucket_name: this.packages.replica.bucketName,
       replica_bucket_arn: this.packages.replica.arn,
-      replica_key_arn: this.packages.replicaKey.arn,
       replication_role_arn: this.packages.replicationRole.arn,
       offsite_backups_bucket_name: this.offsiteBackups.bucket.bucketName,
       offsite_backups_bucket_arn: this.offsiteBackups.bucket.arn,
@@ -187,6 +194,7 @@ export class StorageStack extends PackagecloudStack {
       app_group_arn: this.application.group.arn,
       app_packages_policy_arn: this.application.packagesPolicy.arn,
       app_cdn_policy_arn: this.application.cdnPolicy.arn,
+      app_edge_boundary_arn: this.application.edgeBoundary.arn,
     };
     for (const [id, value] of Object.entries(outputs)) new TerraformOutput(this, id, { value });
   }
