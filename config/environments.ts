@@ -108,7 +108,8 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       replication: { maxLatencySeconds: 3600 },
       notifications: {
         emails: ["packagecloud-alerts-pre@gitlab.com"],
-        httpsEndpointVariables: ["alerts_webhook_url"],
+        // A generic webhook: it does not confirm SNS subscriptions by itself (see README, "What pages whom").
+        httpsEndpoints: [{ variable: "alerts_webhook_url", receiver: "webhook" }],
         gcpChannels: ["projects/gitlab-pre/notificationChannels/1000000000000000001"],
       },
     },
@@ -210,7 +211,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       replication: { maxLatencySeconds: 900 },
       notifications: {
         emails: ["packagecloud-alerts@gitlab.com"],
-        httpsEndpointVariables: ["pagerduty_cloudwatch_url"],
+        httpsEndpoints: [{ variable: "pagerduty_cloudwatch_url", receiver: "pagerduty" }],
         gcpChannels: ["projects/gitlab-ops/notificationChannels/2000000000000000002"],
       },
     },

@@ -142,7 +142,7 @@ export class StorageStack extends PackagecloudStack {
       environment: env.name,
       accountId,
       emails: monitoring.notifications.emails,
-      httpsEndpointVariables: monitoring.notifications.httpsEndpointVariables,
+      httpsEndpoints: monitoring.notifications.httpsEndpoints,
     });
     new BackupAlarms(this, "OffsiteBackupAlarms", {
       bucket: this.offsiteBackups.bucket,

@@ -69,9 +69,10 @@ describe("BackupAlarms", () => {
 });
 
 describe("AlertTopic", () => {
-  function topic(httpsEndpointVariables: string[] = ["pagerduty_cloudwatch_url"]) {
+  type Endpoints = ConstructorParameters<typeof AlertTopic>[2]["httpsEndpoints"];
+  function topic(httpsEndpoints: Endpoints = [{ variable: "pagerduty_cloudwatch_url", receiver: "pagerduty" }]) {
     const { stack } = constructStack();
-    new AlertTopic(stack, "Alerts", { environment: "ops", accountId: "111122223333", emails: ["sre@example.com"], httpsEndpointVariables });
+    new AlertTopic(stack, "Alerts", { environment: "ops", accountId: "111122223333", emails: ["sre@example.com"], httpsEndpoints });
     return synth(stack);
   }
   const out = topic();
@@ -99,7 +100,16 @@ describe("AlertTopic", () => {
   });
 
   it("fails if no paging endpoint is configured (e-mail alone went nowhere in seed 002)", () => {
-    expect(() => topic([])).toThrow(/AlertTopic test\/Alerts: httpsEndpointVariables must name at least one paging endpoint/);
+    expect(() => topic([])).toThrow(/AlertTopic test\/Alerts: httpsEndpoints must name at least one paging endpoint/);
+  });
+
+  it("lets Terraform wait for confirmation only from a receiver that confirms by itself (PagerDuty), not a webhook", () => {
+    const both = topic([
+      { variable: "pagerduty_cloudwatch_url", receiver: "pagerduty" },
+      { variable: "alerts_webhook_url", receiver: "webhook" },
+    ]);
+    expect(both.resource("aws_sns_topic_subscription", "alerts_https_pagerduty_cloudwatch_url").endpoint_auto_confirms).toBe(true);
+    expect(both.resource("aws_sns_topic_subscription", "alerts_https_alerts_webhook_url").endpoint_auto_confirms).toBe(false);
   });
 });
 
@@ -128,6 +138,12 @@ describe.each(["pre", "ops"] as const)("alarms of packagecloud-%s-storage", (nam
     // Without Replication Time Control S3 still publishes both metrics; an event threshold would need RTC.
     expect(rule.destination.metrics).toEqual({ status: "Enabled" });
     expect(rule.destination.replication_time).toBeUndefined();
+  });
+
+  it("subscribe each configured https endpoint, auto-confirming only where its receiver confirms by itself", () => {
+    for (const { variable, receiver } of env.monitoring.notifications.httpsEndpoints) {
+      expect(out.resource("aws_sns_topic_subscription", `alerts_https_${variable}`).endpoint_auto_confirms).toBe(receiver === "pagerduty");
+    }
   });
 
   it("all notify the environment's one topic", () => {
