@@ -102,8 +102,9 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     dns: { provider: "cloud-dns", managedZone: "pre-gke-gitlab-net", zoneName: "pre.gke.gitlab.net", recordName: "packages.pre.gke.gitlab.net", ttl: 300 },
     monitoring: {
       runbookUrl: "https://runbooks.gitlab.net/packagecloud/backups",
-      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1048576 },
-      dailyBackups: { maxAgeHours: 36, minSizeBytes: 1048576 },
+      // The offsite job (both variants) is new: its alarms notify once its first backup has landed.
+      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1048576, firstBackupPending: true },
+      dailyBackups: { maxAgeHours: 36, minSizeBytes: 1048576, firstBackupPending: false },
       cloudSqlBackups: { maxAgeHours: 36 },
       replication: { maxLatencySeconds: 3600 },
       notifications: {
@@ -205,8 +206,9 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     monitoring: {
       runbookUrl: "https://runbooks.gitlab.net/packagecloud/backups",
       // Set the minimum to ~80% of the current dump size and revisit it as the database grows.
-      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1073741824 },
-      dailyBackups: { maxAgeHours: 36, minSizeBytes: 1073741824 },
+      // The offsite job (both variants) is new: its alarms notify once its first backup has landed.
+      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1073741824, firstBackupPending: true },
+      dailyBackups: { maxAgeHours: 36, minSizeBytes: 1073741824, firstBackupPending: false },
       cloudSqlBackups: { maxAgeHours: 36 },
       replication: { maxLatencySeconds: 900 },
       notifications: {

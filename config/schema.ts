@@ -358,6 +358,12 @@ const backupThresholds = z
     maxAgeHours: z.number().int("maxAgeHours must be whole hours").min(1, "maxAgeHours must be at least 1").max(168, "maxAgeHours must be at most 168 (CloudWatch's 7-day evaluation limit)"),
     /** Alert when the newest backup is smaller than this. */
     minSizeBytes: z.number().int().min(0, "minSizeBytes must be at least 0"),
+    /**
+     * True from the first deploy until the first backup has landed in the bucket: the CloudWatch alarms exist (their
+     * state is visible) but notify nobody, because "no backup for N hours" is true of a bucket no backup has reached
+     * yet. Set it to false, and deploy, as soon as the first backup is listed (`aws s3 ls s3://<bucket>/<prefix>`).
+     */
+    firstBackupPending: z.boolean({ errorMap: () => ({ message: "must be true (no backup has landed yet) or false" }) }),
   })
   .strict();
 

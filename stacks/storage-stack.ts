@@ -7,6 +7,7 @@
 import type { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import type { EnvironmentConfig } from "../config";
+import { backupWriter } from "../config/backup-writers";
 import { AlertTopic } from "../constructs/alert-topic";
 import { ApplicationIdentity } from "../constructs/application-identity";
 import { BackupAlarms } from "../constructs/backup-alarms";
@@ -144,26 +145,25 @@ export class StorageStack extends PackagecloudStack {
       emails: monitoring.notifications.emails,
       httpsEndpoints: monitoring.notifications.httpsEndpoints,
     });
-    new BackupAlarms(this, "OffsiteBackupAlarms", {
-      bucket: this.offsiteBackups.bucket,
-      prefix: storage.offsiteBackups.prefix,
-      name: resourceName(env.name, "offsite-db"),
-      maxAgeHours: monitoring.offsiteBackups.maxAgeHours,
-      minSizeBytes: monitoring.offsiteBackups.minSizeBytes,
-      topicArn: alerts.topicArn,
-      runbookUrl: monitoring.runbookUrl,
-      configureRequestMetrics: targetSupports(target, "s3-request-metrics"),
-    });
-    new BackupAlarms(this, "DailyBackupAlarms", {
-      bucket: this.dailyBackups.bucket,
-      prefix: storage.dailyBackups.prefix,
-      name: resourceName(env.name, "daily-db"),
-      maxAgeHours: monitoring.dailyBackups.maxAgeHours,
-      minSizeBytes: monitoring.dailyBackups.minSizeBytes,
-      topicArn: alerts.topicArn,
-      runbookUrl: monitoring.runbookUrl,
-      configureRequestMetrics: targetSupports(target, "s3-request-metrics"),
-    });
+    // A backup alarm only where something writes that backup (config/backup-writers.ts): the VM's daily backups
+    // have no writer where the gke variant runs, and an alarm on them would page forever.
+    const backups = [
+      { id: "OffsiteBackupAlarms", backup: "offsite-db", bucket: this.offsiteBackups, where: storage.offsiteBackups, thresholds: monitoring.offsiteBackups },
+      { id: "DailyBackupAlarms", backup: "daily-db", bucket: this.dailyBackups, where: storage.dailyBackups, thresholds: monitoring.dailyBackups },
+    ] as const;
+    for (const b of backups.filter((candidate) => backupWriter(env, candidate.backup) !== undefined)) {
+      new BackupAlarms(this, b.id, {
+        bucket: b.bucket.bucket,
+        prefix: b.where.prefix,
+        name: resourceName(env.name, b.backup),
+        maxAgeHours: b.thresholds.maxAgeHours,
+        minSizeBytes: b.thresholds.minSizeBytes,
+        notify: !b.thresholds.firstBackupPending,
+        topicArn: alerts.topicArn,
+        runbookUrl: monitoring.runbookUrl,
+        configureRequestMetrics: targetSupports(target, "s3-request-metrics"),
+      });
+    }
     new ReplicationAlarms(this, "ReplicationAlarms", {
       packages: this.packages,
       name: resourceName(env.name, "packages"),
