@@ -77,7 +77,7 @@ const storageSchema = z
         noncurrentVersionDays: days("noncurrentVersionDays"),
         /**
          * Which bucket the application serves from. `replica` is the disaster-recovery switch for the loss of
-         * aws.region: the application's rights move to the replica bucket and its key (docs/disaster-recovery.md).
+         * aws.region: the application's rights move to the replica bucket (docs/disaster-recovery.md).
          */
         serveFrom: z.enum(["source", "replica"], { errorMap: () => ({ message: "must be source or replica" }) }),
       })
