@@ -45,7 +45,10 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
         expireAfterDays: 30,
       },
     },
-    application: { edgeLambdaRoleName: "packagecloud-pre-edge-lambda", edgeFunctionPrefix: "packagecloud-pre-" },
+    // packagecloud's setup names its Lambda@Edge function packagecloud_cloudfront_auth ("AWS CloudFront Setup",
+    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1); the role name is what its
+    // bootstrap-cloudfront creates: check it there (CloudTrail CreateRole) before the first real deploy.
+    application: { edgeLambdaRoleName: "packagecloud-pre-edge-lambda", edgeFunctionPrefix: "packagecloud_cloudfront_auth" },
     network: { adminCidrs: ["10.250.0.0/24"], prometheusCidrs: ["10.251.0.0/24"] },
     vm: {
       instanceType: "c4.2xlarge",
@@ -104,13 +107,15 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     dns: { provider: "cloud-dns", managedZone: "pre-gke-gitlab-net", zoneName: "pre.gke.gitlab.net", recordName: "packages.pre.gke.gitlab.net", ttl: 300 },
     monitoring: {
       runbookUrl: "https://runbooks.gitlab.net/packagecloud/backups",
-      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1048576 },
-      dailyBackups: { maxAgeHours: 36, minSizeBytes: 1048576 },
+      // The offsite job (both variants) is new: its alarms notify once its first backup has landed.
+      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1048576, firstBackupPending: true },
+      dailyBackups: { maxAgeHours: 36, minSizeBytes: 1048576, firstBackupPending: false },
       cloudSqlBackups: { maxAgeHours: 36 },
       replication: { maxLatencySeconds: 3600 },
       notifications: {
         emails: ["packagecloud-alerts-pre@gitlab.com"],
-        httpsEndpointVariables: ["alerts_webhook_url"],
+        // A generic webhook: it does not confirm SNS subscriptions by itself (see README, "What pages whom").
+        httpsEndpoints: [{ variable: "alerts_webhook_url", receiver: "webhook" }],
         gcpChannels: ["projects/gitlab-pre/notificationChannels/1000000000000000001"],
       },
     },
@@ -144,7 +149,10 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
         expireAfterDays: 90,
       },
     },
-    application: { edgeLambdaRoleName: "packagecloud-ops-edge-lambda", edgeFunctionPrefix: "packagecloud-ops-" },
+    // packagecloud's setup names its Lambda@Edge function packagecloud_cloudfront_auth ("AWS CloudFront Setup",
+    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1); the role name is what its
+    // bootstrap-cloudfront creates: check it there (CloudTrail CreateRole) before the first real deploy.
+    application: { edgeLambdaRoleName: "packagecloud-ops-edge-lambda", edgeFunctionPrefix: "packagecloud_cloudfront_auth" },
     network: { adminCidrs: ["10.240.0.0/24"], prometheusCidrs: ["10.241.0.0/24", "10.241.8.0/24"] },
     vm: {
       // Seed 000: c4.2xlarge, 8 GB gp2 root, 2 TB gp2 data disk (xfs) at /var/opt/packagecloud.
@@ -206,13 +214,14 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     monitoring: {
       runbookUrl: "https://runbooks.gitlab.net/packagecloud/backups",
       // Set the minimum to ~80% of the current dump size and revisit it as the database grows.
-      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1073741824 },
-      dailyBackups: { maxAgeHours: 36, minSizeBytes: 1073741824 },
+      // The offsite job (both variants) is new: its alarms notify once its first backup has landed.
+      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1073741824, firstBackupPending: true },
+      dailyBackups: { maxAgeHours: 36, minSizeBytes: 1073741824, firstBackupPending: false },
       cloudSqlBackups: { maxAgeHours: 36 },
       replication: { maxLatencySeconds: 900 },
       notifications: {
         emails: ["packagecloud-alerts@gitlab.com"],
-        httpsEndpointVariables: ["pagerduty_cloudwatch_url"],
+        httpsEndpoints: [{ variable: "pagerduty_cloudwatch_url", receiver: "pagerduty" }],
         gcpChannels: ["projects/gitlab-ops/notificationChannels/2000000000000000002"],
       },
     },

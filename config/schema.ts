@@ -18,6 +18,13 @@ export const PLATFORM_VARIANTS = ["vm", "gke"] as const;
 export type PlatformVariant = (typeof PLATFORM_VARIANTS)[number];
 
 export const OBJECT_LOCK_MODES = ["COMPLIANCE", "GOVERNANCE"] as const;
+
+/**
+ * Who receives an SNS https subscription: `pagerduty` confirms the subscription by itself; `webhook` (anything
+ * else) does not, so Terraform must not wait for it (aws_sns_topic_subscription endpoint_auto_confirms).
+ */
+export const HTTPS_RECEIVERS = ["pagerduty", "webhook"] as const;
+export type HttpsReceiver = (typeof HTTPS_RECEIVERS)[number];
 export type ObjectLockMode = (typeof OBJECT_LOCK_MODES)[number];
 
 const region = z.enum(AWS_REGIONS, {
@@ -74,7 +81,7 @@ const storageSchema = z
         noncurrentVersionDays: days("noncurrentVersionDays"),
         /**
          * Which bucket the application serves from. `replica` is the disaster-recovery switch for the loss of
-         * aws.region: the application's rights move to the replica bucket and its key (docs/disaster-recovery.md).
+         * aws.region: the application's rights move to the replica bucket (docs/disaster-recovery.md).
          */
         serveFrom: z.enum(["source", "replica"], { errorMap: () => ({ message: "must be source or replica" }) }),
       })
@@ -401,6 +408,12 @@ const backupThresholds = z
     maxAgeHours: z.number().int("maxAgeHours must be whole hours").min(1, "maxAgeHours must be at least 1").max(168, "maxAgeHours must be at most 168 (CloudWatch's 7-day evaluation limit)"),
     /** Alert when the newest backup is smaller than this. */
     minSizeBytes: z.number().int().min(0, "minSizeBytes must be at least 0"),
+    /**
+     * True from the first deploy until the first backup has landed in the bucket: the CloudWatch alarms exist (their
+     * state is visible) but notify nobody, because "no backup for N hours" is true of a bucket no backup has reached
+     * yet. Set it to false, and deploy, as soon as the first backup is listed (`aws s3 ls s3://<bucket>/<prefix>`).
+     */
+    firstBackupPending: z.boolean({ errorMap: () => ({ message: "must be true (no backup has landed yet) or false" }) }),
   })
   .strict();
 
@@ -420,12 +433,28 @@ const monitoringSchema = z
         /** E-mail recipients (seed 002: e-mail alone went nowhere; it is never the only channel). */
         emails: z.array(z.string().regex(/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/, "must be an e-mail address")),
         /**
-         * Names of Terraform variables holding HTTPS endpoints (a PagerDuty CloudWatch integration URL carries its
-         * key): set as TF_VAR_<name> at deploy time, so no secret is in code or config.
+         * HTTPS endpoints, each held in a Terraform variable (a PagerDuty CloudWatch integration URL carries its
+         * key): set as TF_VAR_<variable> at deploy time, so no secret is in code or config. `receiver` says who
+         * answers SNS's subscription confirmation: PagerDuty confirms by itself, a generic webhook does not (and
+         * Terraform would wait for a confirmation that never comes if told it would).
          */
-        httpsEndpointVariables: z
-          .array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be a Terraform variable name (lowercase letters, digits, _)"))
-          .min(1, "httpsEndpointVariables must name at least one paging endpoint: e-mail alone is not an alerting channel (seed 002)"),
+        httpsEndpoints: z
+          .array(
+            z
+              .object({
+                variable: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be a Terraform variable name (lowercase letters, digits, _)"),
+                receiver: z.enum(HTTPS_RECEIVERS, { errorMap: () => ({ message: `must be one of ${HTTPS_RECEIVERS.join(", ")}` }) }),
+              })
+              .strict(),
+          )
+          .min(1, "httpsEndpoints must name at least one paging endpoint: e-mail alone is not an alerting channel (seed 002)")
+          .superRefine((endpoints, ctx) => {
+            endpoints.forEach((e, i) => {
+              if (endpoints.findIndex((other) => other.variable === e.variable) < i) {
+                ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i, "variable"], message: `"${e.variable}" is used twice: one Terraform variable per endpoint` });
+              }
+            });
+          }),
         /** Existing Cloud Monitoring notification channels (created outside: they hold credentials). */
         gcpChannels: z
           .array(z.string().regex(/^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/notificationChannels\/\d+$/, "must be projects/<project>/notificationChannels/<id>"))

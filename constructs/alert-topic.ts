@@ -4,7 +4,7 @@
  * read from Terraform variables at deploy time, so no integration key is in code or config.
  *
  * @example
- *   const alerts = new AlertTopic(this, "Alerts", { environment: "ops", accountId, emails, httpsEndpointVariables });
+ *   const alerts = new AlertTopic(this, "Alerts", { environment: "ops", accountId, emails, httpsEndpoints });
  *   alerts.topicArn  // alarm_actions
  */
 import { Construct } from "constructs";
@@ -12,7 +12,7 @@ import { TerraformVariable } from "cdktf";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import type { EnvName } from "../config";
+import type { EnvName, HttpsReceiver } from "../config";
 import { EncryptionKey } from "./encryption-key";
 import { resourceName } from "./naming";
 import { policyDocument } from "./policy-document";
@@ -21,9 +21,17 @@ export interface AlertTopicProps {
   readonly environment: EnvName;
   readonly accountId: string;
   readonly emails: readonly string[];
-  /** Terraform variable names, each holding one HTTPS endpoint (TF_VAR_<name>). */
-  readonly httpsEndpointVariables: readonly string[];
+  /** HTTPS endpoints, each held in a Terraform variable (TF_VAR_<variable>), and who receives it. */
+  readonly httpsEndpoints: readonly { readonly variable: string; readonly receiver: HttpsReceiver }[];
 }
+
+/**
+ * Whether each receiver confirms SNS's subscription by itself. `endpoint_auto_confirms = true` makes the provider
+ * wait for the confirmation during apply; for an endpoint that never confirms by itself the apply then fails on
+ * its timeout (aws_sns_topic_subscription: "endpoint_auto_confirms - Whether the endpoint is capable of auto
+ * confirming subscription (e.g., PagerDuty)"). PagerDuty's CloudWatch integration confirms itself.
+ */
+export const RECEIVER_AUTO_CONFIRMS: Record<HttpsReceiver, boolean> = { pagerduty: true, webhook: false };
 
 export class AlertTopic extends Construct {
   readonly topic: SnsTopic;
@@ -31,8 +39,8 @@ export class AlertTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
-    if (props.httpsEndpointVariables.length === 0) {
-      throw new Error(`AlertTopic ${this.node.path}: httpsEndpointVariables must name at least one paging endpoint; e-mail alone is not an alerting channel`);
+    if (props.httpsEndpoints.length === 0) {
+      throw new Error(`AlertTopic ${this.node.path}: httpsEndpoints must name at least one paging endpoint; e-mail alone is not an alerting channel`);
     }
     const key = new EncryptionKey(this, "Key", {
       alias: resourceName(props.environment, "alerts"),
@@ -57,7 +65,7 @@ export class AlertTopic extends Construct {
     for (const email of props.emails) {
       new SnsTopicSubscription(this, `email-${email.replace(/[^a-zA-Z0-9]+/g, "-")}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
     }
-    for (const name of props.httpsEndpointVariables) {
+    for (const { variable: name, receiver } of props.httpsEndpoints) {
       const endpoint = new TerraformVariable(this, name, {
         type: "string",
         sensitive: true,
@@ -70,7 +78,7 @@ export class AlertTopic extends Construct {
         topicArn: this.topic.arn,
         protocol: "https",
         endpoint: endpoint.stringValue,
-        endpointAutoConfirms: true,
+        endpointAutoConfirms: RECEIVER_AUTO_CONFIRMS[receiver],
       });
     }
   }

@@ -9,7 +9,7 @@
  * the secret is not written into state. Policies attach to the group, not the user (CKV_AWS_40).
  *
  * @example
- *   const app = new ApplicationIdentity(this, "Application", { environment: "ops", accountId, packages, … });
+ *   const app = new ApplicationIdentity(this, "Application", { environment: "ops", accountId, packageBucket, … });
  *   app.user.arn; app.policies  // attach the same policies to an instance role for the VM variant
  */
 import { Construct } from "constructs";
@@ -19,7 +19,6 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamUserGroupMembership } from "@cdktf/provider-aws/lib/iam-user-group-membership";
 import type { EnvName } from "../config";
-import type { EncryptionKey } from "./encryption-key";
 import { resourceName } from "./naming";
 import { policyDocument } from "./policy-document";
 import type { SecureBucket } from "./secure-bucket";
@@ -27,14 +26,32 @@ import type { SecureBucket } from "./secure-bucket";
 /** Lambda@Edge functions must be created in us-east-1; CloudFront replicates them from there. */
 export const EDGE_REGION = "us-east-1";
 
-/** The only managed policy the application may attach to its edge role: write logs, nothing else. */
+/** The only AWS managed policy the application may attach to its edge role: write logs, nothing else. */
 export const EDGE_ROLE_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+
+/** The tag (from the providers' default_tags) that marks Terraform's own KMS keys: the application never manages those. */
+export const TERRAFORM_TAG = { key: "ManagedBy", value: "terraform" } as const;
+
+/**
+ * What packagecloud:enterprise's CloudFront setup (`packagecloud-ctl bootstrap-cloudfront`, then
+ * `reconfigure-cloudfront-distribution`) does in the account, as its "AWS CloudFront Setup" page lists it
+ * (https://packagecloud.atlassian.net/wiki/spaces/ENTERPRISE/pages/501972993/AWS+CloudFront+Setup, "Required AWS
+ * Permissions"): each task and the statements below that grant it. Tests check every task is covered.
+ */
+export const CLOUDFRONT_SETUP_TASKS = {
+  "Create an IAM role and policy": ["ManageEdgeRole", "AttachBasicExecution", "ManageEdgeRolePolicies", "CreateEdgePolicies", "SetEdgeRoleBoundary", "PassEdgeRoleToLambdaOnly"],
+  "Create a KMS key and policy": ["CreateKey", "ManageApplicationKeys", "ListKeys"],
+  "Create/Modify Lambda Functions": ["ManageEdgeFunctions", "CreateEdgeServiceLinkedRoles"],
+  "Create CloudFront Origin Access Identity": ["ManageOriginAccessIdentity", "ListCdnResources"],
+  "Attach Bucket Policy to S3 bucket": ["ManageBucketPolicyStatement"],
+  "Create/Modify CloudFront Distributions": ["ManageDistribution", "ListCdnResources"],
+} as const;
 
 export interface ApplicationIdentityProps {
   readonly environment: EnvName;
   readonly accountId: string;
+  /** The bucket packagecloud serves from; its key, if it has one, is granted too. */
   readonly packageBucket: SecureBucket;
-  readonly packageKey: EncryptionKey;
   /** Name of the role the application creates for its Lambda@Edge functions. */
   readonly edgeLambdaRoleName: string;
   /** Name prefix of every Lambda@Edge function the application creates. */
@@ -46,13 +63,19 @@ export class ApplicationIdentity extends Construct {
   readonly group: IamGroup;
   readonly packagesPolicy: IamPolicy;
   readonly cdnPolicy: IamPolicy;
+  /** The permissions boundary the edge role must carry before the application may give it any policy of its own. */
+  readonly edgeBoundary: IamPolicy;
 
   constructor(scope: Construct, id: string, props: ApplicationIdentityProps) {
     super(scope, id);
     const { accountId, environment } = props;
     const bucket = props.packageBucket.arn;
     const edgeRole = `arn:aws:iam::${accountId}:role/${props.edgeLambdaRoleName}`;
+    const edgePolicies = `arn:aws:iam::${accountId}:policy/${props.edgeLambdaRoleName}*`;
     const edgeFunctions = `arn:aws:lambda:${EDGE_REGION}:${accountId}:function:${props.edgeFunctionPrefix}*`;
+    const boundaryName = resourceName(environment, "edge-boundary");
+    const boundaryArn = `arn:aws:iam::${accountId}:policy/${boundaryName}`;
+    const key = props.packageBucket.encryptionKey;
 
     this.packagesPolicy = new IamPolicy(this, "PackagesPolicy", {
       name: resourceName(environment, "app-packages"),
@@ -65,12 +88,8 @@ export class ApplicationIdentity extends Construct {
           Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
           Resource: `${bucket}/*`,
         },
-        {
-          Sid: "UsePackagesKey",
-          Effect: "Allow",
-          Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-          Resource: props.packageKey.arn,
-        },
+        // A package bucket served through CloudFront is SSE-S3 (no key); a KMS-encrypted one needs its key.
+        ...(key ? [{ Sid: "UsePackagesKey", Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: key.arn }] : []),
         {
           // The application adds its CloudFront origin-access statement to the bucket policy itself
           // (the storage stack leaves that policy shared: see SecureBucket policyOwnership).
@@ -82,24 +101,49 @@ export class ApplicationIdentity extends Construct {
       ]),
     });
 
-    this.cdnPolicy = new IamPolicy(this, "CdnPolicy", {
-      name: resourceName(environment, "app-cdn"),
-      description: "packagecloud: manage its own CloudFront distribution and Lambda@Edge functions",
+    // What a Lambda@Edge function may ever do, whatever policy the application gives its role: write its logs
+    // (Lambda@Edge logs to /aws/lambda/us-east-1.<function> in every region it runs in, hence the region
+    // wildcard) and decrypt with keys that are not Terraform's (the key the setup creates for its secret).
+    this.edgeBoundary = new IamPolicy(this, "EdgeBoundary", {
+      name: boundaryName,
+      description: "packagecloud: permissions boundary of the Lambda@Edge role the application creates",
       policy: policyDocument([
         {
-          // List calls do not support resource-level permissions: AWS requires "*".
+          Sid: "EdgeLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: [
+            `arn:aws:logs:*:${accountId}:log-group:/aws/lambda/${EDGE_REGION}.${props.edgeFunctionPrefix}*`,
+            `arn:aws:logs:*:${accountId}:log-group:/aws/lambda/${EDGE_REGION}.${props.edgeFunctionPrefix}*:*`,
+          ],
+        },
+        {
+          // Key ids are assigned by KMS and the setup's region is not documented, so the key part is a wildcard;
+          // Terraform's own keys (tagged ManagedBy=terraform) are excluded.
+          Sid: "DecryptWithApplicationKeys",
+          Effect: "Allow",
+          Action: "kms:Decrypt",
+          Resource: `arn:aws:kms:*:${accountId}:key/*`,
+          Condition: { StringNotEquals: { [`aws:ResourceTag/${TERRAFORM_TAG.key}`]: TERRAFORM_TAG.value } },
+        },
+      ]),
+    });
+
+    this.cdnPolicy = new IamPolicy(this, "CdnPolicy", {
+      name: resourceName(environment, "app-cdn"),
+      description: "packagecloud: run its documented CloudFront setup (OAI, Lambda@Edge, edge role, KMS key, distribution)",
+      policy: policyDocument([
+        {
+          // List calls and ListDistributions* have no resource type in the Service Authorization Reference:
+          // AWS requires "*".
           Sid: "ListCdnResources",
           Effect: "Allow",
-          Action: [
-            "cloudfront:ListDistributions",
-            "cloudfront:ListCloudFrontOriginAccessIdentities",
-            "cloudfront:ListOriginAccessControls",
-          ],
+          Action: ["cloudfront:ListDistributions", "cloudfront:ListCloudFrontOriginAccessIdentities"],
           Resource: "*",
         },
         {
           // Distribution ids are assigned by AWS at creation, so the id part must be a wildcard;
-          // the account is pinned.
+          // the account is pinned. CloudFront is global: its ARNs have no region.
           Sid: "ManageDistribution",
           Effect: "Allow",
           Action: [
@@ -117,26 +161,21 @@ export class ApplicationIdentity extends Construct {
           Resource: `arn:aws:cloudfront::${accountId}:distribution/*`,
         },
         {
-          // Origin access identity and control ids are likewise assigned by AWS.
-          Sid: "ManageOriginAccess",
+          // The setup creates an origin access identity (not an origin access control); AWS assigns its id.
+          Sid: "ManageOriginAccessIdentity",
           Effect: "Allow",
           Action: [
             "cloudfront:CreateCloudFrontOriginAccessIdentity",
             "cloudfront:GetCloudFrontOriginAccessIdentity",
             "cloudfront:GetCloudFrontOriginAccessIdentityConfig",
             "cloudfront:UpdateCloudFrontOriginAccessIdentity",
-            "cloudfront:CreateOriginAccessControl",
-            "cloudfront:GetOriginAccessControl",
-            "cloudfront:UpdateOriginAccessControl",
           ],
-          Resource: [
-            `arn:aws:cloudfront::${accountId}:origin-access-identity/*`,
-            `arn:aws:cloudfront::${accountId}:origin-access-control/*`,
-          ],
+          Resource: `arn:aws:cloudfront::${accountId}:origin-access-identity/*`,
         },
         {
-          // Region (us-east-1) and name prefix are pinned by the ARN; `:*` covers published versions,
-          // which CloudFront associates and replicates (EnableReplication*).
+          // Region (us-east-1) and name prefix are pinned by the ARN; `:*` covers published versions, which
+          // CloudFront associates and replicates. EnableReplication*/DisableReplication* with their asterisk are
+          // what the CloudFront Developer Guide requires ("Set up IAM permissions and roles for Lambda@Edge").
           Sid: "ManageEdgeFunctions",
           Effect: "Allow",
           Action: [
@@ -149,23 +188,50 @@ export class ApplicationIdentity extends Construct {
             "lambda:ListVersionsByFunction",
             "lambda:TagResource",
             "lambda:EnableReplication*",
+            "lambda:DisableReplication*",
           ],
           Resource: [edgeFunctions, `${edgeFunctions}:*`],
         },
         {
+          // Exactly one role, by name. Whatever trust policy the application writes, the role can only be passed
+          // to Lambda (below) and never holds more than its boundary allows.
           Sid: "ManageEdgeRole",
           Effect: "Allow",
-          Action: ["iam:CreateRole", "iam:GetRole", "iam:TagRole", "iam:ListAttachedRolePolicies"],
+          Action: ["iam:CreateRole", "iam:GetRole", "iam:TagRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy"],
           Resource: edgeRole,
         },
         {
-          // Attaching any other policy (or writing an inline one) would let the application escalate its own
-          // rights through a function it controls: only the basic execution policy is allowed.
-          Sid: "AttachOnlyBasicExecution",
+          Sid: "AttachBasicExecution",
           Effect: "Allow",
           Action: "iam:AttachRolePolicy",
           Resource: edgeRole,
           Condition: { ArnEquals: { "iam:PolicyARN": EDGE_ROLE_POLICY_ARN } },
+        },
+        {
+          // A policy the application writes could grant anything, and the application runs code as the role:
+          // its own policies attach (or go inline) only once the role carries the boundary, which caps them.
+          Sid: "ManageEdgeRolePolicies",
+          Effect: "Allow",
+          Action: ["iam:AttachRolePolicy", "iam:PutRolePolicy"],
+          Resource: edgeRole,
+          Condition: {
+            ArnEquals: { "iam:PermissionsBoundary": boundaryArn },
+            ArnLikeIfExists: { "iam:PolicyARN": [EDGE_ROLE_POLICY_ARN, edgePolicies] },
+          },
+        },
+        {
+          Sid: "SetEdgeRoleBoundary",
+          Effect: "Allow",
+          Action: "iam:PutRolePermissionsBoundary",
+          Resource: edgeRole,
+          Condition: { ArnEquals: { "iam:PermissionsBoundary": boundaryArn } },
+        },
+        {
+          // Customer managed policies only under the edge role's name.
+          Sid: "CreateEdgePolicies",
+          Effect: "Allow",
+          Action: ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"],
+          Resource: edgePolicies,
         },
         {
           Sid: "PassEdgeRoleToLambdaOnly",
@@ -184,6 +250,44 @@ export class ApplicationIdentity extends Construct {
             `arn:aws:iam::${accountId}:role/aws-service-role/logger.cloudfront.amazonaws.com/AWSServiceRoleForCloudFrontLogger`,
           ],
           Condition: { StringEquals: { "iam:AWSServiceName": ["replicator.lambda.amazonaws.com", "logger.cloudfront.amazonaws.com"] } },
+        },
+        {
+          // kms:CreateKey has no resource (the key does not exist yet): "*" is the only resource AWS accepts. The
+          // conditions keep it to a plain single-region symmetric key whose policy cannot lock the account out
+          // (AWS KMS condition keys: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
+          // No aws:RequestTag requirement: the setup is not documented to tag its key, and a tag it does not send
+          // would refuse the documented setup.
+          Sid: "CreateKey",
+          Effect: "Allow",
+          Action: "kms:CreateKey",
+          Resource: "*",
+          Condition: {
+            StringEqualsIfExists: { "kms:KeySpec": "SYMMETRIC_DEFAULT", "kms:KeyUsage": "ENCRYPT_DECRYPT", "kms:KeyOrigin": "AWS_KMS" },
+            BoolIfExists: { "kms:MultiRegion": "false", "kms:BypassPolicyLockoutSafetyCheck": "false" },
+          },
+        },
+        {
+          Sid: "ListKeys",
+          Effect: "Allow",
+          Action: ["kms:ListKeys", "kms:ListAliases"],
+          Resource: "*",
+        },
+        {
+          // Key ids are assigned by KMS and the setup's region is not documented: region and key are wildcards,
+          // the account is pinned, and Terraform's own keys (ManagedBy=terraform) are out of reach.
+          Sid: "ManageApplicationKeys",
+          Effect: "Allow",
+          Action: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:Encrypt", "kms:EnableKeyRotation", "kms:TagResource", "kms:CreateAlias"],
+          Resource: [`arn:aws:kms:*:${accountId}:key/*`, `arn:aws:kms:*:${accountId}:alias/${props.edgeFunctionPrefix}*`],
+          Condition: { StringNotEquals: { [`aws:ResourceTag/${TERRAFORM_TAG.key}`]: TERRAFORM_TAG.value } },
+        },
+        {
+          // Without this, the application could untag one of Terraform's keys and then rewrite its policy.
+          Sid: "NeverRetagTerraformKeys",
+          Effect: "Deny",
+          Action: ["kms:TagResource", "kms:UntagResource"],
+          Resource: "*",
+          Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": [TERRAFORM_TAG.key] } },
         },
       ]),
     });

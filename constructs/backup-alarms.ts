@@ -32,6 +32,12 @@ export interface BackupAlarmsProps {
    * @default - true
    */
   readonly configureRequestMetrics?: boolean;
+  /**
+   * Whether the alarms notify. False until the first backup has landed (config `firstBackupPending`): the alarms
+   * exist and show their state, but a deploy does not page for a backup that cannot exist yet.
+   * @default - true
+   */
+  readonly notify?: boolean;
 }
 
 export class BackupAlarms extends Construct {
@@ -48,11 +54,13 @@ export class BackupAlarms extends Construct {
         ? []
         : [new S3BucketMetric(this, "RequestMetrics", { bucket: props.bucket.bucket.id, name: BACKUP_METRICS_FILTER, filter: { prefix: props.prefix } })];
     const dimensions = { BucketName: props.bucket.bucketName, FilterId: BACKUP_METRICS_FILTER };
-    const actions = { alarmActions: [props.topicArn], okActions: [props.topicArn] };
+    const notify = props.notify ?? true;
+    const actions = { alarmActions: [props.topicArn], okActions: [props.topicArn], actionsEnabled: notify };
+    const pending = notify ? "" : " Notifications are off until the first backup lands (firstBackupPending in config).";
 
     this.stale = new CloudwatchMetricAlarm(this, "Stale", {
       alarmName: `${props.name}-backup-stale`,
-      alarmDescription: `No new backup under s3://${props.bucket.bucketName}/${props.prefix} for ${props.maxAgeHours} h (or no data at all). Runbook: ${props.runbookUrl}`,
+      alarmDescription: `No new backup under s3://${props.bucket.bucketName}/${props.prefix} for ${props.maxAgeHours} h (or no data at all).${pending} Runbook: ${props.runbookUrl}`,
       namespace: "AWS/S3",
       metricName: "PutRequests",
       dimensions,
@@ -70,7 +78,7 @@ export class BackupAlarms extends Construct {
     });
     this.tooSmall = new CloudwatchMetricAlarm(this, "TooSmall", {
       alarmName: `${props.name}-backup-too-small`,
-      alarmDescription: `Less than ${props.minSizeBytes} bytes uploaded under s3://${props.bucket.bucketName}/${props.prefix} in the last day. Runbook: ${props.runbookUrl}`,
+      alarmDescription: `Less than ${props.minSizeBytes} bytes uploaded under s3://${props.bucket.bucketName}/${props.prefix} in the last day.${pending} Runbook: ${props.runbookUrl}`,
       namespace: "AWS/S3",
       metricName: "BytesUploaded",
       dimensions,

@@ -4,6 +4,7 @@
  * `cdktf.out/monitoring/<env>/prometheus-rules.yml` and `grafana-dashboard.json`.
  */
 import type { EnvironmentConfig } from "../config";
+import { backupWriter } from "../config/backup-writers";
 import { grafanaDashboard } from "./grafana-dashboard";
 import type { MonitoringDefinitions } from "./definitions";
 import { prometheusRulesYaml } from "./prometheus-rules";
@@ -31,7 +32,8 @@ export function monitoringDefinitions(env: EnvironmentConfig): MonitoringDefinit
         minSizeBytes: m.dailyBackups.minSizeBytes,
         runbookUrl: `${m.runbookUrl}#${BACKUP_NAMES.daily}`,
       },
-    ],
+      // Only the backups something writes in this environment (config/backup-writers.ts).
+    ].filter((b) => backupWriter(env, b.name) !== undefined),
     replication: [{ bucket: s.packages.bucketName, maxLatencySeconds: m.replication.maxLatencySeconds, runbookUrl: `${m.runbookUrl}#replication` }],
   };
 }

@@ -46,6 +46,9 @@ import { s3Lifecycle } from "./rules/s3-lifecycle";
 import { s3OwnershipEnforced } from "./rules/s3-ownership-enforced";
 import { s3PublicAccessBlock } from "./rules/s3-public-access-block";
 import { s3Replication } from "./rules/s3-replication";
+import { s3ReplicationMetrics } from "./rules/s3-replication-metrics";
+import { s3CdnOriginEncryption } from "./rules/s3-cdn-origin-encryption";
+import { iamScopedRoleDelegation } from "./rules/iam-scoped-role-delegation";
 import { s3Versioning } from "./rules/s3-versioning";
 
 export const RULES: readonly Rule[] = [
@@ -56,12 +59,15 @@ export const RULES: readonly Rule[] = [
   s3Lifecycle,
   s3Replication,
   s3DeleteMarkerReplication,
+  s3ReplicationMetrics,
+  s3CdnOriginEncryption,
   s3ObjectLockMode,
   s3AccessLogging,
   s3OwnershipEnforced,
   preventDestroy,
   kmsRotation,
   iamNoWildcards,
+  iamScopedRoleDelegation,
   iamNoUserPolicies,
   iamNoUsers,
   ec2Imdsv2,

@@ -18,6 +18,14 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     resource,
     reason: "S3 server access log delivery writes only into SSE-S3 (AES256) buckets; SSE-KMS targets drop the logs",
   })),
+  ...["aws_s3_bucket.packages_source", "aws_s3_bucket.packages_replica"].map((resource) => ({
+    rule: "PC_S3_KMS_ENCRYPTION",
+    resource,
+    reason:
+      "SSE-S3 on purpose: packagecloud serves packages through CloudFront with an origin access identity, which cannot read " +
+      "SSE-KMS objects (CloudFront Developer Guide, private-content-restricting-access-to-s3). The packages are public and signed; " +
+      "a customer key would cost a KMS request per cache miss and risk KMS throttling at CDN scale for no confidentiality gain",
+  })),
   ...LOG_BUCKETS.map((resource) => ({
     rule: "PC_S3_ACCESS_LOGGING",
     resource,

@@ -7,6 +7,7 @@
 import type { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import type { EnvironmentConfig } from "../config";
+import { backupWriter } from "../config/backup-writers";
 import { AlertTopic } from "../constructs/alert-topic";
 import { ApplicationIdentity } from "../constructs/application-identity";
 import { BackupAlarms } from "../constructs/backup-alarms";
@@ -34,6 +35,16 @@ export function storagePolicyArns(env: EnvironmentConfig, accountId: string): Re
     "app-cdn": arn("app-cdn"),
   };
 }
+
+/**
+ * Why the package buckets are SSE-S3 (shown where the suppression of PC_S3_KMS_ENCRYPTION is reviewed too).
+ * An origin access identity cannot read SSE-KMS objects (CloudFront Developer Guide, "Restrict access to an Amazon
+ * S3 origin"), and packagecloud's setup creates an OAI. The objects are public packages, signed by their
+ * publishers; a customer key would add a KMS request per CDN cache miss (cost, and KMS request-rate throttling at
+ * CDN scale) and protect nothing a reader of the CDN cannot already download.
+ */
+export const PACKAGES_SSE_S3_REASON =
+  "CDN origin read through a CloudFront origin access identity, which cannot decrypt SSE-KMS; the objects are public signed packages";
 
 export interface StorageStackProps {
   readonly env: EnvironmentConfig;
@@ -87,11 +98,11 @@ export class StorageStack extends PackagecloudStack {
       // from: never wipe it. Both are shared, so a failover to the replica keeps the statement it writes there.
       sourcePolicyOwnership: "shared",
       replicaPolicyOwnership: "shared",
+      // packagecloud's CloudFront setup reads both through an origin access identity, which cannot decrypt SSE-KMS.
+      s3ManagedEncryption: { reason: PACKAGES_SSE_S3_REASON },
     });
     // Disaster recovery: serve from the replica when aws.region is lost (docs/disaster-recovery.md).
-    const serving = storage.packages.serveFrom === "replica"
-      ? { bucket: this.packages.replica, key: this.packages.replicaKey }
-      : { bucket: this.packages.source, key: this.packages.sourceKey };
+    const serving = { bucket: storage.packages.serveFrom === "replica" ? this.packages.replica : this.packages.source };
 
     const backupsKey = new EncryptionKey(this, "BackupsKey", {
       alias: resourceName(env.name, "db-backups"),
@@ -122,7 +133,6 @@ export class StorageStack extends PackagecloudStack {
       environment: env.name,
       accountId,
       packageBucket: serving.bucket,
-      packageKey: serving.key,
       edgeLambdaRoleName: env.application.edgeLambdaRoleName,
       edgeFunctionPrefix: env.application.edgeFunctionPrefix,
     });
@@ -133,28 +143,27 @@ export class StorageStack extends PackagecloudStack {
       environment: env.name,
       accountId,
       emails: monitoring.notifications.emails,
-      httpsEndpointVariables: monitoring.notifications.httpsEndpointVariables,
+      httpsEndpoints: monitoring.notifications.httpsEndpoints,
     });
-    new BackupAlarms(this, "OffsiteBackupAlarms", {
-      bucket: this.offsiteBackups.bucket,
-      prefix: storage.offsiteBackups.prefix,
-      name: resourceName(env.name, "offsite-db"),
-      maxAgeHours: monitoring.offsiteBackups.maxAgeHours,
-      minSizeBytes: monitoring.offsiteBackups.minSizeBytes,
-      topicArn: alerts.topicArn,
-      runbookUrl: monitoring.runbookUrl,
-      configureRequestMetrics: targetSupports(target, "s3-request-metrics"),
-    });
-    new BackupAlarms(this, "DailyBackupAlarms", {
-      bucket: this.dailyBackups.bucket,
-      prefix: storage.dailyBackups.prefix,
-      name: resourceName(env.name, "daily-db"),
-      maxAgeHours: monitoring.dailyBackups.maxAgeHours,
-      minSizeBytes: monitoring.dailyBackups.minSizeBytes,
-      topicArn: alerts.topicArn,
-      runbookUrl: monitoring.runbookUrl,
-      configureRequestMetrics: targetSupports(target, "s3-request-metrics"),
-    });
+    // A backup alarm only where something writes that backup (config/backup-writers.ts): the VM's daily backups
+    // have no writer where the gke variant runs, and an alarm on them would page forever.
+    const backups = [
+      { id: "OffsiteBackupAlarms", backup: "offsite-db", bucket: this.offsiteBackups, where: storage.offsiteBackups, thresholds: monitoring.offsiteBackups },
+      { id: "DailyBackupAlarms", backup: "daily-db", bucket: this.dailyBackups, where: storage.dailyBackups, thresholds: monitoring.dailyBackups },
+    ] as const;
+    for (const b of backups.filter((candidate) => backupWriter(env, candidate.backup) !== undefined)) {
+      new BackupAlarms(this, b.id, {
+        bucket: b.bucket.bucket,
+        prefix: b.where.prefix,
+        name: resourceName(env.name, b.backup),
+        maxAgeHours: b.thresholds.maxAgeHours,
+        minSizeBytes: b.thresholds.minSizeBytes,
+        notify: !b.thresholds.firstBackupPending,
+        topicArn: alerts.topicArn,
+        runbookUrl: monitoring.runbookUrl,
+        configureRequestMetrics: targetSupports(target, "s3-request-metrics"),
+      });
+    }
     new ReplicationAlarms(this, "ReplicationAlarms", {
       packages: this.packages,
       name: resourceName(env.name, "packages"),
@@ -168,10 +177,8 @@ export class StorageStack extends PackagecloudStack {
       serving_bucket_name: serving.bucket.bucketName,
       packages_bucket_name: this.packages.source.bucketName,
       packages_bucket_arn: this.packages.source.arn,
-      packages_key_arn: this.packages.sourceKey.arn,
       replica_bucket_name: this.packages.replica.bucketName,
       replica_bucket_arn: this.packages.replica.arn,
-      replica_key_arn: this.packages.replicaKey.arn,
       replication_role_arn: this.packages.replicationRole.arn,
       offsite_backups_bucket_name: this.offsiteBackups.bucket.bucketName,
       offsite_backups_bucket_arn: this.offsiteBackups.bucket.arn,
@@ -187,6 +194,7 @@ export class StorageStack extends PackagecloudStack {
       app_group_arn: this.application.group.arn,
       app_packages_policy_arn: this.application.packagesPolicy.arn,
       app_cdn_policy_arn: this.application.cdnPolicy.arn,
+      app_edge_boundary_arn: this.application.edgeBoundary.arn,
     };
     for (const [id, value] of Object.entries(outputs)) new TerraformOutput(this, id, { value });
   }

@@ -10,6 +10,10 @@ export const UNSCOPABLE_ACTIONS = [
   "cloudfront:ListOriginAccessControls",
   "ec2:Describe*",
   "cloudwatch:PutMetricData",
+  // The key does not exist before CreateKey; listing keys and aliases is account-wide.
+  "kms:CreateKey",
+  "kms:ListKeys",
+  "kms:ListAliases",
 ];
 
 const POLICY_ATTRIBUTES: Record<string, string> = {

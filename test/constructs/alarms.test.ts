@@ -69,9 +69,10 @@ describe("BackupAlarms", () => {
 });
 
 describe("AlertTopic", () => {
-  function topic(httpsEndpointVariables: string[] = ["pagerduty_cloudwatch_url"]) {
+  type Endpoints = ConstructorParameters<typeof AlertTopic>[2]["httpsEndpoints"];
+  function topic(httpsEndpoints: Endpoints = [{ variable: "pagerduty_cloudwatch_url", receiver: "pagerduty" }]) {
     const { stack } = constructStack();
-    new AlertTopic(stack, "Alerts", { environment: "ops", accountId: "111122223333", emails: ["sre@example.com"], httpsEndpointVariables });
+    new AlertTopic(stack, "Alerts", { environment: "ops", accountId: "111122223333", emails: ["sre@example.com"], httpsEndpoints });
     return synth(stack);
   }
   const out = topic();
@@ -99,7 +100,16 @@ describe("AlertTopic", () => {
   });
 
   it("fails if no paging endpoint is configured (e-mail alone went nowhere in seed 002)", () => {
-    expect(() => topic([])).toThrow(/AlertTopic test\/Alerts: httpsEndpointVariables must name at least one paging endpoint/);
+    expect(() => topic([])).toThrow(/AlertTopic test\/Alerts: httpsEndpoints must name at least one paging endpoint/);
+  });
+
+  it("lets Terraform wait for confirmation only from a receiver that confirms by itself (PagerDuty), not a webhook", () => {
+    const both = topic([
+      { variable: "pagerduty_cloudwatch_url", receiver: "pagerduty" },
+      { variable: "alerts_webhook_url", receiver: "webhook" },
+    ]);
+    expect(both.resource("aws_sns_topic_subscription", "alerts_https_pagerduty_cloudwatch_url").endpoint_auto_confirms).toBe(true);
+    expect(both.resource("aws_sns_topic_subscription", "alerts_https_alerts_webhook_url").endpoint_auto_confirms).toBe(false);
   });
 });
 
@@ -111,8 +121,9 @@ describe.each(["pre", "ops"] as const)("alarms of packagecloud-%s-storage", (nam
     const offsite = out.resource("aws_cloudwatch_metric_alarm", "offsite_backup_alarms_stale");
     expect(offsite.evaluation_periods).toBe(env.monitoring.offsiteBackups.maxAgeHours);
     expect(offsite.dimensions.BucketName).toBe("${aws_s3_bucket.offsite_backups_bucket.bucket}");
-    expect(out.resource("aws_cloudwatch_metric_alarm", "daily_backup_alarms_stale").evaluation_periods).toBe(env.monitoring.dailyBackups.maxAgeHours);
-    expect(out.resource("aws_cloudwatch_metric_alarm", "daily_backup_alarms_too_small").threshold).toBe(env.monitoring.dailyBackups.minSizeBytes);
+    // Both environments run the gke variant: nothing writes the VM's daily backups, so they have no alarm
+    // (test/stacks/backup-writers.test.ts covers the vm variant).
+    expect(out.resources("aws_cloudwatch_metric_alarm").daily_backup_alarms_stale).toBeUndefined();
     expect(out.resource("aws_cloudwatch_metric_alarm", "replication_alarms_latency").threshold).toBe(env.monitoring.replication.maxLatencySeconds);
     expect(out.resource("aws_s3_bucket_metric", "offsite_backup_alarms_request_metrics").filter).toEqual({ prefix: env.storage.offsiteBackups.prefix });
   });
@@ -125,7 +136,15 @@ describe.each(["pre", "ops"] as const)("alarms of packagecloud-%s-storage", (nam
       threshold: 0,
     });
     const [rule] = out.resource("aws_s3_bucket_replication_configuration", "packages_replication").rule;
-    expect(rule.destination.metrics).toEqual({ status: "Enabled", event_threshold: { minutes: 15 } });
+    // Without Replication Time Control S3 still publishes both metrics; an event threshold would need RTC.
+    expect(rule.destination.metrics).toEqual({ status: "Enabled" });
+    expect(rule.destination.replication_time).toBeUndefined();
+  });
+
+  it("subscribe each configured https endpoint, auto-confirming only where its receiver confirms by itself", () => {
+    for (const { variable, receiver } of env.monitoring.notifications.httpsEndpoints) {
+      expect(out.resource("aws_sns_topic_subscription", `alerts_https_${variable}`).endpoint_auto_confirms).toBe(receiver === "pagerduty");
+    }
   });
 
   it("all notify the environment's one topic", () => {

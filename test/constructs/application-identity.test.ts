@@ -15,7 +15,6 @@ describe("ApplicationIdentity", () => {
     environment: "ops",
     accountId: "111122223333",
     packageBucket,
-    packageKey,
     edgeLambdaRoleName: "packagecloud-ops-edge-lambda",
     edgeFunctionPrefix: "packagecloud-ops-",
   });
@@ -37,7 +36,7 @@ describe("ApplicationIdentity", () => {
     ]);
   });
 
-  it("reads and writes packages in its bucket only, with its key", () => {
+  it("reads and writes packages in its bucket only, with the bucket's key when it has one", () => {
     expect(statement("ReadWritePackages").Resource).toBe("${aws_s3_bucket.packages.arn}/*");
     expect(statement("UsePackagesKey")).toMatchObject({ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "${aws_kms_key.key.arn}" });
   });
@@ -70,23 +69,31 @@ describe("ApplicationIdentity", () => {
     ]);
   });
 
-  it("can attach only the basic execution policy to its edge role, and write no inline policy", () => {
-    expect(statement("AttachOnlyBasicExecution").Condition).toEqual({ ArnEquals: { "iam:PolicyARN": EDGE_ROLE_POLICY_ARN } });
-    const actions = all.flatMap((s) => [s.Action].flat());
-    expect(actions).not.toContain("iam:PutRolePolicy");
-    expect(actions).not.toContain("iam:CreatePolicy");
+  it("attaches the basic execution policy freely, and its own policies only to an edge role capped by the boundary", () => {
+    expect(statement("AttachBasicExecution").Condition).toEqual({ ArnEquals: { "iam:PolicyARN": EDGE_ROLE_POLICY_ARN } });
+    expect(statement("ManageEdgeRolePolicies")).toMatchObject({
+      Action: ["iam:AttachRolePolicy", "iam:PutRolePolicy"],
+      Resource: "arn:aws:iam::111122223333:role/packagecloud-ops-edge-lambda",
+      Condition: {
+        ArnEquals: { "iam:PermissionsBoundary": "arn:aws:iam::111122223333:policy/packagecloud-ops-edge-boundary" },
+        ArnLikeIfExists: { "iam:PolicyARN": [EDGE_ROLE_POLICY_ARN, "arn:aws:iam::111122223333:policy/packagecloud-ops-edge-lambda*"] },
+      },
+    });
+    expect(statement("CreateEdgePolicies").Resource).toBe("arn:aws:iam::111122223333:policy/packagecloud-ops-edge-lambda*");
+    expect(out.resource("aws_iam_policy", "app_edge_boundary").name).toBe("packagecloud-ops-edge-boundary");
   });
 
   it("pins every CloudFront resource to the account", () => {
-    for (const sid of ["ManageDistribution", "ManageOriginAccess"]) {
+    for (const sid of ["ManageDistribution", "ManageOriginAccessIdentity"]) {
       for (const resource of [statement(sid).Resource].flat()) expect(resource).toMatch(/^arn:aws:cloudfront::111122223333:/);
     }
   });
 
-  it("uses Resource '*' only for list calls, which AWS cannot scope", () => {
+  it("uses Resource '*' only for list calls and kms:CreateKey, which AWS cannot scope (and a Deny)", () => {
     const wildcard = all.filter((s) => [s.Resource].flat().includes("*"));
-    expect(wildcard.map((s) => s.Sid)).toEqual(["ListCdnResources"]);
-    for (const action of [wildcard[0].Action].flat()) expect(action).toMatch(/^cloudfront:List/);
+    expect(wildcard.map((s) => s.Sid)).toEqual(["ListCdnResources", "CreateKey", "ListKeys", "NeverRetagTerraformKeys"]);
+    const allowed = wildcard.filter((s) => s.Effect === "Allow").flatMap((s) => [s.Action].flat());
+    for (const action of allowed) expect(action).toMatch(/^(cloudfront:List|kms:List|kms:CreateKey$)/);
   });
 
   it("never deletes a distribution, a function or the bucket", () => {

@@ -66,15 +66,12 @@ describe("ReplicatedBucket, minimal call", () => {
     const policy = Synthesized.policy(out.resource("aws_iam_role_policy", "packages_replication_policy").policy);
     const statement = (sid: string) => policy.Statement.find((s) => s.Sid === sid);
 
-    it("is assumable only by S3 replicating this bucket", () => {
+    // S3 User Guide, "Setting up permissions for live replication", step 2: the documented trust policy has no
+    // condition; AWS documents no aws:SourceArn/aws:SourceAccount sent by S3 when it assumes this role, and a
+    // condition on a key the service does not send refuses the assumption (replication then stops silently).
+    it("is assumable by S3 with AWS's documented trust policy, with no condition on a key S3 is not documented to send", () => {
       expect(Synthesized.policy(role.assume_role_policy).Statement).toEqual([
-        {
-          Sid: "S3Replication",
-          Effect: "Allow",
-          Principal: { Service: "s3.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: { ArnLike: { "aws:SourceArn": "${aws_s3_bucket.packages_source.arn}" } },
-        },
+        { Sid: "S3Replication", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" },
       ]);
       expect(replication.role).toBe("${aws_iam_role.packages_replication_role.arn}");
     });
@@ -107,6 +104,32 @@ describe("ReplicatedBucket, minimal call", () => {
         expect([s.Resource].flat()).not.toContain("*");
       }
     });
+  });
+});
+
+describe("ReplicatedBucket with SSE-S3 (a CloudFront origin access identity reads it)", () => {
+  const out = synth(build({ s3ManagedEncryption: { reason: "read through a CloudFront OAI" } }).stack);
+  const [rule] = out.resource("aws_s3_bucket_replication_configuration", "packages_replication").rule;
+  const policy = Synthesized.policy(out.resource("aws_iam_role_policy", "packages_replication_policy").policy);
+
+  it("encrypts both buckets with SSE-S3 and creates no KMS key", () => {
+    for (const name of ["packages_source_encryption", "packages_replica_encryption"]) {
+      expect(out.resource("aws_s3_bucket_server_side_encryption_configuration", name).rule).toEqual([
+        { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+      ]);
+    }
+    expect(out.resources("aws_kms_key")).toEqual({});
+  });
+
+  it("replicates without KMS selection or re-encryption, and the role has no KMS rights", () => {
+    expect(rule.source_selection_criteria).toBeUndefined();
+    expect(rule.destination.encryption_configuration).toBeUndefined();
+    expect(policy.Statement.flatMap((s) => [s.Action].flat()).filter((a: string) => a.startsWith("kms:"))).toEqual([]);
+  });
+
+  it("still publishes replication metrics, without Replication Time Control or its event threshold", () => {
+    expect(rule.destination.metrics).toEqual({ status: "Enabled" });
+    expect(rule.destination.replication_time).toBeUndefined();
   });
 });
 

@@ -86,7 +86,10 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { id: "unknown-lock-mode", env: "ops", edits: [{ set: "storage.offsiteBackups.objectLock.mode", value: "LEGAL_HOLD" }], field: "storage.offsiteBackups.objectLock.mode", allowed: "must be one of COMPLIANCE, GOVERNANCE" },
   { id: "unknown-redis-tier", env: "ops", edits: [{ set: "gcp.redis.tier", value: "PREMIUM" }], field: "gcp.redis.tier", allowed: "must be STANDARD_HA or BASIC" },
   // Alerting that would go nowhere
-  { id: "email-only-alerting", env: "ops", edits: [{ set: "monitoring.notifications.httpsEndpointVariables", value: [] }], field: "monitoring.notifications.httpsEndpointVariables", allowed: "at least one paging endpoint" },
+  { id: "email-only-alerting", env: "ops", edits: [{ set: "monitoring.notifications.httpsEndpoints", value: [] }], field: "monitoring.notifications.httpsEndpoints", allowed: "at least one paging endpoint" },
+  { id: "https-endpoint-unknown-receiver", env: "ops", edits: [{ set: "monitoring.notifications.httpsEndpoints", value: [{ variable: "pagerduty_cloudwatch_url", receiver: "opsgenie" }] }], field: "monitoring.notifications.httpsEndpoints.0.receiver", allowed: "must be one of pagerduty, webhook" },
+  { id: "https-endpoint-without-receiver", env: "pre", edits: [{ set: "monitoring.notifications.httpsEndpoints", value: [{ variable: "alerts_webhook_url" }] }], field: "monitoring.notifications.httpsEndpoints.0.receiver", allowed: "must be one of pagerduty, webhook" },
+  { id: "https-endpoint-variable-twice", env: "ops", edits: [{ set: "monitoring.notifications.httpsEndpoints", value: [{ variable: "pagerduty_cloudwatch_url", receiver: "pagerduty" }, { variable: "pagerduty_cloudwatch_url", receiver: "webhook" }] }], field: "monitoring.notifications.httpsEndpoints.1.variable", allowed: "is used twice" },
   { id: "channel-of-another-project", env: "ops", edits: [{ set: "monitoring.notifications.gcpChannels", value: ["projects/gitlab-pre/notificationChannels/1"] }], field: "monitoring.notifications.gcpChannels.0", allowed: "channel of gcp.project \\(gitlab-ops\\)" },
   // ---- Round two (issue 14) ----
   // 1. Never a crash: any value ends in a ConfigError naming the field, printed readably.

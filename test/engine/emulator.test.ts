@@ -74,11 +74,12 @@ describe(`${STACK} in the emulator`, () => {
     expect(outputs.daily_backups_bucket_name).toBe(env.storage.dailyBackups.bucketName);
   });
 
-  it("versions, encrypts with KMS and blocks public access on every bucket", async () => {
+  it("versions, encrypts (KMS; SSE-S3 for the CloudFront-served package buckets) and blocks public access on every bucket", async () => {
+    const cdnOrigins = [outputs.packages_bucket_name, outputs.replica_bucket_name];
     for (const Bucket of [outputs.packages_bucket_name, outputs.replica_bucket_name, outputs.offsite_backups_bucket_name, outputs.daily_backups_bucket_name]) {
       expect((await s3.send(new GetBucketVersioningCommand({ Bucket }))).Status).toBe("Enabled");
       const sse = (await s3.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration?.Rules?.[0];
-      expect(sse?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe("aws:kms");
+      expect(sse?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe(cdnOrigins.includes(Bucket) ? "AES256" : "aws:kms");
       expect((await s3.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration).toEqual({
         BlockPublicAcls: true,
         BlockPublicPolicy: true,

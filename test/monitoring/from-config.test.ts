@@ -13,7 +13,7 @@ describe.each(ENV_NAMES)("monitoring definitions of %s", (name) => {
     expect(offsite).toMatchObject({ maxAgeHours: env.monitoring.offsiteBackups.maxAgeHours, minSizeBytes: env.monitoring.offsiteBackups.minSizeBytes });
     const alarm = sharedStack(name, "storage").resource("aws_cloudwatch_metric_alarm", "offsite_backup_alarms_stale");
     expect(alarm.evaluation_periods).toBe(offsite.maxAgeHours);
-    const daily = defs.backups.find((b) => b.name === BACKUP_NAMES.daily)!;
+    const daily = monitoringDefinitions({ ...env, variant: "vm" }).backups.find((b) => b.name === BACKUP_NAMES.daily)!;
     expect(daily.maxAgeHours).toBe(env.monitoring.dailyBackups.maxAgeHours);
     expect(defs.replication).toEqual([expect.objectContaining({ bucket: env.storage.packages.bucketName, maxLatencySeconds: env.monitoring.replication.maxLatencySeconds })]);
   });

@@ -165,6 +165,15 @@ function lockedBucket(stack: TerraformStack, mode: string, days: number): void {
   new S3BucketObjectLockConfigurationA(stack, "Lock", { bucket: bucket.id, rule: { defaultRetention: { mode, days } } });
 }
 
+/** An ops package bucket (a configured CDN origin) with the given default encryption. */
+function cdnOrigin(stack: TerraformStack, sseAlgorithm: string): void {
+  const b = new S3Bucket(stack, "Packages", { bucket: "packages-gitlab-com", lifecycle: { preventDestroy: true } });
+  new S3BucketServerSideEncryptionConfigurationA(stack, "E", {
+    bucket: b.id,
+    rule: [{ applyServerSideEncryptionByDefault: sseAlgorithm === "AES256" ? { sseAlgorithm } : { sseAlgorithm, kmsMasterKeyId: "arn:aws:kms:us-west-1:111122223333:key/k" } }],
+  });
+}
+
 interface Case {
   readonly rule: string;
   readonly good: (stack: TerraformStack) => void;
@@ -262,6 +271,35 @@ const CASES: Case[] = [
     message: /aws_s3_bucket_replication_configuration\.r.*rule all replicates delete markers \(status Enabled\)/,
   },
   {
+    rule: "PC_S3_REPLICATION_METRICS",
+    good: (s) =>
+      new S3BucketReplicationConfigurationA(s, "R", {
+        bucket: bucket(s).id,
+        role: "arn:aws:iam::111122223333:role/r",
+        rule: [
+          { id: "all", status: "Enabled", filter: {}, deleteMarkerReplication: { status: "Disabled" }, destination: { bucket: "arn:aws:s3:::replica-bucket", metrics: { status: "Enabled" } } },
+        ],
+      }),
+    bad: (s) =>
+      new S3BucketReplicationConfigurationA(s, "R", {
+        bucket: bucket(s).id,
+        role: "arn:aws:iam::111122223333:role/r",
+        rule: [
+          {
+            id: "all", status: "Enabled", filter: {}, deleteMarkerReplication: { status: "Disabled" },
+            destination: { bucket: "arn:aws:s3:::replica-bucket", metrics: { status: "Enabled", eventThreshold: { minutes: 15 } } },
+          },
+        ],
+      }),
+    message: /aws_s3_bucket_replication_configuration\.r: rule all sets metrics\.event_threshold without replication_time enabled/,
+  },
+  {
+    rule: "PC_S3_CDN_ORIGIN_NOT_KMS",
+    good: (s) => cdnOrigin(s, "AES256"),
+    bad: (s) => cdnOrigin(s, "aws:kms"),
+    message: /aws_s3_bucket\.packages: is served through a CloudFront origin access identity but encrypts with aws:kms/,
+  },
+  {
     rule: "PC_S3_OBJECT_LOCK_MODE",
     good: (s) => lockedBucket(s, "COMPLIANCE", 30),
     bad: (s) => lockedBucket(s, "GOVERNANCE", 30),
@@ -308,6 +346,28 @@ const CASES: Case[] = [
         ]),
       }),
     message: /statement All allows s3:\*/,
+  },
+  {
+    rule: "PC_IAM_SCOPED_ROLE_DELEGATION",
+    good: (s) =>
+      new IamPolicy(s, "Pol", {
+        policy: policyDocument([
+          { Sid: "Create", Effect: "Allow", Action: ["iam:CreateRole", "iam:PutRolePolicy"], Resource: "arn:aws:iam::111122223333:role/app-edge" },
+          { Sid: "Attach", Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "arn:aws:iam::111122223333:role/app-edge", Condition: { ArnEquals: { "iam:PolicyARN": "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" } } },
+          { Sid: "Pass", Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::111122223333:role/app-edge", Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } } },
+          { Sid: "Policies", Effect: "Allow", Action: "iam:CreatePolicy", Resource: "arn:aws:iam::111122223333:policy/app-edge*" },
+        ]),
+      }),
+    bad: (s) =>
+      new IamPolicy(s, "Pol", {
+        policy: policyDocument([
+          { Sid: "Create", Effect: "Allow", Action: "iam:CreateRole", Resource: "arn:aws:iam::111122223333:role/*" },
+          { Sid: "Attach", Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: "arn:aws:iam::111122223333:role/app-edge" },
+          { Sid: "Pass", Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::111122223333:role/app-*" },
+        ]),
+      }),
+    message:
+      /statement Create allows iam:CreateRole on arn:aws:iam::111122223333:role\/\*, not a named role[\s\S]*statement Attach allows iam:AttachRolePolicy without an iam:PolicyARN[\s\S]*statement Pass allows iam:PassRole without an iam:PassedToService condition[\s\S]*statement Pass allows iam:PassRole on a wildcard role/,
   },
   {
     rule: "PC_IAM_NO_USER_POLICIES",
@@ -544,4 +604,38 @@ it("PC_IAM_NO_WILDCARDS also flags Resource \"*\" on an action AWS can scope", (
     rawStack((s) => new IamPolicy(s, "Pol", { policy: policyDocument([{ Sid: "Anywhere", Effect: "Allow", Action: "s3:GetObject", Resource: "*" }]) })),
   );
   expect(findings.map((f) => f.message)).toEqual(['statement Anywhere allows s3:GetObject on Resource "*"']);
+});
+
+it("PC_S3_REPLICATION_METRICS accepts an event threshold with Replication Time Control, and refuses RTC without metrics", () => {
+  const r = rule("PC_S3_REPLICATION_METRICS");
+  const replication = (destination: Record<string, unknown>) =>
+    rawStack((s) =>
+      new S3BucketReplicationConfigurationA(s, "R", {
+        bucket: bucket(s).id,
+        role: "arn:aws:iam::111122223333:role/r",
+        rule: [{ id: "all", status: "Enabled", filter: {}, deleteMarkerReplication: { status: "Disabled" }, destination: { bucket: "arn:aws:s3:::replica-bucket", ...destination } }],
+      }),
+    );
+  expect(r.check(replication({ metrics: { status: "Enabled", eventThreshold: { minutes: 15 } }, replicationTime: { status: "Enabled", time: { minutes: 15 } } }))).toEqual([]);
+  expect(r.check(replication({ replicationTime: { status: "Enabled", time: { minutes: 15 } } })).map((f) => f.message)).toEqual([
+    "rule all sets replication_time without metrics enabled; S3 requires both",
+  ]);
+});
+
+it("PC_S3_CDN_ORIGIN_NOT_KMS also flags any bucket whose policy grants an origin access identity", () => {
+  const findings = rule("PC_S3_CDN_ORIGIN_NOT_KMS").check(
+    rawStack((s) => {
+      const b = bucket(s);
+      new S3BucketServerSideEncryptionConfigurationA(s, "E", { bucket: b.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms:dsse" } }] });
+      new S3BucketPolicy(s, "Pol", {
+        bucket: b.id,
+        policy: policyDocument([
+          { Sid: "Cdn", Effect: "Allow", Principal: { AWS: "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLE" }, Action: "s3:GetObject", Resource: `${b.arn}/*` },
+        ]),
+      });
+    }),
+  );
+  expect(findings.map((f) => `${f.address}: ${f.message}`)).toEqual([
+    "aws_s3_bucket.data: is served through a CloudFront origin access identity but encrypts with aws:kms:dsse: the OAI cannot decrypt, every CDN fetch is a 403",
+  ]);
 });

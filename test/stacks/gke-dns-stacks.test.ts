@@ -114,8 +114,20 @@ describe("switching an environment's variant", () => {
     expect(JSON.parse(vm["packagecloud-ops-dns"]).data.aws_eip.vm_address.filter).toEqual([{ name: "tag:Name", values: ["packagecloud-ops-vm"] }]);
   });
 
-  it("changes nothing else", () => {
+  it("changes nothing else but the VM's daily-backup alarms, which exist only where the VM writes them", () => {
     const changed = Object.keys(gke).filter((stack) => gke[stack] !== vm[stack]);
-    expect(changed).toEqual(["packagecloud-ops-dns"]);
+    expect(changed).toEqual(["packagecloud-ops-storage", "packagecloud-ops-dns"]);
+    // In storage, only the daily backups' request metrics and alarms are added (config/backup-writers.ts).
+    const before = JSON.parse(gke["packagecloud-ops-storage"]).resource;
+    const after = JSON.parse(vm["packagecloud-ops-storage"]).resource;
+    const added = Object.entries(after).flatMap(([type, byName]: [string, any]) =>
+      Object.keys(byName).filter((name) => JSON.stringify(byName[name]) !== JSON.stringify(before[type]?.[name])).map((name) => `${type}.${name}`),
+    );
+    expect(added.sort()).toEqual([
+      "aws_cloudwatch_metric_alarm.daily_backup_alarms_stale",
+      "aws_cloudwatch_metric_alarm.daily_backup_alarms_too_small",
+      "aws_s3_bucket_metric.daily_backup_alarms_request_metrics",
+    ]);
+    expect(Object.keys(before).every((type) => Object.keys(before[type]).every((name) => name in after[type]))).toBe(true);
   });
 });

@@ -58,10 +58,18 @@ describe.each(ENV_NAMES)("packagecloud-%s-storage", (name) => {
     }
   });
 
-  it("serves packages from the source bucket, and its key, in normal operation", () => {
+  it("serves packages from the source bucket in normal operation; SSE-S3, so no key to grant", () => {
     const packages = Synthesized.policy(out.resource("aws_iam_policy", "application_packages_policy").policy);
     expect(packages.Statement.find((x) => x.Sid === "ReadWritePackages").Resource).toBe("${aws_s3_bucket.packages_source.arn}/*");
-    expect(packages.Statement.find((x) => x.Sid === "UsePackagesKey").Resource).toBe("${aws_kms_key.packages_source_key.arn}");
+    expect(packages.Statement.find((x) => x.Sid === "UsePackagesKey")).toBeUndefined();
+  });
+
+  it("encrypts both package buckets with SSE-S3, which CloudFront's origin access identity can read", () => {
+    for (const name of ["packages_source_encryption", "packages_replica_encryption"]) {
+      expect(out.resource("aws_s3_bucket_server_side_encryption_configuration", name).rule).toEqual([
+        { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+      ]);
+    }
   });
 
   it("logs access to the package and backup buckets, each region into its own log bucket", () => {
@@ -82,11 +90,11 @@ describe.each(ENV_NAMES)("packagecloud-%s-storage", (name) => {
     expect(functions.Resource[0]).toBe(`arn:aws:lambda:us-east-1:${env.aws.accountId}:function:${env.application.edgeFunctionPrefix}*`);
   });
 
-  it("outputs bucket names and ARNs, key ARNs and identity ARNs", () => {
+  it("outputs bucket names and ARNs, key ARNs and identity ARNs (no package keys: SSE-S3)", () => {
     expect(Object.keys(out.json.output).sort()).toEqual(
       expect.arrayContaining([
-        "packages_bucket_name", "packages_bucket_arn", "packages_key_arn", "replica_bucket_name", "replica_bucket_arn",
-        "replica_key_arn", "offsite_backups_bucket_name", "offsite_backups_bucket_arn", "daily_backups_bucket_name",
+        "packages_bucket_name", "packages_bucket_arn", "replica_bucket_name", "replica_bucket_arn",
+        "app_edge_boundary_arn", "offsite_backups_bucket_name", "offsite_backups_bucket_arn", "daily_backups_bucket_name",
         "daily_backups_bucket_arn", "backups_key_arn", "replication_role_arn", "offsite_backups_uploader_role_arn", "app_user_arn",
       ]),
     );
@@ -98,7 +106,8 @@ describe.each(ENV_NAMES)("packagecloud-%s-storage", (name) => {
     expect(Object.keys(out.resources("aws_s3_bucket")).sort()).toEqual([
       "access_logs", "daily_backups_bucket", "offsite_backups_bucket", "packages_replica", "packages_source", "replica_access_logs",
     ]);
-    expect(Object.keys(out.resources("aws_kms_key")).sort()).toEqual(["alerts_key", "backups_key", "packages_replica_key", "packages_source_key"]);
+    // The package buckets are SSE-S3 (CloudFront OAI): no package keys.
+    expect(Object.keys(out.resources("aws_kms_key")).sort()).toEqual(["alerts_key", "backups_key"]);
   });
 
   it("has no backend in unit synth, and an S3 backend with native locking for real deploys", () => {
@@ -120,10 +129,9 @@ describe("failover to the replica (storage.packages.serveFrom = replica)", () =>
   const env = { ...envs.ops, storage: { ...envs.ops.storage, packages: { ...envs.ops.storage.packages, serveFrom: "replica" as const } } };
   const failed = new Synthesized(Testing.synth(new StorageStack(testApp(), { env, target: UNIT_TARGET }), true));
 
-  it("moves the application's package rights to the replica bucket and its key, and nothing else", () => {
+  it("moves the application's package rights to the replica bucket, and nothing else", () => {
     const packages = Synthesized.policy(failed.resource("aws_iam_policy", "application_packages_policy").policy);
     expect(packages.Statement.find((x) => x.Sid === "ReadWritePackages").Resource).toBe("${aws_s3_bucket.packages_replica.arn}/*");
-    expect(packages.Statement.find((x) => x.Sid === "UsePackagesKey").Resource).toBe("${aws_kms_key.packages_replica_key.arn}");
     expect(packages.Statement.find((x) => x.Sid === "ManageBucketPolicyStatement").Resource).toBe("${aws_s3_bucket.packages_replica.arn}");
     const normal = sharedStack("ops", "storage").json.resource;
     const changed = Object.entries(failed.json.resource).flatMap(([type, byName]: [string, any]) =>
