@@ -26,7 +26,7 @@ export const CONSTRUCT_FIELDS: readonly ConstructField[] = [
   { construct: "DataDiskBackup", prop: "startHourUtc", field: "vm.snapshots.startHourUtc" },
   { construct: "ReplicatedBucket", prop: "replicaRegion", field: "aws.replicaRegion" },
   { construct: "CloudSqlMysql", prop: "transactionLogRetentionDays", field: "gcp.sql.transactionLogRetentionDays" },
-  { construct: "AlertTopic", prop: "httpsEndpointVariables", field: "monitoring.notifications.httpsEndpointVariables" },
+  { construct: "AlertTopic", prop: "httpsEndpoints", field: "monitoring.notifications.httpsEndpoints" },
   { construct: "CloudSqlBackupAlerts", prop: "channels", field: "monitoring.notifications.gcpChannels" },
   { construct: "BackupAlarms", prop: "maxAgeHours", field: "monitoring.offsiteBackups.maxAgeHours or monitoring.dailyBackups.maxAgeHours" },
   { construct: "ObjectLockRetention", prop: "days", field: "storage.offsiteBackups.objectLock.days" },

@@ -25,7 +25,7 @@ const at = (field: string, message: string, index?: number): Problem => ({
 /** Lists whose entries must be distinct: a repeated entry is a slip, and some become duplicate Terraform ids. */
 const UNIQUE_LISTS: ReadonlyArray<{ field: string; items: (e: EnvironmentConfig) => readonly string[]; normalize?: (s: string) => string }> = [
   { field: "monitoring.notifications.emails", items: (e) => e.monitoring.notifications.emails, normalize: (s) => s.toLowerCase() },
-  { field: "monitoring.notifications.httpsEndpointVariables", items: (e) => e.monitoring.notifications.httpsEndpointVariables },
+  { field: "monitoring.notifications.httpsEndpoints", items: (e) => e.monitoring.notifications.httpsEndpoints.map((endpoint) => endpoint.variable) },
   { field: "monitoring.notifications.gcpChannels", items: (e) => e.monitoring.notifications.gcpChannels },
   { field: "gcp.cluster.masterAuthorizedNetworks", items: (e) => authorizedNetworks(e).map((n) => n.name) },
 ];
@@ -217,7 +217,7 @@ export interface Claim {
  * component); test/guardrails.test.ts fails when a synthesized stack has one not listed here.
  */
 const IAM_COMPONENTS = [
-  "app", "app-packages", "app-cdn", "offsite-backups-uploader", "daily-backups-uploader", "packages-replication", "vm", "vm-data-backup",
+  "app", "app-packages", "app-cdn", "edge-boundary", "offsite-backups-uploader", "daily-backups-uploader", "packages-replication", "vm", "vm-data-backup",
 ] as const;
 
 export function claimsOf(env: EnvironmentConfig): Claim[] {

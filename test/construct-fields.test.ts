@@ -27,9 +27,10 @@ describe("construct checks name the config field", () => {
   });
 
   it("fails if a paging variable is listed twice, naming the list instead of a construct id", () => {
-    const error = buildWith((ops) => (ops.monitoring.notifications.httpsEndpointVariables = ["pager", "pager"]));
+    const pager = { variable: "pager", receiver: "pagerduty" as const };
+    const error = buildWith((ops) => (ops.monitoring.notifications.httpsEndpoints = [pager, pager]));
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/monitoring\.notifications\.httpsEndpointVariables: lists "pager" twice; list each entry once/);
+    expect((error as Error).message).toMatch(/monitoring\.notifications\.httpsEndpoints: lists "pager" twice; list each entry once/);
   });
 
   it("fails if replication stays in one region, naming aws.replicaRegion", () => {

@@ -55,9 +55,9 @@ export const PRODUCTION_INVARIANTS: readonly ProductionInvariant[] = [
     reason: "a zonal cluster's control plane and nodes live in one zone: its loss, or a control-plane upgrade, stops deploys and repairs",
   },
   {
-    field: "monitoring.notifications.httpsEndpointVariables",
-    required: "at least one paging endpoint",
-    holds: (e) => e.monitoring.notifications.httpsEndpointVariables.length > 0,
+    field: "monitoring.notifications.httpsEndpoints",
+    required: "at least one endpoint with receiver pagerduty",
+    holds: (e) => e.monitoring.notifications.httpsEndpoints.some((endpoint) => endpoint.receiver === "pagerduty"),
     reason: "e-mail alone is read in the morning; a missing backup must page someone (seed 002)",
   },
   {
