@@ -7,12 +7,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENV_NAMES } from "../../config";
 import { LAYERS, stackName } from "../../constructs/naming";
+import { requireTool } from "../../scripts/lib/tools";
 
 const ROOT = path.resolve(__dirname, "../..");
 const BIN = path.join(ROOT, "node_modules/.bin/gitlab-ci-local");
 
 function gitlabCiLocal(args: string[]) {
   if (!fs.existsSync(BIN)) throw new Error("gitlab-ci-local is required: it is a devDependency, run npm ci");
+  requireTool("rsync"); // gitlab-ci-local copies the project into its build directory with it
   return spawnSync(BIN, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: "" } });
 }
 
