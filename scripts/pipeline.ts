@@ -32,7 +32,7 @@ export const INSTALL_TOOLS = "bash scripts/ci/install-tools-ci.sh";
  */
 export const ENGINE_TEST_JOBS: Record<string, { files: string[]; tools: string[]; privileged?: boolean; runInBand?: boolean }> = {
   // In band: both files run `terraform init` against one provider plugin cache, which is not safe concurrently.
-  "test:emulator": { files: ["test/engine/emulator.test.ts", "test/engine/validate.test.ts"], tools: ["terraform", "moto_server"], runInBand: true },
+  "test:emulator": { files: ["test/engine/emulator.test.ts", "test/engine/validate.test.ts", "test/engine/placeholder-guard.test.ts"], tools: ["terraform", "moto_server"], runInBand: true },
   "test:first-boot": { files: ["test/engine/first-boot.test.ts"], tools: ["shellcheck", "cloud-init", "mkfs.xfs", "losetup"], privileged: true },
   "test:promtool": { files: ["test/engine/promtool.test.ts", "test/engine/monitoring-output.test.ts"], tools: ["promtool"] },
   "test:pipeline": { files: ["test/engine/pipeline.test.ts"], tools: ["rsync", "git"] },
