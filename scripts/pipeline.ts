@@ -30,9 +30,24 @@ export const INSTALL_TOOLS = "bash scripts/ci/install-tools-ci.sh";
  * The engine tests (test/engine/), one job per set of external tools (names of scripts/lib/tools.ts), so only the
  * job that needs loop devices needs a privileged runner. Every engine test file belongs to exactly one job.
  */
-export const ENGINE_TEST_JOBS: Record<string, { files: string[]; tools: string[]; privileged?: boolean; runInBand?: boolean }> = {
-  // In band: both files run `terraform init` against one provider plugin cache, which is not safe concurrently.
-  "test:emulator": { files: ["test/engine/emulator.test.ts", "test/engine/validate.test.ts", "test/engine/placeholder-guard.test.ts"], tools: ["terraform", "moto_server"], runInBand: true },
+export interface EngineTestJob {
+  readonly files: readonly string[];
+  /** Tools for scripts/ci/install-tools-ci.sh: at least those the files require (test/ci-tools.test.ts). */
+  readonly tools: readonly string[];
+  /** Runs on a privileged runner (the job gets the `$PACKAGECLOUD_PRIVILEGED_TAG` tag). @default false */
+  readonly privileged?: boolean;
+  /** One file at a time. @default false: jest's workers */
+  readonly runInBand?: boolean;
+}
+
+export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
+  // In band: without a local mirror its files run `terraform init` against one provider plugin cache, which
+  // Terraform does not make safe for concurrent use.
+  "test:emulator": {
+    files: ["test/engine/emulator.test.ts", "test/engine/validate.test.ts", "test/engine/placeholder-guard.test.ts"],
+    tools: ["terraform", "moto_server"],
+    runInBand: true,
+  },
   "test:first-boot": { files: ["test/engine/first-boot.test.ts"], tools: ["shellcheck", "cloud-init", "mkfs.xfs", "losetup"], privileged: true },
   "test:promtool": { files: ["test/engine/promtool.test.ts", "test/engine/monitoring-output.test.ts"], tools: ["promtool"] },
   "test:pipeline": { files: ["test/engine/pipeline.test.ts"], tools: ["rsync", "git"] },

@@ -90,7 +90,9 @@ install_terraform() {
     echo "install-tools-ci: the key at $HASHICORP_KEY_URL is not HashiCorp's $HASHICORP_KEY_FINGERPRINT: refusing" >&2
     return 1
   fi
-  if ! gpg --batch --status-fd 1 --verify "$work/$sums.sig" "$work/$sums" 2>/dev/null | grep -q "^\[GNUPG:\] VALIDSIG $HASHICORP_KEY_FINGERPRINT "; then
+  # VALIDSIG names the signing key and, last, its primary key: HashiCorp may sign with a subkey.
+  if ! gpg --batch --status-fd 1 --verify "$work/$sums.sig" "$work/$sums" 2>/dev/null |
+    awk -v fpr="$HASHICORP_KEY_FINGERPRINT" '$2 == "VALIDSIG" && ($3 == fpr || $NF == fpr) { found = 1 } END { exit !found }'; then
     echo "install-tools-ci: $sums is not signed by HashiCorp ($HASHICORP_KEY_FINGERPRINT): refusing" >&2
     return 1
   fi

@@ -32,10 +32,11 @@ it("parses the pipeline and lists a validate, plan and deploy job for every stac
 }, 120_000);
 
 it("runs the synth job with the shell executor", () => {
-  // The job's `npm ci` uses this machine's npm cache, not an empty one in the build directory: the same packages,
-  // without downloading all of them again (minutes, and a second copy of what `npm ci` just installed).
+  // --shell-isolation: the job runs in a copy (.gitlab-ci-local/builds/synth), as on a runner; in the project
+  // itself its `npm ci` would replace node_modules under the test files running next to this one.
+  // Its `npm ci` uses this machine's npm cache rather than an empty one in the copy: nothing to download again.
   const npmCache = process.env.npm_config_cache || path.join(os.homedir(), ".npm");
-  const run = gitlabCiLocal(["synth", "--force-shell-executor", "--artifacts-to-source=false", "--variable", `NPM_CONFIG_CACHE=${npmCache}`]);
+  const run = gitlabCiLocal(["synth", "--force-shell-executor", "--shell-isolation", "--artifacts-to-source=false", "--variable", `NPM_CONFIG_CACHE=${npmCache}`]);
   expect(`${run.stdout}${run.stderr}`).toMatch(/synth\s+finished/);
   expect(run.status).toBe(0);
 }, 600_000);
