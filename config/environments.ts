@@ -4,7 +4,10 @@
  * Names follow the seeds: `ops` serves packages.gitlab.com from `packages-gitlab-com`, replicated to
  * `packages-gitlab-com-replica` in eu-central-1 (seed 001); `pre` serves packages.pre.gke.gitlab.net.
  * Account ids and CIDRs are this organisation's: change them here, and the loader re-checks everything.
+ * Values wrapped in `placeholder(...)` are this repository's stand-ins: plan and apply against real AWS, Google
+ * and Cloudflare refuse an environment until each is replaced (config/placeholders.ts).
  */
+import { placeholder } from "./placeholders";
 import type { EnvName, EnvironmentInput } from "./schema";
 
 /**
@@ -23,7 +26,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     name: "pre",
     tier: "non-production",
     variant: "gke",
-    aws: { accountId: "210987654321", region: "us-west-1", replicaRegion: "eu-central-1" },
+    aws: { accountId: placeholder("210987654321"), region: "us-west-1", replicaRegion: "eu-central-1" },
     storage: {
       packages: {
         bucketName: "packages-pre-gke-gitlab-net",
@@ -52,7 +55,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     network: { adminCidrs: ["10.250.0.0/24"], prometheusCidrs: ["10.251.0.0/24"] },
     vm: {
       instanceType: "c4.2xlarge",
-      amiId: "ami-0a1b2c3d4e5f60718",
+      amiId: placeholder("ami-0a1b2c3d4e5f60718"),
       availabilityZone: "us-west-1b",
       rootVolumeGiB: 8,
       dataVolumeGiB: 2048,
@@ -116,7 +119,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
         emails: ["packagecloud-alerts-pre@gitlab.com"],
         // A generic webhook: it does not confirm SNS subscriptions by itself (see README, "What pages whom").
         httpsEndpoints: [{ variable: "alerts_webhook_url", receiver: "webhook" }],
-        gcpChannels: ["projects/gitlab-pre/notificationChannels/1000000000000000001"],
+        gcpChannels: [placeholder("projects/gitlab-pre/notificationChannels/1000000000000000001")],
       },
     },
     state: { bucket: "packagecloud-pre-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-pre-terraform-state" },
@@ -125,7 +128,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     name: "ops",
     tier: "production",
     variant: "gke",
-    aws: { accountId: "855261479204", region: "us-west-1", replicaRegion: "eu-central-1" },
+    aws: { accountId: placeholder("855261479204"), region: "us-west-1", replicaRegion: "eu-central-1" },
     storage: {
       packages: {
         bucketName: "packages-gitlab-com",
@@ -157,7 +160,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     vm: {
       // Seed 000: c4.2xlarge, 8 GB gp2 root, 2 TB gp2 data disk (xfs) at /var/opt/packagecloud.
       instanceType: "c4.2xlarge",
-      amiId: "ami-0f1e2d3c4b5a69788",
+      amiId: placeholder("ami-0f1e2d3c4b5a69788"),
       availabilityZone: "us-west-1b",
       rootVolumeGiB: 8,
       dataVolumeGiB: 2048,
@@ -209,7 +212,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       redis: { tier: "STANDARD_HA", memoryGb: 5, version: "REDIS_7_0" },
     },
     // Seed 001: ops serves packages.gitlab.com through Cloudflare.
-    dns: { provider: "cloudflare", zoneId: "0123456789abcdef0123456789abcdef", zoneName: "gitlab.com", recordName: "packages.gitlab.com", proxied: true, ttl: 1 },
+    dns: { provider: "cloudflare", zoneId: placeholder("0123456789abcdef0123456789abcdef"), zoneName: "gitlab.com", recordName: "packages.gitlab.com", proxied: true, ttl: 1 },
     // Seed 002: page when the newest successful backup is older than 36 h, or missing, or too small, or failed.
     monitoring: {
       runbookUrl: "https://runbooks.gitlab.net/packagecloud/backups",
@@ -222,7 +225,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       notifications: {
         emails: ["packagecloud-alerts@gitlab.com"],
         httpsEndpoints: [{ variable: "pagerduty_cloudwatch_url", receiver: "pagerduty" }],
-        gcpChannels: ["projects/gitlab-ops/notificationChannels/2000000000000000002"],
+        gcpChannels: [placeholder("projects/gitlab-ops/notificationChannels/2000000000000000002")],
       },
     },
     state: { bucket: "packagecloud-ops-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-ops-terraform-state" },

@@ -14,6 +14,7 @@ import { toPlainData } from "./raw-input";
 import { ENV_NAMES, environmentSchema, type EnvName, type EnvironmentConfig } from "./schema";
 
 export * from "./schema";
+export { placeholder, placeholderFields } from "./placeholders";
 
 /** A configuration that cannot be deployed; the message lists every problem found. */
 export class ConfigError extends Error {

@@ -18,7 +18,7 @@ if (( ${#missing[@]} > 0 )); then
 fi
 # promtool (for test/engine/promtool.test.ts) comes from Debian's prometheus package, unpacked into .tools/ rather
 # than installed: installing it would create a user and start a Prometheus server we do not want on this machine.
-tools_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.tools"
+tools_dir="${PACKAGECLOUD_TOOLS_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.tools}" # the CI image sets it
 promtool="$tools_dir/prometheus/usr/bin/promtool"
 if [[ ! -x "$promtool" ]]; then
   echo "install-tools: unpacking promtool from the Debian package prometheus into $tools_dir/prometheus"

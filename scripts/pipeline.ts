@@ -2,10 +2,15 @@
  * `npm run pipeline`: writes .gitlab-ci.yml from the project's own lists of environments and stack layers, so
  * the pipeline cannot forget a stack. test/pipeline.test.ts fails when the committed file is out of date.
  *
- * Stages: test (type-check, unit, snapshot, policy, promtool, emulator) → synth (cdktf.out as an artifact) →
- * validate (every stack, every provider: the runners can download them) → plan (per environment and stack, the
- * plan summary as the merge request's Terraform report) → deploy (manual, default branch only, applies exactly
- * the reviewed plan; protected layers need CONFIRM_DEPLOY=<stack>).
+ * Stages: test (`test`: type-check, unit, snapshot, policy in about a minute; `test:<engine>`: the engine tests,
+ * one job per set of tools) → synth (cdktf.out as an artifact) → validate (every stack, every provider: the
+ * runners can download them) → plan (per environment and stack, the plan summary as the merge request's
+ * Terraform report) → deploy (manual, default branch only, applies exactly the reviewed plan; protected layers
+ * need CONFIRM_DEPLOY=<stack>).
+ *
+ * Every job runs on a stock runner: its image is $PACKAGECLOUD_CI_IMAGE (a pinned node:20 bookworm image, or one
+ * built from ci/Dockerfile) and it installs what its tests need with scripts/ci/install-tools-ci.sh, which does
+ * nothing where the tool is present. test/ci-tools.test.ts holds every job to the tools its tests require.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -15,7 +20,56 @@ import { LAYERS, PROTECTED_LAYERS, stackName } from "../constructs/naming";
 
 export const PIPELINE_FILE = path.resolve(__dirname, "..", ".gitlab-ci.yml");
 
-const TERRAFORM_VERSION = "1.11.4";
+/** The default job image: pinned, the same base as ci/Dockerfile. */
+export const NODE_IMAGE = "node:20.20.2-bookworm";
+/** Runner tag of the runners that may run privileged jobs (loop devices); a CI/CD variable can rename it. */
+export const PRIVILEGED_TAG_VARIABLE = "PACKAGECLOUD_PRIVILEGED_TAG";
+export const INSTALL_TOOLS = "bash scripts/ci/install-tools-ci.sh";
+
+/**
+ * The engine tests (test/engine/), one job per set of external tools (names of scripts/lib/tools.ts), so only the
+ * job that needs loop devices needs a privileged runner. Every engine test file belongs to exactly one job.
+ */
+export interface EngineTestJob {
+  readonly files: readonly string[];
+  /** Tools for scripts/ci/install-tools-ci.sh: at least those the files require (test/ci-tools.test.ts). */
+  readonly tools: readonly string[];
+  /** Runs on a privileged runner (the job gets the `$PACKAGECLOUD_PRIVILEGED_TAG` tag). @default false */
+  readonly privileged?: boolean;
+  /** One file at a time. @default false: jest's workers */
+  readonly runInBand?: boolean;
+}
+
+export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
+  // In band: without a local mirror its files run `terraform init` against one provider plugin cache, which
+  // Terraform does not make safe for concurrent use.
+  "test:emulator": {
+    files: ["test/engine/emulator.test.ts", "test/engine/cdn-origin.test.ts", "test/engine/validate.test.ts", "test/engine/placeholder-guard.test.ts"],
+    tools: ["terraform", "moto_server"],
+    runInBand: true,
+  },
+  "test:first-boot": { files: ["test/engine/first-boot.test.ts"], tools: ["shellcheck", "cloud-init", "mkfs.xfs", "losetup"], privileged: true },
+  "test:promtool": { files: ["test/engine/promtool.test.ts", "test/engine/monitoring-output.test.ts"], tools: ["promtool"] },
+  "test:pipeline": { files: ["test/engine/pipeline.test.ts"], tools: ["rsync", "git"] },
+};
+
+const NPM_CI = "npm ci --prefer-offline --no-audit --no-fund";
+
+function engineTestJobs(): Record<string, unknown> {
+  const jobs: Record<string, unknown> = {};
+  for (const [name, job] of Object.entries(ENGINE_TEST_JOBS)) {
+    const jest = ["npx jest --ci --selectProjects engine", ...(job.runInBand ? ["--runInBand"] : []), ...job.files];
+    jobs[name] = {
+      extends: ".node",
+      stage: "test",
+      before_script: [NPM_CI, `${INSTALL_TOOLS} ${job.tools.join(" ")}`],
+      script: [jest.join(" ")],
+      // Root with /dev/loop-control: the data-disk test formats and mounts loop devices.
+      ...(job.privileged ? { tags: [`$${PRIVILEGED_TAG_VARIABLE}`] } : {}),
+    };
+  }
+  return jobs;
+}
 
 export function pipeline(): Record<string, unknown> {
   const jobs: Record<string, unknown> = {};
@@ -77,26 +131,30 @@ export function pipeline(): Record<string, unknown> {
       TF_IN_AUTOMATION: "true",
       TF_INPUT: "0",
       NPM_CONFIG_CACHE: "$CI_PROJECT_DIR/.npm",
+      PACKAGECLOUD_CI_IMAGE: {
+        value: NODE_IMAGE,
+        description: "Job image. An image built from ci/Dockerfile has every tool, so the install steps do nothing",
+      },
+      [PRIVILEGED_TAG_VARIABLE]: { value: "privileged", description: "Runner tag of privileged runners (loop devices)" },
     },
-    default: { image: "node:20-bookworm", interruptible: true },
+    default: { image: "$PACKAGECLOUD_CI_IMAGE", interruptible: true },
     ".node": {
       cache: { key: { files: ["package-lock.json"] }, paths: [".npm/"] },
-      before_script: ["npm ci --prefer-offline --no-audit --no-fund"],
+      before_script: [NPM_CI],
     },
     ".terraform": {
       // The runners download providers from the registry (the Google and Cloudflare stacks are validated here).
       // Credentials come from the project's protected CI/CD variables or OIDC, never from the repository.
-      before_script: [
-        `command -v terraform >/dev/null || (apt-get update -qq && apt-get install -y -qq unzip curl >/dev/null && curl -fsSLo /tmp/tf.zip https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}/terraform_${TERRAFORM_VERSION}_linux_amd64.zip && unzip -q -o /tmp/tf.zip -d /usr/local/bin)`,
-        "terraform version",
-      ],
+      // Terraform by version, its zip checked against the pinned SHA-256 and HashiCorp's signed SHA256SUMS.
+      before_script: [`${INSTALL_TOOLS} terraform`, "terraform version"],
     },
+    // The merge request's fast answer: needs nothing but node.
     test: {
       extends: ".node",
       stage: "test",
-      // The data-disk test formats and mounts loop devices: the runner must be privileged (root, /dev/loop-control).
-      script: ["npm test"],
+      script: ["npm run typecheck", "npx jest --ci --selectProjects unit"],
     },
+    ...engineTestJobs(),
     synth: {
       extends: ".node",
       stage: "synth",

@@ -7,6 +7,7 @@ import { configErrorFromConstruct } from "../config/construct-fields";
 import { applyEmulatorQuirks } from "./emulator-quirks";
 import { DnsStack } from "./dns-stack";
 import { GkeStack } from "./gke-stack";
+import { guardPlaceholders } from "./placeholder-guard";
 import { StorageStack } from "./storage-stack";
 import { VmStack } from "./vm-stack";
 import type { DeployTarget } from "./target";
@@ -25,7 +26,10 @@ export function buildApp(app: App, options: BuildOptions): void {
       vm.addDependency(storage);
       const gke = new GkeStack(app, { env, target: options.target });
       // DNS follows whichever variant the environment runs today.
-      new DnsStack(app, { env, target: options.target }).addDependency(env.variant === "gke" ? gke : vm);
+      const dns = new DnsStack(app, { env, target: options.target });
+      dns.addDependency(env.variant === "gke" ? gke : vm);
+      // Real targets only: the emulator deploys the stand-ins on purpose.
+      if (options.target.kind === "aws") for (const stack of [storage, vm, gke, dns]) guardPlaceholders(stack, env);
     } catch (error) {
       // A construct's own check, restated as the config field that fed it (config/construct-fields.ts).
       throw configErrorFromConstruct(env, error) ?? error;

@@ -22,7 +22,7 @@ describe(".gitlab-ci.yml", () => {
   });
 
   it("runs the tests and keeps the synthesized output as an artifact", () => {
-    expect(ci.test.script).toEqual(["npm test"]);
+    expect(ci.test.script).toEqual(["npm run typecheck", "npx jest --ci --selectProjects unit"]);
     expect(ci.synth.script).toEqual(["npm run synth"]);
     expect(ci.synth.artifacts.paths).toEqual(["cdktf.out/"]);
   });

@@ -1,48 +1,26 @@
 /**
- * Running Terraform offline: a CLI config that installs hashicorp/aws from the local filesystem mirror
- * (the only provider source this machine can reach) and nothing from the network.
+ * Running Terraform for the tests and local runs: a CLI config that installs hashicorp/aws from a local filesystem
+ * mirror where there is one (this project's machines reach no registry), and every provider from the registry
+ * where there is none (a CI runner), with a plugin cache so each provider is downloaded once per checkout.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { cliConfig, providerMirror } from "./terraform-config";
 import { requireTool } from "./tools";
 
+export { AWS_PROVIDER_VERSION, cliConfig, providerMirror } from "./terraform-config";
+
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
-export const AWS_PROVIDER_VERSION = "5.100.0";
-const DEFAULT_MIRROR = "/opt/tf-plugins";
 
-/** The provider mirror: $PACKAGECLOUD_TF_MIRROR, or the image's /opt/tf-plugins. */
-export function providerMirror(vars: NodeJS.ProcessEnv = process.env): string {
-  const mirror = vars.PACKAGECLOUD_TF_MIRROR ?? DEFAULT_MIRROR;
-  const provider = path.join(mirror, "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION);
-  if (!fs.existsSync(provider)) {
-    throw new Error(
-      `The Terraform provider mirror has no hashicorp/aws ${AWS_PROVIDER_VERSION} at ${provider}. ` +
-        "Set PACKAGECLOUD_TF_MIRROR to a filesystem mirror holding it (terraform providers mirror <dir>).",
-    );
-  }
-  return mirror;
-}
-
-/** Writes the CLI config (once per process) and returns the environment Terraform should run with. */
+/** Writes the CLI config and returns the environment Terraform should run with. */
 export function terraformEnv(vars: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   requireTool("terraform");
-  const mirror = providerMirror(vars);
   const dir = path.join(PROJECT_ROOT, ".tools");
-  fs.mkdirSync(dir, { recursive: true });
+  const pluginCache = path.join(dir, "terraform-plugin-cache");
+  fs.mkdirSync(pluginCache, { recursive: true });
   const config = path.join(dir, "terraformrc");
-  const body = [
-    "provider_installation {",
-    "  filesystem_mirror {",
-    `    path    = ${JSON.stringify(mirror)}`,
-    '    include = ["registry.terraform.io/hashicorp/aws"]',
-    "  }",
-    "  direct {",
-    '    exclude = ["registry.terraform.io/hashicorp/aws"]',
-    "  }",
-    "}",
-    "",
-  ].join("\n");
+  const body = cliConfig(providerMirror(vars), pluginCache);
   if (!fs.existsSync(config) || fs.readFileSync(config, "utf8") !== body) fs.writeFileSync(config, body);
   return { ...vars, TF_CLI_CONFIG_FILE: config, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
 }

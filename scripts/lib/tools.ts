@@ -14,7 +14,8 @@ export const TOOLS = {
   "mkfs.xfs": "Debian package xfsprogs: scripts/install-tools.sh, or apt-get install xfsprogs",
   losetup: "util-linux's losetup, run as root with loop devices available (/dev/loop-control)",
   promtool:
-    "promtool 2.42 from Debian's prometheus package, unpacked (not installed) into .tools/prometheus: bash scripts/install-tools.sh (npm test runs it as its pretest step)",
+    "promtool 2.42 from Debian's prometheus package, unpacked (not installed) into .tools/prometheus ($PACKAGECLOUD_TOOLS_DIR/prometheus when set): bash scripts/install-tools.sh (npm test runs it as its pretest step)",
+  rsync: "Debian package rsync (gitlab-ci-local copies the project with it): scripts/install-tools.sh, or apt-get install rsync",
 } as const;
 
 export type ToolName = keyof typeof TOOLS;
@@ -30,11 +31,14 @@ export function requireTool(name: ToolName): string {
 }
 
 /**
- * Absolute path of the project's promtool (`<project>/.tools/prometheus/usr/bin/promtool`), or an Error naming
+ * Absolute path of the project's promtool (`<project>/.tools/prometheus/usr/bin/promtool`, or under
+ * $PACKAGECLOUD_TOOLS_DIR), or an Error naming
  * promtool and how to get it. Not looked up on PATH: the tests pin the version install-tools.sh unpacks.
  */
-export function promtoolPath(): string {
-  const promtool = resolve(__dirname, "..", "..", ".tools", "prometheus", "usr", "bin", "promtool");
+export function promtoolPath(vars: NodeJS.ProcessEnv = process.env): string {
+  // The CI image (ci/Dockerfile) unpacks it once into $PACKAGECLOUD_TOOLS_DIR instead of every checkout's .tools.
+  const tools = vars.PACKAGECLOUD_TOOLS_DIR ?? resolve(__dirname, "..", "..", ".tools");
+  const promtool = resolve(tools, "prometheus", "usr", "bin", "promtool");
   if (!existsSync(promtool)) {
     throw new Error(`promtool is required but was not found at ${promtool}. Get it: ${TOOLS.promtool}`);
   }

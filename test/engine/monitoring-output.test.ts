@@ -6,9 +6,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES } from "../../config";
-import { PROJECT_ROOT } from "../../scripts/lib/terraform";
 import { promtoolPath } from "../../scripts/lib/tools";
 
+// The project root, not imported from scripts/lib/terraform: this job needs promtool, not Terraform.
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-monitoring-"));
 
 beforeAll(() => {

@@ -4,15 +4,18 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES } from "../../config";
 import { LAYERS, stackName } from "../../constructs/naming";
+import { requireTool } from "../../scripts/lib/tools";
 
 const ROOT = path.resolve(__dirname, "../..");
 const BIN = path.join(ROOT, "node_modules/.bin/gitlab-ci-local");
 
 function gitlabCiLocal(args: string[]) {
   if (!fs.existsSync(BIN)) throw new Error("gitlab-ci-local is required: it is a devDependency, run npm ci");
+  requireTool("rsync"); // gitlab-ci-local copies the project into its build directory with it
   return spawnSync(BIN, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: "" } });
 }
 
@@ -29,7 +32,11 @@ it("parses the pipeline and lists a validate, plan and deploy job for every stac
 }, 120_000);
 
 it("runs the synth job with the shell executor", () => {
-  const run = gitlabCiLocal(["synth", "--force-shell-executor", "--artifacts-to-source=false"]);
+  // --shell-isolation: the job runs in a copy (.gitlab-ci-local/builds/synth), as on a runner; in the project
+  // itself its `npm ci` would replace node_modules under the test files running next to this one.
+  // Its `npm ci` uses this machine's npm cache rather than an empty one in the copy: nothing to download again.
+  const npmCache = process.env.npm_config_cache || path.join(os.homedir(), ".npm");
+  const run = gitlabCiLocal(["synth", "--force-shell-executor", "--shell-isolation", "--artifacts-to-source=false", "--variable", `NPM_CONFIG_CACHE=${npmCache}`]);
   expect(`${run.stdout}${run.stderr}`).toMatch(/synth\s+finished/);
   expect(run.status).toBe(0);
 }, 600_000);
