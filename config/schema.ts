@@ -5,6 +5,7 @@
  * so `cdktf synth` fails with a sentence an operator can act on.
  */
 import { z } from "zod";
+import { backupJobSchema } from "./backup-job-schema";
 import { AWS_REGIONS, checkBucketName, checkCidr, cidrsOverlap, isWorldOpen, parseCidr } from "./validators";
 
 export const ENV_NAMES = ["pre", "ops"] as const;
@@ -411,6 +412,7 @@ export const environmentSchema = z
     dns: dnsSchema,
     monitoring: monitoringSchema,
     state: stateSchema,
+    backupJob: backupJobSchema,
   })
   .strict()
   .superRefine((env, ctx) => {
