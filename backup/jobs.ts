@@ -20,6 +20,8 @@ import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { stringify } from "yaml";
 import type { EnvironmentConfig } from "../config";
+import type { FirstBootExtension } from "../constructs/first-boot";
+import { STS_AUDIENCE } from "../constructs/gke-aws-federation";
 import { resourceName } from "../constructs/naming";
 import { BACKUP_NAMES } from "../monitoring/from-config";
 
@@ -45,8 +47,6 @@ export const gkeRoleNames = (env: EnvironmentConfig) => ({
   app: resourceName(env.name, "app-gke"),
 });
 
-/** The audience of the projected tokens, as AWS STS expects it (and the trust policies require). */
-export const STS_AUDIENCE = "sts.amazonaws.com";
 
 /** The cluster's OIDC issuer, as GKE puts it in the `iss` claim of service-account tokens. */
 export function clusterIssuer(env: EnvironmentConfig): string {
@@ -152,21 +152,6 @@ Unit=${VM_UNIT}.service
 [Install]
 WantedBy=timers.target
 `;
-}
-
-export interface CloudInitFile {
-  readonly path: string;
-  readonly owner: string;
-  readonly permissions: string;
-  readonly content: string;
-  readonly encoding?: "gz+b64";
-}
-
-/** What first boot adds for the backup job: packages, files, commands. */
-export interface FirstBootExtension {
-  readonly packages: readonly string[];
-  readonly writeFiles: readonly CloudInitFile[];
-  readonly runcmd: readonly (readonly string[])[];
 }
 
 export function vmFirstBootExtension(env: EnvironmentConfig): FirstBootExtension {
