@@ -316,10 +316,11 @@ cmd_verify_restore() {
   fi
   object="$WORK/restore.sql.gz.age"
   log "fetch: s3://$BACKUP_BUCKET/$key"
-  if ! with_retries "download" "$FETCH_TIMEOUT_SECONDS" aws s3 cp --only-show-errors --cli-read-timeout 120 "s3://$BACKUP_BUCKET/$key" "$object"; then
+  # One call returns the body and the SHA-256 the backup job recorded when it uploaded it.
+  if ! expected=$(with_retries "download" "$FETCH_TIMEOUT_SECONDS" aws s3api get-object --cli-read-timeout 120 \
+    --bucket "$BACKUP_BUCKET" --key "$key" --query 'Metadata.sha256' --output text "$object"); then
     finish "$EXIT_FETCH"
   fi
-  expected=$(run_step "$LIST_TIMEOUT_SECONDS" aws s3api head-object --bucket "$BACKUP_BUCKET" --key "$key" --query 'Metadata.sha256' --output text) || expected=""
   sha256=$(sha256sum "$object" | cut -d' ' -f1)
   if [[ "$sha256" != "$expected" ]]; then
     log "fetch: sha256 $sha256 does not match the uploaded sha256 '$expected'"

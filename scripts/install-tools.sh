@@ -8,6 +8,13 @@ command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v mkfs.xfs >/dev/null || missing+=(xfsprogs)
 command -v cloud-init >/dev/null || missing+=(cloud-init)
 command -v rsync >/dev/null || missing+=(rsync) # gitlab-ci-local copies the project into its build directory
+# test/engine/backup-job.test.ts: MariaDB's server binaries without the service mariadb-server would start at
+# install (the test starts its own server in a temp directory), its client, age, and systemd-analyze.
+command -v mariadbd >/dev/null || missing+=(mariadb-server-core)
+command -v mariadb-dump >/dev/null || missing+=(mariadb-client)
+command -v age >/dev/null || missing+=(age)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
+command -v aws >/dev/null || missing+=(awscli)
 
 if (( ${#missing[@]} > 0 )); then
   echo "install-tools: installing ${missing[*]}"
