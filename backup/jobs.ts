@@ -55,7 +55,7 @@ export function clusterIssuer(env: EnvironmentConfig): string {
 }
 
 /** The Cloud SQL IAM database user of the backup job: its Google service account's email before the "@". */
-export const backupDatabaseUser = (env: EnvironmentConfig) => resourceName(env.name, "offsite-backup");
+export const backupDatabaseUser = (env: EnvironmentConfig) => resourceName(env.name, "backup");
 
 const seconds = (minutes: number) => String(minutes * 60);
 
@@ -295,6 +295,7 @@ export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount 
               DB_EXTRA_ARGS: "--ssl",
               AGE_RECIPIENT: env.backupJob.ageRecipient,
               WORK_DIR,
+              HOME: WORK_DIR, // the root filesystem is read-only; the AWS CLI writes its cache under $HOME
             }),
             { name: "DB_HOST", valueFrom: { configMapKeyRef: { name: k.databaseConfigMap, key: "host" } } },
             ...(backupAws.env ?? []),
@@ -356,6 +357,7 @@ export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount 
               RESTORE_DB_PORT: "3306",
               RESTORE_DB_USER: "root",
               WORK_DIR,
+              HOME: WORK_DIR,
             }),
             ...(restoreAws.env ?? []),
           ],

@@ -52,6 +52,7 @@ export class GkeStack extends PackagecloudStack {
   readonly database: CloudSqlMysql;
   readonly redis: MemorystoreRedis;
   readonly app: WorkloadIdentity;
+  readonly backupIdentity: WorkloadIdentity;
   readonly ingressAddress: ComputeGlobalAddress;
 
   constructor(scope: Construct, props: GkeStackProps) {
@@ -93,6 +94,15 @@ export class GkeStack extends PackagecloudStack {
     });
     // The Workload Identity pool exists once the cluster does.
     this.app.node.addDependency(this.cluster.cluster);
+    // Issue 13: the offsite backup CronJob dumps Cloud SQL as its own IAM database user (backup/jobs.ts).
+    this.backupIdentity = new WorkloadIdentity(this, "OffsiteBackup", {
+      environment: env.name,
+      project: gcp.project,
+      namespace: env.backupJob.kubernetes.namespace,
+      serviceAccount: env.backupJob.kubernetes.backupServiceAccount,
+      component: "backup",
+    });
+    this.backupIdentity.node.addDependency(this.cluster.cluster);
 
     this.database = new CloudSqlMysql(this, "Database", {
       environment: env.name,
@@ -100,7 +110,7 @@ export class GkeStack extends PackagecloudStack {
       networkId: network.networkId,
       sql: gcp.sql,
       encryptionKeyId: kms.keyId("cloudsql"),
-      iamServiceAccounts: { app: this.app.email },
+      iamServiceAccounts: { app: this.app.email, backup: this.backupIdentity.email },
       labels,
       dependsOn: [network.privateServiceAccess],
     });

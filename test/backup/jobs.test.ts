@@ -198,7 +198,7 @@ describe("GKE federation (storage stack)", () => {
     ["restore", "packagecloud-restore-verify", ["offsite_backups_reader_policy"]],
     ["app", "packagecloud", ["application_packages_policy", "application_cdn_policy"]],
   ])("the %s role trusts only system:serviceaccount:packagecloud:%s with aud sts.amazonaws.com, and holds only its policies", (key, serviceAccount, policies) => {
-    const role = out.resource("aws_iam_role", `gke_federation_${key}-role`);
+    const role = out.resource("aws_iam_role", `gke_federation_${key}_role`);
     const trust = Synthesized.policy(role.assume_role_policy);
     expect(trust.Statement).toEqual([
       {
@@ -210,7 +210,7 @@ describe("GKE federation (storage stack)", () => {
       },
     ]);
     const attached = Object.values(out.resources("aws_iam_role_policy_attachment"))
-      .filter((a: any) => a.role === `\${aws_iam_role.gke_federation_${key}-role.name}`)
+      .filter((a: any) => a.role === `\${aws_iam_role.gke_federation_${key}_role.name}`)
       .map((a: any) => a.policy_arn);
     expect(attached.sort()).toEqual(policies.map((p) => `\${aws_iam_policy.${p}.arn}`).sort());
   });
@@ -232,5 +232,15 @@ describe("GKE federation (storage stack)", () => {
     const { stack } = constructStack();
     new GkeAwsFederation(stack, "Fed", { environment: "ops", issuer, roles: {} });
     expect(() => synth(stack)).not.toThrow();
+  });
+});
+
+describe("the backup job's Google identity (gke stack)", () => {
+  it("fails if the Google service account id would exceed 30 characters", () => {
+    const { WorkloadIdentity } = require("../../constructs/workload-identity");
+    const { stack } = constructStack();
+    expect(() => new WorkloadIdentity(stack, "Backup", { environment: "ops", project: "gitlab-ops", namespace: "packagecloud", serviceAccount: "x", component: "offsite-backup" })).toThrow(
+      /account id "packagecloud-ops-offsite-backup" must be 6-30 lowercase letters/,
+    );
   });
 });

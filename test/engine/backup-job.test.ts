@@ -25,7 +25,10 @@ import {
   CreateBucketCommand,
   PutObjectLockConfigurationCommand,
 } from "@aws-sdk/client-s3";
+import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { stringify } from "yaml";
+import { webIdentityTrust } from "../../constructs/gke-aws-federation";
+import { clusterIssuer } from "../../backup/jobs";
 import { loadEnvironments } from "../../config";
 import { BACKUP_SCRIPT_SOURCE, BACKUP_SCRIPT_PATH, systemdService, systemdTimer, VM_ENV_FILE, VM_UNIT } from "../../backup/jobs";
 import { monitoringDefinitions } from "../../monitoring/from-config";
@@ -198,7 +201,21 @@ describe("backup, then restore verification", () => {
   const pushed: Array<{ method: string; url: string; body: string }> = [];
   let key: string;
 
-  it("backs up the database into the Object-Locked bucket and writes its metrics (and pushes them)", async () => {
+  it("backs up the database into the Object-Locked bucket with web-identity credentials (as on GKE), writes its metrics and pushes them", async () => {
+    // The GKE path: no static key in the job's environment; the CLI calls AssumeRoleWithWebIdentity with the
+    // projected token for the role whose trust policy the storage stack synthesizes.
+    const issuer = clusterIssuer(loadEnvironments().ops);
+    const iam = new IAMClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const provider = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ["sts.amazonaws.com"] }));
+    const role = await iam.send(new CreateRoleCommand({
+      RoleName: "packagecloud-ops-offsite-backup-gke",
+      AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [webIdentityTrust(provider.OpenIDConnectProviderArn!, issuer, "packagecloud", "packagecloud-offsite-backup")] }),
+    }));
+    const tokenFile = path.join(work, "token");
+    const claims = { iss: issuer, sub: "system:serviceaccount:packagecloud:packagecloud-offsite-backup", aud: ["sts.amazonaws.com"], exp: Math.floor(Date.now() / 1000) + 3600 };
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    fs.writeFileSync(tokenFile, `${b64({ alg: "RS256", kid: "test" })}.${b64(claims)}.c2lnbmF0dXJl`);
+
     const pushgateway = http.createServer((req, res) => {
       let body = "";
       req.on("data", (c) => (body += c));
@@ -206,7 +223,10 @@ describe("backup, then restore verification", () => {
     });
     await new Promise<void>((r) => pushgateway.listen(0, "127.0.0.1", () => r()));
     const port = (pushgateway.address() as net.AddressInfo).port;
-    const run = await runScript("backup", { ...dbEnv(), METRICS_FILE: metrics(), PUSHGATEWAY_URL: `http://127.0.0.1:${port}` });
+    const run = await runScript("backup", {
+      ...dbEnv(), METRICS_FILE: metrics(), PUSHGATEWAY_URL: `http://127.0.0.1:${port}`,
+      AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_ROLE_ARN: role.Role!.Arn!, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_SESSION_NAME: "backup-test",
+    });
     pushgateway.close();
     timings["backup of the test database"] = run.seconds;
     expect(run.stderr).toMatch(/backup: done/);
