@@ -30,7 +30,8 @@ import { stringify } from "yaml";
 import { webIdentityTrust } from "../../constructs/gke-aws-federation";
 import { clusterIssuer } from "../../backup/jobs";
 import { loadEnvironments } from "../../config";
-import { BACKUP_SCRIPT_SOURCE, BACKUP_SCRIPT_PATH, systemdService, systemdTimer, VM_ENV_FILE, VM_UNIT } from "../../backup/jobs";
+import { BACKUP_SCRIPT_SOURCE, BACKUP_SCRIPT_PATH, systemdService, systemdTimer, VM_ENV_FILE, VM_UNIT, vmFirstBootExtension } from "../../backup/jobs";
+import { cloudConfig } from "../../constructs/first-boot";
 import { monitoringDefinitions } from "../../monitoring/from-config";
 import { ALERTS, type AlertingRule, prometheusRules, prometheusRulesYaml } from "../../monitoring/prometheus-rules";
 import { startEmulator, type Emulator } from "../../scripts/lib/moto";
@@ -414,6 +415,15 @@ describe("the metrics files against the Prometheus rules (promtool test rules)",
         input_series: [...success, ...daily],
         alert_rule_test: [{ eval_time: "60m", alertname: ALERTS.restoreUnverified, exp_alerts: [{ exp_labels: { severity: "page", environment: "ops", backup: "offsite-db" }, exp_annotations: annotations(ALERTS.restoreUnverified) }] }],
       },
+      {
+        name: "last verification at 0h, none since: unverified alert past restoreVerificationMaxAgeHours (36h)",
+        interval: "1m",
+        input_series: [{ series: `${M("last_restore_verified_timestamp_seconds")}`, values: `0x${38 * 60}` }],
+        alert_rule_test: [
+          { eval_time: "35h", alertname: ALERTS.restoreUnverified, exp_alerts: [] },
+          { eval_time: "36h30m", alertname: ALERTS.restoreUnverified, exp_alerts: [{ exp_labels: { severity: "page", environment: "ops", backup: "offsite-db" }, exp_annotations: annotations(ALERTS.restoreUnverified) }] },
+        ],
+      },
     ];
     const testFile = path.join(work, "backup-job.test.yml");
     fs.writeFileSync(testFile, stringify({ rule_files: [rules], evaluation_interval: "1m", tests }, { lineWidth: 0 }));
@@ -424,6 +434,16 @@ describe("the metrics files against the Prometheus rules (promtool test rules)",
 });
 
 describe("the script and the VM's units", () => {
+  it.each(["pre", "ops"] as const)("the VM's user data of %s, with the backup job, is valid cloud-config (cloud-init schema)", (name) => {
+    requireTool("cloud-init");
+    const env = loadEnvironments()[name];
+    const file = path.join(work, `user-data-${name}.yaml`);
+    fs.writeFileSync(file, cloudConfig({ dataDisk: { volumeId: "vol-0123456789abcdef0", mountPoint: "/var/opt/packagecloud" }, apt: env.vm.packagecloudApt, extensions: [vmFirstBootExtension(env)] }));
+    const result = spawnSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" });
+    expect(`${result.stdout}${result.stderr}`).toMatch(/Valid cloud-config/);
+    expect(result.status).toBe(0);
+  });
+
   it("the script passes shellcheck", () => {
     const result = spawnSync("shellcheck", ["--severity=style", SCRIPT], { encoding: "utf8" });
     expect(result.stdout).toBe("");
