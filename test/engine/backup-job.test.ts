@@ -244,6 +244,14 @@ describe("backup, then restore verification", () => {
     expect(head.ObjectLockMode).toBe("COMPLIANCE");
     expect(head.ObjectLockRetainUntilDate!.getTime()).toBeGreaterThan(Date.now() + 23 * 3600 * 1000);
 
+    // The same environment resolves to the role's web-identity session, not to a static key.
+    const caller = spawnSync("aws", ["sts", "get-caller-identity", "--query", "Arn", "--output", "text"], {
+      encoding: "utf8",
+      env: { PATH: `${awsBinDir}:${process.env.PATH}`, HOME: work, AWS_DEFAULT_REGION: "us-west-1", AWS_ENDPOINT_URL: emulator.endpoint, AWS_EC2_METADATA_DISABLED: "true",
+        AWS_ROLE_ARN: role.Role!.Arn!, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_SESSION_NAME: "backup-test" },
+    });
+    expect(caller.stdout.trim()).toMatch(/^arn:aws:sts::\d{12}:assumed-role\/packagecloud-ops-offsite-backup-gke\/backup-test$/);
+
     const m = readMetrics(metrics());
     expect(m[M("last_exit_code")]).toBe(0);
     expect(m[M("last_success_timestamp_seconds")]).toBeGreaterThan(Date.now() / 1000 - 120);
