@@ -9,6 +9,7 @@
  */
 import * as path from "node:path";
 import { ConfigError, loadEnvironments } from "./config";
+import { kubernetesFiles } from "./backup/jobs";
 import { monitoringFiles } from "./monitoring/from-config";
 import { buildApp } from "./stacks/app";
 import { synthesizeAtomically } from "./stacks/synthesize";
@@ -34,7 +35,7 @@ try {
   const environments = loadEnvironments();
   synthesizeAtomically(process.env.CDKTF_OUTDIR ?? "cdktf.out", (app) => {
     buildApp(app, { environments, target });
-    return monitoringFiles(Object.values(environments));
+    return { ...monitoringFiles(Object.values(environments)), ...kubernetesFiles(Object.values(environments)) };
   });
 } catch (error) {
   if (error instanceof ConfigError) {

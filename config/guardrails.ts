@@ -5,7 +5,7 @@
  * Each check is a plain function returning problems with their field paths; the loader adds the environment and
  * the value. To add one, write the function and list it in ENVIRONMENT_CHECKS, or add a claim to `claimsOf`.
  */
-import { LAYERS, resourceName, stackName, stateKey } from "../constructs/naming";
+import { LAYERS, gkeClusterName, resourceName, stackName, stateKey } from "../constructs/naming";
 import { checkCidrSet, touchesPublic } from "./cidr-sets";
 import { AWS_ZONES, EC2_INSTANCE_TYPES, GCE_MACHINE_TYPES, GCP_ZONES, gcpZonesOf, notInCatalog } from "./catalog/cloud-catalog";
 import { PRODUCTION_INVARIANTS } from "./catalog/production";
@@ -26,6 +26,8 @@ const at = (field: string, message: string, index?: number): Problem => ({
 const UNIQUE_LISTS: ReadonlyArray<{ field: string; items: (e: EnvironmentConfig) => readonly string[]; normalize?: (s: string) => string }> = [
   { field: "monitoring.notifications.emails", items: (e) => e.monitoring.notifications.emails, normalize: (s) => s.toLowerCase() },
   { field: "monitoring.notifications.httpsEndpoints", items: (e) => e.monitoring.notifications.httpsEndpoints.map((endpoint) => endpoint.variable) },
+  { field: "backupJob.verify.tables", items: (e) => e.backupJob.verify.tables },
+  { field: "backupJob.verify.nonEmptyTables", items: (e) => e.backupJob.verify.nonEmptyTables },
   { field: "monitoring.notifications.gcpChannels", items: (e) => e.monitoring.notifications.gcpChannels },
   { field: "gcp.cluster.masterAuthorizedNetworks", items: (e) => authorizedNetworks(e).map((n) => n.name) },
 ];
@@ -217,7 +219,7 @@ export interface Claim {
  * component); test/guardrails.test.ts fails when a synthesized stack has one not listed here.
  */
 const IAM_COMPONENTS = [
-  "app", "app-packages", "app-cdn", "edge-boundary", "offsite-backups-uploader", "daily-backups-uploader", "packages-replication", "vm", "vm-data-backup",
+  "app", "app-packages", "app-cdn", "edge-boundary", "app-gke", "offsite-backup-gke", "restore-verify-gke", "offsite-backups-reader", "offsite-backups-uploader", "daily-backups-uploader", "packages-replication", "vm", "vm-data-backup",
 ] as const;
 
 export function claimsOf(env: EnvironmentConfig): Claim[] {
@@ -237,9 +239,12 @@ export function claimsOf(env: EnvironmentConfig): Claim[] {
     { kind: "GCS bucket name", scope: "globally", value: env.state.gcsBucket, field: "state.gcsBucket" },
     { kind: "public DNS name", scope: "globally", value: env.dns.recordName, field: "dns.recordName" },
     { kind: "Google Cloud project", scope: "globally", value: env.gcp.project, field: "gcp.project" },
-    env.gcp.cluster.mode === "existing"
-      ? { kind: "GKE cluster name", scope: "across environments", value: env.gcp.cluster.name, field: "gcp.cluster.name" }
-      : { kind: "GKE cluster name", scope: "across environments", value: resourceName(env.name, "gke"), field: "(derived from name: dedicated cluster)" },
+    {
+      kind: "GKE cluster name",
+      scope: "across environments",
+      value: gkeClusterName(env),
+      field: env.gcp.cluster.mode === "existing" ? "gcp.cluster.name" : `(derived from name: ${gkeClusterName(env)})`,
+    },
     { kind: "IAM name", scope: account, value: env.application.edgeLambdaRoleName, field: "application.edgeLambdaRoleName" },
     ...IAM_COMPONENTS.map((c) => ({ kind: "IAM name", scope: account, value: resourceName(env.name, c), field: `(derived from name: ${resourceName(env.name, c)})` })),
     ...LAYERS.map((layer) => ({

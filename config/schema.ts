@@ -5,6 +5,7 @@
  * so `cdktf synth` fails with a sentence an operator can act on.
  */
 import { z } from "zod";
+import { backupJobSchema } from "./backup-job-schema";
 import { GKE_MIN_HOURS_PER_32_DAYS, GKE_MIN_WINDOW_HOURS, parseRecurrence, worst32DayHours } from "./maintenance-window";
 import { AWS_REGIONS, checkBucketName, checkCidr, cidrsOverlap, isPrivateRange, isWorldOpen, parseCidr } from "./validators";
 
@@ -492,6 +493,7 @@ export const environmentSchema = z
     dns: dnsSchema,
     monitoring: monitoringSchema,
     state: stateSchema,
+    backupJob: backupJobSchema,
   })
   .strict()
   .superRefine((env, ctx) => {

@@ -42,6 +42,12 @@ export interface BackupBucketProps {
    * @default - only the policy is created; attach it to the identity that runs the job
    */
   readonly uploaderRole?: { readonly trustedAccountId: string };
+  /**
+   * Also create a read-only policy for the restore verification: list and read backups under the prefix, decrypt
+   * them, and nothing else (it can neither write nor delete).
+   * @default - no reader policy
+   */
+  readonly readerPolicy?: boolean;
 }
 
 /** What an uploader must never do to a backup, whatever else it is granted elsewhere. */
@@ -63,6 +69,7 @@ export class BackupBucket extends Construct {
   readonly bucket: SecureBucket;
   readonly uploaderPolicy: IamPolicy;
   readonly uploaderRole?: IamRole;
+  readonly readerPolicy?: IamPolicy;
 
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
     super(scope, id);
@@ -111,6 +118,19 @@ export class BackupBucket extends Construct {
         },
       ]),
     });
+
+    if (props.readerPolicy) {
+      this.readerPolicy = new IamPolicy(this, "ReaderPolicy", {
+        name: resourceName(props.environment, `${props.component}-reader`),
+        description: `Read-only access to s3://${props.bucketName}/${props.prefix} (restore verification)`,
+        policy: policyDocument([
+          { Sid: "ListBackups", Effect: "Allow", Action: "s3:ListBucket", Resource: arn, Condition: { StringLike: { "s3:prefix": [`${props.prefix}*`] } } },
+          { Sid: "ReadBackups", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${arn}/${props.prefix}*` },
+          { Sid: "DecryptBackups", Effect: "Allow", Action: "kms:Decrypt", Resource: props.encryptionKey.arn },
+          { Sid: "NeverWriteDeleteOrUnlock", Effect: "Deny", Action: ["s3:PutObject", ...UPLOADER_DENIED_ACTIONS], Resource: [arn, `${arn}/*`] },
+        ]),
+      });
+    }
 
     if (props.uploaderRole) {
       this.uploaderRole = new IamRole(this, "UploaderRole", {

@@ -148,9 +148,21 @@ packagecloud-ctl reconfigure
 `;
 }
 
+/**
+ * What another feature adds to first boot (e.g. backup/jobs.ts: the offsite backup's script and systemd units),
+ * after the base steps: packages, files (cloud-init write_files entries) and commands.
+ */
+export interface FirstBootExtension {
+  readonly packages: readonly string[];
+  readonly writeFiles: readonly { readonly path: string; readonly owner: string; readonly permissions: string; readonly content: string; readonly encoding?: "gz+b64" }[];
+  readonly runcmd: readonly (readonly string[])[];
+}
+
 export interface CloudConfigOptions {
   readonly dataDisk: DataDiskOptions;
   readonly apt: AptRepository;
+  /** @default - none */
+  readonly extensions?: readonly FirstBootExtension[];
 }
 
 export const DATA_DISK_SCRIPT_PATH = "/usr/local/sbin/packagecloud-data-disk";
@@ -158,15 +170,17 @@ export const INSTALL_SCRIPT_PATH = "/usr/local/sbin/packagecloud-install";
 
 /** The #cloud-config document: both scripts written to disk, then run in order on first boot. */
 export function cloudConfig(options: CloudConfigOptions): string {
+  const extensions = options.extensions ?? [];
   const document = {
     package_update: true,
-    packages: ["xfsprogs", "curl", "gnupg"],
+    packages: ["xfsprogs", "curl", "gnupg", ...extensions.flatMap((e) => e.packages)],
     write_files: [
       { path: DATA_DISK_SCRIPT_PATH, owner: "root:root", permissions: "0755", content: dataDiskScript(options.dataDisk) },
       { path: INSTALL_SCRIPT_PATH, owner: "root:root", permissions: "0755", content: installScript(options.apt) },
+      ...extensions.flatMap((e) => e.writeFiles),
     ],
     // The data disk first: packagecloud writes everything under /var/opt/packagecloud.
-    runcmd: [[DATA_DISK_SCRIPT_PATH], [INSTALL_SCRIPT_PATH]],
+    runcmd: [[DATA_DISK_SCRIPT_PATH], [INSTALL_SCRIPT_PATH], ...extensions.flatMap((e) => e.runcmd)],
   };
   return `#cloud-config\n${stringify(document, { lineWidth: 0 })}`;
 }

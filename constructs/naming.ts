@@ -24,6 +24,15 @@ export function stackName(env: EnvName, layer: Layer): string {
   return `${PROJECT}-${env}-${layer}`;
 }
 
+/**
+ * The GKE cluster packagecloud runs in: its own (`packagecloud-<env>-gke`, which cannot collide with the shared
+ * clusters of seed 001) or the existing cluster named in config.
+ */
+export function gkeClusterName(env: Pick<EnvironmentConfig, "name" | "gcp">): string {
+  const cluster = env.gcp.cluster;
+  return cluster.mode === "existing" ? cluster.name : resourceName(env.name, "gke");
+}
+
 /** Name of an IAM role, policy, user, KMS alias suffix… for one component of one environment. */
 export function resourceName(env: EnvName, component: string): string {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(component)) {

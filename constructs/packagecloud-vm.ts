@@ -24,7 +24,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import type { EnvName } from "../config";
 import { checkCidr, isWorldOpen, parseCidr } from "../config/validators";
 import type { EncryptionKey } from "./encryption-key";
-import { cloudConfigForTerraform, DATA_DEVICE_NAME, type AptRepository } from "./first-boot";
+import { cloudConfigForTerraform, DATA_DEVICE_NAME, type AptRepository, type FirstBootExtension } from "./first-boot";
 import { resourceName } from "./naming";
 import { policyDocument } from "./policy-document";
 
@@ -64,6 +64,8 @@ export interface PackagecloudVmProps {
   /** Managed policies for the instance role, keyed by a stable name (the key becomes part of the address). */
   readonly managedPolicyArns: Readonly<Record<string, string>>;
   readonly apt: AptRepository;
+  /** Added to first boot after the base steps (e.g. the offsite backup's timer). @default - none */
+  readonly firstBootExtensions?: readonly FirstBootExtension[];
 }
 
 const slug = (cidr: string) => cidr.replace(/[^0-9a-fA-F]+/g, "-").replace(/-$/, "");
@@ -190,6 +192,7 @@ export class PackagecloudVm extends Construct {
       userData: cloudConfigForTerraform({
         dataDisk: { volumeId: this.dataVolume.id, mountPoint: DATA_MOUNT_POINT },
         apt: props.apt,
+        extensions: props.firstBootExtensions,
       }),
       tags: { Name: name },
     });

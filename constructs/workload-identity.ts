@@ -28,6 +28,11 @@ export interface WorkloadIdentityProps {
    * cluster does ("Identity Pool does not exist" otherwise).
    */
   readonly cluster: ITerraformDependable;
+  /**
+   * Names the Google service account (`packagecloud-<env>-<component>`) and says what it is for.
+   * @default - "app": the application
+   */
+  readonly component?: string;
 }
 
 export class WorkloadIdentity extends Construct {
@@ -36,9 +41,14 @@ export class WorkloadIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
+    const accountId = resourceName(props.environment, props.component ?? "app");
+    // IAM refuses service account ids outside 6-30 characters (google_service_account: account_id).
+    if (!/^[a-z](?:[-a-z0-9]{4,28}[a-z0-9])$/.test(accountId)) {
+      throw new Error(`WorkloadIdentity ${this.node.path}: account id "${accountId}" must be 6-30 lowercase letters, digits and hyphens: shorten component "${props.component}"`);
+    }
     this.account = new ServiceAccount(this, "ServiceAccount", {
-      accountId: resourceName(props.environment, "app"),
-      displayName: `packagecloud application (${props.namespace}/${props.serviceAccount})`,
+      accountId,
+      displayName: `packagecloud ${props.component ?? "application"} (${props.namespace}/${props.serviceAccount})`,
     });
     this.email = this.account.email;
     for (const role of APP_ROLES) {

@@ -44,10 +44,21 @@ export interface ReplicationMonitor {
   readonly runbookUrl: string;
 }
 
+/** A restore verification job (seed 004's "Phoenix") that proves the newest backup of `backup` restores. */
+export interface RestoreVerificationMonitor {
+  /** The `backup` label of the backup it restores, e.g. "offsite-db". */
+  readonly backup: string;
+  /** Alert when no verification succeeded for this many hours (also when the metric is absent). */
+  readonly maxAgeHours: number;
+  readonly runbookUrl: string;
+}
+
 export interface MonitoringDefinitions {
   readonly environment: string; // "pre" | "ops"
   readonly backups: readonly BackupMonitor[];
   readonly replication: readonly ReplicationMonitor[];
+  /** @default - no restore verification is watched */
+  readonly restoreVerification?: readonly RestoreVerificationMonitor[];
 }
 
 /** Label that names the backup on every backup metric, recorded series and backup alert. */
@@ -61,6 +72,10 @@ export const BACKUP_LAST_SIZE_METRIC = "packagecloud_backup_last_size_bytes";
 export const BACKUP_LAST_EXIT_CODE_METRIC = "packagecloud_backup_last_exit_code";
 /** Number of backups currently kept. */
 export const BACKUP_COUNT_METRIC = "packagecloud_backup_count";
+/** Unix time the newest backup was last restored into a scratch database and passed every check. */
+export const BACKUP_LAST_RESTORE_VERIFIED_METRIC = "packagecloud_backup_last_restore_verified_timestamp_seconds";
+/** Exit code of the last restore verification: 0 is success. */
+export const BACKUP_LAST_RESTORE_EXIT_CODE_METRIC = "packagecloud_backup_last_restore_exit_code";
 
 // S3 replication metrics as the Prometheus cloudwatch_exporter exports them (namespace AWS/S3, metric
 // OperationsFailedReplication with statistic Sum, ReplicationLatency with statistic Maximum; the exporter names
@@ -122,6 +137,15 @@ export function validateDefinitions(defs: MonitoringDefinitions): void {
       fail(field("minSizeBytes"), backup.minSizeBytes, "must be a whole number of bytes >= 0 (0 turns the size alert off in effect)");
     }
     checkRunbook(field("runbookUrl"), backup.runbookUrl, fail);
+  });
+
+  (defs.restoreVerification ?? []).forEach((restore, i) => {
+    const field = (name: keyof RestoreVerificationMonitor) => `restoreVerification[${i}].${name}`;
+    if (!defs.backups.some((backup) => backup.name === restore.backup)) {
+      fail(field("backup"), restore.backup, `must name one of the backups (${defs.backups.map((b) => b.name).join(", ")})`);
+    }
+    if (!Number.isFinite(restore.maxAgeHours) || restore.maxAgeHours <= 0) fail(field("maxAgeHours"), restore.maxAgeHours, "must be a number of hours > 0");
+    checkRunbook(field("runbookUrl"), restore.runbookUrl, fail);
   });
 
   const seenBuckets = new Map<string, number>();

@@ -34,6 +34,10 @@ export function monitoringDefinitions(env: EnvironmentConfig): MonitoringDefinit
       },
       // Only the backups something writes in this environment (config/backup-writers.ts).
     ].filter((b) => backupWriter(env, b.name) !== undefined),
+    // Issue 13: the restore verification job proves the offsite backups restore (backup/jobs.ts).
+    restoreVerification: [
+      { backup: BACKUP_NAMES.offsite, maxAgeHours: env.backupJob.restoreVerificationMaxAgeHours, runbookUrl: `${m.runbookUrl}#restore-verification` },
+    ],
     replication: [{ bucket: s.packages.bucketName, maxLatencySeconds: m.replication.maxLatencySeconds, runbookUrl: `${m.runbookUrl}#replication` }],
   };
 }

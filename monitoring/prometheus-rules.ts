@@ -28,12 +28,15 @@ import {
   BACKUP_LAST_SIZE_METRIC,
   BACKUP_LAST_SIZE_RECORD,
   BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC,
+  BACKUP_LAST_RESTORE_EXIT_CODE_METRIC,
+  BACKUP_LAST_RESTORE_VERIFIED_METRIC,
   type BackupMonitor,
   type MonitoringDefinitions,
   REPLICATION_BUCKET_LABEL,
   REPLICATION_FAILED_OPERATIONS_METRIC,
   REPLICATION_LATENCY_METRIC,
   type ReplicationMonitor,
+  type RestoreVerificationMonitor,
   validateDefinitions,
 } from "./definitions";
 
@@ -46,6 +49,8 @@ export const ALERTS = {
   backupFailed: "PackagecloudBackupFailed",
   replicationFailing: "PackagecloudReplicationFailing",
   replicationLagging: "PackagecloudReplicationLagging",
+  restoreUnverified: "PackagecloudBackupRestoreUnverified",
+  restoreFailed: "PackagecloudBackupRestoreFailed",
 } as const;
 
 /**
@@ -95,6 +100,10 @@ export function prometheusRules(defs: MonitoringDefinitions): RuleFile {
     { name: "packagecloud-backup-recording", rules: recordingRules(defs.environment) },
     { name: "packagecloud-backup-alerts", rules: defs.backups.flatMap((backup) => backupAlerts(defs.environment, backup)) },
   ];
+  const restores = defs.restoreVerification ?? [];
+  if (restores.length > 0) {
+    groups.push({ name: "packagecloud-restore-verification-alerts", rules: restores.flatMap((restore) => restoreAlerts(defs.environment, restore)) });
+  }
   // An empty group is legal but noise in the Prometheus UI: leave it out.
   if (defs.replication.length > 0) {
     groups.push({
@@ -179,6 +188,40 @@ function backupAlerts(environment: string, backup: BackupMonitor): AlertingRule[
         summary: `The last ${backup.name} backup run failed (${environment})`,
         description: `${about}: the last run exited with a non-zero code (${BACKUP_LAST_EXIT_CODE_METRIC}).`,
         runbook_url: backup.runbookUrl,
+      },
+    },
+  ];
+}
+
+function restoreAlerts(environment: string, restore: RestoreVerificationMonitor): AlertingRule[] {
+  const verified = selector(BACKUP_LAST_RESTORE_VERIFIED_METRIC, BACKUP_LABEL, restore.backup);
+  const maxAgeSeconds = Math.round(restore.maxAgeHours * 3600);
+  const labels = { severity: "page" as const, environment, [BACKUP_LABEL]: restore.backup };
+  const about = `Restore verification of backup ${restore.backup} in ${environment}`;
+  return [
+    {
+      alert: ALERTS.restoreUnverified,
+      // Seed 002: absent() too, so a verification job that never ran (or stopped reporting) pages like a stale one.
+      expr: `absent(${verified}) or (time() - max by (${BACKUP_LABEL}) (${verified}) > ${maxAgeSeconds})`,
+      for: PENDING.backupStale,
+      labels,
+      annotations: {
+        summary: `No backup of ${restore.backup} proven restorable in ${restore.maxAgeHours}h (${environment})`,
+        description:
+          `${about}: no restore verification succeeded in ${restore.maxAgeHours}h, or ${BACKUP_LAST_RESTORE_VERIFIED_METRIC} ` +
+          "is not reported at all. Until one succeeds, nobody knows whether the backups restore.",
+        runbook_url: restore.runbookUrl,
+      },
+    },
+    {
+      alert: ALERTS.restoreFailed,
+      expr: `${selector(BACKUP_LAST_RESTORE_EXIT_CODE_METRIC, BACKUP_LABEL, restore.backup)} != 0`,
+      for: PENDING.backupFailed,
+      labels,
+      annotations: {
+        summary: `The last restore verification of ${restore.backup} failed (${environment})`,
+        description: `${about}: the last run exited with a non-zero code (${BACKUP_LAST_RESTORE_EXIT_CODE_METRIC}); see the job's log.`,
+        runbook_url: restore.runbookUrl,
       },
     },
   ];

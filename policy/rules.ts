@@ -33,6 +33,7 @@ import { sgDescriptions } from "./rules/sg-descriptions";
 import { sgNoWorldAdmin } from "./rules/sg-no-world-admin";
 import { sgWorldHttp } from "./rules/sg-world-http";
 import { iamNoUserPolicies } from "./rules/iam-no-user-policies";
+import { iamWebIdentityScoped } from "./rules/iam-web-identity-scoped";
 import { iamNoUsers } from "./rules/iam-no-users";
 import { iamNoWildcards } from "./rules/iam-no-wildcards";
 import { kmsRotation } from "./rules/kms-rotation";
@@ -69,6 +70,7 @@ export const RULES: readonly Rule[] = [
   iamNoWildcards,
   iamScopedRoleDelegation,
   iamNoUserPolicies,
+  iamWebIdentityScoped,
   iamNoUsers,
   ec2Imdsv2,
   ec2EncryptedRoot,

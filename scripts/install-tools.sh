@@ -1,38 +1,10 @@
 #!/usr/bin/env bash
-# Installs the command-line tools the tests use beyond Node: Debian packages, installed only when missing.
-# Run by .ci/run; run it once by hand on a new machine (as root, or with sudo) before `npm test`.
+# Installs the command-line tools `npm test` uses beyond Node, each only when missing: the Debian packages, and
+# promtool unpacked from Debian's prometheus package into .tools/ (installing that package would start a server).
+# Run as npm test's pretest step and by .ci/run; run it once by hand on a new machine (root, or with sudo).
+# Terraform and moto_server come with this project's machines; scripts/ci/install-tools-ci.sh installs them too
+# (`terraform moto_server`), as the pipeline's jobs and the CI image (ci/Dockerfile) do.
 set -euo pipefail
-
-missing=()
-command -v shellcheck >/dev/null || missing+=(shellcheck)
-command -v mkfs.xfs >/dev/null || missing+=(xfsprogs)
-command -v cloud-init >/dev/null || missing+=(cloud-init)
-command -v rsync >/dev/null || missing+=(rsync) # gitlab-ci-local copies the project into its build directory
-
-if (( ${#missing[@]} > 0 )); then
-  echo "install-tools: installing ${missing[*]}"
-  sudo_cmd=()
-  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-# promtool (for test/engine/promtool.test.ts) comes from Debian's prometheus package, unpacked into .tools/ rather
-# than installed: installing it would create a user and start a Prometheus server we do not want on this machine.
-tools_dir="${PACKAGECLOUD_TOOLS_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.tools}" # the CI image sets it
-promtool="$tools_dir/prometheus/usr/bin/promtool"
-if [[ ! -x "$promtool" ]]; then
-  echo "install-tools: unpacking promtool from the Debian package prometheus into $tools_dir/prometheus"
-  apt_cmd=()
-  [[ $(id -u) -eq 0 ]] || apt_cmd=(sudo)
-  download_dir=$(mktemp -d)
-  # apt-get download writes to the current directory; _apt must be able to write there when run as root.
-  chmod 0777 "$download_dir"
-  if ! (cd "$download_dir" && apt-get download -qq prometheus) 2>/dev/null; then
-    "${apt_cmd[@]}" apt-get update -qq
-    (cd "$download_dir" && apt-get download -qq prometheus)
-  fi
-  mkdir -p "$tools_dir/prometheus"
-  dpkg-deb -x "$download_dir"/prometheus_*.deb "$tools_dir/prometheus"
-  rm -rf "$download_dir"
-fi
-echo "install-tools: shellcheck $(shellcheck --version | sed -n 's/^version: //p'), $(mkfs.xfs -V), $(cloud-init --version 2>&1), $("$promtool" --version 2>&1 | head -n 1)"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+"$here/ci/install-tools-ci.sh" shellcheck mkfs.xfs cloud-init rsync git \
+  mariadbd mariadb-install-db mariadb mariadb-dump age age-keygen aws systemd-analyze promtool

@@ -50,6 +50,10 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
   },
   "test:first-boot": { files: ["test/engine/first-boot.test.ts"], tools: ["shellcheck", "cloud-init", "mkfs.xfs", "losetup"], privileged: true },
   "test:promtool": { files: ["test/engine/promtool.test.ts", "test/engine/monitoring-output.test.ts"], tools: ["promtool"] },
+  "test:backup": {
+    files: ["test/engine/backup-job.test.ts"],
+    tools: ["moto_server", "mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "age", "age-keygen", "aws", "shellcheck", "systemd-analyze", "cloud-init", "promtool"],
+  },
   "test:pipeline": { files: ["test/engine/pipeline.test.ts"], tools: ["rsync", "git"] },
 };
 

@@ -42,6 +42,7 @@ export class GkeStack extends PackagecloudStack {
   readonly database: CloudSqlMysql;
   readonly redis: MemorystoreRedis;
   readonly app: WorkloadIdentity;
+  readonly backupIdentity: WorkloadIdentity;
   readonly ingressAddress: ComputeGlobalAddress;
 
   constructor(scope: Construct, props: GkeStackProps) {
@@ -84,6 +85,15 @@ export class GkeStack extends PackagecloudStack {
       serviceAccount: gcp.workload.serviceAccount,
       cluster: this.cluster.dependable,
     });
+    // Issue 13: the offsite backup CronJob dumps Cloud SQL as its own IAM database user (backup/jobs.ts).
+    this.backupIdentity = new WorkloadIdentity(this, "OffsiteBackup", {
+      environment: env.name,
+      project: gcp.project,
+      namespace: env.backupJob.kubernetes.namespace,
+      serviceAccount: env.backupJob.kubernetes.backupServiceAccount,
+      component: "backup",
+      cluster: this.cluster.dependable,
+    });
 
     // In a shared cluster's network, private service access is the network owner's (README, "Shared clusters").
     const privateServices = network ? [network.privateServiceAccess] : [];
@@ -93,7 +103,7 @@ export class GkeStack extends PackagecloudStack {
       networkId: this.cluster.networkId,
       sql: gcp.sql,
       encryptionKeyId: kms.keyId("cloudsql"),
-      iamServiceAccounts: { app: this.app.email },
+      iamServiceAccounts: { app: this.app.email, backup: this.backupIdentity.email },
       labels,
       dependsOn: [...privateServices, kms.ready],
     });

@@ -13,6 +13,8 @@ import { ApplicationIdentity } from "../constructs/application-identity";
 import { BackupAlarms } from "../constructs/backup-alarms";
 import { BackupBucket } from "../constructs/backup-bucket";
 import { EncryptionKey } from "../constructs/encryption-key";
+import { GkeAwsFederation } from "../constructs/gke-aws-federation";
+import { clusterIssuer, gkeRoleNames } from "../backup/jobs";
 import { resourceName, stackName } from "../constructs/naming";
 import { ReplicatedBucket } from "../constructs/replicated-bucket";
 import { ReplicationAlarms } from "../constructs/replication-alarms";
@@ -56,6 +58,7 @@ export class StorageStack extends PackagecloudStack {
   readonly offsiteBackups: BackupBucket;
   readonly dailyBackups: BackupBucket;
   readonly application: ApplicationIdentity;
+  readonly gkeFederation: GkeAwsFederation;
 
   constructor(scope: Construct, props: StorageStackProps) {
     const { env, target } = props;
@@ -118,6 +121,7 @@ export class StorageStack extends PackagecloudStack {
       encryptionKey: backupsKey,
       accessLogs: { target: accessLogs },
       uploaderRole: { trustedAccountId: accountId },
+      readerPolicy: true,
     });
     this.dailyBackups = new BackupBucket(this, "DailyBackups", {
       environment: env.name,
@@ -135,6 +139,32 @@ export class StorageStack extends PackagecloudStack {
       packageBucket: serving.bucket,
       edgeLambdaRoleName: env.application.edgeLambdaRoleName,
       edgeFunctionPrefix: env.application.edgeFunctionPrefix,
+    });
+
+    // Issue 13: GKE pods reach AWS through their projected service-account tokens, no static key. The IAM user
+    // above stays only as the documented fallback (README, "No static AWS keys from GKE").
+    const roles = gkeRoleNames(env);
+    const job = env.backupJob.kubernetes;
+    this.gkeFederation = new GkeAwsFederation(this, "GkeFederation", {
+      environment: env.name,
+      issuer: clusterIssuer(env),
+      roles: {
+        backup: {
+          roleName: roles.backup, namespace: job.namespace, serviceAccount: job.backupServiceAccount,
+          description: "The GKE offsite backup CronJob: put-only into the offsite backup bucket",
+          policyArns: { uploader: this.offsiteBackups.uploaderPolicy.arn },
+        },
+        restore: {
+          roleName: roles.restore, namespace: job.namespace, serviceAccount: job.restoreServiceAccount,
+          description: "The GKE restore verification CronJob: read-only on the offsite backups",
+          policyArns: { reader: this.offsiteBackups.readerPolicy!.arn },
+        },
+        app: {
+          roleName: roles.app, namespace: env.gcp.workload.namespace, serviceAccount: env.gcp.workload.serviceAccount,
+          description: "packagecloud on GKE: the application's package and CloudFront rights",
+          policyArns: { packages: this.application.packagesPolicy.arn, cdn: this.application.cdnPolicy.arn },
+        },
+      },
     });
 
     // Monitoring lives with the buckets it watches; thresholds come from the same config as the buckets.
@@ -195,6 +225,10 @@ export class StorageStack extends PackagecloudStack {
       app_packages_policy_arn: this.application.packagesPolicy.arn,
       app_cdn_policy_arn: this.application.cdnPolicy.arn,
       app_edge_boundary_arn: this.application.edgeBoundary.arn,
+      gke_oidc_provider_arn: this.gkeFederation.provider.arn,
+      offsite_backup_gke_role_arn: this.gkeFederation.roles.backup.arn,
+      restore_verify_gke_role_arn: this.gkeFederation.roles.restore.arn,
+      app_gke_role_arn: this.gkeFederation.roles.app.arn,
     };
     for (const [id, value] of Object.entries(outputs)) new TerraformOutput(this, id, { value });
   }

@@ -15,6 +15,7 @@ import { awsProvider, targetAccountId } from "./aws-provider";
 import { configureBackend } from "./backend";
 import { PackagecloudStack } from "./base-stack";
 import { storagePolicyArns } from "./storage-stack";
+import { vmFirstBootExtension } from "../backup/jobs";
 import { targetSupports, type DeployTarget } from "./target";
 
 export interface VmStackProps {
@@ -57,6 +58,8 @@ export class VmStack extends PackagecloudStack {
       // application takes credentials from the instance role, so no access key exists for it.
       managedPolicyArns: storagePolicyArns(env, targetAccountId(env, target)),
       apt: env.vm.packagecloudApt,
+      // Issue 13: the offsite backup job (systemd timer), copying the newest local xbstream with the instance role.
+      firstBootExtensions: [vmFirstBootExtension(env)],
     });
 
     if (targetSupports(target, "aws-backup")) {

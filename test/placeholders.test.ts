@@ -15,8 +15,9 @@ import { PackagecloudStack } from "../stacks/base-stack";
 import type { DeployTarget } from "../stacks/target";
 
 const ROOT = path.resolve(__dirname, "..");
-const PRE_FIELDS = ["aws.accountId", "vm.amiId", "monitoring.notifications.gcpChannels.0"];
-const OPS_FIELDS = ["aws.accountId", "vm.amiId", "dns.zoneId", "monitoring.notifications.gcpChannels.0"];
+const BACKUP_FIELDS = ["backupJob.ageRecipient", "backupJob.kubernetes.images.backup", "backupJob.kubernetes.images.scratchMysql"];
+const PRE_FIELDS = ["aws.accountId", "vm.amiId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
+const OPS_FIELDS = ["aws.accountId", "vm.amiId", "dns.zoneId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
 
 /** Every stack of the app, synthesized (validations on), keyed by stack name. */
 function synthApp(environments: Record<string, EnvironmentConfig>, target: DeployTarget): Record<string, any> {
@@ -36,13 +37,18 @@ function realEnvironments(): Record<string, EnvironmentConfig> {
   real.ops.dns.zoneId = "fedcba9876543210fedcba9876543210";
   real.pre.monitoring.notifications.gcpChannels = ["projects/gitlab-pre/notificationChannels/42"];
   real.ops.monitoring.notifications.gcpChannels = ["projects/gitlab-ops/notificationChannels/43"];
+  for (const env of [real.pre, real.ops]) {
+    env.backupJob.ageRecipient = `age1${"q".repeat(57)}${env.name === "pre" ? "p" : "z"}`;
+    env.backupJob.kubernetes.images.backup = `registry.example.com/backup@sha256:${"ab".repeat(32)}`;
+    env.backupJob.kubernetes.images.scratchMysql = `registry.example.com/mysql@sha256:${"cd".repeat(32)}`;
+  }
   return parseEnvironments(real);
 }
 
 describe("placeholder values in config/environments.ts", () => {
   const envs = loadEnvironments();
 
-  it("are marked: account ids, AMI ids, the Cloudflare zone id, Google project numbers, notification channels", () => {
+  it("are marked: account ids, AMI ids, the Cloudflare zone id, notification channels, backup keys and images", () => {
     expect(placeholderFields(envs.pre)).toEqual(PRE_FIELDS);
     expect(placeholderFields(envs.ops)).toEqual(OPS_FIELDS);
   });

@@ -32,10 +32,16 @@ declare -A DEBIAN_PACKAGE=(
   [losetup]=mount
   [rsync]=rsync
   [git]=git
-  [mariadbd]=mariadb-server
+  # The server binaries without the service mariadb-server would start at install: the tests start their own.
+  [mariadbd]=mariadb-server-core
+  [mariadb-install-db]=mariadb-server-core
   [mariadb]=mariadb-client
+  [mariadb-dump]=mariadb-client
   [mariadb-backup]=mariadb-backup
   [age]=age
+  [age-keygen]=age
+  [aws]=awscli
+  [systemd-analyze]=systemd
   [rclone]=rclone
   [systemctl]=systemd
   [systemd-run]=systemd

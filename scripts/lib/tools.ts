@@ -13,6 +13,16 @@ export const TOOLS = {
   "cloud-init": "Debian package cloud-init (for `cloud-init schema`): scripts/install-tools.sh, or apt-get install cloud-init",
   "mkfs.xfs": "Debian package xfsprogs: scripts/install-tools.sh, or apt-get install xfsprogs",
   losetup: "util-linux's losetup, run as root with loop devices available (/dev/loop-control)",
+  // test/engine/backup-job.test.ts: a real MariaDB server (Debian's server binaries, started by the test on a
+  // private socket and port, never as a system service), age, the AWS CLI and systemd-analyze.
+  mariadbd: "Debian package mariadb-server-core (the server binaries of mariadb-server, no service): scripts/install-tools.sh",
+  "mariadb-install-db": "Debian package mariadb-server-core: scripts/install-tools.sh",
+  mariadb: "Debian package mariadb-client: scripts/install-tools.sh",
+  "mariadb-dump": "Debian package mariadb-client: scripts/install-tools.sh",
+  age: "Debian package age: scripts/install-tools.sh, or apt-get install age",
+  "age-keygen": "Debian package age: scripts/install-tools.sh, or apt-get install age",
+  aws: "the AWS CLI: pip install awscli (preinstalled on this project's machines), or Debian package awscli",
+  "systemd-analyze": "Debian package systemd (for `systemd-analyze verify`): apt-get install systemd",
   promtool:
     "promtool 2.42 from Debian's prometheus package, unpacked (not installed) into .tools/prometheus ($PACKAGECLOUD_TOOLS_DIR/prometheus when set): bash scripts/install-tools.sh (npm test runs it as its pretest step)",
   rsync: "Debian package rsync (gitlab-ci-local copies the project with it): scripts/install-tools.sh, or apt-get install rsync",

@@ -5,6 +5,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { CronJob } from "kubernetes-models/batch/v1/CronJob";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { parseAllDocuments } from "yaml";
 import { ENV_NAMES } from "../../config";
 import { promtoolPath } from "../../scripts/lib/tools";
 
@@ -33,4 +36,16 @@ it.each(ENV_NAMES)("the %s dashboard written by synth is a Grafana dashboard", (
   const dashboard = JSON.parse(fs.readFileSync(path.join(outdir, "monitoring", env, "grafana-dashboard.json"), "utf8"));
   expect(dashboard.uid).toBe(`packagecloud-backups-${env}`);
   expect(dashboard.panels.length).toBeGreaterThan(0);
+});
+
+it.each(ENV_NAMES)("the %s backup CronJobs written by synth parse back into objects valid against the Kubernetes schema", (env) => {
+  const file = path.join(outdir, "kubernetes", env, "backup-jobs.yaml");
+  const docs = parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJSON());
+  expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(
+    expect.arrayContaining(["CronJob/packagecloud-offsite-backup", "CronJob/packagecloud-restore-verify"]),
+  );
+  for (const doc of docs) {
+    const model = doc.kind === "CronJob" ? new CronJob(doc) : new ServiceAccount(doc);
+    expect(() => model.validate()).not.toThrow();
+  }
 });

@@ -12,6 +12,7 @@ import { RedisInstance } from "@cdktf/provider-google/lib/redis-instance";
 import { SqlDatabaseInstance, type SqlDatabaseInstanceSettings } from "@cdktf/provider-google/lib/sql-database-instance";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
@@ -30,6 +31,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { webIdentityTrust } from "../../constructs/gke-aws-federation";
 import { denyInsecureTransport, policyDocument } from "../../constructs/policy-document";
 import { evaluate, RULES } from "../../policy";
 import { StackView, type Rule } from "../../policy/engine";
@@ -374,6 +376,18 @@ const CASES: Case[] = [
     good: (s) => new IamPolicy(s, "Pol", { policy: policyDocument([{ Sid: "Read", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }]) }),
     bad: (s) => new IamUserPolicyAttachment(s, "Att", { user: "someone", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }),
     message: /attaches a policy directly to a user/,
+  },
+  {
+    rule: "PC_IAM_WEB_IDENTITY_SCOPED",
+    good: (s) => new IamRole(s, "Role", {
+      name: "r",
+      assumeRolePolicy: policyDocument([webIdentityTrust("arn:aws:iam::111122223333:oidc-provider/container.googleapis.com/v1/projects/p/locations/l/clusters/c", "https://container.googleapis.com/v1/projects/p/locations/l/clusters/c", "ns", "sa")]),
+    }),
+    bad: (s) => new IamRole(s, "Role", {
+      name: "r",
+      assumeRolePolicy: policyDocument([{ Sid: "AnyServiceAccount", Effect: "Allow", Principal: { Federated: "arn:aws:iam::111122223333:oidc-provider/x" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringLike: { "x:sub": "system:serviceaccount:*" } } }]),
+    }),
+    message: /aws_iam_role\.role: trusts web identities without a StringEquals condition on <provider>:sub and <provider>:aud/,
   },
   {
     rule: "PC_IAM_NO_USERS",

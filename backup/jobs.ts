@@ -1,0 +1,401 @@
+/**
+ * The offsite backup job and its restore verification, as typed definitions derived from the environment's
+ * config, for both variants of `backup/packagecloud-backup.sh`:
+ *
+ * - VM: a systemd service and timer, written at first boot (`vmFirstBootExtension`, a hook into
+ *   constructs/first-boot.ts) and run as root with the instance role.
+ * - GKE: two Kubernetes CronJobs and their service accounts (`kubernetesObjects`), built with the typed models of
+ *   `kubernetes-models` (validated against the Kubernetes OpenAPI schema) and written at synth to
+ *   `cdktf.out/kubernetes/<env>/backup-jobs.yaml` (`kubernetesFiles`).
+ *
+ * @example
+ *   const files = kubernetesFiles([env]);        // { "kubernetes/ops/backup-jobs.yaml": "..." }
+ *   const hook = vmFirstBootExtension(env);      // write_files + runcmd entries for cloud-init
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { gzipSync } from "node:zlib";
+import type { IContainer, IPodSpec, IVolume } from "kubernetes-models/v1";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { CronJob } from "kubernetes-models/batch/v1/CronJob";
+import { stringify } from "yaml";
+import type { EnvironmentConfig } from "../config";
+import type { FirstBootExtension } from "../constructs/first-boot";
+import { STS_AUDIENCE } from "../constructs/gke-aws-federation";
+import { gkeClusterName, resourceName } from "../constructs/naming";
+import { BACKUP_NAMES } from "../monitoring/from-config";
+
+/** The script, shipped as is by first boot and by the container image (backup/Dockerfile). */
+export const BACKUP_SCRIPT_SOURCE = path.join(__dirname, "packagecloud-backup.sh");
+export const backupScript = (): string => fs.readFileSync(BACKUP_SCRIPT_SOURCE, "utf8");
+
+/** Where the VM installs it, and where the image has it. */
+export const BACKUP_SCRIPT_PATH = "/usr/local/sbin/packagecloud-backup";
+
+/** Ubuntu's prometheus-node-exporter reads its textfile collector from here (the package's default). */
+export const VM_TEXTFILE_DIR = "/var/lib/prometheus/node-exporter";
+/** Seed 000: packagecloud's database_backups service writes its xbstream files here. */
+export const VM_XBSTREAM_DIR = "/var/opt/packagecloud/backups";
+
+export const VM_UNIT = "packagecloud-offsite-backup";
+export const VM_ENV_FILE = `/etc/packagecloud-backup/${VM_UNIT}.env`;
+
+/** Names of the IAM roles pods assume with their projected service-account token (created in the storage stack). */
+export const gkeRoleNames = (env: EnvironmentConfig) => ({
+  backup: resourceName(env.name, "offsite-backup-gke"),
+  restore: resourceName(env.name, "restore-verify-gke"),
+  app: resourceName(env.name, "app-gke"),
+});
+
+
+/** The cluster's OIDC issuer, as GKE puts it in the `iss` claim of service-account tokens. */
+export function clusterIssuer(env: EnvironmentConfig): string {
+  return `https://container.googleapis.com/v1/projects/${env.gcp.project}/locations/${env.gcp.cluster.location}/clusters/${gkeClusterName(env)}`;
+}
+
+/** The Cloud SQL IAM database user of the backup job: its Google service account's email before the "@". */
+export const backupDatabaseUser = (env: EnvironmentConfig) => resourceName(env.name, "backup");
+
+const seconds = (minutes: number) => String(minutes * 60);
+
+/** Settings both variants share (see the script's usage()). */
+function commonEnvironment(env: EnvironmentConfig): Record<string, string> {
+  const job = env.backupJob;
+  return {
+    BACKUP_BUCKET: env.storage.offsiteBackups.bucketName,
+    BACKUP_PREFIX: env.storage.offsiteBackups.prefix,
+    BACKUP_ENVIRONMENT: env.name,
+    BACKUP_NAME: BACKUP_NAMES.offsite,
+    AWS_DEFAULT_REGION: env.aws.region,
+    STEP_ATTEMPTS: String(job.attempts),
+    DUMP_TIMEOUT_SECONDS: seconds(job.timeouts.dumpMinutes),
+    UPLOAD_TIMEOUT_SECONDS: seconds(job.timeouts.uploadMinutes),
+    FETCH_TIMEOUT_SECONDS: seconds(job.timeouts.fetchMinutes),
+    RESTORE_TIMEOUT_SECONDS: seconds(job.timeouts.restoreMinutes),
+  };
+}
+
+/** Environment of the restore verification's checks. */
+function verifyEnvironment(env: EnvironmentConfig): Record<string, string> {
+  const v = env.backupJob.verify;
+  return {
+    VERIFY_TABLES: v.tables.join(" "),
+    VERIFY_NONEMPTY_TABLES: v.nonEmptyTables.join(" "),
+    VERIFY_CANARY_QUERY: v.canary.query,
+    VERIFY_CANARY_EXPECTED: v.canary.expected,
+  };
+}
+
+/** Longest a run can take: every attempt of every step timing out, plus a margin for listing and metrics. */
+export function worstCaseSeconds(env: EnvironmentConfig, command: "backup" | "verify-restore"): number {
+  const t = env.backupJob.timeouts;
+  const attempts = env.backupJob.attempts;
+  const steps = command === "backup" ? (t.dumpMinutes + t.uploadMinutes) * attempts : t.fetchMinutes * attempts + t.restoreMinutes;
+  return steps * 60 + 15 * 60;
+}
+
+// --- VM: systemd -------------------------------------------------------------------------------------------
+
+/** The VM's environment file: the newest local xbstream to the offsite bucket, with the instance role. */
+export function vmEnvironment(env: EnvironmentConfig): Record<string, string> {
+  return {
+    ...commonEnvironment(env),
+    BACKUP_SOURCE: "xbstream",
+    XBSTREAM_DIR: VM_XBSTREAM_DIR,
+    DAILY_BACKUP_NAME: BACKUP_NAMES.daily,
+    AGE_RECIPIENT: env.backupJob.ageRecipient,
+    METRICS_FILE: `${VM_TEXTFILE_DIR}/packagecloud_offsite_backup.prom`,
+    // The encrypted copy is as large as the compressed backup: write it on the 2 TB data disk, not the 8 GB root.
+    WORK_DIR: "/var/opt/packagecloud",
+  };
+}
+
+const envFile = (vars: Record<string, string>) =>
+  `${Object.entries(vars)
+    .map(([name, value]) => `${name}=${/^[A-Za-z0-9_./:@+-]*$/.test(value) ? value : JSON.stringify(value)}`)
+    .join("\n")}\n`;
+
+export function systemdService(env: EnvironmentConfig): string {
+  return `[Unit]
+Description=packagecloud offsite database backup: newest xbstream, age-encrypted, to s3://${env.storage.offsiteBackups.bucketName}
+Documentation=man:systemd.service(5)
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+EnvironmentFile=${VM_ENV_FILE}
+ExecStart=${BACKUP_SCRIPT_PATH} backup
+# The script times out every step itself; this bounds the whole run (seed 000: a stalled upload hung for days).
+TimeoutStartSec=${worstCaseSeconds(env, "backup")}
+Nice=10
+IOSchedulingClass=idle
+PrivateTmp=yes
+ProtectSystem=full
+ProtectHome=yes
+NoNewPrivileges=yes
+`;
+}
+
+export function systemdTimer(env: EnvironmentConfig): string {
+  return `[Unit]
+Description=Daily packagecloud offsite database backup
+
+[Timer]
+OnCalendar=*-*-* ${env.backupJob.schedule.backupUtc}:00 UTC
+# A run missed while the instance was down starts at the next boot.
+Persistent=true
+AccuracySec=1min
+Unit=${VM_UNIT}.service
+
+[Install]
+WantedBy=timers.target
+`;
+}
+
+export function vmFirstBootExtension(env: EnvironmentConfig): FirstBootExtension {
+  return {
+    // awscli: the upload (the instance role through IMDSv2); age: the encryption.
+    packages: ["awscli", "age"],
+    writeFiles: [
+      // Compressed: EC2 user data is limited to 16 KB.
+      { path: BACKUP_SCRIPT_PATH, owner: "root:root", permissions: "0755", encoding: "gz+b64", content: gzipSync(backupScript(), { level: 9 }).toString("base64") },
+      { path: VM_ENV_FILE, owner: "root:root", permissions: "0600", content: envFile(vmEnvironment(env)) },
+      { path: `/etc/systemd/system/${VM_UNIT}.service`, owner: "root:root", permissions: "0644", content: systemdService(env) },
+      { path: `/etc/systemd/system/${VM_UNIT}.timer`, owner: "root:root", permissions: "0644", content: systemdTimer(env) },
+    ],
+    runcmd: [
+      ["mkdir", "-p", VM_TEXTFILE_DIR],
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "enable", "--now", `${VM_UNIT}.timer`],
+    ],
+  };
+}
+
+// --- GKE: Kubernetes ---------------------------------------------------------------------------------------
+
+const TOKEN_DIR = "/var/run/secrets/aws";
+const WORK_DIR = "/work";
+
+const cron = (hhmm: string) => {
+  const [hour, minute] = hhmm.split(":").map(Number);
+  return `${minute} ${hour} * * *`;
+};
+
+/** Non-root, read-only root filesystem, no privilege escalation, no capabilities. */
+const restricted = (runAsUser: number) => ({
+  runAsNonRoot: true,
+  runAsUser,
+  runAsGroup: runAsUser,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" as const },
+});
+
+const BACKUP_UID = 65532;
+const MYSQL_UID = 999;
+
+/** AWS credentials: the projected token for the role (default), or the fallback access key Secret. */
+function awsAccess(env: EnvironmentConfig, role: string): { env: IContainer["env"]; volumes: IVolume[]; mounts: IContainer["volumeMounts"] } {
+  const auth = env.backupJob.kubernetes.awsAuth;
+  if (auth.mode === "access-key") {
+    const fromSecret = (name: string) => ({ name, valueFrom: { secretKeyRef: { name: auth.secretName, key: name } } });
+    return { env: [fromSecret("AWS_ACCESS_KEY_ID"), fromSecret("AWS_SECRET_ACCESS_KEY")], volumes: [], mounts: [] };
+  }
+  return {
+    env: [
+      { name: "AWS_ROLE_ARN", value: `arn:aws:iam::${env.aws.accountId}:role/${role}` },
+      { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: `${TOKEN_DIR}/token` },
+      { name: "AWS_ROLE_SESSION_NAME", value: role },
+    ],
+    volumes: [
+      {
+        name: "aws-token",
+        projected: { sources: [{ serviceAccountToken: { path: "token", audience: STS_AUDIENCE, expirationSeconds: 3600 } }] },
+      },
+    ],
+    mounts: [{ name: "aws-token", mountPath: TOKEN_DIR, readOnly: true }],
+  };
+}
+
+const envList = (vars: Record<string, string>) => Object.entries(vars).map(([name, value]) => ({ name, value }));
+
+function cronJob(env: EnvironmentConfig, options: { name: string; schedule: string; command: "backup" | "verify-restore"; serviceAccount: string; pod: Omit<IPodSpec, "restartPolicy" | "serviceAccountName"> }): CronJob {
+  const k = env.backupJob.kubernetes;
+  const labels = { "app.kubernetes.io/name": options.name, "app.kubernetes.io/part-of": "packagecloud", "packagecloud.io/environment": env.name };
+  return new CronJob({
+    metadata: { name: options.name, namespace: k.namespace, labels },
+    spec: {
+      schedule: options.schedule,
+      timeZone: "Etc/UTC",
+      // Never two runs at once: a slow backup is not overtaken by the next one (they would compete for the dump).
+      concurrencyPolicy: "Forbid",
+      startingDeadlineSeconds: 3600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        metadata: { labels },
+        spec: {
+          // The script retries each step itself; one more pod only for a lost node.
+          backoffLimit: 1,
+          activeDeadlineSeconds: worstCaseSeconds(env, options.command),
+          ttlSecondsAfterFinished: 7 * 86400,
+          template: {
+            metadata: { labels },
+            spec: {
+              ...options.pod,
+              serviceAccountName: options.serviceAccount,
+              automountServiceAccountToken: false,
+              restartPolicy: "Never",
+              securityContext: { runAsNonRoot: true, fsGroup: BACKUP_UID, seccompProfile: { type: "RuntimeDefault" } },
+              nodeSelector: { "packagecloud.io/pool": "background" },
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+/** The ServiceAccounts and CronJobs of an environment, validated against the Kubernetes schema. */
+export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount | CronJob> {
+  const k = env.backupJob.kubernetes;
+  const roles = gkeRoleNames(env);
+  const metrics = { PUSHGATEWAY_URL: k.pushgatewayUrl };
+  const bigWork = (gi: number): IVolume => ({
+    name: "work",
+    // Dumps can be large: a volume of their own for each run, gone with the pod.
+    ephemeral: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gi}Gi` } } } } },
+  });
+
+  const backupAws = awsAccess(env, roles.backup);
+  const backup = cronJob(env, {
+    name: "packagecloud-offsite-backup",
+    schedule: cron(env.backupJob.schedule.backupUtc),
+    command: "backup",
+    serviceAccount: k.backupServiceAccount,
+    pod: {
+      volumes: [bigWork(200), ...backupAws.volumes],
+      containers: [
+        {
+          name: "backup",
+          image: k.images.backup,
+          command: [BACKUP_SCRIPT_PATH, "backup"],
+          env: [
+            ...envList({
+              ...commonEnvironment(env),
+              ...metrics,
+              BACKUP_SOURCE: "mysqldump",
+              DB_USER: backupDatabaseUser(env),
+              DB_NAME: "packagecloud",
+              // Cloud SQL IAM login: the Workload Identity token as password, over TLS only.
+              DB_AUTH: "gcp-iam",
+              DB_EXTRA_ARGS: "--ssl",
+              AGE_RECIPIENT: env.backupJob.ageRecipient,
+              WORK_DIR,
+              HOME: WORK_DIR, // the root filesystem is read-only; the AWS CLI writes its cache under $HOME
+            }),
+            { name: "DB_HOST", valueFrom: { configMapKeyRef: { name: k.databaseConfigMap, key: "host" } } },
+            ...(backupAws.env ?? []),
+          ],
+          volumeMounts: [{ name: "work", mountPath: WORK_DIR }, ...(backupAws.mounts ?? [])],
+          resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
+          securityContext: restricted(BACKUP_UID),
+        },
+      ],
+    },
+  });
+
+  const restoreAws = awsAccess(env, roles.restore);
+  const restore = cronJob(env, {
+    name: "packagecloud-restore-verify",
+    schedule: cron(env.backupJob.schedule.restoreVerificationUtc),
+    command: "verify-restore",
+    serviceAccount: k.restoreServiceAccount,
+    pod: {
+      volumes: [
+        bigWork(200),
+        { name: "age-identity", secret: { secretName: k.ageIdentitySecret, defaultMode: 0o400 } },
+        { name: "mysql-data", emptyDir: {} },
+        { name: "mysql-run", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+        { name: "mysql-tmp", emptyDir: {} },
+        ...restoreAws.volumes,
+      ],
+      // The scratch MySQL runs beside the check as a native sidecar (an init container that keeps running and
+      // is stopped when the check ends), listening on loopback only: nothing outside the pod reaches it.
+      initContainers: [
+        {
+          name: "scratch-mysql",
+          image: k.images.scratchMysql,
+          restartPolicy: "Always",
+          args: ["--bind-address=127.0.0.1", "--skip-name-resolve", "--innodb-buffer-pool-size=512M"],
+          env: [{ name: "MYSQL_ALLOW_EMPTY_PASSWORD", value: "yes" }],
+          startupProbe: { exec: { command: ["mysqladmin", "--host=127.0.0.1", "ping"] }, periodSeconds: 5, failureThreshold: 60 },
+          volumeMounts: [
+            { name: "mysql-data", mountPath: "/var/lib/mysql" },
+            { name: "mysql-run", mountPath: "/var/run/mysqld" },
+            { name: "mysql-tmp", mountPath: "/tmp" },
+          ],
+          resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } },
+          securityContext: restricted(MYSQL_UID),
+        },
+      ],
+      containers: [
+        {
+          name: "verify",
+          image: k.images.backup,
+          command: [BACKUP_SCRIPT_PATH, "verify-restore"],
+          env: [
+            ...envList({
+              ...commonEnvironment(env),
+              ...metrics,
+              ...verifyEnvironment(env),
+              AGE_IDENTITY_FILE: "/var/run/secrets/age/identity",
+              RESTORE_DB_HOST: "127.0.0.1",
+              RESTORE_DB_PORT: "3306",
+              RESTORE_DB_USER: "root",
+              WORK_DIR,
+              HOME: WORK_DIR,
+            }),
+            ...(restoreAws.env ?? []),
+          ],
+          volumeMounts: [
+            { name: "work", mountPath: WORK_DIR },
+            { name: "age-identity", mountPath: "/var/run/secrets/age", readOnly: true },
+            ...(restoreAws.mounts ?? []),
+          ],
+          resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
+          securityContext: restricted(BACKUP_UID),
+        },
+      ],
+    },
+  });
+
+  const serviceAccount = (name: string, annotations: Record<string, string>) =>
+    new ServiceAccount({
+      metadata: { name, namespace: k.namespace, annotations, labels: { "app.kubernetes.io/part-of": "packagecloud" } },
+      // Only the projected, audience-bound token is mounted (where a pod asks for it).
+      automountServiceAccountToken: false,
+    });
+  return [
+    // Workload Identity: the backup job logs in to Cloud SQL as its Google service account.
+    serviceAccount(k.backupServiceAccount, { "iam.gke.io/gcp-service-account": `${backupDatabaseUser(env)}@${env.gcp.project}.iam.gserviceaccount.com` }),
+    serviceAccount(k.restoreServiceAccount, {}),
+    backup,
+    restore,
+  ];
+}
+
+/** Files to write into the synth output, keyed by their path relative to it. */
+export function kubernetesFiles(envs: readonly EnvironmentConfig[]): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const env of envs) {
+    const objects = kubernetesObjects(env);
+    for (const object of objects) object.validate();
+    const header = `# Generated by packagecloud-infra at synth (backup/jobs.ts) for ${env.name}: kubectl apply -f this file.\n`;
+    files[`kubernetes/${env.name}/backup-jobs.yaml`] =
+      header + objects.map((object) => stringify(object.toJSON(), { lineWidth: 0 })).join("---\n");
+  }
+  return files;
+}

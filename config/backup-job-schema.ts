@@ -1,0 +1,95 @@
+/**
+ * Configuration of the offsite backup job and its restore verification (issue 13; seed 004's copycat-db and
+ * "Phoenix"), one block per environment under `backupJob`. Both variants read it: the VM's systemd timer and
+ * the GKE CronJobs are generated from the same values, so schedules and checks cannot drift apart.
+ *
+ * No secret lives here: the age *recipient* is a public key (the backup job can encrypt, never decrypt); the age
+ * *identity* (private key) is created and kept outside this project (docs/disaster-recovery.md, "Backup keys").
+ */
+import { z } from "zod";
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC)");
+const k8sName = (what: string) =>
+  z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, `must be a Kubernetes ${what} name (RFC 1123 label)`);
+/** An image pinned by digest: a tag can be moved under the job, a digest cannot. */
+const pinnedImage = z
+  .string()
+  .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/, "must be an image pinned by digest: <registry>/<repository>@sha256:<64 hex digits>");
+/** Table names are pasted into the verification's SQL: plain identifiers only. */
+const tableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a plain MySQL table name (letters, digits, _)");
+const minutes = (field: string, max: number) =>
+  z.number().int(`${field} must be whole minutes`).min(1, `${field} must be at least 1 minute`).max(max, `${field} must be at most ${max} minutes`);
+
+export const backupJobSchema = z
+  .object({
+    /** Daily run times (UTC): the VM timer's OnCalendar and the CronJobs' schedule are both derived from them. */
+    schedule: z.object({ backupUtc: hhmm, restoreVerificationUtc: hhmm }).strict(),
+    /** The age public key backups are encrypted to (`age-keygen -y identity.txt`). Public: safe in state. */
+    ageRecipient: z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, "must be an age X25519 public key (age1 followed by 58 bech32 characters)"),
+    /** Hard timeouts (minutes) for each step; a stalled step fails the run (seed 000's stalled upload). */
+    timeouts: z
+      .object({
+        dumpMinutes: minutes("dumpMinutes", 720),
+        uploadMinutes: minutes("uploadMinutes", 720),
+        fetchMinutes: minutes("fetchMinutes", 720),
+        restoreMinutes: minutes("restoreMinutes", 1440),
+      })
+      .strict(),
+    /** Attempts per step (dump, upload, download): bounded, so a broken run ends with a failure. */
+    attempts: z.number().int().min(1, "attempts must be at least 1").max(5, "attempts must be at most 5"),
+    /** What a restored backup must contain (checked by the restore verification). */
+    verify: z
+      .object({
+        tables: z.array(tableName).min(1, "tables must list at least one table"),
+        nonEmptyTables: z.array(tableName),
+        /** A query returning one value, and the value a good backup returns. */
+        canary: z.object({ query: z.string().regex(/^SELECT\s/i, "must be a SELECT statement"), expected: z.string().min(1, "expected must not be empty") }).strict(),
+      })
+      .strict(),
+    /** Alert when no restore verification succeeded for this many hours (also when the metric is absent). */
+    restoreVerificationMaxAgeHours: z.number().int().min(25, "restoreVerificationMaxAgeHours must be at least 25 (verification is daily)").max(336, "restoreVerificationMaxAgeHours must be at most 336"),
+    /** GKE variant: the CronJobs. */
+    kubernetes: z
+      .object({
+        namespace: k8sName("namespace"),
+        backupServiceAccount: k8sName("service account"),
+        restoreServiceAccount: k8sName("service account"),
+        images: z
+          .object({
+            /** backup/Dockerfile: bash, the AWS CLI, the MySQL client, age. */
+            backup: pinnedImage,
+            /** The scratch MySQL the restore is loaded into (a sidecar of the verification pod). */
+            scratchMysql: pinnedImage,
+          })
+          .strict(),
+        /** Where the jobs push their metrics (Prometheus scrapes the Pushgateway). */
+        pushgatewayUrl: z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d+)?\/?$/, "must be the Pushgateway's base URL, e.g. http://pushgateway.monitoring.svc:9091"),
+        /** ConfigMap (created from the gke stack's `sql_private_ip` output) with the key `host`. */
+        databaseConfigMap: k8sName("ConfigMap"),
+        /** Secret (created out of band) holding the age identity under the key `identity`. */
+        ageIdentitySecret: k8sName("Secret"),
+        /**
+         * How the jobs reach AWS. `web-identity` (default): the roles of the storage stack, through projected
+         * service-account tokens; no static key exists. `access-key`: the documented fallback, an out-of-band
+         * access key in this Secret (keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+         */
+        awsAuth: z.discriminatedUnion("mode", [
+          z.object({ mode: z.literal("web-identity") }).strict(),
+          z.object({ mode: z.literal("access-key"), secretName: k8sName("Secret") }).strict(),
+        ]),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((job, ctx) => {
+    job.verify.nonEmptyTables.forEach((table, i) => {
+      if (!job.verify.tables.includes(table)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["verify", "nonEmptyTables", i], message: `must also be listed in verify.tables (${table} is not)` });
+      }
+    });
+    if (job.schedule.backupUtc === job.schedule.restoreVerificationUtc) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["schedule", "restoreVerificationUtc"], message: "must differ from schedule.backupUtc: verify after the backup has finished" });
+    }
+  });
+
+export type BackupJobConfig = z.output<typeof backupJobSchema>;

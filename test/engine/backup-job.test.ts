@@ -1,0 +1,486 @@
+/**
+ * The offsite backup job and its restore verification, for real: Debian's MariaDB server (started here in a temp
+ * directory on a private socket, never as a system service), the AWS emulator with an Object-Locked bucket, age,
+ * the AWS CLI and the real script (backup/packagecloud-backup.sh).
+ *
+ * - A database with known rows is backed up into the locked bucket (deleting that version is refused), restored
+ *   by the verification job into a fresh database and compared row for row.
+ * - Failure paths: database unreachable, upload refused, an upload that stalls (a TCP server that accepts and
+ *   never answers) beyond its timeout; each exits non-zero with its exit code in the metrics and the last success
+ *   untouched. A restore whose canary does not match fails and still drops its scratch database.
+ * - The metrics files the runs wrote are replayed through promtool's test harness against the generated rules.
+ * - The VM's systemd units pass `systemd-analyze verify`; the script passes shellcheck.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+  CreateBucketCommand,
+  PutObjectLockConfigurationCommand,
+} from "@aws-sdk/client-s3";
+import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import { stringify } from "yaml";
+import { webIdentityTrust } from "../../constructs/gke-aws-federation";
+import { clusterIssuer } from "../../backup/jobs";
+import { loadEnvironments } from "../../config";
+import { BACKUP_SCRIPT_SOURCE, BACKUP_SCRIPT_PATH, systemdService, systemdTimer, VM_ENV_FILE, VM_UNIT, vmFirstBootExtension } from "../../backup/jobs";
+import { cloudConfig } from "../../constructs/first-boot";
+import { monitoringDefinitions } from "../../monitoring/from-config";
+import { ALERTS, type AlertingRule, prometheusRules, prometheusRulesYaml } from "../../monitoring/prometheus-rules";
+import { startEmulator, type Emulator } from "../../scripts/lib/moto";
+import { promtoolPath, requireTool } from "../../scripts/lib/tools";
+
+jest.setTimeout(120_000);
+
+const SCRIPT = BACKUP_SCRIPT_SOURCE;
+const BUCKET = "packagecloud-test-offsite";
+const PREFIX = "backups/";
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-backup-job-"));
+const timings: Record<string, number> = {};
+const started = Date.now();
+
+let emulator: Emulator;
+let s3: S3Client;
+let mysqld: ReturnType<typeof spawn>;
+let socket: string;
+let dbPort: number;
+let recipient: string;
+let identityFile: string;
+let awsBinDir: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function must(command: string, args: string[], input?: string): string {
+  const result = spawnSync(command, args, { encoding: "utf8", input });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status}): ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+const sql = (statement: string, database = "") =>
+  must("mariadb", ["--no-defaults", `--socket=${socket}`, "--user=root", "--batch", "--skip-column-names", ...(database ? [database] : []), "-e", statement]);
+
+interface Run {
+  readonly code: number;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+/** Runs the real script asynchronously (the stall test needs the event loop for its TCP server). */
+function runScript(command: "backup" | "verify-restore", env: Record<string, string>): Promise<Run> {
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [SCRIPT, command], {
+      env: {
+        PATH: `${awsBinDir}:${process.env.PATH}`,
+        HOME: work,
+        TMPDIR: work,
+        AWS_ACCESS_KEY_ID: "testing",
+        AWS_SECRET_ACCESS_KEY: "testing",
+        AWS_DEFAULT_REGION: "us-west-1",
+        AWS_ENDPOINT_URL: emulator.endpoint,
+        AWS_EC2_METADATA_DISABLED: "true",
+        BACKUP_BUCKET: BUCKET,
+        BACKUP_PREFIX: PREFIX,
+        BACKUP_ENVIRONMENT: "test",
+        RETRY_DELAY_SECONDS: "1",
+        ...env,
+      },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stderr, seconds: (Date.now() - t0) / 1000 }));
+  });
+}
+
+/** The textfile, as { 'metric{backup="x"}': value }. */
+function readMetrics(file: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const [key, value] = line.split(" ");
+    out[key] = Number(value);
+  }
+  return out;
+}
+
+const M = (name: string, backup = "offsite-db") => `packagecloud_backup_${name}{backup="${backup}"}`;
+
+const dbEnv = () => ({ BACKUP_SOURCE: "mysqldump", DB_SOCKET: socket, DB_USER: "root", DB_NAME: "packagecloud", AGE_RECIPIENT: recipient });
+const verifyEnv = () => ({
+  AGE_IDENTITY_FILE: identityFile,
+  RESTORE_DB_SOCKET: socket,
+  RESTORE_DB_USER: "root",
+  VERIFY_TABLES: "schema_migrations users repositories packages",
+  VERIFY_NONEMPTY_TABLES: "schema_migrations users repositories",
+  VERIFY_CANARY_QUERY: "SELECT name FROM repositories WHERE name = 'gitlab-ce'",
+  VERIFY_CANARY_EXPECTED: "gitlab-ce",
+});
+
+const KNOWN_ROWS = `
+  CREATE TABLE schema_migrations (version VARCHAR(32) PRIMARY KEY);
+  INSERT INTO schema_migrations VALUES ('20240101000000'), ('20250101000000');
+  CREATE TABLE users (id INT PRIMARY KEY, login VARCHAR(64) NOT NULL, created_at DATETIME NOT NULL);
+  INSERT INTO users VALUES (1, 'gitlab', '2016-01-01 00:00:00'), (2, 'ops', '2020-02-02 02:02:02');
+  CREATE TABLE repositories (id INT PRIMARY KEY, user_id INT NOT NULL, name VARCHAR(64) NOT NULL, private BOOL NOT NULL);
+  INSERT INTO repositories VALUES (1, 1, 'gitlab-ce', 0), (2, 1, 'gitlab-ee', 0), (3, 1, 'pre-release', 1);
+  CREATE TABLE packages (id BIGINT PRIMARY KEY, repository_id INT NOT NULL, filename VARCHAR(255) NOT NULL, sha256 CHAR(64), body BLOB);
+  INSERT INTO packages VALUES (1, 1, 'gitlab-ce_17.0.0-ce.0_amd64.deb', REPEAT('a', 64), UNHEX('00FF10')),
+    (2, 2, 'gitlab-ee-17.0.0-ee.0.el9.x86_64.rpm', REPEAT('b', 64), NULL), (3, 3, 'unicode ünïcødé.deb', NULL, '');
+`;
+
+beforeAll(async () => {
+  for (const tool of ["mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "age", "age-keygen", "aws", "shellcheck", "systemd-analyze"] as const) requireTool(tool);
+  awsBinDir = path.dirname(must("sh", ["-c", "command -v aws"]));
+  // pyenv's shim costs a second a call: use the interpreter's own aws when the shim can name it.
+  const real = spawnSync("pyenv", ["which", "aws"], { encoding: "utf8" });
+  if (real.status === 0 && real.stdout.trim() !== "") awsBinDir = path.dirname(real.stdout.trim());
+
+  const t0 = Date.now();
+  const datadir = path.join(work, "mysql");
+  socket = path.join(work, "mysql.sock");
+  dbPort = await freePort();
+  must("mariadb-install-db", ["--no-defaults", `--datadir=${datadir}`, "--auth-root-authentication-method=socket", "--skip-test-db", "--user=root"]);
+  mysqld = spawn(
+    "mariadbd",
+    ["--no-defaults", `--datadir=${datadir}`, `--socket=${socket}`, `--port=${dbPort}`, "--bind-address=127.0.0.1", "--user=root",
+      "--innodb-buffer-pool-size=16M", "--skip-log-bin", `--pid-file=${path.join(work, "mysql.pid")}`, `--log-error=${path.join(work, "mysql.err")}`],
+    { stdio: "ignore" },
+  );
+  const [emu] = await Promise.all([startEmulator(), (async () => {
+    for (let i = 0; i < 150; i++) {
+      if (spawnSync("mariadb", ["--no-defaults", `--socket=${socket}`, "--user=root", "-e", "SELECT 1"]).status === 0) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`mariadbd did not start: ${fs.readFileSync(path.join(work, "mysql.err"), "utf8")}`);
+  })()]);
+  emulator = emu;
+  timings["start MariaDB and the emulator"] = (Date.now() - t0) / 1000;
+
+  sql("CREATE DATABASE packagecloud");
+  sql(KNOWN_ROWS, "packagecloud");
+
+  s3 = new S3Client({ endpoint: emulator.endpoint, region: "us-west-1", forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET, ObjectLockEnabledForBucket: true, CreateBucketConfiguration: { LocationConstraint: "us-west-1" } }));
+  await s3.send(new PutObjectLockConfigurationCommand({
+    Bucket: BUCKET,
+    ObjectLockConfiguration: { ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { Mode: "COMPLIANCE", Days: 1 } } },
+  }));
+
+  identityFile = path.join(work, "age-identity.txt");
+  must("age-keygen", ["-o", identityFile]);
+  recipient = must("age-keygen", ["-y", identityFile]);
+});
+
+afterAll(async () => {
+  mysqld?.kill("SIGTERM");
+  await emulator?.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+  timings["whole test file"] = (Date.now() - started) / 1000;
+  console.log(`backup job test timings (s): ${JSON.stringify(timings)}`);
+});
+
+describe("backup, then restore verification", () => {
+  const metrics = () => path.join(work, "backup.prom");
+  const restoreMetrics = () => path.join(work, "restore.prom");
+  const pushed: Array<{ method: string; url: string; body: string }> = [];
+  let key: string;
+
+  it("backs up the database into the Object-Locked bucket with web-identity credentials (as on GKE), writes its metrics and pushes them", async () => {
+    // The GKE path: no static key in the job's environment; the CLI calls AssumeRoleWithWebIdentity with the
+    // projected token for the role whose trust policy the storage stack synthesizes.
+    const issuer = clusterIssuer(loadEnvironments().ops);
+    const iam = new IAMClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const provider = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ["sts.amazonaws.com"] }));
+    const role = await iam.send(new CreateRoleCommand({
+      RoleName: "packagecloud-ops-offsite-backup-gke",
+      AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [webIdentityTrust(provider.OpenIDConnectProviderArn!, issuer, "packagecloud", "packagecloud-offsite-backup")] }),
+    }));
+    const tokenFile = path.join(work, "token");
+    const claims = { iss: issuer, sub: "system:serviceaccount:packagecloud:packagecloud-offsite-backup", aud: ["sts.amazonaws.com"], exp: Math.floor(Date.now() / 1000) + 3600 };
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    fs.writeFileSync(tokenFile, `${b64({ alg: "RS256", kid: "test" })}.${b64(claims)}.c2lnbmF0dXJl`);
+
+    const pushgateway = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => { pushed.push({ method: req.method ?? "", url: req.url ?? "", body }); res.end(); });
+    });
+    await new Promise<void>((r) => pushgateway.listen(0, "127.0.0.1", () => r()));
+    const port = (pushgateway.address() as net.AddressInfo).port;
+    const run = await runScript("backup", {
+      ...dbEnv(), METRICS_FILE: metrics(), PUSHGATEWAY_URL: `http://127.0.0.1:${port}`,
+      AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_ROLE_ARN: role.Role!.Arn!, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_SESSION_NAME: "backup-test",
+    });
+    pushgateway.close();
+    timings["backup of the test database"] = run.seconds;
+    expect(run.stderr).toMatch(/backup: done/);
+    expect(run.code).toBe(0);
+
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: PREFIX }));
+    expect(versions.Versions).toHaveLength(1);
+    key = versions.Versions![0].Key!;
+    expect(key).toMatch(/^backups\/packagecloud-test-db-\d{8}T\d{6}Z\.sql\.gz\.age$/);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, ChecksumMode: "ENABLED" }));
+    expect(head.ChecksumSHA256).toBeTruthy(); // S3 checked the upload against the checksum the CLI sent
+    expect(head.Metadata?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // No lock headers were sent: the bucket's default retention (COMPLIANCE) applies.
+    expect(head.ObjectLockMode).toBe("COMPLIANCE");
+    expect(head.ObjectLockRetainUntilDate!.getTime()).toBeGreaterThan(Date.now() + 23 * 3600 * 1000);
+
+    // The same environment resolves to the role's web-identity session, not to a static key.
+    const caller = spawnSync("aws", ["sts", "get-caller-identity", "--query", "Arn", "--output", "text"], {
+      encoding: "utf8",
+      env: { PATH: `${awsBinDir}:${process.env.PATH}`, HOME: work, AWS_DEFAULT_REGION: "us-west-1", AWS_ENDPOINT_URL: emulator.endpoint, AWS_EC2_METADATA_DISABLED: "true",
+        AWS_ROLE_ARN: role.Role!.Arn!, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_SESSION_NAME: "backup-test" },
+    });
+    expect(caller.stdout.trim()).toMatch(/^arn:aws:sts::\d{12}:assumed-role\/packagecloud-ops-offsite-backup-gke\/backup-test$/);
+
+    const m = readMetrics(metrics());
+    expect(m[M("last_exit_code")]).toBe(0);
+    expect(m[M("last_success_timestamp_seconds")]).toBeGreaterThan(Date.now() / 1000 - 120);
+    expect(m[M("last_size_bytes")]).toBe(head.ContentLength);
+    expect(m[M("count")]).toBe(1);
+    // Pushgateway: POST (replaces only the metrics sent), grouped by environment and backup.
+    expect(pushed).toEqual([{ method: "POST", url: "/metrics/job/packagecloud-backup/environment/test/backup/offsite-db", body: expect.stringContaining(`${M("last_exit_code")} 0`) }]);
+  });
+
+  it("cannot delete the backup's version (Object Lock, COMPLIANCE)", async () => {
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: PREFIX }));
+    await expect(s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key, VersionId: versions.Versions![0].VersionId }))).rejects.toThrow(/Access ?Denied/i);
+  });
+
+  it("restores the newest backup into a fresh database with the same rows, and records the verification", async () => {
+    const run = await runScript("verify-restore", { ...verifyEnv(), METRICS_FILE: restoreMetrics(), RESTORE_KEEP_DATABASE: "restored_copy" });
+    timings["restore verification of the test database"] = run.seconds;
+    expect(run.stderr).toMatch(/restores and passes every check/);
+    expect(run.code).toBe(0);
+    for (const table of ["schema_migrations", "users", "repositories", "packages"]) {
+      const dump = (db: string) => sql(`SELECT * FROM \`${table}\` ORDER BY 1`, db);
+      expect(dump("restored_copy")).toBe(dump("packagecloud"));
+      expect(sql(`SHOW CREATE TABLE \`${table}\``, "restored_copy")).toBe(sql(`SHOW CREATE TABLE \`${table}\``, "packagecloud"));
+    }
+    const m = readMetrics(restoreMetrics());
+    expect(m[M("last_restore_exit_code")]).toBe(0);
+    expect(m[M("last_restore_verified_timestamp_seconds")]).toBeGreaterThan(Date.now() / 1000 - 120);
+    sql("DROP DATABASE restored_copy");
+  });
+
+  it("fails when the canary does not match, keeps the last verification time, and drops its scratch database", async () => {
+    const before = readMetrics(restoreMetrics());
+    const run = await runScript("verify-restore", { ...verifyEnv(), METRICS_FILE: restoreMetrics(), VERIFY_CANARY_EXPECTED: "gitlab-xx" });
+    expect(run.stderr).toMatch(/canary returned 'gitlab-ce', expected 'gitlab-xx'/);
+    expect(run.code).toBe(7);
+    const m = readMetrics(restoreMetrics());
+    expect(m[M("last_restore_exit_code")]).toBe(7);
+    expect(m[M("last_restore_verified_timestamp_seconds")]).toBe(before[M("last_restore_verified_timestamp_seconds")]);
+    expect(sql("SHOW DATABASES LIKE 'packagecloud\\_restore\\_check\\_%'")).toBe("");
+  });
+});
+
+describe("failure paths: non-zero exit, failure metric written, last success untouched", () => {
+  const PREVIOUS_SUCCESS = 1_700_000_000;
+  const seeded = (name: string) => {
+    const file = path.join(work, `${name}.prom`);
+    fs.writeFileSync(file, [
+      `${M("last_success_timestamp_seconds")} ${PREVIOUS_SUCCESS}`, `${M("last_size_bytes")} 123456`, `${M("count")} 7`, `${M("last_exit_code")} 0`, "",
+    ].join("\n"));
+    return file;
+  };
+  const expectFailure = (file: string, code: number) => {
+    const m = readMetrics(file);
+    expect(m[M("last_exit_code")]).toBe(code);
+    expect(m[M("last_success_timestamp_seconds")]).toBe(PREVIOUS_SUCCESS);
+    expect(m[M("last_size_bytes")]).toBe(123456);
+    expect(m[M("count")]).toBe(7);
+  };
+  /** The VM variant's input: packagecloud's own daily xbstream files (seed 000's naming). */
+  const xbstreamDir = () => {
+    const dir = path.join(work, "xbstream");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "packagecloud-streamed-database-backup.1700000000.xbstream"), "older");
+    const newest = path.join(dir, "packagecloud-streamed-database-backup.1700086400.xbstream");
+    fs.writeFileSync(newest, Buffer.alloc(4096, 7));
+    fs.utimesSync(path.join(dir, "packagecloud-streamed-database-backup.1700000000.xbstream"), 1_700_000_000, 1_700_000_000);
+    fs.utimesSync(newest, 1_700_086_400, 1_700_086_400);
+    return dir;
+  };
+
+  it("database unreachable: exits 3", async () => {
+    const file = seeded("unreachable");
+    const closed = await freePort();
+    const run = await runScript("backup", { ...dbEnv(), DB_SOCKET: "", DB_HOST: "127.0.0.1", DB_PORT: String(closed), STEP_ATTEMPTS: "2", METRICS_FILE: file });
+    expect(run.stderr).toMatch(/dump: attempt 2 of 2 failed/);
+    expect(run.code).toBe(3);
+    expectFailure(file, 3);
+  });
+
+  it("upload refused (no such bucket; VM variant, xbstream source): exits 4, and still exports the daily backups' freshness", async () => {
+    const file = seeded("refused");
+    const run = await runScript("backup", {
+      BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbstreamDir(), AGE_RECIPIENT: recipient, BACKUP_BUCKET: "no-such-bucket", STEP_ATTEMPTS: "1", METRICS_FILE: file,
+    });
+    expect(run.stderr).toMatch(/source: .*packagecloud-streamed-database-backup\.1700086400\.xbstream/);
+    expect(run.stderr).toMatch(/NoSuchBucket/);
+    expect(run.code).toBe(4);
+    expectFailure(file, 4);
+    const m = readMetrics(file);
+    expect(m[M("last_success_timestamp_seconds", "daily-db")]).toBe(1_700_086_400);
+    expect(m[M("last_size_bytes", "daily-db")]).toBe(4096);
+    expect(m[M("count", "daily-db")]).toBe(2);
+    expect(m[M("last_exit_code", "daily-db")]).toBe(0);
+  });
+
+  it("upload stalls (the server accepts and never answers): killed by the step timeout, exits 4", async () => {
+    const sockets: net.Socket[] = [];
+    const stall = net.createServer((s) => sockets.push(s)); // accepts, reads nothing, answers nothing
+    await new Promise<void>((r) => stall.listen(0, "127.0.0.1", () => r()));
+    const endpoint = `http://127.0.0.1:${(stall.address() as net.AddressInfo).port}`;
+    const file = seeded("stalled");
+    const run = await runScript("backup", {
+      BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbstreamDir(), AGE_RECIPIENT: recipient, AWS_ENDPOINT_URL: endpoint,
+      UPLOAD_TIMEOUT_SECONDS: "3", STEP_ATTEMPTS: "2", METRICS_FILE: file,
+    });
+    sockets.forEach((s) => s.destroy());
+    stall.close();
+    timings["stalled upload (2 attempts x 3 s timeout)"] = run.seconds;
+    expect(run.stderr).toMatch(/step timed out after 3s/);
+    expect(run.stderr).toMatch(/upload: attempt 2 of 2 failed \(exit 124\)/);
+    expect(run.code).toBe(4);
+    expect(run.seconds).toBeLessThan(30); // without the timeout the CLI waits 120 s per read, and retries
+    expectFailure(file, 4);
+  });
+
+  it("missing configuration still writes the failure metric: exits 2", async () => {
+    const file = seeded("config");
+    const run = await runScript("backup", { BACKUP_SOURCE: "mysqldump", METRICS_FILE: file });
+    expect(run.stderr).toMatch(/AGE_RECIPIENT is not set/);
+    expect(run.code).toBe(2);
+    expectFailure(file, 2);
+  });
+});
+
+describe("the metrics files against the Prometheus rules (promtool test rules)", () => {
+  it("a real success raises nothing; a real failure raises PackagecloudBackupFailed; a missing verification raises PackagecloudBackupRestoreUnverified", () => {
+    const promtool = promtoolPath();
+    const env = loadEnvironments().ops;
+    const rules = path.join(work, "rules.yml");
+    const defs = monitoringDefinitions(env);
+    fs.writeFileSync(rules, prometheusRulesYaml(defs));
+    const annotations = (alert: string) =>
+      (prometheusRules(defs).groups.flatMap((g) => g.rules).find((r) => "alert" in r && r.alert === alert && r.labels.backup === "offsite-db") as AlertingRule).annotations;
+    // The series are the lines the script wrote, as the textfile collector exposes them (plus the scrape's labels).
+    const lines = (file: string) => fs.readFileSync(path.join(work, file), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+    const asSeries = (line: string, minutes: number) => {
+      const [key, value] = line.split(" ");
+      return { series: key.replace("}", ', instance="vm:9100", job="node"}'), values: `${value}x${minutes}` };
+    };
+    const success = lines("backup.prom").map((l) => asSeries(l, 120));
+    const failed = lines("stalled.prom").map((l) => asSeries(l, 120));
+    const restore = lines("restore.prom").filter((l) => l.includes("verified")).map((l) => asSeries(l, 120));
+    // Every series the rules need for offsite-db comes from real runs; daily-db from the VM run's own export.
+    const daily = lines("refused.prom").filter((l) => l.includes('backup="daily-db"')).map((l) => asSeries(l, 120));
+    // promtool's clock starts at 0: the real timestamps (2023 onwards) are "in the future", so not stale.
+    const tests = [
+      {
+        name: "real successful backup and verification",
+        interval: "1m",
+        input_series: [...success, ...restore, ...daily],
+        alert_rule_test: [ALERTS.backupStale, ALERTS.backupFailed, ALERTS.restoreUnverified].map((alertname) => ({ eval_time: "60m", alertname, exp_alerts: [] })),
+      },
+      {
+        name: "real stalled upload: failed alert, not stale (the last success was kept)",
+        interval: "1m",
+        input_series: [...failed, ...restore, ...daily],
+        alert_rule_test: [
+          { eval_time: "60m", alertname: ALERTS.backupStale, exp_alerts: [] },
+          {
+            eval_time: "60m",
+            alertname: ALERTS.backupFailed,
+            exp_alerts: [{ exp_labels: { severity: "page", environment: "ops", backup: "offsite-db", instance: "vm:9100", job: "node" }, exp_annotations: annotations(ALERTS.backupFailed) }],
+          },
+        ],
+      },
+      {
+        name: "no restore verification reported: unverified alert",
+        interval: "1m",
+        input_series: [...success, ...daily],
+        alert_rule_test: [{ eval_time: "60m", alertname: ALERTS.restoreUnverified, exp_alerts: [{ exp_labels: { severity: "page", environment: "ops", backup: "offsite-db" }, exp_annotations: annotations(ALERTS.restoreUnverified) }] }],
+      },
+      {
+        name: "last verification at 0h, none since: unverified alert past restoreVerificationMaxAgeHours (36h)",
+        interval: "1m",
+        input_series: [{ series: `${M("last_restore_verified_timestamp_seconds")}`, values: `0x${38 * 60}` }],
+        alert_rule_test: [
+          { eval_time: "35h", alertname: ALERTS.restoreUnverified, exp_alerts: [] },
+          { eval_time: "36h30m", alertname: ALERTS.restoreUnverified, exp_alerts: [{ exp_labels: { severity: "page", environment: "ops", backup: "offsite-db" }, exp_annotations: annotations(ALERTS.restoreUnverified) }] },
+        ],
+      },
+    ];
+    const testFile = path.join(work, "backup-job.test.yml");
+    fs.writeFileSync(testFile, stringify({ rule_files: [rules], evaluation_interval: "1m", tests }, { lineWidth: 0 }));
+    const result = spawnSync(promtool, ["test", "rules", testFile], { encoding: "utf8" });
+    expect(`${result.stdout}${result.stderr}`).toMatch(/SUCCESS/);
+    expect(result.status).toBe(0);
+  });
+});
+
+describe("the script and the VM's units", () => {
+  it.each(["pre", "ops"] as const)("the VM's user data of %s, with the backup job, is valid cloud-config (cloud-init schema)", (name) => {
+    requireTool("cloud-init");
+    const env = loadEnvironments()[name];
+    const file = path.join(work, `user-data-${name}.yaml`);
+    fs.writeFileSync(file, cloudConfig({ dataDisk: { volumeId: "vol-0123456789abcdef0", mountPoint: "/var/opt/packagecloud" }, apt: env.vm.packagecloudApt, extensions: [vmFirstBootExtension(env)] }));
+    const result = spawnSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" });
+    expect(`${result.stdout}${result.stderr}`).toMatch(/Valid cloud-config/);
+    expect(result.status).toBe(0);
+  });
+
+  it("the script passes shellcheck", () => {
+    const result = spawnSync("shellcheck", ["--severity=style", SCRIPT], { encoding: "utf8" });
+    expect(result.stdout).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  it.each(["pre", "ops"] as const)("the systemd service and timer of %s pass systemd-analyze verify", (name) => {
+    const env = loadEnvironments()[name];
+    const dir = path.join(work, `units-${name}`);
+    fs.mkdirSync(dir, { recursive: true });
+    // verify checks that ExecStart's program and the EnvironmentFile exist: point them into the temp directory.
+    const program = path.join(dir, "packagecloud-backup");
+    fs.copyFileSync(SCRIPT, program);
+    fs.chmodSync(program, 0o755);
+    fs.writeFileSync(path.join(dir, "env"), "");
+    const service = systemdService(env).replace(BACKUP_SCRIPT_PATH, program).replace(VM_ENV_FILE, path.join(dir, "env"));
+    fs.writeFileSync(path.join(dir, `${VM_UNIT}.service`), service);
+    fs.writeFileSync(path.join(dir, `${VM_UNIT}.timer`), systemdTimer(env));
+    const result = spawnSync("systemd-analyze", ["verify", path.join(dir, `${VM_UNIT}.service`), path.join(dir, `${VM_UNIT}.timer`)], { encoding: "utf8" });
+    expect(`${result.stdout}${result.stderr}`).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  it("systemd-analyze verify refuses a bad calendar (the check has teeth)", () => {
+    const dir = path.join(work, "units-bad");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${VM_UNIT}.timer`), systemdTimer(loadEnvironments().ops).replace(/OnCalendar=.*/, "OnCalendar=*-*-* 25:00:00 UTC"));
+    const result = spawnSync("systemd-analyze", ["verify", path.join(dir, `${VM_UNIT}.timer`)], { encoding: "utf8" });
+    expect(result.stderr).toMatch(/Failed to parse calendar specification/);
+    expect(result.status).not.toBe(0);
+  });
+});
