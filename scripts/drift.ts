@@ -25,7 +25,7 @@ function targetFromEnvironment(vars: NodeJS.ProcessEnv): DriftTarget {
   return { kind, endpoint, stateDir: path.resolve(vars.PACKAGECLOUD_STATE_DIR ?? path.join(PROJECT_ROOT, ".local", "emulator", "state")) };
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const usage = `usage: npm run drift -- <${ENV_NAMES.join("|")}> [--report-dir <dir>]`;
   const env = argv[0] as EnvName;
   if (!ENV_NAMES.includes(env)) throw new Error(`unknown environment ${JSON.stringify(argv[0] ?? null)}. ${usage}`);
@@ -34,16 +34,19 @@ function main(argv: string[]): number {
     if (argv[i] === "--report-dir" && argv[i + 1]) reportDir = path.resolve(argv[++i]);
     else throw new Error(`unknown argument ${argv[i]}. ${usage}`);
   }
-  const report = runDriftCheck({ environment: env, target: targetFromEnvironment(process.env), log: (line) => console.error(line) });
+  const report = await runDriftCheck({ environment: env, target: targetFromEnvironment(process.env), log: (line) => console.error(line) });
   const files = writeReports(report, reportDir);
   console.log(renderMarkdown(report));
   console.error(`reports: ${path.relative(process.cwd(), files.json)}, ${path.relative(process.cwd(), files.markdown)}`);
   return exitCode(report);
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = DRIFT_EXIT.usage;
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = DRIFT_EXIT.usage;
+  },
+);

@@ -14,14 +14,14 @@
  *
  * Used by `npm run drift` (scripts/drift.ts) and the scheduled pipeline's drift jobs.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EnvName } from "../../config";
 import { LAYERS, stackName } from "../../constructs/naming";
 import { awsStacks, stackEnv, synthForEmulator } from "./emulator-deploy";
-import { PROJECT_ROOT, terraform, terraformEnv, type TerraformResult } from "./terraform";
+import { PROJECT_ROOT, terraformEnv, type TerraformResult } from "./terraform";
 
 /** Exit codes of `npm run drift`, documented in the README. */
 export const DRIFT_EXIT = {
@@ -281,19 +281,32 @@ function terraformError(result: TerraformResult): string {
   return text.length > 0 ? text : `terraform exited with ${result.code}`;
 }
 
+/** Terraform as a child process, so that the stacks of an environment are planned side by side. */
+function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("terraform", [...args, "-no-color"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+  });
+}
+
 /**
  * Plans one synthesized stack (its directory holds cdk.tf.json) and reports its drift. Never applies and never
  * writes state: the plan is saved to drift.tfplan in the stack's directory only to be read back as JSON.
  */
-export function checkStackDrift(stack: string, dir: string, env: NodeJS.ProcessEnv): StackDriftReport {
+export async function checkStackDrift(stack: string, dir: string, env: NodeJS.ProcessEnv): Promise<StackDriftReport> {
   const failed = (result: TerraformResult): StackDriftReport => ({ stack, status: "error", drift: [], pending: [], error: terraformError(result) });
-  const init = terraform(["init", "-input=false"], dir, env);
+  const init = await terraform(["init", "-input=false"], dir, env);
   if (init.code !== 0) return failed(init);
   const planFile = "drift.tfplan";
   // -lock-timeout: a deploy holding the state lock finishes first instead of failing the check.
-  const plan = terraform(["plan", "-input=false", "-detailed-exitcode", "-lock-timeout=10m", `-out=${planFile}`], dir, env);
+  const plan = await terraform(["plan", "-input=false", "-detailed-exitcode", "-lock-timeout=10m", `-out=${planFile}`], dir, env);
   if (plan.code !== 0 && plan.code !== 2) return failed(plan);
-  const shown = terraform(["show", "-json", planFile], dir, env);
+  const shown = await terraform(["show", "-json", planFile], dir, env);
   fs.rmSync(path.join(dir, planFile), { force: true });
   if (shown.code !== 0) return failed(shown);
   const report = driftFromPlan(stack, JSON.parse(shown.stdout));
@@ -418,7 +431,7 @@ function realTargetEnv(): NodeJS.ProcessEnv {
 }
 
 /** Synthesizes, plans every deployed stack of the environment (never applies) and returns the report. */
-export function runDriftCheck(options: DriftCheckOptions): DriftReport {
+export async function runDriftCheck(options: DriftCheckOptions): Promise<DriftReport> {
   const { environment, target } = options;
   const log = options.log ?? (() => undefined);
   const stacks = driftStacks(environment, target);
@@ -429,13 +442,15 @@ export function runDriftCheck(options: DriftCheckOptions): DriftReport {
   try {
     synthesize(target, outdir);
     const ws = target.kind === "emulator" ? { outdir, stateDir: target.stateDir, endpoint: target.endpoint } : undefined;
-    const reports = stacks.map((stack) => {
-      const started = Date.now();
-      const dir = path.join(outdir, "stacks", stack);
-      const report = checkStackDrift(stack, dir, ws ? stackEnv(ws, stack) : realTargetEnv());
-      log(`${stack}: ${report.status} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-      return report;
-    });
+    const reports = await Promise.all(
+      stacks.map(async (stack) => {
+        const started = Date.now();
+        const dir = path.join(outdir, "stacks", stack);
+        const report = await checkStackDrift(stack, dir, ws ? stackEnv(ws, stack) : realTargetEnv());
+        log(`${stack}: ${report.status} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        return report;
+      }),
+    );
     return summarize(environment, target.kind, reports);
   } finally {
     if (!options.synthDir) fs.rmSync(outdir, { recursive: true, force: true });
