@@ -102,9 +102,9 @@ function masked(mask: Json, keys: ReadonlyArray<string | number>): boolean {
 }
 
 /**
- * The attribute-level differences between two values of one resource, as leaf paths. Lists that differ only in
- * length compare element by element; sets (which Terraform renders as lists) are compared the same way, which
- * names the changed element. Sensitive values are never printed.
+ * The attribute-level differences between two values of one resource, as leaf paths. Blocks and maps are walked
+ * key by key; lists of blocks of equal length element by element (naming the changed element); anything else is
+ * reported whole. Sensitive values are never printed.
  */
 export function diffAttributes(
   before: Json,
