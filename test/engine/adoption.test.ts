@@ -117,7 +117,7 @@ afterAll(async () => {
   s3?.destroy();
   await emulator?.stop();
   if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+}, 60_000);
 
 const change = (address: string) => {
   const found = plan.resource_changes.find((r: any) => r.address === address);

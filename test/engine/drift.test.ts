@@ -117,7 +117,7 @@ afterAll(async () => {
   ec2?.destroy();
   await emulator?.stop();
   if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe("on an untouched deployment", () => {
   it("reports every deployed stack clean and exits 0", () => {
