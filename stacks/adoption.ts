@@ -16,7 +16,6 @@
 import type { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import type { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import type { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
-import type { TerraformProvider } from "cdktf";
 import { ADOPTABLE_BUCKETS, type AdoptableBucket, type EnvironmentConfig } from "../config";
 import type { SecureBucket } from "../constructs/secure-bucket";
 import type { DeployTarget } from "./target";
@@ -33,7 +32,6 @@ export interface AdoptableStorage {
   readonly buckets: Readonly<Record<AdoptableBucket, SecureBucket>>;
   /** The package bucket's replication configuration (a part of the `packages` bucket). */
   readonly replication: S3BucketReplicationConfigurationA;
-  readonly replicationProvider?: TerraformProvider;
 }
 
 export function adoptStorage(env: EnvironmentConfig, target: DeployTarget, storage: AdoptableStorage): void {
@@ -44,7 +42,7 @@ export function adoptStorage(env: EnvironmentConfig, target: DeployTarget, stora
     if (!parts) continue;
     const bucket = storage.buckets[role];
     bucket.adoptExisting(parts.filter((p) => p !== "replication"));
-    if (parts.includes("replication")) storage.replication.importFrom(bucket.configuredBucketName, storage.replicationProvider);
+    if (parts.includes("replication")) storage.replication.importFrom(bucket.configuredBucketName);
   }
 }
 

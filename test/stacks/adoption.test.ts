@@ -8,7 +8,8 @@ import { DnsStack } from "../../stacks/dns-stack";
 import { dnsRecordImportId } from "../../stacks/adoption";
 import { StorageStack } from "../../stacks/storage-stack";
 import type { DeployTarget } from "../../stacks/target";
-import { sharedStack, synth, testApp, UNIT_TARGET } from "../support/synth";
+import { BucketEncryption, SecureBucket } from "../../constructs/secure-bucket";
+import { constructStack, sharedStack, synth, testApp, UNIT_TARGET } from "../support/synth";
 
 function variant(name: "pre" | "ops", change: (env: any) => void): EnvironmentInput {
   const copy = structuredClone(ENVIRONMENTS[name]) as any;
@@ -104,6 +105,14 @@ describe("adoption elsewhere", () => {
     const env = parseEnvironment("pre", variant("pre", (e) => delete e.adopt));
     expect(dnsRecordImportId(env)).toBeUndefined();
     expect(synth(new DnsStack(testApp(), { env, target: UNIT_TARGET })).json.import).toBeUndefined();
+  });
+});
+
+describe("SecureBucket.adoptExisting", () => {
+  it("fails if a part is adopted that the bucket does not have, naming the construct and its parts", () => {
+    const { stack } = constructStack();
+    const bucket = new SecureBucket(stack, "Logs", { bucketName: "some-logs", encryption: BucketEncryption.s3Managed("test"), lifecycle: { noncurrentVersionDays: 1 } });
+    expect(() => bucket.adoptExisting(["objectLock"])).toThrow(/SecureBucket test\/Logs: cannot adopt objectLock: this bucket has no objectLock \(its parts: .*versioning/);
   });
 });
 
