@@ -152,6 +152,8 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       },
     },
     state: { bucket: "packagecloud-pre-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-pre-terraform-state" },
+    // packages.pre.gke.gitlab.net exists today in the pre-gke-gitlab-net zone (seed 001): imported, not created.
+    adopt: { dnsRecord: {} },
   },
   ops: {
     name: "ops",
@@ -287,5 +289,19 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       },
     },
     state: { bucket: "packagecloud-ops-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-ops-terraform-state" },
+    // These exist today (seeds 000, 001, 004): imported by the first apply, not created. Only parts known to exist
+    // are listed (replication implies versioning on both buckets; S3 encrypts every bucket by default since 2023;
+    // packagecloud writes its CloudFront statement into the package bucket's policy, which an import keeps).
+    // Check each with `aws s3api get-bucket-<part>` before the first plan; remove this block after it.
+    adopt: {
+      buckets: {
+        packages: ["versioning", "encryption", "policy", "replication"],
+        replica: ["versioning", "encryption"],
+        offsiteBackups: ["versioning", "encryption", "objectLock"],
+        dailyBackups: ["encryption"],
+      },
+      // Placeholder: the id of the existing packages.gitlab.com A record (GET /zones/<zoneId>/dns_records?name=packages.gitlab.com).
+      dnsRecord: { cloudflareRecordId: placeholder("fedcba9876543210fedcba9876543210") },
+    },
   },
 };

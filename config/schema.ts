@@ -477,6 +477,45 @@ const stateSchema = z
   })
   .strict();
 
+/** The buckets of an environment that may already exist, by their role in storage. */
+export const ADOPTABLE_BUCKETS = ["packages", "replica", "offsiteBackups", "dailyBackups"] as const;
+export type AdoptableBucket = (typeof ADOPTABLE_BUCKETS)[number];
+
+/**
+ * A bucket's configuration parts, each its own Terraform resource with its own import. Only parts that exist are
+ * imported (importing one that does not exist fails the plan); the others are created, which for these
+ * Put-style APIs overwrites nothing that is there.
+ */
+export const BUCKET_PARTS = ["versioning", "encryption", "publicAccessBlock", "ownershipControls", "policy", "lifecycle", "logging", "objectLock", "replication"] as const;
+export type BucketPart = (typeof BUCKET_PARTS)[number];
+
+const bucketParts = z.array(z.enum(BUCKET_PARTS, { errorMap: () => ({ message: `must be one of ${BUCKET_PARTS.join(", ")}` }) })).optional();
+
+/**
+ * What exists before this project's first apply and must be adopted (Terraform `import` blocks), not created:
+ * creating an existing bucket fails (BucketAlreadyOwnedByYou), and a second Cloudflare A record would silently
+ * round-robin between the old origin and the new. Once the first apply has imported them, remove the entries.
+ */
+const adoptSchema = z
+  .object({
+    /** The bucket exists; the listed parts of its configuration exist too. */
+    buckets: z
+      .object({ packages: bucketParts, replica: bucketParts, offsiteBackups: bucketParts, dailyBackups: bucketParts })
+      .strict()
+      .optional(),
+    /**
+     * The public DNS record exists. Cloudflare needs its record id (GET /zones/<zone>/dns_records?name=<record>):
+     * the import id is <zone_id>/<record_id>. A Cloud DNS record set is identified by zone, name and type, so it
+     * takes no id.
+     */
+    dnsRecord: z
+      .object({ cloudflareRecordId: z.string().regex(/^[0-9a-f]{32}$/, "must be a Cloudflare DNS record id (32 hex characters)").optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type AdoptConfig = z.infer<typeof adoptSchema>;
+
 export const environmentSchema = z
   .object({
     name: z.enum(ENV_NAMES, { errorMap: () => ({ message: `must be one of ${ENV_NAMES.join(", ")}` }) }),
@@ -494,9 +533,12 @@ export const environmentSchema = z
     monitoring: monitoringSchema,
     state: stateSchema,
     backupJob: backupJobSchema,
+    /** @default - nothing is adopted: every resource is created */
+    adopt: adoptSchema.optional(),
   })
   .strict()
   .superRefine((env, ctx) => {
+    checkAdoption(env, ctx);
     if (env.aws.replicaRegion === env.aws.region) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -636,3 +678,34 @@ export const environmentSchema = z
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** A validated environment. */
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
+
+/** Adoption entries must name parts these buckets have, and the id each import needs. */
+function checkAdoption(env: { readonly adopt?: AdoptConfig; readonly dns: z.infer<typeof dnsSchema> }, ctx: z.RefinementCtx): void {
+  const adopt = env.adopt;
+  if (!adopt) return;
+  const partsOf: Record<AdoptableBucket, readonly BucketPart[]> = {
+    packages: BUCKET_PARTS.filter((p) => p !== "objectLock"),
+    replica: BUCKET_PARTS.filter((p) => p !== "objectLock" && p !== "replication"),
+    offsiteBackups: BUCKET_PARTS.filter((p) => p !== "replication"),
+    dailyBackups: BUCKET_PARTS.filter((p) => p !== "objectLock" && p !== "replication"),
+  };
+  for (const bucket of ADOPTABLE_BUCKETS) {
+    const parts = adopt.buckets?.[bucket] ?? [];
+    parts.forEach((part, i) => {
+      const path = ["adopt", "buckets", bucket, i];
+      if (!partsOf[bucket].includes(part)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: `must not be ${part}: the ${bucket} bucket has no ${part} in this configuration (its parts: ${partsOf[bucket].join(", ")})` });
+      } else if (parts.indexOf(part) !== i) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: `lists ${part} twice` });
+      }
+    });
+  }
+  if (adopt.dnsRecord) {
+    const path = ["adopt", "dnsRecord", "cloudflareRecordId"];
+    if (env.dns.provider === "cloudflare" && !adopt.dnsRecord.cloudflareRecordId) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: `is required to adopt a Cloudflare record: the import id is <zone_id>/<record_id>; find it with GET /zones/${env.dns.zoneId}/dns_records?name=${env.dns.recordName}` });
+    } else if (env.dns.provider === "cloud-dns" && adopt.dnsRecord.cloudflareRecordId) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: "must not be set: dns.provider is cloud-dns, whose record sets are imported by zone, name and type" });
+    }
+  }
+}

@@ -13,7 +13,7 @@
  *   bucket.addToResourcePolicy({ Sid: "…", … });
  */
 import { Construct } from "constructs";
-import { Lazy, type TerraformProvider } from "cdktf";
+import { Lazy, type TerraformProvider, type TerraformResource } from "cdktf";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
@@ -24,7 +24,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { checkBucketName } from "../config/validators";
-import type { ObjectLockMode } from "../config";
+import type { BucketPart, ObjectLockMode } from "../config";
 import type { EncryptionKey } from "./encryption-key";
 import { denyInsecureTransport, policyDocument, type PolicyStatement } from "./policy-document";
 
@@ -116,10 +116,15 @@ export class SecureBucket extends Construct {
   readonly lifecycleConfiguration: S3BucketLifecycleConfiguration;
   readonly objectLockConfiguration?: S3BucketObjectLockConfigurationA;
   readonly bucketName: string;
+  /** The configured name as a literal (bucketName is a Terraform reference); import ids need literals. */
+  readonly configuredBucketName: string;
   readonly arn: string;
   readonly encryptionKey?: EncryptionKey;
   private readonly statements: PolicyStatement[] = [];
   private readonly logSources: string[] = [];
+  /** The configuration parts, by the name adoption uses (config `adopt.buckets`). */
+  private readonly parts = new Map<BucketPart, TerraformResource>();
+  private readonly provider?: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -128,6 +133,7 @@ export class SecureBucket extends Construct {
     if (nameProblem) throw new Error(`${where}: bucketName "${props.bucketName}" ${nameProblem}`);
     validateLifecycle(where, props.lifecycle, props.objectLock);
     const provider = props.provider;
+    this.provider = provider;
 
     this.bucket = new S3Bucket(this, "Default", {
       provider,
@@ -138,10 +144,11 @@ export class SecureBucket extends Construct {
       lifecycle: { preventDestroy: true },
     });
     this.bucketName = this.bucket.bucket;
+    this.configuredBucketName = props.bucketName;
     this.arn = this.bucket.arn;
     this.encryptionKey = props.encryption.key;
 
-    new S3BucketOwnershipControls(this, "Ownership", {
+    const ownership = new S3BucketOwnershipControls(this, "Ownership", {
       provider,
       bucket: this.bucket.id,
       rule: { objectOwnership: "BucketOwnerEnforced" },
@@ -159,7 +166,7 @@ export class SecureBucket extends Construct {
       bucket: this.bucket.id,
       versioningConfiguration: { status: "Enabled" },
     });
-    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
       provider,
       bucket: this.bucket.id,
       rule: [
@@ -203,7 +210,7 @@ export class SecureBucket extends Construct {
     if (props.accessLogs) {
       const target = props.accessLogs.target;
       target.allowAccessLogsFrom(this.arn);
-      new S3BucketLoggingA(this, "AccessLogs", {
+      const logging = new S3BucketLoggingA(this, "AccessLogs", {
         provider,
         bucket: this.bucket.id,
         targetBucket: target.bucket.id,
@@ -211,6 +218,30 @@ export class SecureBucket extends Construct {
         // S3 checks the target's policy when logging is switched on.
         dependsOn: [target.policy],
       });
+      this.parts.set("logging", logging);
+    }
+    this.parts.set("ownershipControls", ownership);
+    this.parts.set("publicAccessBlock", publicAccess);
+    this.parts.set("versioning", this.versioning);
+    this.parts.set("encryption", encryption);
+    this.parts.set("policy", this.policy);
+    this.parts.set("lifecycle", this.lifecycleConfiguration);
+    if (this.objectLockConfiguration) this.parts.set("objectLock", this.objectLockConfiguration);
+  }
+
+  /**
+   * Adopts a bucket that already exists: Terraform `import` blocks for the bucket and for each listed part, so the
+   * first plan imports them instead of creating them. Every part's import id is the bucket name (the provider docs'
+   * Import sections; the bucket is in the provider's account, so no `,<expected_bucket_owner>` suffix). Parts not
+   * listed are created, which for S3's Put* configuration calls replaces whatever is there.
+   */
+  adoptExisting(parts: readonly BucketPart[]): void {
+    const name = this.configuredBucketName;
+    this.bucket.importFrom(name, this.provider);
+    for (const part of parts) {
+      const resource = this.parts.get(part);
+      if (!resource) throw new Error(`SecureBucket ${this.node.path}: cannot adopt ${part}: this bucket has no ${part} (its parts: ${[...this.parts.keys()].join(", ")})`);
+      resource.importFrom(name, this.provider);
     }
   }
 

@@ -44,7 +44,7 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
   // In band: without a local mirror its files run `terraform init` against one provider plugin cache, which
   // Terraform does not make safe for concurrent use.
   "test:emulator": {
-    files: ["test/engine/emulator.test.ts", "test/engine/cdn-origin.test.ts", "test/engine/validate.test.ts", "test/engine/placeholder-guard.test.ts"],
+    files: ["test/engine/emulator.test.ts", "test/engine/cdn-origin.test.ts", "test/engine/drift.test.ts", "test/engine/adoption.test.ts", "test/engine/validate.test.ts", "test/engine/placeholder-guard.test.ts"],
     tools: ["terraform", "moto_server"],
     runInBand: true,
   },
@@ -120,7 +120,7 @@ export function pipeline(): Record<string, unknown> {
       script: [`scripts/ci/terraform.sh apply ${stack}`],
     };
   }
-  return {
+  return withDriftDetection({
     workflow: {
       rules: [
         { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
@@ -166,7 +166,51 @@ export function pipeline(): Record<string, unknown> {
       artifacts: { name: "cdktf-out", paths: ["cdktf.out/"], expire_in: "30 days" },
     },
     ...jobs,
-  };
+  });
+}
+
+/**
+ * Scheduled drift detection: a pipeline schedule (CI/CD > Schedules) on the default branch with the variable
+ * PIPELINE_KIND=drift runs one `drift:<env>` job per environment and nothing else. Each plans every stack of its
+ * environment (`npm run drift`, never applies), keeps drift-report/<env>/ (JSON and Markdown) as an artifact even
+ * when it fails, and fails on drift (exit 2) or on a stack it could not plan (exit 3), so GitLab's failed-pipeline
+ * e-mail reaches the schedule's owner and whoever watches the pipeline. ENVIRONMENT narrows it to one environment.
+ */
+export const DRIFT_SCHEDULE = { variable: "PIPELINE_KIND", value: "drift" } as const;
+
+const PIPELINE_KEYWORDS = new Set(["workflow", "stages", "variables", "default", "include", "image", "services", "cache", "before_script", "after_script"]);
+
+function withDriftDetection(ci: Record<string, unknown>): Record<string, unknown> {
+  const isDrift = `$${DRIFT_SCHEDULE.variable} == "${DRIFT_SCHEDULE.value}"`;
+  const notInDrift = { if: isDrift, when: "never" };
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(ci)) {
+    if (PIPELINE_KEYWORDS.has(name) || name.startsWith(".") || typeof value !== "object" || value === null) {
+      out[name] = value;
+      continue;
+    }
+    // Every other job stays out of a drift pipeline.
+    const job = value as Record<string, unknown>;
+    const rules = (job.rules as unknown[] | undefined) ?? [{ when: "on_success" }];
+    out[name] = { ...job, rules: [notInDrift, ...rules] };
+  }
+  out.stages = [...((ci.stages as string[]) ?? []), "drift"];
+  for (const env of ENV_NAMES) {
+    out[`drift:${env}`] = {
+      extends: ".terraform",
+      stage: "drift",
+      needs: [],
+      rules: [{ if: `${isDrift} && ($ENVIRONMENT == "all" || $ENVIRONMENT == "${env}")` }],
+      // A drift check must not be cancelled by a newer pipeline: its failure is the notification.
+      interruptible: false,
+      timeout: "1h",
+      cache: { key: { files: ["package-lock.json"] }, paths: [".npm/"], policy: "pull" },
+      // Cloud credentials and the TF_VAR_* alert endpoints come from the project's protected CI/CD variables, as for plan.
+      script: ["npm ci --prefer-offline --no-audit --no-fund", `npm run drift -- ${env} --report-dir drift-report/${env}`],
+      artifacts: { name: `drift-${env}`, when: "always", paths: [`drift-report/${env}/`], expire_in: "30 days" },
+    };
+  }
+  return out;
 }
 
 export function pipelineYaml(): string {

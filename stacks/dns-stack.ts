@@ -15,6 +15,7 @@ import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
 import type { EnvironmentConfig } from "../config";
 import { enableGoogleApis } from "../constructs/google-apis";
 import { resourceName, stackName } from "../constructs/naming";
+import { adoptDnsRecord } from "./adoption";
 import { awsProvider } from "./aws-provider";
 import { configureBackend } from "./backend";
 import { PackagecloudStack } from "./base-stack";
@@ -49,7 +50,7 @@ export class DnsStack extends PackagecloudStack {
     if (dns.provider === "cloudflare") {
       // The API token comes from CLOUDFLARE_API_TOKEN in the environment, never from code.
       new CloudflareProvider(this, "cloudflare", {});
-      new DnsRecord(this, "Record", {
+      const record = new DnsRecord(this, "Record", {
         zoneId: dns.zoneId,
         name: dns.recordName,
         type: "A",
@@ -58,15 +59,17 @@ export class DnsStack extends PackagecloudStack {
         ttl: dns.ttl,
         comment: `packagecloud ${env.name} (${env.variant} variant), managed by ${name}`,
       });
+      adoptDnsRecord(env, record);
     } else {
       if (env.variant !== "gke") googleProvider(this, env, "dns");
-      new DnsRecordSet(this, "Record", {
+      const recordSet = new DnsRecordSet(this, "Record", {
         managedZone: dns.managedZone,
         name: `${dns.recordName}.`,
         type: "A",
         ttl: dns.ttl,
         rrdatas: [this.address],
       });
+      adoptDnsRecord(env, recordSet);
     }
     new TerraformOutput(this, "record_name", { value: dns.recordName });
     new TerraformOutput(this, "address", { value: this.address });

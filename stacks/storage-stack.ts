@@ -19,6 +19,7 @@ import { resourceName, stackName } from "../constructs/naming";
 import { ReplicatedBucket } from "../constructs/replicated-bucket";
 import { ReplicationAlarms } from "../constructs/replication-alarms";
 import { BucketEncryption, ObjectLockRetention, SecureBucket } from "../constructs/secure-bucket";
+import { adoptStorage } from "./adoption";
 import { awsProvider, targetAccountId } from "./aws-provider";
 import { PackagecloudStack } from "./base-stack";
 import { configureBackend } from "./backend";
@@ -200,6 +201,12 @@ export class StorageStack extends PackagecloudStack {
       maxLatencySeconds: monitoring.replication.maxLatencySeconds,
       topicArn: alerts.topicArn,
       runbookUrl: monitoring.runbookUrl,
+    });
+
+    // What exists before the first apply is imported, not created (config `adopt`).
+    adoptStorage(env, target, {
+      buckets: { packages: this.packages.source, replica: this.packages.replica, offsiteBackups: this.offsiteBackups.bucket, dailyBackups: this.dailyBackups.bucket },
+      replication: this.packages.replication,
     });
 
     const outputs: Record<string, string> = {

@@ -8,7 +8,13 @@
  */
 export type DeployTarget =
   | { readonly kind: "aws"; readonly remoteState: boolean }
-  | { readonly kind: "emulator"; readonly endpoint: string; readonly stateDir: string };
+  | {
+      readonly kind: "emulator";
+      readonly endpoint: string;
+      readonly stateDir: string;
+      /** Honour config `adopt` (import blocks); an emulator starts empty, so only a test that creates them first. @default false */
+      readonly adoptExisting?: boolean;
+    };
 
 /** The account moto_server pretends to be. */
 export const EMULATOR_ACCOUNT_ID = "123456789012";

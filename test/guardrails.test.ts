@@ -116,7 +116,7 @@ describe("lists", () => {
       const copy = structuredClone(ENVIRONMENTS[env]) as any;
       const list = at.reduce((o, k) => o[k], copy);
       list.push(structuredClone(list[0]));
-      expect(() => parseEnvironment(env, copy)).toThrow(new RegExp(`${at.join("\\.")}\\.${list.length - 1}(\\.\\w+)? = .*(again|repeats entry 0|is used twice)`));
+      expect(() => parseEnvironment(env, copy)).toThrow(new RegExp(`${at.join("\\.")}\\.${list.length - 1}(\\.\\w+)? = .*(again|repeats entry 0|is used twice|twice)`));
     }
   });
 });

@@ -36,6 +36,7 @@ describe(".gitlab-ci.yml", () => {
     expect(deploy.needs).toEqual(["synth", `plan:${stack}`]);
     expect(deploy.script).toEqual([`scripts/ci/terraform.sh apply ${stack}`]);
     expect(deploy.rules).toEqual([
+      { if: '$PIPELINE_KIND == "drift"', when: "never" },
       { if: `$ENVIRONMENT != "all" && $ENVIRONMENT != "${env}"`, when: "never" },
       { if: `$LAYER != "all" && $LAYER != "${layer}"`, when: "never" },
       { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH", when: "manual" },
@@ -48,6 +49,30 @@ describe(".gitlab-ci.yml", () => {
   it("selects stacks by ENVIRONMENT and LAYER variables", () => {
     expect(ci.variables.ENVIRONMENT.options).toEqual(["all", ...ENV_NAMES]);
     expect(ci.variables.LAYER.options).toEqual(["all", ...LAYERS]);
+  });
+});
+
+describe("the scheduled drift pipeline (PIPELINE_KIND=drift)", () => {
+  const jobs = Object.keys(ci).filter((k) => !k.startsWith(".") && typeof ci[k] === "object" && !["workflow", "stages", "variables", "default"].includes(k));
+  const driftJobs = ENV_NAMES.map((env) => `drift:${env}`);
+
+  it.each(ENV_NAMES)("checks %s with npm run drift, keeps the report even on failure, and runs only on the schedule", (env) => {
+    const job = ci[`drift:${env}`];
+    expect(job.script).toContain(`npm run drift -- ${env} --report-dir drift-report/${env}`);
+    expect(job.artifacts).toMatchObject({ when: "always", paths: [`drift-report/${env}/`] });
+    expect(job.rules).toEqual([{ if: `$PIPELINE_KIND == "drift" && ($ENVIRONMENT == "all" || $ENVIRONMENT == "${env}")` }]);
+    expect(job.allow_failure).toBeUndefined(); // a failed drift job fails the pipeline: that is the notification
+    expect(ci.stages).toContain(job.stage);
+  });
+
+  it("keeps every other job out of a drift pipeline", () => {
+    for (const name of jobs.filter((j) => !driftJobs.includes(j))) {
+      expect([name, ci[name].rules?.[0]]).toEqual([name, { if: '$PIPELINE_KIND == "drift"', when: "never" }]);
+    }
+  });
+
+  it("lets a scheduled pipeline on the default branch run at all", () => {
+    expect(ci.workflow.rules).toContainEqual({ if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" });
   });
 });
 

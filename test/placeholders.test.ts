@@ -17,7 +17,7 @@ import type { DeployTarget } from "../stacks/target";
 const ROOT = path.resolve(__dirname, "..");
 const BACKUP_FIELDS = ["backupJob.ageRecipient", "backupJob.kubernetes.images.backup", "backupJob.kubernetes.images.scratchMysql"];
 const PRE_FIELDS = ["aws.accountId", "vm.amiId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
-const OPS_FIELDS = ["aws.accountId", "vm.amiId", "dns.zoneId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
+const OPS_FIELDS = ["aws.accountId", "vm.amiId", "dns.zoneId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS, "adopt.dnsRecord.cloudflareRecordId"];
 
 /** Every stack of the app, synthesized (validations on), keyed by stack name. */
 function synthApp(environments: Record<string, EnvironmentConfig>, target: DeployTarget): Record<string, any> {
@@ -34,9 +34,10 @@ function realEnvironments(): Record<string, EnvironmentConfig> {
   real.ops.aws.accountId = "222222222222";
   real.pre.vm.amiId = "ami-0123456789abcdef0";
   real.ops.vm.amiId = "ami-0fedcba9876543210";
-  real.ops.dns.zoneId = "fedcba9876543210fedcba9876543210";
+  real.ops.dns.zoneId = "00112233445566778899aabbccddeeff";
   real.pre.monitoring.notifications.gcpChannels = ["projects/gitlab-pre/notificationChannels/42"];
   real.ops.monitoring.notifications.gcpChannels = ["projects/gitlab-ops/notificationChannels/43"];
+  real.ops.adopt.dnsRecord.cloudflareRecordId = "ffeeddccbbaa99887766554433221100";
   for (const env of [real.pre, real.ops]) {
     env.backupJob.ageRecipient = `age1${"q".repeat(57)}${env.name === "pre" ? "p" : "z"}`;
     env.backupJob.kubernetes.images.backup = `registry.example.com/backup@sha256:${"ab".repeat(32)}`;

@@ -31,6 +31,16 @@ it("parses the pipeline and lists a validate, plan and deploy job for every stac
   expect(jobs).toEqual(expect.arrayContaining(["test", "synth"]));
 }, 120_000);
 
+it("runs only the drift jobs in a pipeline scheduled with PIPELINE_KIND=drift, and none of them otherwise", () => {
+  const list = (args: string[]) => {
+    const run = gitlabCiLocal(["--list-json", ...args]);
+    expect(run.status).toBe(0);
+    return JSON.parse(run.stdout.slice(run.stdout.indexOf("["))).filter((j: any) => j.when !== "never").map((j: any) => j.name);
+  };
+  expect(list(["--variable", "PIPELINE_KIND=drift"])).toEqual(ENV_NAMES.map((env) => `drift:${env}`));
+  expect(list([]).filter((name: string) => name.startsWith("drift:"))).toEqual([]);
+}, 120_000);
+
 it("runs the synth job with the shell executor", () => {
   // --shell-isolation: the job runs in a copy (.gitlab-ci-local/builds/synth), as on a runner; in the project
   // itself its `npm ci` would replace node_modules under the test files running next to this one.
