@@ -12,6 +12,7 @@ export const TOOLS = {
   shellcheck: "Debian package shellcheck: scripts/install-tools.sh, or apt-get install shellcheck",
   "cloud-init": "Debian package cloud-init (for `cloud-init schema`): scripts/install-tools.sh, or apt-get install cloud-init",
   "mkfs.xfs": "Debian package xfsprogs: scripts/install-tools.sh, or apt-get install xfsprogs",
+  curl: "curl on PATH (the first-boot connectivity wait probes with it): apt-get install curl",
   losetup: "util-linux's losetup, run as root with loop devices available (/dev/loop-control)",
   promtool:
     "promtool 2.42 from Debian's prometheus package, unpacked (not installed) into .tools/prometheus: bash scripts/install-tools.sh (npm test runs it as its pretest step)",
