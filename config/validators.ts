@@ -103,3 +103,26 @@ export function cidrsOverlap(a: string, b: string): boolean {
   const prefix = BigInt(Math.min(pa.prefix, pb.prefix));
   return pa.bits >> (width - prefix) === pb.bits >> (width - prefix);
 }
+
+/**
+ * Address ranges that can never reach a VPC whose only way out is an internet gateway: private (RFC 1918),
+ * shared (RFC 6598), loopback, link-local and IPv6 unique-local. Registry: IANA IPv4/IPv6 Special-Purpose
+ * Address Registries (https://www.iana.org/assignments/iana-ipv4-special-registry/,
+ * https://www.iana.org/assignments/iana-ipv6-special-registry/).
+ */
+const UNROUTABLE_RANGES: ReadonlyArray<readonly [string, string]> = [
+  ["10.0.0.0/8", "private (RFC 1918)"],
+  ["172.16.0.0/12", "private (RFC 1918)"],
+  ["192.168.0.0/16", "private (RFC 1918)"],
+  ["100.64.0.0/10", "shared address space (RFC 6598)"],
+  ["127.0.0.0/8", "loopback"],
+  ["169.254.0.0/16", "link-local"],
+  ["fc00::/7", "unique-local (RFC 4193)"],
+  ["fe80::/10", "link-local"],
+  ["::1/128", "loopback"],
+];
+
+/** What kind of non-internet range `cidr` overlaps, or undefined when it is publicly routable. */
+export function unroutableKind(cidr: string): string | undefined {
+  return UNROUTABLE_RANGES.find(([range]) => cidrsOverlap(cidr, range))?.[1];
+}

@@ -44,6 +44,7 @@ import { s3OwnershipEnforced } from "./rules/s3-ownership-enforced";
 import { s3PublicAccessBlock } from "./rules/s3-public-access-block";
 import { s3Replication } from "./rules/s3-replication";
 import { s3Versioning } from "./rules/s3-versioning";
+import { uniqueNameReplacement } from "./rules/unique-name-replacement";
 
 export const RULES: readonly Rule[] = [
   s3Versioning,
@@ -88,4 +89,5 @@ export const RULES: readonly Rule[] = [
   sqlDeletionProtection,
   redisAuthTls,
   dnsRecords,
+  uniqueNameReplacement,
 ];
