@@ -7,6 +7,9 @@ import type { EnvironmentConfig } from "../config";
 import { defaultTags, type Layer } from "../constructs/naming";
 import { AWS_SERVICES, EMULATOR_ACCOUNT_ID, type DeployTarget } from "./target";
 
+/** Attempts per API call against the emulator (the provider's max_retries counts attempts, as the SDK does). */
+export const EMULATOR_MAX_ATTEMPTS = 3;
+
 export interface AwsProviderOptions {
   readonly env: EnvironmentConfig;
   readonly layer: Layer;
@@ -40,8 +43,11 @@ export function awsProvider(scope: Construct, id: string, options: AwsProviderOp
     skipCredentialsValidation: true,
     skipMetadataApiCheck: "true",
     skipRequestingAccountId: false,
-    // The emulator answers at once or never: retrying only hides an unimplemented API for minutes.
-    maxRetries: 1,
+    // Three attempts: aws-sdk-go-v2's standard retryer treats "use of closed network connection" and "connection
+    // reset" as retryable (retry.RetryableConnectionError, aws-sdk-go-v2 PR #1826), which moto_server produces now
+    // and then. Not more: an unimplemented API answers HTTP 500, which is retried too, so each extra attempt
+    // delays its failure. Unimplemented APIs are kept out of emulator deploys by design (target.ts, quirks).
+    maxRetries: EMULATOR_MAX_ATTEMPTS,
     endpoints: [Object.fromEntries(AWS_SERVICES.map((service) => [service, endpoint]))],
   });
 }

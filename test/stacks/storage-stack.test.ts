@@ -164,7 +164,7 @@ describe("emulator target", () => {
         s3_use_path_style: true,
         skip_credentials_validation: true,
         skip_requesting_account_id: false,
-        max_retries: 1,
+        max_retries: 3, // transport errors retried; unimplemented APIs are kept out of emulator deploys
       });
     }
   });
