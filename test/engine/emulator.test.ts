@@ -235,9 +235,13 @@ describe("packagecloud-pre-vm as rebuilt", () => {
     expect(volume?.Attachments).toEqual([expect.objectContaining({ InstanceId: vm.instance_id, Device: "/dev/sdf", State: "attached" })]);
   });
 
-  it("publishes the instance at its Elastic IP", async () => {
+  it("publishes the instance at its Elastic IP, on the interface it booted with", async () => {
+    const instance = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [vm.instance_id] }))).Reservations?.[0]?.Instances?.[0];
+    const primary = instance?.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0)?.NetworkInterfaceId;
+    expect(primary).toMatch(/^eni-/);
+    // The address is associated with the interface (AWS also reports the instance then; moto reports the interface only).
     const addresses = (await ec2.send(new DescribeAddressesCommand({ PublicIps: [vm.public_ip] }))).Addresses ?? [];
-    expect(addresses).toEqual([expect.objectContaining({ InstanceId: vm.instance_id, Domain: "vpc" })]);
+    expect(addresses).toEqual([expect.objectContaining({ NetworkInterfaceId: primary, Domain: "vpc" })]);
   });
 
   it("opens 80/443 to the world, 22 to admins, the exporters to Prometheus, each rule described", async () => {
