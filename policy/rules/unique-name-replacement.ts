@@ -23,9 +23,12 @@ export const UNIQUE_NAME_ARGUMENTS: Readonly<Record<string, string>> = {
 /**
  * A resource that is created before its predecessor is destroyed must not carry a fixed unique name: use the
  * provider's `name_prefix` (a generated suffix per replacement), or drop `create_before_destroy`.
- * The AWS provider's aws_security_group page, "Recreating a Security Group", says so for security groups;
- * Terraform's lifecycle docs (create_before_destroy) warn that "many resources have a unique name requirement"
- * that this meta-argument violates. No scanner checks it.
+ * Sources: Terraform's lifecycle meta-argument docs (create_before_destroy is opt-in "because many remote object
+ * types have unique name requirements ... that must be accommodated for both a new and an old object to exist
+ * concurrently"); the EC2 API reference (CreateSecurityGroup fails with InvalidGroup.Duplicate on a name taken
+ * in the VPC, DeleteSecurityGroup with DependencyViolation while an interface uses the group, which is why the
+ * group is replaced create-before-destroy at all); terraform-aws-modules/security-group commit 5e998c5 ("Using
+ * name_prefix instead of name to allow creation of duplicated with create_before_destroy"). No scanner checks it.
  */
 export const uniqueNameReplacement: Rule = {
   id: "PC_UNIQUE_NAME_REPLACEMENT",
