@@ -202,6 +202,9 @@ export class PackagecloudVm extends Construct {
       ami: props.amiId,
       instanceType: props.instanceType,
       networkInterface: [{ networkInterfaceId: this.networkInterface.id, deviceIndex: 0 }],
+      // The interface's subnet fixes the zone; said explicitly so the data volume's zone visibly matches (and
+      // moto, which places an instance launched on an interface in the region's first zone, follows it).
+      availabilityZone: props.availabilityZone,
       // The address must be associated before boot, not merely exist: order the instance after the association.
       dependsOn: [this.eip],
       iamInstanceProfile: profile.name,

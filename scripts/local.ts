@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from "./lib/terraform";
 async function main(): Promise<void> {
   const env = (process.argv[2] ?? "pre") as EnvName;
   if (!ENV_NAMES.includes(env)) throw new Error(`unknown environment "${env}": use one of ${ENV_NAMES.join(", ")}`);
-  const given = process.env.PACKAGECLOUD_EMULATOR_ENDPOINT;
+  const given = process.env.PACKAGECLOUD_EMULATOR_ENDPOINT || undefined;
   const emulator: Emulator | undefined = given ? undefined : await startEmulator({ amiIds: configuredAmiIds() });
   const endpoint = given ?? emulator!.endpoint;
   const root = process.env.PACKAGECLOUD_LOCAL_DIR ?? path.join(PROJECT_ROOT, ".local", "emulator");

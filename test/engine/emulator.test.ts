@@ -61,10 +61,12 @@ function deployOps(): Promise<{ code: number; log: string; seconds: number }> {
   const started = Date.now();
   const logFile = path.join(opsDir, "local.log");
   const fd = fs.openSync(logFile, "w");
+  // Its own emulator: no PACKAGECLOUD_EMULATOR_ENDPOINT from the caller's environment.
+  const { PACKAGECLOUD_EMULATOR_ENDPOINT: _ignored, ...env } = process.env;
   const child = spawn(process.execPath, ["-r", "./scripts/register-swc.js", "scripts/local.ts", "ops"], {
     cwd: PROJECT_ROOT,
     stdio: ["ignore", fd, fd],
-    env: { ...process.env, PACKAGECLOUD_LOCAL_DIR: path.join(opsDir, "work"), PACKAGECLOUD_EMULATOR_ENDPOINT: "" },
+    env: { ...env, PACKAGECLOUD_LOCAL_DIR: path.join(opsDir, "work") },
   });
   fs.closeSync(fd);
   return new Promise((resolve) => {
