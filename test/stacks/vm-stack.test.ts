@@ -15,7 +15,7 @@ describe.each(ENV_NAMES)("packagecloud-%s-vm", (name) => {
   const instance = out.resource("aws_instance", "vm_instance");
 
   it("runs the configured instance type and pinned AMI in the configured zone's subnet", () => {
-    expect(instance).toMatchObject({ instance_type: env.vm.instanceType, ami: env.vm.amiId, disable_api_termination: env.vm.terminationProtection });
+    expect(instance).toMatchObject({ instance_type: env.vm.instanceType, ami: env.vm.amiId, disable_api_termination: env.vm.terminationProtection, availability_zone: env.vm.availabilityZone });
     expect(out.resource("aws_subnet", "network_public_subnet").availability_zone).toBe(env.vm.availabilityZone);
     expect(out.resource("aws_ebs_volume", "vm_data_volume")).toMatchObject({ availability_zone: env.vm.availabilityZone, size: env.vm.dataVolumeGiB });
     expect(instance.root_block_device.volume_size).toBe(env.vm.rootVolumeGiB);
