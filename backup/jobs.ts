@@ -14,13 +14,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { gzipSync } from "node:zlib";
 import type { IContainer, IPodSpec, IVolume } from "kubernetes-models/v1";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { stringify } from "yaml";
 import type { EnvironmentConfig } from "../config";
-import type { FirstBootExtension } from "../constructs/first-boot";
+import { compressed, type FirstBootExtension } from "../constructs/first-boot";
 import { STS_AUDIENCE } from "../constructs/gke-aws-federation";
 import { gkeClusterName, resourceName } from "../constructs/naming";
 import { BACKUP_NAMES } from "../monitoring/from-config";
@@ -28,6 +27,26 @@ import { BACKUP_NAMES } from "../monitoring/from-config";
 /** The script, shipped as is by first boot and by the container image (backup/Dockerfile). */
 export const BACKUP_SCRIPT_SOURCE = path.join(__dirname, "packagecloud-backup.sh");
 export const backupScript = (): string => fs.readFileSync(BACKUP_SCRIPT_SOURCE, "utf8");
+
+/**
+ * The script without its comment lines (the shebang and here-documents kept): the copy first boot installs, so
+ * that the user data stays under EC2's 16 KB. The repository's copy is the documented one.
+ */
+export function withoutCommentLines(script: string): string {
+  let heredocEnd: string | undefined;
+  return script
+    .split("\n")
+    .filter((line, i) => {
+      if (heredocEnd !== undefined) {
+        if (line.trim() === heredocEnd) heredocEnd = undefined;
+        return true;
+      }
+      const heredoc = /<<-?\s*'?"?(\w+)'?"?\s*$/.exec(line);
+      if (heredoc) heredocEnd = heredoc[1];
+      return i === 0 || !/^\s*#/.test(line);
+    })
+    .join("\n");
+}
 
 /** Where the VM installs it, and where the image has it. */
 export const BACKUP_SCRIPT_PATH = "/usr/local/sbin/packagecloud-backup";
@@ -159,7 +178,7 @@ export function vmFirstBootExtension(env: EnvironmentConfig): FirstBootExtension
     packages: ["awscli", "age"],
     writeFiles: [
       // Compressed: EC2 user data is limited to 16 KB.
-      { path: BACKUP_SCRIPT_PATH, owner: "root:root", permissions: "0755", encoding: "gz+b64", content: gzipSync(backupScript(), { level: 9 }).toString("base64") },
+      { path: BACKUP_SCRIPT_PATH, owner: "root:root", permissions: "0755", ...compressed(withoutCommentLines(backupScript())) },
       { path: VM_ENV_FILE, owner: "root:root", permissions: "0600", content: envFile(vmEnvironment(env)) },
       { path: `/etc/systemd/system/${VM_UNIT}.service`, owner: "root:root", permissions: "0644", content: systemdService(env) },
       { path: `/etc/systemd/system/${VM_UNIT}.timer`, owner: "root:root", permissions: "0644", content: systemdTimer(env) },

@@ -52,7 +52,10 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1); the role name is what its
     // bootstrap-cloudfront creates: check it there (CloudTrail CreateRole) before the first real deploy.
     application: { edgeLambdaRoleName: "packagecloud-pre-edge-lambda", edgeFunctionPrefix: "packagecloud_cloudfront_auth" },
-    network: { adminCidrs: ["10.250.0.0/24"], prometheusCidrs: ["10.251.0.0/24"] },
+    // No SSH: administrators use Session Manager. The VM's managed VPC routes only to the internet, so Prometheus
+    // scrapes from its servers' public egress addresses (Cloud NAT). 203.0.113.0/24 is RFC 5737 documentation
+    // space standing in for those addresses: replace it with the real egress IPs before a real deploy.
+    network: { prometheusCidrs: [placeholder("203.0.113.10/32")] },
     vm: {
       instanceType: "c4.2xlarge",
       amiId: placeholder("ami-0a1b2c3d4e5f60718"),
@@ -187,7 +190,8 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1); the role name is what its
     // bootstrap-cloudfront creates: check it there (CloudTrail CreateRole) before the first real deploy.
     application: { edgeLambdaRoleName: "packagecloud-ops-edge-lambda", edgeFunctionPrefix: "packagecloud_cloudfront_auth" },
-    network: { adminCidrs: ["10.240.0.0/24"], prometheusCidrs: ["10.241.0.0/24", "10.241.8.0/24"] },
+    // As pre: Session Manager instead of SSH; Prometheus's public egress addresses (RFC 5737 placeholders).
+    network: { prometheusCidrs: [placeholder("203.0.113.20/32"), placeholder("203.0.113.21/32")] },
     vm: {
       // Seed 000: c4.2xlarge, 8 GB gp2 root, 2 TB gp2 data disk (xfs) at /var/opt/packagecloud.
       instanceType: "c4.2xlarge",

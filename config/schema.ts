@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { backupJobSchema } from "./backup-job-schema";
 import { GKE_MIN_HOURS_PER_32_DAYS, GKE_MIN_WINDOW_HOURS, parseRecurrence, worst32DayHours } from "./maintenance-window";
-import { AWS_REGIONS, checkBucketName, checkCidr, cidrsOverlap, isPrivateRange, isWorldOpen, parseCidr } from "./validators";
+import { AWS_REGIONS, checkBucketName, checkCidr, cidrsOverlap, isPrivateRange, isWorldOpen, parseCidr, unroutableKind } from "./validators";
 
 export const ENV_NAMES = ["pre", "ops"] as const;
 export type EnvName = (typeof ENV_NAMES)[number];
@@ -134,8 +134,11 @@ const applicationSchema = z
 
 const networkSchema = z
   .object({
-    /** Networks allowed to reach SSH. Never the whole internet. */
-    adminCidrs: cidrList("adminCidrs", false),
+    /**
+     * Networks allowed to reach SSH on the VM. Never the whole internet. Empty (the default): no port 22 at all;
+     * administrators use AWS Systems Manager Session Manager.
+     */
+    adminCidrs: z.array(cidrList("adminCidrs", false).element).default([]),
     /** The Prometheus servers' networks: the only sources allowed to scrape the exporters. */
     prometheusCidrs: cidrList("prometheusCidrs", false),
   })
@@ -567,6 +570,24 @@ export const environmentSchema = z
       const subnet = parseCidr(net.subnetCidr)!;
       if (!cidrsOverlap(net.vpcCidr, net.subnetCidr) || subnet.prefix < vpc.prefix) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["vm", "network", "subnetCidr"], message: `must lie inside vm.network.vpcCidr (${net.vpcCidr})` });
+      }
+    }
+    if (net.mode === "managed") {
+      // A managed VPC has an internet gateway and nothing else: no peering, VPN or Direct Connect route, so a
+      // private source can never open a connection to the VM. Peered networks use vm.network.mode "existing".
+      for (const field of ["adminCidrs", "prometheusCidrs"] as const) {
+        env.network[field].forEach((cidr, i) => {
+          const kind = checkCidr(cidr) ? undefined : unroutableKind(cidr);
+          if (kind) {
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              path: ["network", field, i],
+              message:
+                `is a ${kind} range, but vm.network.mode is "managed": that VPC reaches only the internet (through its internet gateway), so nothing in this range can ever connect. ` +
+                `List public addresses${field === "prometheusCidrs" ? " (the Prometheus servers' egress IPs)" : ""}, or deploy into a peered VPC with vm.network.mode "existing"`,
+            });
+          }
+        });
       }
     }
     const snapshots = env.vm.snapshots;

@@ -108,15 +108,37 @@ export function cidrsOverlap(a: string, b: string): boolean {
   return pa.bits >> (width - prefix) === pb.bits >> (width - prefix);
 }
 
-/** Address blocks that are not routed on the internet (RFC 1918, RFC 6598 shared space, RFC 4193 unique local). */
-const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"];
-
-/** True when the whole CIDR lies inside a private (non-internet-routed) block. */
+/** True when the whole CIDR lies inside a block the internet does not route (see unroutableKind). */
 export function isPrivateRange(cidr: string): boolean {
+  return unroutableKind(cidr) !== undefined;
+}
+
+/**
+ * Address ranges that can never reach a VPC whose only way out is an internet gateway: private (RFC 1918),
+ * shared (RFC 6598), loopback, link-local and IPv6 unique-local. Registry: IANA IPv4/IPv6 Special-Purpose
+ * Address Registries (https://www.iana.org/assignments/iana-ipv4-special-registry/,
+ * https://www.iana.org/assignments/iana-ipv6-special-registry/).
+ */
+const UNROUTABLE_RANGES: ReadonlyArray<readonly [string, string]> = [
+  ["10.0.0.0/8", "private (RFC 1918)"],
+  ["172.16.0.0/12", "private (RFC 1918)"],
+  ["192.168.0.0/16", "private (RFC 1918)"],
+  ["100.64.0.0/10", "shared address space (RFC 6598)"],
+  ["127.0.0.0/8", "loopback"],
+  ["169.254.0.0/16", "link-local"],
+  ["fc00::/7", "unique-local (RFC 4193)"],
+  ["fe80::/10", "link-local"],
+  ["::1/128", "loopback"],
+];
+
+/** What kind of non-internet range `cidr` overlaps, or undefined when it is publicly routable. */
+export function unroutableKind(cidr: string): string | undefined {
+  // Inside the range, not merely overlapping it: 0.0.0.0/1 overlaps 10.0.0.0/8 but is mostly the internet, which
+  // the whole-internet check (cidr-sets.ts) is for.
   const parsed = parseCidr(cidr);
-  if (!parsed) return false;
-  return PRIVATE_RANGES.some((block) => {
-    const b = parseCidr(block)!;
-    return b.family === parsed.family && parsed.prefix >= b.prefix && cidrsOverlap(block, cidr);
-  });
+  if (!parsed) return undefined;
+  return UNROUTABLE_RANGES.find(([range]) => {
+    const block = parseCidr(range)!;
+    return block.family === parsed.family && parsed.prefix >= block.prefix && cidrsOverlap(cidr, range);
+  })?.[1];
 }

@@ -87,6 +87,9 @@ export class DataDiskBackup extends Construct {
         minRetentionDays: lock.minRetentionDays,
         maxRetentionDays: lock.maxRetentionDays,
         changeableForDays: lock.changeableForDays,
+        // After changeable_for_days the lock is immutable (compliance mode): AWS refuses to delete or change it,
+        // so a replacing plan would fail half-way. Its values are frozen from then on (README, "The VM variant").
+        lifecycle: { preventDestroy: true },
       });
     }
 

@@ -1,7 +1,12 @@
 /**
  * The packagecloud VM's first boot, as cloud-init user data: find the data disk, create xfs on it only if it is
- * blank, mount it by UUID at /var/opt/packagecloud, then install packagecloud from its apt repository and run
- * `packagecloud-ctl reconfigure`. Every step can run again and changes nothing the second time.
+ * blank, mount it by UUID at /var/opt/packagecloud, wait (bounded) until the package repositories answer, then
+ * install packagecloud from its apt repository and run `packagecloud-ctl reconfigure`. Every step can run again
+ * and changes nothing the second time.
+ *
+ * Nothing that needs the internet runs before the connectivity wait: cloud-init's own `package_update` and
+ * `packages` modules run in an earlier stage, with no retry, and would fail if the public address or the route
+ * arrived a little late, so they are not used.
  *
  * Pure functions of their inputs, so the scripts are tested for real (shellcheck, a loop device, `cloud-init
  * schema`) outside Terraform.
@@ -9,6 +14,7 @@
  * @example
  *   const userData = cloudConfig({ dataDisk: { volumeId: volume.id, mountPoint: "/var/opt/packagecloud" }, apt });
  */
+import { gzipSync } from "node:zlib";
 import { stringify } from "yaml";
 
 export interface DataDiskOptions {
@@ -122,6 +128,56 @@ fi
 `;
 }
 
+export interface NetworkWaitOptions {
+  /** URLs that must answer (any HTTP status) before anything is downloaded. */
+  readonly urls: readonly string[];
+  /**
+   * How long to wait for all of them, in seconds, before giving up with a clear message.
+   * @default - 600 seconds
+   */
+  readonly timeoutSeconds?: number;
+  /** @default - 10 seconds between attempts */
+  readonly intervalSeconds?: number;
+}
+
+/**
+ * Shell script that waits, bounded, until every URL answers. A first boot can start before its public address
+ * is associated or before the route is usable; the install must not run (and fail under `set -e`) until then.
+ */
+export function networkWaitScript(options: NetworkWaitOptions): string {
+  return `#!/bin/bash
+# Waits until every URL below answers over HTTP(S) (any status: the network path works), retrying every
+# INTERVAL seconds for at most TIMEOUT seconds. Exits 1 naming the URLs that never answered.
+set -euo pipefail
+
+TIMEOUT=${options.timeoutSeconds ?? 600}
+INTERVAL=${options.intervalSeconds ?? 10}
+URLS=(${options.urls.map(quote).join(" ")})
+
+log() { echo "packagecloud-wait-for-network: $*" >&2; }
+
+started=$SECONDS
+while true; do
+  missing=()
+  for url in "\${URLS[@]}"; do
+    if ! curl --silent --output /dev/null --max-time 10 "$url"; then
+      missing+=("$url")
+    fi
+  done
+  if (( \${#missing[@]} == 0 )); then
+    log "network ready after $((SECONDS - started))s"
+    exit 0
+  fi
+  if (( SECONDS - started >= TIMEOUT )); then
+    log "no answer from \${missing[*]} after \${TIMEOUT}s: check the Elastic IP, the route to the internet gateway and the security group's egress; nothing was installed"
+    exit 1
+  fi
+  log "waiting for \${missing[*]}"
+  sleep "$INTERVAL"
+done
+`;
+}
+
 /** Shell script that installs packagecloud from its apt repository and reconfigures it. */
 export function installScript(apt: AptRepository): string {
   return `#!/bin/bash
@@ -135,14 +191,14 @@ KEYRING=/usr/share/keyrings/packagecloud-enterprise.gpg
 SOURCES=/etc/apt/sources.list.d/packagecloud-enterprise.list
 
 if [[ ! -s "$KEYRING" ]]; then
-  curl --fail --silent --show-error --location ${quote(apt.signingKeyUrl)} | gpg --dearmor > "$KEYRING.new"
+  curl --fail --silent --show-error --location --retry 5 --retry-connrefused --retry-delay 5 ${quote(apt.signingKeyUrl)} | gpg --dearmor > "$KEYRING.new"
   mv "$KEYRING.new" "$KEYRING"
 fi
 echo ${quote(`deb [signed-by=/usr/share/keyrings/packagecloud-enterprise.gpg] ${apt.url} ${apt.distribution} ${apt.component}`)} > "$SOURCES"
 
 if ! dpkg-query -W -f='\${Status}' packagecloud 2>/dev/null | grep -q "install ok installed"; then
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y packagecloud
+  apt-get -o Acquire::Retries=5 update
+  DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=5 install -y packagecloud
 fi
 packagecloud-ctl reconfigure
 `;
@@ -163,24 +219,52 @@ export interface CloudConfigOptions {
   readonly apt: AptRepository;
   /** @default - none */
   readonly extensions?: readonly FirstBootExtension[];
+  /**
+   * The bounded wait for connectivity before installing.
+   * @default - the apt repository and the Ubuntu archive, for at most 600 seconds
+   */
+  readonly networkWait?: NetworkWaitOptions;
+}
+
+/** What the VM needs to reach before installing: its package repository and the Ubuntu archive. */
+export function defaultNetworkWait(apt: AptRepository): NetworkWaitOptions {
+  return { urls: [apt.url, "http://archive.ubuntu.com/ubuntu/"], timeoutSeconds: 600, intervalSeconds: 10 };
+}
+
+/** A write_files body cloud-init decompresses itself (encoding gz+b64). */
+export function compressed(content: string): { readonly encoding: "gz+b64"; readonly content: string } {
+  return { encoding: "gz+b64", content: gzipSync(content, { level: 9 }).toString("base64") };
 }
 
 export const DATA_DISK_SCRIPT_PATH = "/usr/local/sbin/packagecloud-data-disk";
 export const INSTALL_SCRIPT_PATH = "/usr/local/sbin/packagecloud-install";
+export const NETWORK_WAIT_SCRIPT_PATH = "/usr/local/sbin/packagecloud-wait-for-network";
 
 /** The #cloud-config document: both scripts written to disk, then run in order on first boot. */
 export function cloudConfig(options: CloudConfigOptions): string {
+  // No package_update/packages: they run before runcmd, without retries (see the file comment). Ubuntu's cloud
+  // images ship xfsprogs, curl and gnupg, which is all the scripts need before packagecloud's own package;
+  // extensions' packages are installed after the wait, with retries, like packagecloud's.
   const extensions = options.extensions ?? [];
+  const extensionPackages = extensions.flatMap((e) => e.packages);
+  const installExtensions =
+    extensionPackages.length > 0 ? ` && DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=5 install -y ${extensionPackages.join(" ")}` : "";
   const document = {
-    package_update: true,
-    packages: ["xfsprogs", "curl", "gnupg", ...extensions.flatMap((e) => e.packages)],
     write_files: [
       { path: DATA_DISK_SCRIPT_PATH, owner: "root:root", permissions: "0755", content: dataDiskScript(options.dataDisk) },
-      { path: INSTALL_SCRIPT_PATH, owner: "root:root", permissions: "0755", content: installScript(options.apt) },
+      // Compressed: EC2 limits user data to 16 KB (RunInstances). The data-disk script stays plain, because it
+      // carries the volume id that Terraform fills in.
+      { path: NETWORK_WAIT_SCRIPT_PATH, owner: "root:root", permissions: "0755", ...compressed(networkWaitScript(options.networkWait ?? defaultNetworkWait(options.apt))) },
+      { path: INSTALL_SCRIPT_PATH, owner: "root:root", permissions: "0755", ...compressed(installScript(options.apt)) },
       ...extensions.flatMap((e) => e.writeFiles),
     ],
-    // The data disk first: packagecloud writes everything under /var/opt/packagecloud.
-    runcmd: [[DATA_DISK_SCRIPT_PATH], [INSTALL_SCRIPT_PATH], ...extensions.flatMap((e) => e.runcmd)],
+    // The data disk first (packagecloud writes everything under /var/opt/packagecloud, and it needs no network),
+    // then the bounded wait, then the install. One shell with && : cloud-init runs runcmd lines without `set -e`,
+    // so separate lines would install even after the wait gave up. Extensions' commands follow.
+    runcmd: [
+      ["sh", "-c", `${DATA_DISK_SCRIPT_PATH} && ${NETWORK_WAIT_SCRIPT_PATH} && ${INSTALL_SCRIPT_PATH}${installExtensions}`],
+      ...extensions.flatMap((e) => e.runcmd),
+    ],
   };
   return `#cloud-config\n${stringify(document, { lineWidth: 0 })}`;
 }

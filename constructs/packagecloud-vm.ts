@@ -1,8 +1,11 @@
 /**
  * packagecloud on one EC2 instance, the way packages.gitlab.com ran for years (seed 000): the instance with an
  * encrypted root volume and IMDSv2 only, a separate encrypted data volume and attachment (changing the volume
- * never replaces the instance), an Elastic IP, a security group that opens 80/443 to the world, SSH to the
- * admins and the exporters to Prometheus only, and an instance role instead of static keys.
+ * never replaces the instance), a network interface whose Elastic IP is associated before the instance boots
+ * (first boot reaches the internet at once), a security group that opens 80/443 to the world and the exporters
+ * to Prometheus only, and an instance role instead of static keys. Administrators reach the host through AWS
+ * Systems Manager Session Manager (the role carries AmazonSSMManagedInstanceCore); port 22 opens only to
+ * configured admin networks.
  *
  * @example
  *   const vm = new PackagecloudVm(this, "Vm", { environment: "ops", vpcId, subnetId, availabilityZone: "us-west-1b",
@@ -17,6 +20,7 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
@@ -35,6 +39,13 @@ export const DATA_MOUNT_POINT = "/var/opt/packagecloud";
  * The exporters Prometheus scrapes on the VM: the host, and the omnibus package's embedded MySQL, Redis and nginx
  * (seed 000). Backup metrics come through the node exporter's textfile collector.
  */
+/**
+ * The AWS managed policy that lets the SSM agent (preinstalled on Ubuntu's AMIs) register the instance, so that
+ * Session Manager is the admin path without any inbound port. ARN from the AWS Managed Policy Reference:
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html
+ */
+export const SSM_MANAGED_INSTANCE_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+
 export const EXPORTER_PORTS = {
   "node-exporter": 9100,
   "mysqld-exporter": 9104,
@@ -57,8 +68,11 @@ export interface PackagecloudVmProps {
   readonly terminationProtection: boolean;
   /** Encrypts the root and data volumes. */
   readonly encryptionKey: EncryptionKey;
-  /** The only sources of SSH. Never the whole internet. */
-  readonly adminCidrs: readonly string[];
+  /**
+   * The only sources of SSH. Never the whole internet.
+   * @default - none: no port 22 at all; administrators use Session Manager
+   */
+  readonly adminCidrs?: readonly string[];
   /** The only sources allowed to scrape the exporters. */
   readonly prometheusCidrs: readonly string[];
   /** Managed policies for the instance role, keyed by a stable name (the key becomes part of the address). */
@@ -78,12 +92,15 @@ export class PackagecloudVm extends Construct {
   readonly role: IamRole;
   readonly publicIp: string;
   readonly eip: Eip;
+  /** The instance's primary interface; it and its Elastic IP outlive a rebuilt instance. */
+  readonly networkInterface: NetworkInterface;
 
   constructor(scope: Construct, id: string, props: PackagecloudVmProps) {
     super(scope, id);
     const where = `PackagecloudVm ${this.node.path}`;
-    for (const [field, cidrs] of [["adminCidrs", props.adminCidrs], ["prometheusCidrs", props.prometheusCidrs]] as const) {
-      if (cidrs.length === 0) throw new Error(`${where}: ${field} must list at least one CIDR block`);
+    const adminCidrs = props.adminCidrs ?? [];
+    for (const [field, cidrs] of [["adminCidrs", adminCidrs], ["prometheusCidrs", props.prometheusCidrs]] as const) {
+      if (field === "prometheusCidrs" && cidrs.length === 0) throw new Error(`${where}: ${field} must list at least one CIDR block`);
       for (const cidr of cidrs) {
         const problem = checkCidr(cidr);
         if (problem) throw new Error(`${where}: ${field} entry "${cidr}" ${problem}`);
@@ -95,11 +112,15 @@ export class PackagecloudVm extends Construct {
     const name = resourceName(props.environment, "vm");
 
     this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
-      name,
-      description: "packagecloud VM: web from anywhere, SSH from admins, exporters from Prometheus",
+      // A prefix, not a fixed name: create_before_destroy makes the replacement while the old group still exists,
+      // and EC2 refuses a second group of the same name in the VPC (InvalidGroup.Duplicate). The Name tag stays
+      // fixed for people searching the console.
+      namePrefix: `${name}-`,
+      description: adminCidrs.length > 0 ? "packagecloud VM: web from anywhere, SSH from admins, exporters from Prometheus" : "packagecloud VM: web from anywhere, exporters from Prometheus",
       vpcId: props.vpcId,
       tags: { Name: name },
       // Rules are separate resources (below): inline rules and rule resources fight over the same group.
+      // Create before destroy: the interface keeps using the old group until the new one exists.
       lifecycle: { createBeforeDestroy: true },
     });
     const ingress = (ruleId: string, port: number, cidr: string, description: string) => {
@@ -120,7 +141,7 @@ export class PackagecloudVm extends Construct {
       ingress(`${proto}-ipv4`, port, "0.0.0.0/0", `${proto.toUpperCase()} from anywhere (IPv4): package downloads and the UI`);
       ingress(`${proto}-ipv6`, port, "::/0", `${proto.toUpperCase()} from anywhere (IPv6): package downloads and the UI`);
     }
-    for (const cidr of props.adminCidrs) ingress(`ssh-from-${slug(cidr)}`, 22, cidr, `SSH from admin network ${cidr}`);
+    for (const cidr of adminCidrs) ingress(`ssh-from-${slug(cidr)}`, 22, cidr, `SSH from admin network ${cidr}`);
     for (const [exporter, port] of Object.entries(EXPORTER_PORTS)) {
       for (const cidr of props.prometheusCidrs) ingress(`${exporter}-from-${slug(cidr)}`, port, cidr, `${exporter} scraped by Prometheus at ${cidr}`);
     }
@@ -148,7 +169,8 @@ export class PackagecloudVm extends Construct {
         { Sid: "Ec2", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
       ]),
     });
-    for (const [key, arn] of Object.entries(props.managedPolicyArns)) {
+    const policies = { "ssm-core": SSM_MANAGED_INSTANCE_CORE, ...props.managedPolicyArns };
+    for (const [key, arn] of Object.entries(policies)) {
       new IamRolePolicyAttachment(this, `policy-${key}`, { role: this.role.name, policyArn: arn });
     }
     const profile = new IamInstanceProfile(this, "InstanceProfile", { name, role: this.role.name });
@@ -166,11 +188,27 @@ export class PackagecloudVm extends Construct {
       lifecycle: { preventDestroy: true },
     });
 
+    // The public address exists before the instance: the interface is made first, its Elastic IP associated to
+    // it, and the instance boots on that interface, so first boot (apt, the packagecloud repository) has the
+    // internet from its first second. The subnet maps no public IPs on purpose (vm-network.ts).
+    this.networkInterface = new NetworkInterface(this, "NetworkInterface", {
+      subnetId: props.subnetId,
+      securityGroups: [this.securityGroup.id],
+      description: "packagecloud VM primary interface (carries the Elastic IP)",
+      tags: { Name: name },
+    });
+    this.eip = new Eip(this, "PublicAddress", { domain: "vpc", networkInterface: this.networkInterface.id, tags: { Name: name } });
+    this.publicIp = this.eip.publicIp;
+
     this.instance = new Instance(this, "Instance", {
       ami: props.amiId,
       instanceType: props.instanceType,
-      subnetId: props.subnetId,
-      vpcSecurityGroupIds: [this.securityGroup.id],
+      networkInterface: [{ networkInterfaceId: this.networkInterface.id, deviceIndex: 0 }],
+      // The interface's subnet fixes the zone; said explicitly so the data volume's zone visibly matches (and
+      // moto, which places an instance launched on an interface in the region's first zone, follows it).
+      availabilityZone: props.availabilityZone,
+      // The address must be associated before boot, not merely exist: order the instance after the association.
+      dependsOn: [this.eip],
       iamInstanceProfile: profile.name,
       ebsOptimized: true,
       monitoring: true,
@@ -204,8 +242,5 @@ export class PackagecloudVm extends Construct {
       // Detach cleanly: stop the instance first, so xfs is unmounted, never torn from a running host.
       stopInstanceBeforeDetaching: true,
     });
-
-    this.eip = new Eip(this, "PublicAddress", { domain: "vpc", instance: this.instance.id, tags: { Name: name } });
-    this.publicIp = this.eip.publicIp;
   }
 }

@@ -51,6 +51,7 @@ import { s3ReplicationMetrics } from "./rules/s3-replication-metrics";
 import { s3CdnOriginEncryption } from "./rules/s3-cdn-origin-encryption";
 import { iamScopedRoleDelegation } from "./rules/iam-scoped-role-delegation";
 import { s3Versioning } from "./rules/s3-versioning";
+import { uniqueNameReplacement } from "./rules/unique-name-replacement";
 
 export const RULES: readonly Rule[] = [
   s3Versioning,
@@ -102,4 +103,5 @@ export const RULES: readonly Rule[] = [
   sqlDeletionProtection,
   redisAuthTls,
   dnsRecords,
+  uniqueNameReplacement,
 ];

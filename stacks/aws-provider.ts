@@ -7,6 +7,17 @@ import type { EnvironmentConfig } from "../config";
 import { defaultTags, type Layer } from "../constructs/naming";
 import { AWS_SERVICES, EMULATOR_ACCOUNT_ID, type DeployTarget } from "./target";
 
+/**
+ * The transport errors a local moto_server produces now and then under load (seen: "use of closed network
+ * connection" on SNS SetTopicAttributes). The provider already retries them (max_retries below);
+ * scripts/lib/emulator-deploy.ts has the bounded second line: one more apply, only for these messages. Anything else, such as an
+ * unimplemented API's HTTP 500, fails at once.
+ */
+export const TRANSIENT_TRANSPORT_ERROR = /use of closed network connection|connection reset by peer|broken pipe/i;
+
+/** Attempts per API call against the emulator (the provider's max_retries counts attempts, as the SDK does). */
+export const EMULATOR_MAX_ATTEMPTS = 3;
+
 export interface AwsProviderOptions {
   readonly env: EnvironmentConfig;
   readonly layer: Layer;
@@ -40,8 +51,11 @@ export function awsProvider(scope: Construct, id: string, options: AwsProviderOp
     skipCredentialsValidation: true,
     skipMetadataApiCheck: "true",
     skipRequestingAccountId: false,
-    // The emulator answers at once or never: retrying only hides an unimplemented API for minutes.
-    maxRetries: 1,
+    // Three attempts: aws-sdk-go-v2's standard retryer treats "use of closed network connection" and "connection
+    // reset" as retryable (retry.RetryableConnectionError, aws-sdk-go-v2 PR #1826), which moto_server produces now
+    // and then. Not more: an unimplemented API answers HTTP 500, which is retried too, so each extra attempt
+    // delays its failure. Unimplemented APIs are kept out of emulator deploys by design (target.ts, quirks).
+    maxRetries: EMULATOR_MAX_ATTEMPTS,
     endpoints: [Object.fromEntries(AWS_SERVICES.map((service) => [service, endpoint]))],
   });
 }

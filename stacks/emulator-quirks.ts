@@ -31,6 +31,14 @@ export const EMULATOR_QUIRKS: readonly EmulatorQuirk[] = [
     accepts: ["PC_EC2_MONITORING"],
     reason: "moto answers MonitorInstances (detailed monitoring) with HTTP 500, which the provider calls after creating an instance with monitoring on",
   },
+  {
+    resourceType: "aws_instance",
+    ignoreChanges: ["disable_api_termination"],
+    reason:
+      "moto's RunInstances ignores DisableApiTermination: after creating ops's instance with termination protection, " +
+      "DescribeInstanceAttribute answers false, so every plan showed disable_api_termination false -> true " +
+      "(npm run local -- ops, measured here); synth tests assert the real value",
+  },
 ];
 
 /** Applies every quirk to each matching resource below `scope`. */
@@ -38,7 +46,11 @@ export function applyEmulatorQuirks(scope: IConstruct): void {
   for (const child of scope.node.findAll()) {
     if (!(child instanceof TerraformResource)) continue;
     for (const quirk of EMULATOR_QUIRKS.filter((q) => q.resourceType === child.terraformResourceType)) {
-      if (quirk.ignoreChanges) child.addOverride("lifecycle.ignore_changes", [...quirk.ignoreChanges]);
+      if (quirk.ignoreChanges) {
+        // Several quirks may touch one type: their ignore lists add up.
+        const ignored = ((child as any).rawOverrides?.lifecycle?.ignore_changes ?? []) as string[];
+        child.addOverride("lifecycle.ignore_changes", [...ignored, ...quirk.ignoreChanges]);
+      }
       for (const [attribute, value] of Object.entries(quirk.overrides ?? {})) child.addOverride(attribute, value);
       const stack = TerraformStack.of(child);
       if (stack instanceof PackagecloudStack) {

@@ -114,8 +114,31 @@ describe("configuration validation", () => {
     expect(rejection("ops", (e) => (e.network.prometheusCidrs = ["::/0"]))).toMatch(/prometheusCidrs must not be open/);
   });
 
-  it("fails if no admin CIDR is given", () => {
-    expect(rejection("ops", (e) => (e.network.adminCidrs = []))).toMatch(/adminCidrs must list at least one CIDR block/);
+  it("opens no SSH unless admin CIDRs are configured (Session Manager is the admin path)", () => {
+    expect(loadEnvironments().ops.network.adminCidrs).toEqual([]);
+    expect(loadEnvironments().pre.network.adminCidrs).toEqual([]);
+  });
+
+  it("fails if a managed VPC (internet gateway only) lists a private admin or Prometheus range, naming environment and field", () => {
+    expect(rejection("ops", (e) => (e.network.prometheusCidrs = ["10.241.0.0/24"]))).toMatch(
+      /environment "ops"[\s\S]*network\.prometheusCidrs\.0 = "10\.241\.0\.0\/24": is a private \(RFC 1918\) range, but vm\.network\.mode is "managed".*Prometheus servers' egress IPs.*vm\.network\.mode "existing"/,
+    );
+    expect(rejection("pre", (e) => (e.network.adminCidrs = ["10.250.0.0/24"]))).toMatch(/environment "pre"[\s\S]*network\.adminCidrs\.0 = "10\.250\.0\.0\/24": is a private \(RFC 1918\) range/);
+    expect(rejection("ops", (e) => (e.network.adminCidrs = ["100.64.0.0/16"]))).toMatch(/shared address space \(RFC 6598\)/);
+    expect(rejection("ops", (e) => (e.network.prometheusCidrs = ["fd00:10::/64"]))).toMatch(/unique-local \(RFC 4193\)/);
+    expect(rejection("ops", (e) => (e.network.prometheusCidrs = ["172.20.0.0/16"]))).toMatch(/private \(RFC 1918\)/);
+  });
+
+  it("accepts private ranges in the existing-VPC mode (a peered network routes them)", () => {
+    const env = parseEnvironment(
+      "ops",
+      variant("ops", (e) => {
+        e.vm.network = { mode: "existing", vpcId: "vpc-0123456789abcdef0", subnetId: "subnet-0123456789abcdef0" };
+        e.network.prometheusCidrs = ["10.241.0.0/24"];
+        e.network.adminCidrs = ["10.240.0.0/24"];
+      }),
+    );
+    expect(env.network.prometheusCidrs).toEqual(["10.241.0.0/24"]);
   });
 
   it("fails if the variant does not exist", () => {

@@ -16,8 +16,8 @@ import type { DeployTarget } from "../stacks/target";
 
 const ROOT = path.resolve(__dirname, "..");
 const BACKUP_FIELDS = ["backupJob.ageRecipient", "backupJob.kubernetes.images.backup", "backupJob.kubernetes.images.scratchMysql"];
-const PRE_FIELDS = ["aws.accountId", "vm.amiId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
-const OPS_FIELDS = ["aws.accountId", "vm.amiId", "dns.zoneId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS, "adopt.dnsRecord.cloudflareRecordId"];
+const PRE_FIELDS = ["aws.accountId", "network.prometheusCidrs.0", "vm.amiId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
+const OPS_FIELDS = ["aws.accountId", "network.prometheusCidrs.0", "network.prometheusCidrs.1", "vm.amiId", "dns.zoneId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS, "adopt.dnsRecord.cloudflareRecordId"];
 
 /** Every stack of the app, synthesized (validations on), keyed by stack name. */
 function synthApp(environments: Record<string, EnvironmentConfig>, target: DeployTarget): Record<string, any> {
@@ -37,6 +37,8 @@ function realEnvironments(): Record<string, EnvironmentConfig> {
   real.ops.dns.zoneId = "00112233445566778899aabbccddeeff";
   real.pre.monitoring.notifications.gcpChannels = ["projects/gitlab-pre/notificationChannels/42"];
   real.ops.monitoring.notifications.gcpChannels = ["projects/gitlab-ops/notificationChannels/43"];
+  real.pre.network.prometheusCidrs = ["198.51.100.10/32"];
+  real.ops.network.prometheusCidrs = ["198.51.100.20/32", "198.51.100.21/32"];
   real.ops.adopt.dnsRecord.cloudflareRecordId = "ffeeddccbbaa99887766554433221100";
   for (const env of [real.pre, real.ops]) {
     env.backupJob.ageRecipient = `age1${"q".repeat(57)}${env.name === "pre" ? "p" : "z"}`;

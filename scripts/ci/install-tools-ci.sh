@@ -31,6 +31,7 @@ declare -A DEBIAN_PACKAGE=(
   [mkfs.xfs]=xfsprogs
   [losetup]=mount
   [rsync]=rsync
+  [curl]=curl
   [git]=git
   # The server binaries without the service mariadb-server would start at install: the tests start their own.
   [mariadbd]=mariadb-server-core

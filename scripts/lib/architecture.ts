@@ -243,6 +243,12 @@ class Graph {
 type Relation = (element: Element, graph: Graph, out: Diagram) => void;
 
 const RELATIONS: Record<string, Relation> = {
+  // The Elastic IP is associated with a network interface the instance boots on (issue 10: public before boot).
+  aws_eip: (e, g, out) => {
+    for (const eni of g.refs(e, e.body.network_interface).filter((r) => r.type === "aws_network_interface")) {
+      for (const instance of g.referrers(eni, "aws_instance")) out.edge(e, instance, "");
+    }
+  },
   aws_s3_bucket_replication_configuration: (e, g, out) => {
     const deletes = asArray(e.body.rule).some((r: any) => r.delete_marker_replication?.status === "Enabled");
     for (const from of g.reachFrom(e, e.body.bucket)) {

@@ -2,12 +2,13 @@
  * Synthesizes for the emulator target and applies stacks into moto_server with plain Terraform, the same
  * commands a pipeline runs. Shared by `npm run local`, the integration test and the DR drill.
  */
+import { TRANSIENT_TRANSPORT_ERROR } from "../../stacks/aws-provider";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LAYER_CLOUDS, LAYERS, stackName } from "../../constructs/naming";
 import { loadEnvironments, type EnvName } from "../../config";
-import { PROJECT_ROOT, terraformEnv, terraformOk } from "./terraform";
+import { PROJECT_ROOT, terraform, terraformEnv, terraformOk } from "./terraform";
 
 export interface EmulatorWorkspace {
   /** Where cdktf writes the synthesized stacks. */
@@ -65,8 +66,29 @@ export function applyStack(ws: EmulatorWorkspace, stack: string): StackOutputs {
   const env = stackEnv(ws, stack);
   fs.mkdirSync(ws.stateDir, { recursive: true });
   terraformOk(["init", "-input=false"], dir, env);
-  terraformOk(["apply", "-auto-approve", "-input=false"], dir, env);
+  applyWithRetry(dir, env);
   return readOutputs(ws, stack);
+}
+
+
+/** `terraform apply`, repeated once when (and only when) it failed on a transient transport error. */
+export function applyWithRetry(dir: string, env: NodeJS.ProcessEnv, log: (line: string) => void = () => undefined): void {
+  const args = ["apply", "-auto-approve", "-input=false"];
+  const first = terraform(args, dir, env);
+  if (first.code === 0) return;
+  if (!TRANSIENT_TRANSPORT_ERROR.test(first.stderr)) {
+    throw new Error(`terraform ${args.join(" ")} failed in ${dir} (exit ${first.code}):\n${first.stderr}\n${first.stdout.slice(-4000)}`);
+  }
+  log(`transient transport error from the emulator, applying once more: ${first.stderr.match(TRANSIENT_TRANSPORT_ERROR)?.[0]}`);
+  terraformOk(args, dir, env);
+}
+
+/** `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes (the plan text is returned for the report). */
+export function secondPlan(ws: EmulatorWorkspace, stack: string): { code: number; changes: string } {
+  const plan = terraform(["plan", "-detailed-exitcode", "-input=false"], stackDir(ws, stack), stackEnv(ws, stack));
+  if (plan.code === 1) throw new Error(`terraform plan failed for ${stack}:\n${plan.stderr}`);
+  const changes = plan.stdout.split("\n").filter((line) => /^\s*[-+~]|will be|must be replaced/.test(line)).join("\n");
+  return { code: plan.code, changes };
 }
 
 export function readOutputs(ws: EmulatorWorkspace, stack: string): StackOutputs {

@@ -77,7 +77,8 @@ function amiFile(amiIds: readonly string[]): string {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const binary = requireTool("moto_server");
-  const env = { ...process.env };
+  // AWS managed policies (AmazonSSMManagedInstanceCore on the VM role) exist in moto only when asked for.
+  const env: NodeJS.ProcessEnv = { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" };
   if (options.amiIds && options.amiIds.length > 0) env.MOTO_AMIS_PATH = amiFile(options.amiIds);
   // Another process may take the port between probe and bind; try a few.
   for (let attempt = 0; attempt < 3; attempt += 1) {

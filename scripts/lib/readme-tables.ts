@@ -28,7 +28,7 @@ export function environmentTable(envs: Record<EnvName, EnvironmentConfig>): stri
       row("daily backup bucket (VM)", (e) => code(e.storage.dailyBackups.bucketName)),
       row("daily backups kept", (e) => `${e.storage.dailyBackups.expireAfterDays} days`),
       row("access logs kept", (e) => `${e.storage.accessLogs.expireAfterDays} days`),
-      row("admin CIDRs (SSH)", (e) => e.network.adminCidrs.map(code).join(", ")),
+      row("admin CIDRs (SSH)", (e) => (e.network.adminCidrs.length > 0 ? e.network.adminCidrs.map(code).join(", ") : "none: Session Manager")),
       row("Prometheus CIDRs", (e) => e.network.prometheusCidrs.map(code).join(", ")),
       row("VM instance type", (e) => e.vm.instanceType),
       row("VM AMI (pinned)", (e) => code(e.vm.amiId)),

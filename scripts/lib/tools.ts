@@ -12,6 +12,7 @@ export const TOOLS = {
   shellcheck: "Debian package shellcheck: scripts/install-tools.sh, or apt-get install shellcheck",
   "cloud-init": "Debian package cloud-init (for `cloud-init schema`): scripts/install-tools.sh, or apt-get install cloud-init",
   "mkfs.xfs": "Debian package xfsprogs: scripts/install-tools.sh, or apt-get install xfsprogs",
+  curl: "curl on PATH (the first-boot connectivity wait probes with it): apt-get install curl",
   losetup: "util-linux's losetup, run as root with loop devices available (/dev/loop-control)",
   // test/engine/backup-job.test.ts: a real MariaDB server (Debian's server binaries, started by the test on a
   // private socket and port, never as a system service), age, the AWS CLI and systemd-analyze.

@@ -20,6 +20,7 @@ import {
   VM_ENV_FILE,
   vmEnvironment,
   vmFirstBootExtension,
+  withoutCommentLines,
   worstCaseSeconds,
 } from "../../backup/jobs";
 import { cloudConfig } from "../../constructs/first-boot";
@@ -118,7 +119,7 @@ describe("VM variant", () => {
     expect(ext.writeFiles.map((f) => f.path)).toEqual([BACKUP_SCRIPT_PATH, VM_ENV_FILE, "/etc/systemd/system/packagecloud-offsite-backup.service", "/etc/systemd/system/packagecloud-offsite-backup.timer"]);
     const script = ext.writeFiles[0];
     expect(script.encoding).toBe("gz+b64");
-    expect(require("node:zlib").gunzipSync(Buffer.from(script.content, "base64")).toString()).toBe(backupScript());
+    expect(require("node:zlib").gunzipSync(Buffer.from(script.content, "base64")).toString()).toBe(withoutCommentLines(backupScript()));
     expect(ext.runcmd).toContainEqual(["systemctl", "enable", "--now", "packagecloud-offsite-backup.timer"]);
   });
 
@@ -134,6 +135,16 @@ describe("VM variant", () => {
     expect(systemdTimer(env)).toContain("Persistent=true");
   });
 
+  it("installs the script without its comment lines, keeping the shebang, every command and the here-document", () => {
+    const script = backupScript();
+    const installed = withoutCommentLines(script);
+    expect(installed.split("\n")[0]).toBe(script.split("\n")[0]);
+    expect(installed).not.toMatch(/^\s*# /m);
+    const commands = (text: string) => text.split("\n").filter((l, i) => i === 0 || !/^\s*#/.test(l));
+    expect(commands(installed)).toEqual(commands(script));
+    expect(withoutCommentLines("#!/bin/sh\n# note\ncat <<'EOF'\n# kept\nEOF\necho ok")).toBe("#!/bin/sh\ncat <<'EOF'\n# kept\nEOF\necho ok");
+  });
+
   it.each(ENV_NAMES)("keeps the user data of %s under EC2's 16 KB limit", (name) => {
     // EC2 API reference, RunInstances: "User data is limited to 16 KB" (before base64 encoding).
     const userData = cloudConfig({
@@ -141,7 +152,7 @@ describe("VM variant", () => {
       apt: envs[name].vm.packagecloudApt,
       extensions: [vmFirstBootExtension(envs[name])],
     });
-    expect(parse(userData.replace(/^#cloud-config\n/, "")).write_files).toHaveLength(6);
+    expect(parse(userData.replace(/^#cloud-config\n/, "")).write_files).toHaveLength(7);
     expect(Buffer.byteLength(userData)).toBeLessThan(16 * 1024);
   });
 });

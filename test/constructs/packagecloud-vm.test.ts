@@ -45,7 +45,6 @@ describe("PackagecloudVm, minimal call", () => {
       ebs_optimized: true,
       monitoring: true,
       disable_api_termination: true,
-      subnet_id: "subnet-0123456789abcdef0",
       iam_instance_profile: "${aws_iam_instance_profile.vm_instance_profile.name}",
     });
   });
@@ -128,19 +127,27 @@ describe("PackagecloudVm, minimal call", () => {
     expect(out.resource("aws_security_group", "vm_security_group").ingress).toBeUndefined();
   });
 
-  it("gives the instance a role assumable by EC2 only, carrying exactly the policies passed", () => {
+  it("gives the instance a role assumable by EC2 only, carrying Session Manager's core policy and exactly the policies passed", () => {
     const role = out.resource("aws_iam_role", "vm_role");
     expect(Synthesized.policy(role.assume_role_policy).Statement).toEqual([
       { Sid: "Ec2", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
     ]);
-    expect(Object.values(out.resources("aws_iam_role_policy_attachment")).map((a: any) => a.policy_arn)).toEqual([
+    expect(Object.values(out.resources("aws_iam_role_policy_attachment")).map((a: any) => a.policy_arn).sort()).toEqual([
       "arn:aws:iam::111122223333:policy/daily",
+      "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     ]);
     expect(out.resources("aws_iam_role_policy")).toEqual({});
   });
 
-  it("publishes the instance through an Elastic IP", () => {
-    expect(out.resource("aws_eip", "vm_public_address")).toMatchObject({ domain: "vpc", instance: "${aws_instance.vm_instance.id}" });
+  it("publishes the instance through an Elastic IP on its interface in the given subnet, associated before boot", () => {
+    expect(out.resource("aws_network_interface", "vm_network_interface")).toMatchObject({ subnet_id: "subnet-0123456789abcdef0" });
+    expect(out.resource("aws_eip", "vm_public_address")).toMatchObject({ domain: "vpc", network_interface: "${aws_network_interface.vm_network_interface.id}" });
+    expect(instance.depends_on).toEqual(["aws_eip.vm_public_address"]);
+  });
+
+  it("opens no port 22 when no admin CIDRs are given", () => {
+    const ingress = Object.values(build({ adminCidrs: undefined }).resources("aws_vpc_security_group_ingress_rule"));
+    expect(ingress.filter((r: any) => r.from_port === 22)).toEqual([]);
   });
 });
 

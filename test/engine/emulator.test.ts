@@ -7,7 +7,13 @@
  * - the drill: the instance rebuilt, the data volume and the buckets kept, the next plan clean;
  * - the rebuilt VM, through the EC2 API: instance, volumes, attachment and security-group rules as configured;
  *   destroying the data volume is refused.
+ * Meanwhile `ops` (COMPLIANCE locks, termination protection) deploys exactly as a user runs it, `npm run local --
+ * ops`, in a child process on its own moto_server, in parallel: every stack applies and plans clean a second time.
  */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import {
   DescribeAddressesCommand,
   DescribeInstanceAttributeCommand,
@@ -34,7 +40,7 @@ import { loadEnvironments } from "../../config";
 import { EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
 import { formatSteps, runDrill, type DrillResult } from "../../scripts/lib/dr-drill";
 import { stackDir, stackEnv, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
-import { terraform, terraformOk } from "../../scripts/lib/terraform";
+import { PROJECT_ROOT, terraform, terraformOk } from "../../scripts/lib/terraform";
 
 // The SDK is pinned; its notice that future releases need Node 22 says nothing about this test.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -47,8 +53,29 @@ let outputs: StackOutputs;
 let vm: StackOutputs;
 let s3: S3Client;
 let ec2: EC2Client;
+let opsRun: Promise<{ code: number; log: string; seconds: number }>;
+const opsDir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-local-ops-"));
+
+/** `npm run local -- ops` in a child process; output to a file, so a blocked event loop never stalls it. */
+function deployOps(): Promise<{ code: number; log: string; seconds: number }> {
+  const started = Date.now();
+  const logFile = path.join(opsDir, "local.log");
+  const fd = fs.openSync(logFile, "w");
+  // Its own emulator: no PACKAGECLOUD_EMULATOR_ENDPOINT from the caller's environment.
+  const { PACKAGECLOUD_EMULATOR_ENDPOINT: _ignored, ...env } = process.env;
+  const child = spawn(process.execPath, ["-r", "./scripts/register-swc.js", "scripts/local.ts", "ops"], {
+    cwd: PROJECT_ROOT,
+    stdio: ["ignore", fd, fd],
+    env: { ...env, PACKAGECLOUD_LOCAL_DIR: path.join(opsDir, "work") },
+  });
+  fs.closeSync(fd);
+  return new Promise((resolve) => {
+    child.on("close", (code) => resolve({ code: code ?? 1, log: fs.readFileSync(logFile, "utf8"), seconds: (Date.now() - started) / 1000 }));
+  });
+}
 
 beforeAll(async () => {
+  opsRun = deployOps();
   drill = await runDrill("pre");
   // The timings, for the README and the issue note.
   console.log(`DR drill (pre):\n${formatSteps(drill.steps)}`);
@@ -61,6 +88,8 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
+  await opsRun;
+  fs.rmSync(opsDir, { recursive: true, force: true });
   s3?.destroy();
   ec2?.destroy();
   await drill?.cleanup();
@@ -209,9 +238,13 @@ describe("packagecloud-pre-vm as rebuilt", () => {
     expect(volume?.Attachments).toEqual([expect.objectContaining({ InstanceId: vm.instance_id, Device: "/dev/sdf", State: "attached" })]);
   });
 
-  it("publishes the instance at its Elastic IP", async () => {
+  it("publishes the instance at its Elastic IP, on the interface it booted with", async () => {
+    const instance = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [vm.instance_id] }))).Reservations?.[0]?.Instances?.[0];
+    const primary = instance?.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0)?.NetworkInterfaceId;
+    expect(primary).toMatch(/^eni-/);
+    // The address is associated with the interface (AWS also reports the instance then; moto reports the interface only).
     const addresses = (await ec2.send(new DescribeAddressesCommand({ PublicIps: [vm.public_ip] }))).Addresses ?? [];
-    expect(addresses).toEqual([expect.objectContaining({ InstanceId: vm.instance_id, Domain: "vpc" })]);
+    expect(addresses).toEqual([expect.objectContaining({ NetworkInterfaceId: primary, Domain: "vpc" })]);
   });
 
   it("opens 80/443 to the world, 22 to admins, the exporters to Prometheus, each rule described", async () => {
@@ -233,4 +266,21 @@ describe("packagecloud-pre-vm as rebuilt", () => {
     expect(destroy.code).not.toBe(0);
     expect(destroy.stderr.replace(/\s+/g, " ")).toMatch(/aws_ebs_volume\.vm_data_volume has lifecycle\.prevent_destroy set/);
   }, 300_000);
+});
+
+describe("packagecloud-ops in the emulator (npm run local -- ops, in parallel)", () => {
+  let run: { code: number; log: string; seconds: number };
+  beforeAll(async () => {
+    run = await opsRun;
+    console.log(`npm run local -- ops: ${run.seconds.toFixed(1)} s\n${run.log.split("\n").filter((l) => /applied in|second plan/.test(l)).join("\n")}`);
+  }, 900_000);
+
+  it("deploys every AWS stack of ops", () => {
+    expect({ code: run.code, tail: run.code === 0 ? "" : run.log.slice(-4000) }).toEqual({ code: 0, tail: "" });
+    for (const stack of ["packagecloud-ops-storage", "packagecloud-ops-vm"]) expect(run.log).toMatch(new RegExp(`${stack}: applied in`));
+  });
+
+  it("shows no changes on a second plan of every stack (emulator quirks declared in stacks/emulator-quirks.ts)", () => {
+    for (const stack of ["packagecloud-ops-storage", "packagecloud-ops-vm"]) expect(run.log).toMatch(new RegExp(`${stack}: second plan shows no changes`));
+  });
 });

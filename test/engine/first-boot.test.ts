@@ -1,14 +1,17 @@
 /**
  * The VM's first boot, exercised for real: the rendered user data passes `cloud-init schema`, its scripts pass
  * shellcheck, and the data-disk script runs against loop devices: a blank device gets xfs, a device that already
- * holds data keeps it, and running it again changes nothing.
+ * holds data keeps it, and running it again changes nothing. The connectivity wait runs against a local HTTP
+ * server that comes up late (the install proceeds) or never (a bounded, clear failure).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES, loadEnvironments } from "../../config";
-import { cloudConfig, dataDiskScript, installScript } from "../../constructs/first-boot";
+import { cloudConfig, dataDiskScript, defaultNetworkWait, installScript, networkWaitScript } from "../../constructs/first-boot";
 import { requireTool } from "../../scripts/lib/tools";
 
 const envs = loadEnvironments();
@@ -46,6 +49,7 @@ describe("rendered user data", () => {
     const scripts = {
       "data-disk.sh": dataDiskScript({ volumeId: "vol-0123456789abcdef0", mountPoint: "/var/opt/packagecloud" }),
       "install.sh": installScript(envs.ops.vm.packagecloudApt),
+      "wait-for-network.sh": networkWaitScript(defaultNetworkWait(envs.ops.vm.packagecloudApt)),
     };
     for (const [file, body] of Object.entries(scripts)) fs.writeFileSync(path.join(work, file), body);
     const result = run("shellcheck", ["--severity=style", ...Object.keys(scripts).map((f) => path.join(work, f))]);
@@ -154,5 +158,64 @@ describe("data-disk script on a loop device", () => {
     const result = runScript();
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/no data device among \/dev\/nonexistent-nvme after 0s; is the volume attached\?/);
+  });
+});
+
+describe("connectivity wait before installing", () => {
+  beforeAll(() => requireTool("curl"));
+
+  /** Runs the script without blocking the event loop, so a server in this process can come up meanwhile. */
+  function runAsync(file: string): Promise<{ code: number; stderr: string; seconds: number }> {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const child = spawn("bash", [file], { stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code: code ?? 1, stderr, seconds: (Date.now() - started) / 1000 }));
+    });
+  }
+
+  /** A loopback port nothing listens on yet. */
+  async function reservePort(): Promise<number> {
+    const probe = http.createServer();
+    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((r) => probe.close(() => r()));
+    return port;
+  }
+
+  it("waits for a network that arrives late, then lets the install proceed", async () => {
+    const port = await reservePort();
+    const file = path.join(work, "wait-late.sh");
+    fs.writeFileSync(file, networkWaitScript({ urls: [`http://127.0.0.1:${port}/ubuntu/`], timeoutSeconds: 30, intervalSeconds: 1 }));
+    const server = http.createServer((_req, res) => res.writeHead(404).end());
+    const late = setTimeout(() => server.listen(port, "127.0.0.1"), 3_000);
+    try {
+      const result = await runAsync(file);
+      expect(result.stderr).toMatch(/waiting for http:\/\/127\.0\.0\.1:\d+\/ubuntu\//);
+      expect(result.stderr).toMatch(/network ready after \d+s/);
+      expect(result.code).toBe(0);
+      expect(result.seconds).toBeGreaterThanOrEqual(3);
+    } finally {
+      clearTimeout(late);
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  }, 60_000);
+
+  it("gives up after its bound when the network never arrives, naming what did not answer", async () => {
+    const port = await reservePort();
+    const file = path.join(work, "wait-never.sh");
+    fs.writeFileSync(file, networkWaitScript({ urls: [`http://127.0.0.1:${port}/never/`], timeoutSeconds: 3, intervalSeconds: 1 }));
+    const result = await runAsync(file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`no answer from http://127\\.0\\.0\\.1:${port}/never/ after 3s: check the Elastic IP`));
+    expect(result.seconds).toBeLessThan(20);
+  }, 60_000);
+
+  it("runs before the install, and a failed wait stops the install (one && chain, not separate runcmd lines)", () => {
+    const rendered = cloudConfig({ dataDisk: { volumeId: "vol-0123456789abcdef0", mountPoint: "/var/opt/packagecloud" }, apt: envs.ops.vm.packagecloudApt });
+    expect(rendered).not.toMatch(/package_update|^packages:/m);
+    expect(rendered).toMatch(/packagecloud-data-disk && \/usr\/local\/sbin\/packagecloud-wait-for-network && \/usr\/local\/sbin\/packagecloud-install/);
   });
 });

@@ -10,6 +10,7 @@ import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
 import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
 import { RedisInstance } from "@cdktf/provider-google/lib/redis-instance";
 import { SqlDatabaseInstance, type SqlDatabaseInstanceSettings } from "@cdktf/provider-google/lib/sql-database-instance";
+import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vault-lock-configuration";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -571,6 +572,12 @@ const CASES: Case[] = [
     message: /AUTH is off[\s\S]*not encrypted in transit/,
   },
   {
+    rule: "PC_UNIQUE_NAME_REPLACEMENT",
+    good: (s) => new SecurityGroup(s, "Sg", { namePrefix: "packagecloud-ops-vm-", description: "web", lifecycle: { createBeforeDestroy: true } }),
+    bad: (s) => new SecurityGroup(s, "Sg", { name: "packagecloud-ops-vm", description: "web", lifecycle: { createBeforeDestroy: true } }),
+    message: /aws_security_group\.sg: has a fixed name \("packagecloud-ops-vm"\) and create_before_destroy: a replacement collides/,
+  },
+  {
     rule: "PC_DNS_RECORDS",
     good: (s) => new DnsRecord(s, "Record", { zoneId: "z", name: "packages.example.com", type: "A", content: "192.0.2.1", proxied: true, ttl: 1 }),
     bad: (s) => {
@@ -652,4 +659,19 @@ it("PC_S3_CDN_ORIGIN_NOT_KMS also flags any bucket whose policy grants an origin
   expect(findings.map((f) => `${f.address}: ${f.message}`)).toEqual([
     "aws_s3_bucket.data: is served through a CloudFront origin access identity but encrypts with aws:kms:dsse: the OAI cannot decrypt, every CDN fetch is a 403",
   ]);
+});
+
+it("PC_PREVENT_DESTROY also covers compliance locks (a Backup Vault Lock is immutable after changeable_for_days)", () => {
+  const r = rule("PC_PREVENT_DESTROY");
+  const lock = (lifecycle?: { preventDestroy: boolean }) => (s: TerraformStack) =>
+    new BackupVaultLockConfiguration(s, "Lock", { backupVaultName: "vault", minRetentionDays: 14, maxRetentionDays: 35, changeableForDays: 3, lifecycle });
+  expect(r.check(rawStack(lock({ preventDestroy: true })))).toEqual([]);
+  expect(r.check(rawStack(lock())).map((f) => `${f.address}: ${f.message}`)).toEqual([
+    "aws_backup_vault_lock_configuration.lock: can be destroyed or replaced by Terraform, though AWS refuses to delete the lock once it is immutable",
+  ]);
+});
+
+it("PC_UNIQUE_NAME_REPLACEMENT leaves a fixed name alone when the resource is destroyed before it is replaced", () => {
+  const findings = rule("PC_UNIQUE_NAME_REPLACEMENT").check(rawStack((s) => new SecurityGroup(s, "Sg", { name: "fixed", description: "web" })));
+  expect(findings).toEqual([]);
 });

@@ -15,13 +15,13 @@ describe.each(ENV_NAMES)("packagecloud-%s-vm", (name) => {
   const instance = out.resource("aws_instance", "vm_instance");
 
   it("runs the configured instance type and pinned AMI in the configured zone's subnet", () => {
-    expect(instance).toMatchObject({ instance_type: env.vm.instanceType, ami: env.vm.amiId, disable_api_termination: env.vm.terminationProtection });
+    expect(instance).toMatchObject({ instance_type: env.vm.instanceType, ami: env.vm.amiId, disable_api_termination: env.vm.terminationProtection, availability_zone: env.vm.availabilityZone });
     expect(out.resource("aws_subnet", "network_public_subnet").availability_zone).toBe(env.vm.availabilityZone);
     expect(out.resource("aws_ebs_volume", "vm_data_volume")).toMatchObject({ availability_zone: env.vm.availabilityZone, size: env.vm.dataVolumeGiB });
     expect(instance.root_block_device.volume_size).toBe(env.vm.rootVolumeGiB);
   });
 
-  it("opens SSH to the configured admin CIDRs and the exporters to the configured Prometheus CIDRs", () => {
+  it("opens SSH only to configured admin CIDRs (none by default) and the exporters to the configured Prometheus CIDRs", () => {
     const rules = Object.values(out.resources("aws_vpc_security_group_ingress_rule")) as any[];
     expect(rules.filter((r) => r.from_port === 22).map((r) => r.cidr_ipv4)).toEqual(env.network.adminCidrs);
     expect(rules.filter((r) => r.from_port === EXPORTER_PORTS["node-exporter"]).map((r) => r.cidr_ipv4)).toEqual(env.network.prometheusCidrs);
@@ -55,6 +55,33 @@ describe.each(ENV_NAMES)("packagecloud-%s-vm", (name) => {
     expect(Object.keys(out.resources("aws_ebs_volume"))).toEqual(["vm_data_volume"]);
     expect(Object.keys(out.resources("aws_backup_vault")).sort()).toEqual(["snapshots_copy_vault", "snapshots_vault"]);
     expect(Object.keys(out.resources("aws_kms_key")).sort()).toEqual(["disk_key", "snapshot_copy_key"]);
+    // Vault locks: immutable in AWS after changeable_for_days, so protected and pinned like data.
+    const locks = out.resources("aws_backup_vault_lock_configuration");
+    expect(Object.keys(locks).sort()).toEqual(["snapshots_copy_vault_lock", "snapshots_vault_lock"]);
+    for (const lock of Object.values(locks)) expect(lock.lifecycle).toEqual({ prevent_destroy: true });
+    // The interface and its Elastic IP keep the public address across an instance rebuild.
+    expect(Object.keys(out.resources("aws_network_interface"))).toEqual(["vm_network_interface"]);
+    expect(Object.keys(out.resources("aws_eip"))).toEqual(["vm_public_address"]);
+  });
+
+  it("associates the Elastic IP with the network interface before the instance boots on it", () => {
+    expect(out.resource("aws_eip", "vm_public_address")).toMatchObject({ domain: "vpc", network_interface: "${aws_network_interface.vm_network_interface.id}" });
+    expect(out.resource("aws_eip", "vm_public_address").instance).toBeUndefined();
+    expect(instance.network_interface).toEqual([{ network_interface_id: "${aws_network_interface.vm_network_interface.id}", device_index: 0 }]);
+    expect(instance.depends_on).toContain("aws_eip.vm_public_address");
+    expect(instance.subnet_id).toBeUndefined();
+    expect(out.resource("aws_network_interface", "vm_network_interface").security_groups).toEqual(["${aws_security_group.vm_security_group.id}"]);
+  });
+
+  it("makes Session Manager the admin path: the instance role carries AmazonSSMManagedInstanceCore", () => {
+    const attached = Object.values(out.resources("aws_iam_role_policy_attachment")).map((a: any) => a.policy_arn);
+    expect(attached).toContain("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+  });
+
+  it("names its security group by prefix, so create_before_destroy never collides (InvalidGroup.Duplicate)", () => {
+    const group = out.resource("aws_security_group", "vm_security_group");
+    expect(group).toMatchObject({ name_prefix: `packagecloud-${name}-vm-`, lifecycle: { create_before_destroy: true } });
+    expect(group.name).toBeUndefined();
   });
 
   it("outputs the instance, its public address and the data volume", () => {
@@ -68,7 +95,7 @@ describe("VM stack options from configuration", () => {
     const env = { ...input, vm: { ...input.vm, network: { mode: "existing" as const, vpcId: "vpc-0123456789abcdef0", subnetId: "subnet-0123456789abcdef0" } } };
     const out = synth(new VmStack(testApp(), { env, target: { kind: "aws", remoteState: false } }));
     expect(out.resources("aws_vpc")).toEqual({});
-    expect(out.resource("aws_instance", "vm_instance").subnet_id).toBe("subnet-0123456789abcdef0");
+    expect(out.resource("aws_network_interface", "vm_network_interface").subnet_id).toBe("subnet-0123456789abcdef0");
   });
 });
 
