@@ -50,7 +50,7 @@ let ec2: EC2Client;
 
 beforeAll(async () => {
   drill = await runDrill("pre");
-  // The timings, for the README and the issue note.
+  // The timings, for docs/disaster-recovery.md §6 and the issue note.
   console.log(`DR drill (pre):\n${formatSteps(drill.steps)}`);
   ws = drill.workspace;
   outputs = drill.outputs[STACK];
