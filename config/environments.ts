@@ -12,7 +12,7 @@ import type { EnvName, EnvironmentInput } from "./schema";
 
 /**
  * packagecloud:enterprise's apt repository (seed 000: the computology_packagecloud-enterprise source list).
- * Its read token never goes here (it would land in user data and state): see README, "The VM variant".
+ * Its read token never goes here (it would land in user data and state): see docs/vm.md.
  */
 const PACKAGECLOUD_APT = {
   url: "https://packagecloud.io/computology/packagecloud-enterprise/ubuntu/",
@@ -120,7 +120,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       replication: { maxLatencySeconds: 3600 },
       notifications: {
         emails: ["packagecloud-alerts-pre@gitlab.com"],
-        // A generic webhook: it does not confirm SNS subscriptions by itself (see README, "What pages whom").
+        // A generic webhook: it does not confirm SNS subscriptions by itself (see docs/monitoring-and-backups.md, "What pages whom").
         httpsEndpoints: [{ variable: "alerts_webhook_url", receiver: "webhook" }],
         gcpChannels: [placeholder("projects/gitlab-pre/notificationChannels/1000000000000000001")],
       },

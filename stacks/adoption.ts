@@ -11,7 +11,7 @@
  *   resourceDnsRecordSetImportState).
  *
  * An import block whose resource is already in state is a no-op, so the entries are harmless after the first
- * apply; remove them from config/environments.ts once it has run (README, "Adopting what exists").
+ * apply; remove them from config/environments.ts once it has run (docs/adoption.md).
  */
 import type { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import type { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";

@@ -95,7 +95,7 @@ export class GkeStack extends PackagecloudStack {
       cluster: this.cluster.dependable,
     });
 
-    // In a shared cluster's network, private service access is the network owner's (README, "Shared clusters").
+    // In a shared cluster's network, private service access is the network owner's (docs/gke-and-dns.md, "Cluster, two modes").
     const privateServices = network ? [network.privateServiceAccess] : [];
     this.database = new CloudSqlMysql(this, "Database", {
       environment: env.name,

@@ -143,7 +143,7 @@ export class StorageStack extends PackagecloudStack {
     });
 
     // Issue 13: GKE pods reach AWS through their projected service-account tokens, no static key. The IAM user
-    // above stays only as the documented fallback (README, "No static AWS keys from GKE").
+    // above stays only as the documented fallback (docs/storage.md, "No static AWS keys from GKE").
     const roles = gkeRoleNames(env);
     const job = env.backupJob.kubernetes;
     this.gkeFederation = new GkeAwsFederation(this, "GkeFederation", {

@@ -121,7 +121,7 @@ export async function runDrill(environment: EnvName = "pre", log: (line: string)
   }
 }
 
-/** The timings as a table, for the README and the issue note. */
+/** The timings as a table, for docs/disaster-recovery.md §6 and the issue note. */
 export function formatSteps(steps: readonly DrillStep[]): string {
   const width = Math.max(...steps.map((s) => s.step.length));
   const total = steps.reduce((sum, s) => sum + s.seconds, 0);

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-/** Exit codes of `npm run drift`, documented in the README. */
+/** Exit codes of `npm run drift`, documented in docs/pipeline-and-drift.md. */
 export const DRIFT_EXIT = {
   clean: 0,
   /** Usage or synth error: nothing was planned. */

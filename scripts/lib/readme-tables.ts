@@ -1,8 +1,9 @@
 /**
- * The README tables that restate code (environments, policy rules), generated from the code itself so a test
- * can hold the README to them. `npm run docs:tables` prints them for pasting.
+ * The documentation tables that restate code (environments, policy rules), generated from the code itself so a
+ * test (test/readme.test.ts) can hold the docs to them. `npm run docs:tables` prints each with the page and
+ * section it belongs in, for pasting.
  */
-import { ENV_NAMES, type EnvironmentConfig, type EnvName } from "../../config";
+import { ENV_NAMES, loadEnvironments, type EnvironmentConfig, type EnvName } from "../../config";
 import { RULES } from "../../policy";
 
 function table(header: string[], rows: string[][]): string {
@@ -79,3 +80,14 @@ export function rulesTable(): string {
     RULES.map((r) => [`\`${r.id}\``, r.maps.length > 0 ? r.maps.join(", ") : "(none)", r.title]),
   );
 }
+
+/** Where each generated table lives: the page (from the repository root) and the section that holds it. */
+export const GENERATED_TABLES: ReadonlyArray<{ name: string; file: string; section: string; render: () => string }> = [
+  {
+    name: "environment table",
+    file: "docs/configuration.md",
+    section: "The environment table",
+    render: () => environmentTable(loadEnvironments()),
+  },
+  { name: "policy rules table", file: "docs/policy-pack.md", section: "Rules", render: rulesTable },
+];

@@ -77,7 +77,7 @@ function deployOps(): Promise<{ code: number; log: string; seconds: number }> {
 beforeAll(async () => {
   opsRun = deployOps();
   drill = await runDrill("pre");
-  // The timings, for the README and the issue note.
+  // The timings, for docs/disaster-recovery.md §6 and the issue note.
   console.log(`DR drill (pre):\n${formatSteps(drill.steps)}`);
   ws = drill.workspace;
   outputs = drill.outputs[STACK];
