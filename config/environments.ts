@@ -21,6 +21,38 @@ const PACKAGECLOUD_APT = {
   signingKeyUrl: "https://packagecloud.io/computology/packagecloud-enterprise/gpgkey",
 };
 
+// Issue 13: the offsite backup job and its restore verification. The image digests and the age recipient are
+// placeholders like the account ids: set the digest of your build of backup/Dockerfile, and the public key
+// of the identity you keep (docs/disaster-recovery.md, "Backup keys"); until the matching identity is in the
+// Secret, the restore verification fails and pages. Table names follow packagecloud's Rails schema.
+function backupJob(ageRecipient: string): EnvironmentInput["backupJob"] {
+  return {
+    schedule: { backupUtc: "04:30", restoreVerificationUtc: "10:30" },
+    ageRecipient,
+    timeouts: { dumpMinutes: 180, uploadMinutes: 180, fetchMinutes: 120, restoreMinutes: 360 },
+    attempts: 3,
+    verify: {
+      tables: ["schema_migrations", "users", "repositories", "packages"],
+      nonEmptyTables: ["schema_migrations", "users", "repositories"],
+      canary: { query: "SELECT name FROM repositories WHERE name = 'gitlab-ce'", expected: "gitlab-ce" },
+    },
+    restoreVerificationMaxAgeHours: 36,
+    kubernetes: {
+      namespace: "packagecloud",
+      backupServiceAccount: "packagecloud-offsite-backup",
+      restoreServiceAccount: "packagecloud-restore-verify",
+      images: {
+        backup: placeholder("registry.gitlab.com/gitlab-com/gl-infra/packagecloud-backup@sha256:0000000000000000000000000000000000000000000000000000000000000001"),
+        scratchMysql: placeholder("docker.io/library/mysql@sha256:0000000000000000000000000000000000000000000000000000000000000002"),
+      },
+      pushgatewayUrl: "http://prometheus-pushgateway.monitoring.svc:9091",
+      databaseConfigMap: "packagecloud-database",
+      ageIdentitySecret: "packagecloud-backup-age-identity",
+      awsAuth: { mode: "web-identity" },
+    },
+  };
+}
+
 export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
   pre: {
     name: "pre",
@@ -125,35 +157,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
         gcpChannels: [placeholder("projects/gitlab-pre/notificationChannels/1000000000000000001")],
       },
     },
-    // Issue 13: the offsite backup job and its restore verification. The image digests and the age recipient are
-    // placeholders like the account ids: set the digest of your build of backup/Dockerfile, and the public key
-    // of the identity you keep (docs/disaster-recovery.md, "Backup keys"); until the matching identity is in the
-    // Secret, the restore verification fails and pages. Table names follow packagecloud's Rails schema.
-    backupJob: {
-      schedule: { backupUtc: "04:30", restoreVerificationUtc: "10:30" },
-      ageRecipient: placeholder("age1wrfpuua6duya5ct8uj9yh0jjhhkprdzpxj8a9ppegk60us2es46qxv7evy"),
-      timeouts: { dumpMinutes: 180, uploadMinutes: 180, fetchMinutes: 120, restoreMinutes: 360 },
-      attempts: 3,
-      verify: {
-        tables: ["schema_migrations", "users", "repositories", "packages"],
-        nonEmptyTables: ["schema_migrations", "users", "repositories"],
-        canary: { query: "SELECT name FROM repositories WHERE name = 'gitlab-ce'", expected: "gitlab-ce" },
-      },
-      restoreVerificationMaxAgeHours: 36,
-      kubernetes: {
-        namespace: "packagecloud",
-        backupServiceAccount: "packagecloud-offsite-backup",
-        restoreServiceAccount: "packagecloud-restore-verify",
-        images: {
-          backup: placeholder("registry.gitlab.com/gitlab-com/gl-infra/packagecloud-backup@sha256:0000000000000000000000000000000000000000000000000000000000000001"),
-          scratchMysql: placeholder("docker.io/library/mysql@sha256:0000000000000000000000000000000000000000000000000000000000000002"),
-        },
-        pushgatewayUrl: "http://prometheus-pushgateway.monitoring.svc:9091",
-        databaseConfigMap: "packagecloud-database",
-        ageIdentitySecret: "packagecloud-backup-age-identity",
-        awsAuth: { mode: "web-identity" },
-      },
-    },
+    backupJob: backupJob(placeholder("age1wrfpuua6duya5ct8uj9yh0jjhhkprdzpxj8a9ppegk60us2es46qxv7evy")),
     state: { bucket: "packagecloud-pre-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-pre-terraform-state" },
     // packages.pre.gke.gitlab.net exists today in the pre-gke-gitlab-net zone (seed 001): imported, not created.
     adopt: { dnsRecord: {} },
@@ -267,31 +271,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     // placeholders like the account ids: set the digest of your build of backup/Dockerfile, and the public key
     // of the identity you keep (docs/disaster-recovery.md, "Backup keys"); until the matching identity is in the
     // Secret, the restore verification fails and pages. Table names follow packagecloud's Rails schema.
-    backupJob: {
-      schedule: { backupUtc: "04:30", restoreVerificationUtc: "10:30" },
-      ageRecipient: placeholder("age1ff9knpa9m0dv5ed30m8es5euwcrxeutgkk8yxkxjhgvq0gmngaysqunk6g"),
-      timeouts: { dumpMinutes: 180, uploadMinutes: 180, fetchMinutes: 120, restoreMinutes: 360 },
-      attempts: 3,
-      verify: {
-        tables: ["schema_migrations", "users", "repositories", "packages"],
-        nonEmptyTables: ["schema_migrations", "users", "repositories"],
-        canary: { query: "SELECT name FROM repositories WHERE name = 'gitlab-ce'", expected: "gitlab-ce" },
-      },
-      restoreVerificationMaxAgeHours: 36,
-      kubernetes: {
-        namespace: "packagecloud",
-        backupServiceAccount: "packagecloud-offsite-backup",
-        restoreServiceAccount: "packagecloud-restore-verify",
-        images: {
-          backup: placeholder("registry.gitlab.com/gitlab-com/gl-infra/packagecloud-backup@sha256:0000000000000000000000000000000000000000000000000000000000000001"),
-          scratchMysql: placeholder("docker.io/library/mysql@sha256:0000000000000000000000000000000000000000000000000000000000000002"),
-        },
-        pushgatewayUrl: "http://prometheus-pushgateway.monitoring.svc:9091",
-        databaseConfigMap: "packagecloud-database",
-        ageIdentitySecret: "packagecloud-backup-age-identity",
-        awsAuth: { mode: "web-identity" },
-      },
-    },
+    backupJob: backupJob(placeholder("age1ff9knpa9m0dv5ed30m8es5euwcrxeutgkk8yxkxjhgvq0gmngaysqunk6g")),
     state: { bucket: "packagecloud-ops-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-ops-terraform-state" },
     // These exist today (seeds 000, 001, 004): imported by the first apply, not created. Only parts known to exist
     // are listed (replication implies versioning on both buckets; S3 encrypts every bucket by default since 2023;
