@@ -84,7 +84,7 @@ beforeAll(async () => {
   await create(replicaS3, storage.packages.replicaBucketName, env.aws.replicaRegion);
   await create(s3, storage.offsiteBackups.bucketName, env.aws.region, true);
   await create(s3, storage.dailyBackups.bucketName, env.aws.region);
-  await s3.send(new PutBucketEncryptionCommand({ Bucket: storage.packages.bucketName, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] } }));
+  await s3.send(new PutBucketEncryptionCommand({ Bucket: storage.packages.bucketName, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms" } }] } }));
   await s3.send(
     new PutPublicAccessBlockCommand({
       Bucket: storage.packages.bucketName,
@@ -152,7 +152,7 @@ describe("the first plan with adoption on", () => {
     expect(planText).toMatch(new RegExp(`Plan: ${adopted.length} to import, \\d+ to add, \\d+ to change, 0 to destroy`));
   });
 
-  it("brings the imported parts to the configured values (KMS instead of the old AES256, all four access blocks)", () => {
+  it("brings the imported parts to the configured values (SSE-S3, which CloudFront's OAI can read, instead of the old SSE-KMS; all four access blocks)", () => {
     expect(change("aws_s3_bucket_server_side_encryption_configuration.packages_source_encryption").actions).toEqual(["update"]);
     expect(change("aws_s3_bucket_public_access_block.packages_source_public_access_block").after).toMatchObject({ block_public_policy: true, restrict_public_buckets: true });
   });
