@@ -2,21 +2,10 @@
  * Issue 11: GKE configuration the API would refuse is refused at load — maintenance windows (RFC 5545 subset, GKE's
  * 48 h in every 32 days from windows of at least 4 h), the control-plane access path, the cluster mode.
  */
-import { ConfigError, parseEnvironment, type EnvironmentInput } from "../config";
+import { parseEnvironment } from "../config";
 import { ENVIRONMENTS } from "../config/environments";
 import { parseRecurrence, recurringWindowTimes, worst32DayHours, type Recurrence } from "../config/maintenance-window";
-
-function rejection(name: "pre" | "ops", change: (env: any) => void): string {
-  const copy = structuredClone(ENVIRONMENTS[name]) as any;
-  change(copy);
-  try {
-    parseEnvironment(name, copy as EnvironmentInput);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("the configuration was accepted");
-}
+import { rejection } from "./support/config";
 
 function accepted(name: "pre" | "ops", change: (env: any) => void): void {
   const copy = structuredClone(ENVIRONMENTS[name]) as any;

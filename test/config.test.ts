@@ -1,23 +1,7 @@
-import { ConfigError, loadEnvironments, parseEnvironment, parseEnvironments, type EnvironmentInput } from "../config";
+import { loadEnvironments, parseEnvironment, parseEnvironments } from "../config";
 import { ENVIRONMENTS } from "../config/environments";
 import { cidrsOverlap, checkCidr } from "../config/validators";
-
-/** A deep copy of an environment with one change applied. */
-function variant(name: "pre" | "ops", change: (env: any) => void): EnvironmentInput {
-  const copy = structuredClone(ENVIRONMENTS[name]) as any;
-  change(copy);
-  return copy;
-}
-
-function rejection(name: "pre" | "ops", change: (env: any) => void): string {
-  try {
-    parseEnvironment(name, variant(name, change));
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("the configuration was accepted");
-}
+import { rejection, variant } from "./support/config";
 
 describe("environments", () => {
   const envs = loadEnvironments();

@@ -2,30 +2,14 @@
  * Adopting what exists (config `adopt`): the stacks emit Terraform import blocks with each provider's import id
  * format, only where the config names something, and never in an emulator that was not asked to adopt.
  */
-import { ConfigError, loadEnvironments, parseEnvironment, type EnvironmentInput } from "../../config";
-import { ENVIRONMENTS } from "../../config/environments";
+import { loadEnvironments, parseEnvironment } from "../../config";
 import { DnsStack } from "../../stacks/dns-stack";
 import { dnsRecordImportId } from "../../stacks/adoption";
 import { StorageStack } from "../../stacks/storage-stack";
 import type { DeployTarget } from "../../stacks/target";
 import { BucketEncryption, SecureBucket } from "../../constructs/secure-bucket";
 import { constructStack, sharedStack, synth, testApp, UNIT_TARGET } from "../support/synth";
-
-function variant(name: "pre" | "ops", change: (env: any) => void): EnvironmentInput {
-  const copy = structuredClone(ENVIRONMENTS[name]) as any;
-  change(copy);
-  return copy;
-}
-
-function rejection(name: "pre" | "ops", change: (env: any) => void): string {
-  try {
-    parseEnvironment(name, variant(name, change));
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("the configuration was accepted");
-}
+import { rejection, variant } from "../support/config";
 
 /** `import` blocks of a synthesized stack, keyed by their `to` address. */
 function imports(json: any): Record<string, { id: string; provider?: string }> {
