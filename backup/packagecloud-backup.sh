@@ -4,6 +4,10 @@
 #   packagecloud-backup backup          dump -> compress -> encrypt (age) -> upload to the Object-Locked bucket
 #   packagecloud-backup verify-restore  newest offsite backup -> decrypt -> load into a scratch database -> check
 #
+# A mysqldump backup (GKE) is loaded into a scratch database of a running MySQL; an xbstream backup (VM) is
+# unpacked, prepared with the xtrabackup of the MySQL that wrote it, and opened by a scratch server of that same
+# MySQL on a private socket, which is stopped and deleted afterwards.
+#
 # One script, two ways to run it: a systemd timer on the VM (BACKUP_SOURCE=xbstream: the newest local xbstream
 # that packagecloud's database_backups service writes) and a Kubernetes CronJob on GKE (BACKUP_SOURCE=mysqldump:
 # Cloud SQL over its private IP as an IAM database user). Configuration comes from the environment (a systemd
@@ -24,7 +28,7 @@ readonly EXIT_CONFIG=2   # missing or bad configuration
 readonly EXIT_SOURCE=3   # no database dump (database unreachable, dump failed or timed out, no xbstream found)
 readonly EXIT_UPLOAD=4   # upload refused, failed or timed out after every attempt
 readonly EXIT_FETCH=5    # verify-restore: no backup found, download failed, checksum mismatch, decryption failed
-readonly EXIT_RESTORE=6  # verify-restore: loading into the scratch database failed
+readonly EXIT_RESTORE=6  # verify-restore: loading into the scratch database (or preparing and opening it) failed
 readonly EXIT_CHECK=7    # verify-restore: restored data does not match the expectations
 
 log() { printf '%s packagecloud-backup[%s]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${COMMAND:-}" "$*" >&2; }
@@ -40,10 +44,13 @@ backup:   BACKUP_SOURCE=xbstream: XBSTREAM_DIR (/var/opt/packagecloud/backups), 
           BACKUP_SOURCE=mysqldump: DB_HOST, DB_PORT, DB_SOCKET, DB_USER, DB_NAME, DB_AUTH (none|password-file|
           gcp-iam), DB_PASSWORD_FILE, DB_EXTRA_ARGS; AGE_RECIPIENT (public key: the job cannot decrypt),
           DUMP_TIMEOUT_SECONDS (7200), UPLOAD_TIMEOUT_SECONDS (7200)
-verify:   AGE_IDENTITY_FILE (private key, out of band), RESTORE_DB_HOST/PORT/SOCKET/USER/AUTH/PASSWORD_FILE,
-          VERIFY_TABLES, VERIFY_NONEMPTY_TABLES, VERIFY_CANARY_QUERY, VERIFY_CANARY_EXPECTED,
-          FETCH_TIMEOUT_SECONDS (7200), RESTORE_TIMEOUT_SECONDS (14400), RESTORE_KEEP_DATABASE (a new
-          database to restore into and keep, instead of a dropped scratch one)
+verify:   AGE_IDENTITY_FILE (private key, out of band), VERIFY_TABLES, VERIFY_NONEMPTY_TABLES,
+          VERIFY_CANARY_QUERY, VERIFY_CANARY_EXPECTED, FETCH_TIMEOUT_SECONDS (7200), RESTORE_TIMEOUT_SECONDS (14400)
+          RESTORE_SOURCE=mysqldump (default): RESTORE_DB_HOST/PORT/SOCKET/USER/AUTH/PASSWORD_FILE,
+          RESTORE_KEEP_DATABASE (a new database to restore into and keep, instead of a dropped scratch one)
+          RESTORE_SOURCE=xbstream: XBSTREAM_BIN, XTRABACKUP_BIN, MYSQLD_BIN (the binaries of the MySQL that wrote
+          the backup), VERIFY_DATABASE (packagecloud), MYSQLD_USER (required as root: the scratch server's
+          user), SCRATCH_MYSQLD_MEMORY (512M), MYSQLD_START_TIMEOUT_SECONDS (900)
 EOF
 }
 
@@ -247,9 +254,10 @@ s3_count() {
 
 upload() {
   local file=$1 key=$2 sha256=$3
-  # A checksum S3 verifies on every part, the whole file's SHA-256 as metadata for the restore to check, and no
-  # Object Lock headers: the bucket's default retention applies (and the uploader may not set its own).
-  aws s3 cp --only-show-errors --checksum-algorithm SHA256 --metadata "sha256=$sha256" \
+  # A checksum S3 verifies on every part, the whole file's SHA-256 as metadata for the restore to check (and, for
+  # an xbstream, its unpacked size, so the restore can check its disk space first), and no Object Lock headers:
+  # the bucket's default retention applies (and the uploader may not set its own).
+  aws s3 cp --only-show-errors --checksum-algorithm SHA256 --metadata "sha256=$sha256${SOURCE_BYTES:+,source-bytes=$SOURCE_BYTES}" \
     --cli-connect-timeout 30 --cli-read-timeout 120 "$file" "s3://$BACKUP_BUCKET/$key"
 }
 
@@ -266,8 +274,9 @@ cmd_backup() {
       log "source: no packagecloud-streamed-database-backup.*.xbstream under $XBSTREAM_DIR"
       finish "$EXIT_SOURCE"
     fi
-    export SOURCE_FILE
-    log "source: $SOURCE_FILE"
+    SOURCE_BYTES=$(stat -c %s "$SOURCE_FILE")
+    export SOURCE_FILE SOURCE_BYTES
+    log "source: $SOURCE_FILE ($SOURCE_BYTES bytes)"
     ext=xbstream
   elif [[ "$BACKUP_SOURCE" == mysqldump ]]; then
     require DB_NAME
@@ -306,48 +315,90 @@ sql() {
 
 cmd_verify_restore() {
   require AGE_IDENTITY_FILE VERIFY_TABLES
-  local key object sha256 expected scratch table rows value
+  if [[ ! -r "$AGE_IDENTITY_FILE" ]]; then
+    log "configuration: AGE_IDENTITY_FILE ($AGE_IDENTITY_FILE) is not readable: put the environment's age identity there (docs/disaster-recovery.md, \"Backup keys\")"
+    finish "$EXIT_CONFIG"
+  fi
+  local suffix key object sha256 expected source_bytes database
+  case "${RESTORE_SOURCE:=mysqldump}" in
+    mysqldump) suffix=.sql.gz.age ;;
+    xbstream)
+      suffix=.xbstream.gz.age
+      require XBSTREAM_BIN XTRABACKUP_BIN MYSQLD_BIN
+      local bin
+      for bin in XBSTREAM_BIN XTRABACKUP_BIN MYSQLD_BIN; do
+        if ! command -v "${!bin}" >/dev/null; then
+          log "configuration: $bin (${!bin}) is not an executable: name the binary of the MySQL that wrote the backups"
+          finish "$EXIT_CONFIG"
+        fi
+      done
+      if [[ -n "${RESTORE_KEEP_DATABASE:-}" ]]; then
+        log "configuration: RESTORE_KEEP_DATABASE is for SQL dumps; restore an xbstream with the runbook's drill"
+        finish "$EXIT_CONFIG"
+      fi
+      if ((EUID == 0)) && [[ -z "${MYSQLD_USER:-}" ]]; then
+        log "configuration: MYSQLD_USER is not set: running as root, the scratch server needs an unprivileged user"
+        finish "$EXIT_CONFIG"
+      fi
+      ;;
+    *) log "configuration: RESTORE_SOURCE must be mysqldump or xbstream, not '$RESTORE_SOURCE'"; finish "$EXIT_CONFIG" ;;
+  esac
+
   # shellcheck disable=SC2016 # backquotes are JMESPath literals, not shell
   if ! key=$(run_step "$LIST_TIMEOUT_SECONDS" aws s3api list-objects-v2 --bucket "$BACKUP_BUCKET" --prefix "$BACKUP_PREFIX" \
-    --query 'sort_by(Contents[?ends_with(Key, `.sql.gz.age`)], &LastModified)[-1].Key' --output text) ||
+    --query "sort_by(Contents[?ends_with(Key, \`$suffix\`)], &LastModified)[-1].Key" --output text) ||
     [[ -z "$key" || "$key" == None ]]; then
-    log "fetch: no *.sql.gz.age backup under s3://$BACKUP_BUCKET/$BACKUP_PREFIX"
+    log "fetch: no *$suffix backup under s3://$BACKUP_BUCKET/$BACKUP_PREFIX"
     finish "$EXIT_FETCH"
   fi
-  object="$WORK/restore.sql.gz.age"
+  object="$WORK/restore$suffix"
   log "fetch: s3://$BACKUP_BUCKET/$key"
-  # One call returns the body and the SHA-256 the backup job recorded when it uploaded it.
+  # One call returns the body, and the SHA-256 (and unpacked size) the backup job recorded when it uploaded it.
   if ! expected=$(with_retries "download" "$FETCH_TIMEOUT_SECONDS" aws s3api get-object --cli-read-timeout 120 \
-    --bucket "$BACKUP_BUCKET" --key "$key" --query 'Metadata.sha256' --output text "$object"); then
+    --bucket "$BACKUP_BUCKET" --key "$key" --query '[Metadata.sha256, Metadata."source-bytes"]' --output text "$object"); then
     finish "$EXIT_FETCH"
   fi
+  read -r expected source_bytes <<<"$expected"
   sha256=$(sha256sum "$object" | cut -d' ' -f1)
   if [[ "$sha256" != "$expected" ]]; then
     log "fetch: sha256 $sha256 does not match the uploaded sha256 '$expected'"
     finish "$EXIT_FETCH"
   fi
 
-  # RESTORE_KEEP_DATABASE (drills, a real restore): load into this new database and keep it.
-  scratch=${RESTORE_KEEP_DATABASE:-"packagecloud_restore_check_$(date -u +%Y%m%d%H%M%S)_$$"}
-  [[ -n "${RESTORE_KEEP_DATABASE:-}" ]] || SCRATCH_DB=$scratch
-  if ! run_step 60 sql -e "CREATE DATABASE \`$scratch\`"; then
-    log "restore: cannot create the scratch database $scratch"
-    finish "$EXIT_RESTORE"
+  if [[ "$RESTORE_SOURCE" == xbstream ]]; then
+    restore_physical "$object" "$source_bytes"
+    database=${VERIFY_DATABASE:-packagecloud}
+  else
+    # RESTORE_KEEP_DATABASE (drills, a real restore): load into this new database and keep it.
+    database=${RESTORE_KEEP_DATABASE:-"packagecloud_restore_check_$(date -u +%Y%m%d%H%M%S)_$$"}
+    [[ -n "${RESTORE_KEEP_DATABASE:-}" ]] || SCRATCH_DB=$database
+    if ! run_step 60 sql -e "CREATE DATABASE \`$database\`"; then
+      log "restore: cannot create the scratch database $database"
+      finish "$EXIT_RESTORE"
+    fi
+    log "restore: loading into $database"
+    if ! run_step "$RESTORE_TIMEOUT_SECONDS" restore_pipeline "$object" "$database"; then
+      log "restore: loading failed"
+      finish "$EXIT_RESTORE"
+    fi
   fi
-  log "restore: loading into $scratch"
-  if ! run_step "$RESTORE_TIMEOUT_SECONDS" restore_pipeline "$object" "$scratch"; then
-    log "restore: loading failed"
-    finish "$EXIT_RESTORE"
-  fi
-  local failed=0
+  check_restored "$database"
+  metric "${METRIC_PREFIX}_last_restore_verified_timestamp_seconds" "$BACKUP_NAME" "$(date +%s)"
+  log "verify-restore: $key restores and passes every check"
+  finish 0
+}
+
+# The checks of backupJob.verify against the restored database; exits 7 naming every failed check.
+check_restored() {
+  local database=$1 failed=0 table rows value
   for table in $VERIFY_TABLES; do
-    if [[ -z $(sql -e "SELECT 1 FROM information_schema.tables WHERE table_schema = '$scratch' AND table_name = '$table'") ]]; then
+    if [[ -z $(sql -e "SELECT 1 FROM information_schema.tables WHERE table_schema = '$database' AND table_name = '$table'") ]]; then
       log "check: table $table is missing"
       failed=1
     fi
   done
   for table in ${VERIFY_NONEMPTY_TABLES:-}; do
-    rows=$(sql "$scratch" -e "SELECT COUNT(*) FROM \`$table\`" 2>/dev/null) || rows=""
+    rows=$(sql "$database" -e "SELECT COUNT(*) FROM \`$table\`" 2>/dev/null) || rows=""
     if [[ ! "$rows" =~ ^[0-9]+$ || "$rows" -eq 0 ]]; then
       log "check: table $table is empty or unreadable"
       failed=1
@@ -356,16 +407,13 @@ cmd_verify_restore() {
     fi
   done
   if [[ -n "${VERIFY_CANARY_QUERY:-}" ]]; then
-    value=$(sql "$scratch" -e "$VERIFY_CANARY_QUERY" 2>/dev/null) || value=""
+    value=$(sql "$database" -e "$VERIFY_CANARY_QUERY" 2>/dev/null) || value=""
     if [[ "$value" != "${VERIFY_CANARY_EXPECTED:-}" ]]; then
       log "check: canary returned '$value', expected '${VERIFY_CANARY_EXPECTED:-}'"
       failed=1
     fi
   fi
   if ((failed)); then finish "$EXIT_CHECK"; fi
-  metric "${METRIC_PREFIX}_last_restore_verified_timestamp_seconds" "$BACKUP_NAME" "$(date +%s)"
-  log "verify-restore: $key restores and passes every check"
-  finish 0
 }
 
 restore_pipeline() {
@@ -375,6 +423,92 @@ restore_pipeline() {
   age -d -i "$AGE_IDENTITY_FILE" "$object" | gunzip | "$(mysql_client)" "${DB_ARGS[@]}" "$scratch"
 }
 
+# --- xbstream: a physical backup, opened by a scratch server of the MySQL that wrote it ----------------------
+
+# shellcheck disable=SC2153 # XBSTREAM_BIN comes from the environment (see usage)
+unpack_pipeline() {
+  local object=$1 data=$2
+  set -o pipefail
+  age -d -i "$AGE_IDENTITY_FILE" "$object" | gunzip | "$XBSTREAM_BIN" -x -C "$data"
+}
+
+prepare_backup() { "$XTRABACKUP_BIN" --prepare --target-dir="$1" >"$2" 2>&1; }
+
+# restore_physical <object> <unpacked bytes or empty>: unpack, prepare (apply the redo log, as a restore would),
+# and open the result with a scratch server on a private socket; the checks then run against it.
+restore_physical() {
+  local object=$1 source_bytes=$2 restore="$WORK/restore"
+  local data="$restore/data" run="$restore/run" avail need
+  mkdir -p "$data" "$run/tmp"
+  if [[ "$source_bytes" =~ ^[0-9]+$ ]]; then
+    # The unpacked files, a fifth more for what --prepare writes, and 1 GiB for the scratch server.
+    avail=$(df --output=avail -B1 "$restore" | tail -n 1 | tr -d ' ')
+    need=$((source_bytes + source_bytes / 5 + 1073741824))
+    if ((avail < need)); then
+      log "restore: $restore has $avail bytes free; unpacking this backup needs about $need"
+      finish "$EXIT_RESTORE"
+    fi
+  fi
+  log "restore: unpacking into $data"
+  if ! run_step "$RESTORE_TIMEOUT_SECONDS" unpack_pipeline "$object" "$data"; then
+    log "restore: unpacking the xbstream failed"
+    finish "$EXIT_RESTORE"
+  fi
+  rm -f "$object"
+  log "restore: preparing (applying the redo log)"
+  if ! run_step "$RESTORE_TIMEOUT_SECONDS" prepare_backup "$data" "$restore/prepare.log"; then
+    log "restore: $XTRABACKUP_BIN --prepare failed: $(tail -n 5 "$restore/prepare.log" | tr '\n' ' ')"
+    finish "$EXIT_RESTORE"
+  fi
+  start_scratch_server "$data" "$run"
+}
+
+start_scratch_server() {
+  local data=$1 run=$2 args=() line name value waited=0
+  # The InnoDB settings the backup was taken with (page size, data files, undo tablespaces): the server can only
+  # open the files with the same ones. --loose-: an option this server does not know is a warning, not a refusal.
+  if [[ -r "$data/backup-my.cnf" ]]; then
+    while IFS= read -r line; do
+      name=${line%%=*} value=${line#*=}
+      name=${name//[[:space:]]/} value=${value#"${value%%[![:space:]]*}"}
+      [[ "$name" == innodb_* ]] && args+=("--loose-$name=$value")
+    done <"$data/backup-my.cnf"
+  fi
+  if ((EUID == 0)); then
+    # mysqld refuses to run as root: it drops to MYSQLD_USER, who owns the restore and can only traverse $WORK.
+    chown -R "$MYSQLD_USER" "$data" "$run"
+    chmod 0711 "$WORK" "$(dirname "$data")"
+    args+=("--user=$MYSQLD_USER")
+  fi
+  log "restore: starting a scratch server on $run/mysqld.sock (no network, no grant tables)"
+  "$MYSQLD_BIN" --no-defaults --datadir="$data" --socket="$run/mysqld.sock" --pid-file="$run/mysqld.pid" \
+    --log-error="$run/error.log" --tmpdir="$run/tmp" --skip-networking --skip-grant-tables --skip-log-bin \
+    --innodb-buffer-pool-size="${SCRATCH_MYSQLD_MEMORY:-512M}" "${args[@]}" </dev/null >/dev/null 2>&1 &
+  SCRATCH_SERVER_PID=$!
+  # Exported: the steps run_step starts are fresh processes of this script.
+  export RESTORE_DB_SOCKET="$run/mysqld.sock" RESTORE_DB_USER=root RESTORE_DB_AUTH=none RESTORE_DB_HOST="" RESTORE_DB_PORT=""
+  until run_step 10 sql -e "SELECT 1" >/dev/null 2>&1; do
+    if ! kill -0 "$SCRATCH_SERVER_PID" 2>/dev/null || ((waited >= ${MYSQLD_START_TIMEOUT_SECONDS:-900})); then
+      log "restore: the scratch server did not open the backup: $(tail -n 5 "$run/error.log" 2>/dev/null | tr '\n' ' ')"
+      finish "$EXIT_RESTORE"
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+
+# Stops the scratch server (SIGTERM is a clean shutdown; SIGKILL after 120 s).
+stop_scratch_server() {
+  local waited=0
+  kill -TERM "$SCRATCH_SERVER_PID" 2>/dev/null || return 0
+  while kill -0 "$SCRATCH_SERVER_PID" 2>/dev/null && ((waited < 120)); do
+    sleep 1
+    waited=$((waited + 1))
+  done
+  kill -KILL "$SCRATCH_SERVER_PID" 2>/dev/null || true
+  wait "$SCRATCH_SERVER_PID" 2>/dev/null || true
+}
+
 # --- the end of every run -----------------------------------------------------------------------------------
 
 FINISHED=0
@@ -382,6 +516,7 @@ finish() {
   local code=$1
   if [[ "$COMMAND" == __* ]] || ((FINISHED)); then exit "$code"; fi
   FINISHED=1
+  if [[ -n "${SCRATCH_SERVER_PID:-}" ]]; then stop_scratch_server; fi
   if [[ -n "${SCRATCH_DB:-}" ]]; then
     # The scratch database always goes, whatever the checks said.
     run_step 300 sql -e "DROP DATABASE IF EXISTS \`$SCRATCH_DB\`" || log "restore: could not drop $SCRATCH_DB"

@@ -39,6 +39,7 @@ declare -A DEBIAN_PACKAGE=(
   [mariadb]=mariadb-client
   [mariadb-dump]=mariadb-client
   [mariadb-backup]=mariadb-backup
+  [mbstream]=mariadb-backup
   [age]=age
   [age-keygen]=age
   [aws]=awscli

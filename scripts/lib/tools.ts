@@ -20,6 +20,9 @@ export const TOOLS = {
   "mariadb-install-db": "Debian package mariadb-server-core: scripts/install-tools.sh",
   mariadb: "Debian package mariadb-client: scripts/install-tools.sh",
   "mariadb-dump": "Debian package mariadb-client: scripts/install-tools.sh",
+  // The VM variant's restore verification, for real: a physical backup streamed as xbstream, unpacked and prepared.
+  "mariadb-backup": "Debian package mariadb-backup: scripts/install-tools.sh, or apt-get install mariadb-backup",
+  mbstream: "Debian package mariadb-backup: scripts/install-tools.sh, or apt-get install mariadb-backup",
   age: "Debian package age: scripts/install-tools.sh, or apt-get install age",
   "age-keygen": "Debian package age: scripts/install-tools.sh, or apt-get install age",
   aws: "the AWS CLI: pip install awscli (preinstalled on this project's machines), or Debian package awscli",

@@ -146,7 +146,7 @@ const KNOWN_ROWS = `
 `;
 
 beforeAll(async () => {
-  for (const tool of ["mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "age", "age-keygen", "aws", "shellcheck", "systemd-analyze"] as const) requireTool(tool);
+  for (const tool of ["mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "mariadb-backup", "mbstream", "age", "age-keygen", "aws", "shellcheck", "systemd-analyze"] as const) requireTool(tool);
   awsBinDir = path.dirname(must("sh", ["-c", "command -v aws"]));
   // pyenv's shim costs a second a call: use the interpreter's own aws when the shim can name it.
   const real = spawnSync("pyenv", ["which", "aws"], { encoding: "utf8" });
@@ -291,6 +291,113 @@ describe("backup, then restore verification", () => {
     expect(m[M("last_restore_exit_code")]).toBe(7);
     expect(m[M("last_restore_verified_timestamp_seconds")]).toBe(before[M("last_restore_verified_timestamp_seconds")]);
     expect(sql("SHOW DATABASES LIKE 'packagecloud\\_restore\\_check\\_%'")).toBe("");
+  });
+});
+
+describe("VM variant: packagecloud's xbstream, copied offsite, then opened by a scratch server of the same MySQL", () => {
+  // On the VM the binaries are packagecloud's own (backupJob.vm); here MariaDB's: mariadb-backup streams the same
+  // xbstream format packagecloud's database_backups writes, and mbstream unpacks it.
+  const xbDir = path.join(work, "vm-xbstream");
+  const vmMetrics = () => path.join(work, "vm-backup.prom");
+  const vmRestoreMetrics = () => path.join(work, "vm-restore.prom");
+  let restoreWork: string;
+  let xbstreamBytes: number;
+  const physicalEnv = () => ({
+    ...verifyEnv(),
+    RESTORE_DB_SOCKET: "",
+    RESTORE_SOURCE: "xbstream",
+    XBSTREAM_BIN: "mbstream",
+    XTRABACKUP_BIN: "mariadb-backup",
+    MYSQLD_BIN: "mariadbd",
+    VERIFY_DATABASE: "packagecloud",
+    SCRATCH_MYSQLD_MEMORY: "32M",
+    WORK_DIR: restoreWork,
+    // As root (the VM's service, and CI), the scratch server drops to an unprivileged user.
+    ...(process.getuid?.() === 0 ? { MYSQLD_USER: "nobody" } : {}),
+  });
+  /** Processes whose command line names the restore's work directory (the scratch server while it runs). */
+  const leftovers = () => spawnSync("pgrep", ["-f", "-a", restoreWork], { encoding: "utf8" }).stdout.trim();
+
+  /** What database_backups does: a hot physical backup streamed as xbstream, named as in seed 000. */
+  function physicalBackup(unixTime: number): string {
+    fs.mkdirSync(xbDir, { recursive: true });
+    const file = path.join(xbDir, `packagecloud-streamed-database-backup.${unixTime}.xbstream`);
+    const target = fs.mkdtempSync(path.join(work, "mariabackup-"));
+    const fd = fs.openSync(file, "w");
+    const result = spawnSync("mariadb-backup", ["--backup", "--stream=xbstream", `--target-dir=${target}`, `--socket=${socket}`, "--user=root"], { stdio: ["ignore", fd, "pipe"], encoding: "utf8" });
+    fs.closeSync(fd);
+    if (result.status !== 0) throw new Error(`mariadb-backup --backup failed: ${result.stderr.slice(-2000)}`);
+    fs.utimesSync(file, unixTime, unixTime);
+    return file;
+  }
+
+  beforeAll(() => {
+    // Traversable (not readable) by the scratch server's user, as /var/opt/packagecloud is on the VM.
+    restoreWork = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-vm-restore-"));
+    fs.chmodSync(restoreWork, 0o711);
+  });
+  afterAll(() => fs.rmSync(restoreWork, { recursive: true, force: true }));
+
+  it("copies the newest xbstream offsite, recording its unpacked size", async () => {
+    const t0 = Date.now();
+    const file = physicalBackup(Math.floor(Date.now() / 1000));
+    timings["physical backup of the test database (mariadb-backup)"] = (Date.now() - t0) / 1000;
+    xbstreamBytes = fs.statSync(file).size;
+    const run = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: vmMetrics() });
+    timings["VM backup (xbstream copied offsite)"] = run.seconds;
+    expect(run.stderr).toMatch(/backup: done/);
+    expect(run.code).toBe(0);
+    const newest = (await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: PREFIX }))).Versions!.filter((v) => v.Key!.endsWith(".xbstream.gz.age"));
+    expect(newest).toHaveLength(1);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: newest[0].Key! }));
+    expect(head.Metadata).toEqual({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), "source-bytes": String(xbstreamBytes) });
+    expect(head.ObjectLockMode).toBe("COMPLIANCE");
+  });
+
+  it("restores it: unpacked, prepared, opened by a scratch server that passes every check, then stopped and deleted", async () => {
+    const run = await runScript("verify-restore", { ...physicalEnv(), METRICS_FILE: vmRestoreMetrics() });
+    timings["VM restore verification (fetch, unpack, prepare, open, check)"] = run.seconds;
+    expect(run.stderr).toMatch(/restore: preparing/);
+    expect(run.stderr).toMatch(/check: repositories has 3 rows/);
+    expect(run.stderr).toMatch(/restores and passes every check/);
+    expect(run.code).toBe(0);
+    const m = readMetrics(vmRestoreMetrics());
+    expect(m[M("last_restore_exit_code")]).toBe(0);
+    expect(m[M("last_restore_verified_timestamp_seconds")]).toBeGreaterThan(Date.now() / 1000 - 120);
+    expect(leftovers()).toBe("");
+    expect(fs.readdirSync(restoreWork)).toEqual([]);
+  });
+
+  it("fails on a canary mismatch (exit 7), and still stops the scratch server and deletes the restore", async () => {
+    const run = await runScript("verify-restore", { ...physicalEnv(), METRICS_FILE: vmRestoreMetrics(), VERIFY_CANARY_EXPECTED: "gitlab-xx" });
+    expect(run.stderr).toMatch(/canary returned 'gitlab-ce', expected 'gitlab-xx'/);
+    expect(run.code).toBe(7);
+    expect(readMetrics(vmRestoreMetrics())[M("last_restore_exit_code")]).toBe(7);
+    expect(leftovers()).toBe("");
+    expect(fs.readdirSync(restoreWork)).toEqual([]);
+  });
+
+  it("refuses to start when the binaries of the MySQL that wrote the backup are missing (exit 2, naming the field)", async () => {
+    const run = await runScript("verify-restore", { ...physicalEnv(), METRICS_FILE: vmRestoreMetrics(), XTRABACKUP_BIN: "/opt/packagecloud/embedded/bin/no-such-xtrabackup" });
+    expect(run.stderr).toMatch(/XTRABACKUP_BIN \(\/opt\/packagecloud\/embedded\/bin\/no-such-xtrabackup\) is not an executable/);
+    expect(run.code).toBe(2);
+  });
+
+  it("catches a backup cut short: its offsite copy uploads, but the restore fails (exit 6) and leaves nothing behind", async () => {
+    const whole = physicalBackup(Math.floor(Date.now() / 1000) + 60);
+    fs.truncateSync(whole, Math.floor(fs.statSync(whole).size / 2));
+    fs.utimesSync(whole, Math.floor(Date.now() / 1000) + 60, Math.floor(Date.now() / 1000) + 60);
+    const backup = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: vmMetrics() });
+    expect(backup.code).toBe(0);
+    const before = readMetrics(vmRestoreMetrics());
+    const run = await runScript("verify-restore", { ...physicalEnv(), METRICS_FILE: vmRestoreMetrics() });
+    expect(run.stderr).toMatch(/restore: (unpacking the xbstream failed|.*--prepare failed|the scratch server did not open the backup)/);
+    expect(run.code).toBe(6);
+    const m = readMetrics(vmRestoreMetrics());
+    expect(m[M("last_restore_exit_code")]).toBe(6);
+    expect(m[M("last_restore_verified_timestamp_seconds")]).toBe(before[M("last_restore_verified_timestamp_seconds")]);
+    expect(leftovers()).toBe("");
+    expect(fs.readdirSync(restoreWork)).toEqual([]);
   });
 });
 
