@@ -19,7 +19,7 @@ import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { stringify } from "yaml";
 import type { EnvironmentConfig } from "../config";
-import { compressed, type FirstBootExtension } from "../constructs/first-boot";
+import type { FirstBootExtension } from "../constructs/first-boot";
 import { STS_AUDIENCE } from "../constructs/gke-aws-federation";
 import { gkeClusterName, resourceName } from "../constructs/naming";
 import { BACKUP_NAMES } from "../monitoring/from-config";
@@ -27,26 +27,6 @@ import { BACKUP_NAMES } from "../monitoring/from-config";
 /** The script, shipped as is by first boot and by the container image (backup/Dockerfile). */
 export const BACKUP_SCRIPT_SOURCE = path.join(__dirname, "packagecloud-backup.sh");
 export const backupScript = (): string => fs.readFileSync(BACKUP_SCRIPT_SOURCE, "utf8");
-
-/**
- * The script without its comment lines (the shebang and here-documents kept): the copy first boot installs, so
- * that the user data stays under EC2's 16 KB. The repository's copy is the documented one.
- */
-export function withoutCommentLines(script: string): string {
-  let heredocEnd: string | undefined;
-  return script
-    .split("\n")
-    .filter((line, i) => {
-      if (heredocEnd !== undefined) {
-        if (line.trim() === heredocEnd) heredocEnd = undefined;
-        return true;
-      }
-      const heredoc = /<<-?\s*'?"?(\w+)'?"?\s*$/.exec(line);
-      if (heredoc) heredocEnd = heredoc[1];
-      return i === 0 || !/^\s*#/.test(line);
-    })
-    .join("\n");
-}
 
 /** Where the VM installs it, and where the image has it. */
 export const BACKUP_SCRIPT_PATH = "/usr/local/sbin/packagecloud-backup";
@@ -115,17 +95,68 @@ export function worstCaseSeconds(env: EnvironmentConfig, command: "backup" | "ve
 
 // --- VM: systemd -------------------------------------------------------------------------------------------
 
-/** The VM's environment file: the newest local xbstream to the offsite bucket, with the instance role. */
-export function vmEnvironment(env: EnvironmentConfig): Record<string, string> {
+/**
+ * The VM's two jobs. The verification runs on the VM itself: the 2 TB data disk has room for a scratch copy,
+ * packagecloud's omnibus has the MySQL that wrote the backup, and the VM already holds the live data the
+ * backups contain. It is bounded (CPU, memory, idle I/O) so that it cannot starve the application.
+ */
+export const VM_JOBS = {
+  backup: {
+    unit: VM_UNIT,
+    envFile: VM_ENV_FILE,
+    description: (env: EnvironmentConfig) => `packagecloud offsite database backup: newest xbstream, age-encrypted, to s3://${env.storage.offsiteBackups.bucketName}`,
+    timer: "Daily packagecloud offsite database backup",
+    at: (env: EnvironmentConfig) => env.backupJob.schedule.backupUtc,
+    limits: ["Nice=10"],
+  },
+  "verify-restore": {
+    unit: "packagecloud-restore-verify",
+    envFile: "/etc/packagecloud-backup/packagecloud-restore-verify.env",
+    description: (env: EnvironmentConfig) => `packagecloud restore verification: newest offsite xbstream from s3://${env.storage.offsiteBackups.bucketName}, opened by a scratch server and checked`,
+    timer: "Daily packagecloud restore verification",
+    at: (env: EnvironmentConfig) => env.backupJob.schedule.restoreVerificationUtc,
+    // Two of the c4.2xlarge's eight vCPUs and 3 GiB of its 15: the scratch server's buffer pool (512M) and
+    // xtrabackup --prepare (100M by default) fit with room to spare.
+    limits: ["Nice=19", "CPUQuota=200%", "MemoryMax=3G"],
+  },
+} as const;
+export type VmJob = keyof typeof VM_JOBS;
+
+/** The age identity (private key) the VM's verification decrypts with: put there out of band, never by Terraform. */
+export const VM_AGE_IDENTITY_FILE = "/etc/packagecloud-backup/age-identity";
+/** The unprivileged user the scratch server runs as (mysqld refuses root), created by systemd-sysusers. */
+export const VM_RESTORE_USER = "packagecloud-restore";
+export const VM_SYSUSERS_FILE = `/etc/sysusers.d/${VM_RESTORE_USER}.conf`;
+export const vmSysusers = () => `u ${VM_RESTORE_USER} - "packagecloud restore verification (scratch MySQL)" /nonexistent /usr/sbin/nologin\n`;
+
+/** The VM's environment file of a job: the offsite bucket with the instance role; work on the 2 TB data disk. */
+export function vmEnvironment(env: EnvironmentConfig, job: VmJob = "backup"): Record<string, string> {
+  // The encrypted copy, and the unpacked restore, are as large as the backup: the data disk, not the 8 GB root.
+  const common = { ...commonEnvironment(env), WORK_DIR: "/var/opt/packagecloud" };
+  if (job === "backup") {
+    return {
+      ...common,
+      BACKUP_SOURCE: "xbstream",
+      XBSTREAM_DIR: VM_XBSTREAM_DIR,
+      DAILY_BACKUP_NAME: BACKUP_NAMES.daily,
+      AGE_RECIPIENT: env.backupJob.ageRecipient,
+      METRICS_FILE: `${VM_TEXTFILE_DIR}/packagecloud_offsite_backup.prom`,
+    };
+  }
+  const vm = env.backupJob.vm;
   return {
-    ...commonEnvironment(env),
-    BACKUP_SOURCE: "xbstream",
-    XBSTREAM_DIR: VM_XBSTREAM_DIR,
-    DAILY_BACKUP_NAME: BACKUP_NAMES.daily,
-    AGE_RECIPIENT: env.backupJob.ageRecipient,
-    METRICS_FILE: `${VM_TEXTFILE_DIR}/packagecloud_offsite_backup.prom`,
-    // The encrypted copy is as large as the compressed backup: write it on the 2 TB data disk, not the 8 GB root.
-    WORK_DIR: "/var/opt/packagecloud",
+    ...common,
+    ...verifyEnvironment(env),
+    RESTORE_SOURCE: "xbstream",
+    XBSTREAM_BIN: vm.binaries.xbstream,
+    XTRABACKUP_BIN: vm.binaries.xtrabackup,
+    MYSQLD_BIN: vm.binaries.mysqld,
+    MYSQLD_USER: VM_RESTORE_USER,
+    VERIFY_DATABASE: vm.database,
+    SCRATCH_MYSQLD_MEMORY: "512M",
+    AGE_IDENTITY_FILE: VM_AGE_IDENTITY_FILE,
+    // Its own file: each run rewrites its file whole, so the two jobs cannot share one.
+    METRICS_FILE: `${VM_TEXTFILE_DIR}/packagecloud_restore_verify.prom`,
   };
 }
 
@@ -134,20 +165,21 @@ const envFile = (vars: Record<string, string>) =>
     .map(([name, value]) => `${name}=${/^[A-Za-z0-9_./:@+-]*$/.test(value) ? value : JSON.stringify(value)}`)
     .join("\n")}\n`;
 
-export function systemdService(env: EnvironmentConfig): string {
+export function systemdService(env: EnvironmentConfig, job: VmJob = "backup"): string {
+  const j = VM_JOBS[job];
   return `[Unit]
-Description=packagecloud offsite database backup: newest xbstream, age-encrypted, to s3://${env.storage.offsiteBackups.bucketName}
+Description=${j.description(env)}
 Documentation=man:systemd.service(5)
 Wants=network-online.target
 After=network-online.target
 
 [Service]
 Type=oneshot
-EnvironmentFile=${VM_ENV_FILE}
-ExecStart=${BACKUP_SCRIPT_PATH} backup
+EnvironmentFile=${j.envFile}
+ExecStart=${BACKUP_SCRIPT_PATH} ${job}
 # The script times out every step itself; this bounds the whole run (seed 000: a stalled upload hung for days).
-TimeoutStartSec=${worstCaseSeconds(env, "backup")}
-Nice=10
+TimeoutStartSec=${worstCaseSeconds(env, job)}
+${j.limits.join("\n")}
 IOSchedulingClass=idle
 PrivateTmp=yes
 ProtectSystem=full
@@ -156,16 +188,17 @@ NoNewPrivileges=yes
 `;
 }
 
-export function systemdTimer(env: EnvironmentConfig): string {
+export function systemdTimer(env: EnvironmentConfig, job: VmJob = "backup"): string {
+  const j = VM_JOBS[job];
   return `[Unit]
-Description=Daily packagecloud offsite database backup
+Description=${j.timer}
 
 [Timer]
-OnCalendar=*-*-* ${env.backupJob.schedule.backupUtc}:00 UTC
+OnCalendar=*-*-* ${j.at(env)}:00 UTC
 # A run missed while the instance was down starts at the next boot.
 Persistent=true
 AccuracySec=1min
-Unit=${VM_UNIT}.service
+Unit=${j.unit}.service
 
 [Install]
 WantedBy=timers.target
@@ -173,20 +206,25 @@ WantedBy=timers.target
 }
 
 export function vmFirstBootExtension(env: EnvironmentConfig): FirstBootExtension {
+  const jobs = Object.keys(VM_JOBS) as VmJob[];
   return {
-    // awscli: the upload (the instance role through IMDSv2); age: the encryption.
+    // awscli: the upload and download (the instance role through IMDSv2); age: the encryption.
     packages: ["awscli", "age"],
     writeFiles: [
-      // Compressed: EC2 user data is limited to 16 KB.
-      { path: BACKUP_SCRIPT_PATH, owner: "root:root", permissions: "0755", ...compressed(withoutCommentLines(backupScript())) },
-      { path: VM_ENV_FILE, owner: "root:root", permissions: "0600", content: envFile(vmEnvironment(env)) },
-      { path: `/etc/systemd/system/${VM_UNIT}.service`, owner: "root:root", permissions: "0644", content: systemdService(env) },
-      { path: `/etc/systemd/system/${VM_UNIT}.timer`, owner: "root:root", permissions: "0644", content: systemdTimer(env) },
+      // As in the repository, comments included: the whole user data is gzipped (constructs/first-boot.ts).
+      { path: BACKUP_SCRIPT_PATH, owner: "root:root", permissions: "0755", content: backupScript() },
+      { path: VM_SYSUSERS_FILE, owner: "root:root", permissions: "0644", content: vmSysusers() },
+      ...jobs.flatMap((job) => [
+        { path: VM_JOBS[job].envFile, owner: "root:root", permissions: "0600", content: envFile(vmEnvironment(env, job)) },
+        { path: `/etc/systemd/system/${VM_JOBS[job].unit}.service`, owner: "root:root", permissions: "0644", content: systemdService(env, job) },
+        { path: `/etc/systemd/system/${VM_JOBS[job].unit}.timer`, owner: "root:root", permissions: "0644", content: systemdTimer(env, job) },
+      ]),
     ],
     runcmd: [
       ["mkdir", "-p", VM_TEXTFILE_DIR],
+      ["systemd-sysusers", VM_SYSUSERS_FILE],
       ["systemctl", "daemon-reload"],
-      ["systemctl", "enable", "--now", `${VM_UNIT}.timer`],
+      ...jobs.map((job) => ["systemctl", "enable", "--now", `${VM_JOBS[job].unit}.timer`]),
     ],
   };
 }

@@ -17,6 +17,8 @@ const pinnedImage = z
   .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/, "must be an image pinned by digest: <registry>/<repository>@sha256:<64 hex digits>");
 /** Table names are pasted into the verification's SQL: plain identifiers only. */
 const tableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a plain MySQL table name (letters, digits, _)");
+/** A binary on the VM: an absolute path, pasted into a systemd environment file. */
+const binaryPath = z.string().regex(/^\/[A-Za-z0-9._/+-]+$/, "must be an absolute path (letters, digits and . _ / + -)");
 const minutes = (field: string, max: number) =>
   z.number().int(`${field} must be whole minutes`).min(1, `${field} must be at least 1 minute`).max(max, `${field} must be at most ${max} minutes`);
 
@@ -48,6 +50,18 @@ export const backupJobSchema = z
       .strict(),
     /** Alert when no restore verification succeeded for this many hours (also when the metric is absent). */
     restoreVerificationMaxAgeHours: z.number().int().min(25, "restoreVerificationMaxAgeHours must be at least 25 (verification is daily)").max(336, "restoreVerificationMaxAgeHours must be at most 336"),
+    /**
+     * VM variant: the restore verification opens the offsite xbstream with the MySQL that wrote it. packagecloud's
+     * omnibus package ships that MySQL, and the xtrabackup and xbstream its database_backups service uses (seed 000),
+     * so the versions match by construction; a scratch server of any other MySQL might refuse the files.
+     */
+    vm: z
+      .object({
+        binaries: z.object({ xbstream: binaryPath, xtrabackup: binaryPath, mysqld: binaryPath }).strict(),
+        /** The schema packagecloud's tables live in, inside the restored data directory. */
+        database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a plain MySQL database name (letters, digits, _)"),
+      })
+      .strict(),
     /** GKE variant: the CronJobs. */
     kubernetes: z
       .object({

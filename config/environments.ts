@@ -37,6 +37,16 @@ function backupJob(ageRecipient: string): EnvironmentInput["backupJob"] {
       canary: { query: "SELECT name FROM repositories WHERE name = 'gitlab-ce'", expected: "gitlab-ce" },
     },
     restoreVerificationMaxAgeHours: 36,
+    // Omnibus layout (/opt/<package>/embedded/bin), as packagecloud-ctl's own services run them. The first VM
+    // deploy confirms them: a wrong path fails the verification with exit 2 naming the field (docs/first-deploy.md).
+    vm: {
+      binaries: {
+        xbstream: "/opt/packagecloud/embedded/bin/xbstream",
+        xtrabackup: "/opt/packagecloud/embedded/bin/xtrabackup",
+        mysqld: "/opt/packagecloud/embedded/bin/mysqld",
+      },
+      database: "packagecloud",
+    },
     kubernetes: {
       namespace: "packagecloud",
       backupServiceAccount: "packagecloud-offsite-backup",

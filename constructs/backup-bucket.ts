@@ -127,7 +127,9 @@ export class BackupBucket extends Construct {
           { Sid: "ListBackups", Effect: "Allow", Action: "s3:ListBucket", Resource: arn, Condition: { StringLike: { "s3:prefix": [`${props.prefix}*`] } } },
           { Sid: "ReadBackups", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${arn}/${props.prefix}*` },
           { Sid: "DecryptBackups", Effect: "Allow", Action: "kms:Decrypt", Resource: props.encryptionKey.arn },
-          { Sid: "NeverWriteDeleteOrUnlock", Effect: "Deny", Action: ["s3:PutObject", ...UPLOADER_DENIED_ACTIONS], Resource: [arn, `${arn}/*`] },
+          // Read-only by granting no write. No Deny of PutObject: the VM's instance role holds this policy and the
+          // uploader policy together (its backup job uploads, its verification reads), and a Deny would win.
+          { Sid: "NeverDeleteOrUnlock", Effect: "Deny", Action: [...UPLOADER_DENIED_ACTIONS], Resource: [arn, `${arn}/*`] },
         ]),
       });
     }

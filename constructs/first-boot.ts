@@ -14,6 +14,7 @@
  * @example
  *   const userData = cloudConfig({ dataDisk: { volumeId: volume.id, mountPoint: "/var/opt/packagecloud" }, apt });
  */
+import { Fn, Token, type IResolvable } from "cdktf";
 import { gzipSync } from "node:zlib";
 import { stringify } from "yaml";
 
@@ -270,16 +271,32 @@ export function cloudConfig(options: CloudConfigOptions): string {
 }
 
 /**
- * The same document for a Terraform string: `${` and `%{` are Terraform template syntax, so the shell's own are
- * escaped, while the volume id (a Terraform reference) stays live.
+ * The same document gzipped and base64-encoded by Terraform at apply, for `user_data_base64`: EC2 counts its
+ * 16 KB limit after decoding, so the gzipped document leaves room (cloud-init unpacks gzipped user data itself,
+ * cloud-init docs "User data formats"; the provider's aws_instance docs name user_data_base64 for gzip). The
+ * volume id is a Terraform reference, so the document is `base64gzip(join("", [literal, id, literal, ...]))`.
  */
-export function cloudConfigForTerraform(options: CloudConfigOptions): string {
+export function gzippedCloudConfigForTerraform(options: CloudConfigOptions): string {
   const placeholder = "packagecloud-volume-id-placeholder";
   const rendered = cloudConfig({ ...options, dataDisk: { ...options.dataDisk, volumeId: placeholder } });
-  // Replacement functions, not strings: in a replacement string "$$" means a single "$".
-  return rendered
+  const parts = rendered.split(placeholder).flatMap((literal, i) => (i === 0 ? [hclLiteral(literal)] : [options.dataDisk.volumeId, hclLiteral(literal)]));
+  return Fn.base64gzip(Fn.join("", parts));
+}
+
+/**
+ * A quoted HCL string for a function argument, with every escape HCL's quoted templates define (backslash,
+ * quote, newlines, tabs, and the template sequences `${` and `%{`). Fn.rawString escapes only newlines, quotes and
+ * `${`: a backslash or a `%{` in a shell script would break the expression.
+ */
+export function hclLiteral(text: string): string {
+  const quoted = `"${text
+    .replace(/\\/g, () => "\\\\")
+    .replace(/"/g, () => '\\"')
+    .replace(/\n/g, () => "\\n")
+    .replace(/\r/g, () => "\\r")
+    .replace(/\t/g, () => "\\t")
     .replace(/\$\{/g, () => "$${")
-    .replace(/%\{/g, () => "%%{")
-    .split(placeholder)
-    .join(options.dataDisk.volumeId);
+    .replace(/%\{/g, () => "%%{")}"`;
+  const literal: IResolvable = { creationStack: [], resolve: () => quoted, toString: () => quoted };
+  return Token.asString(literal);
 }

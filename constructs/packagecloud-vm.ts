@@ -28,7 +28,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import type { EnvName } from "../config";
 import { checkCidr, isWorldOpen, parseCidr } from "../config/validators";
 import type { EncryptionKey } from "./encryption-key";
-import { cloudConfigForTerraform, DATA_DEVICE_NAME, type AptRepository, type FirstBootExtension } from "./first-boot";
+import { gzippedCloudConfigForTerraform, DATA_DEVICE_NAME, type AptRepository, type FirstBootExtension } from "./first-boot";
 import { resourceName } from "./naming";
 import { policyDocument } from "./policy-document";
 
@@ -227,7 +227,10 @@ export class PackagecloudVm extends Construct {
         kmsKeyId: props.encryptionKey.arn,
         deleteOnTermination: true,
       },
-      userData: cloudConfigForTerraform({
+      // Gzipped by Terraform (the volume id is only known at apply): EC2 limits user data to 16 KB, counted
+      // after decoding, so gzip buys room; cloud-init unpacks gzipped user data itself (cloud-init docs, "User
+      // data formats"). The provider's docs name user_data_base64 as the argument for gzip-encoded user data.
+      userDataBase64: gzippedCloudConfigForTerraform({
         dataDisk: { volumeId: this.dataVolume.id, mountPoint: DATA_MOUNT_POINT },
         apt: props.apt,
         extensions: props.firstBootExtensions,

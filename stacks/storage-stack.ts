@@ -34,6 +34,8 @@ export function storagePolicyArns(env: EnvironmentConfig, accountId: string): Re
   return {
     "daily-backups-uploader": arn("daily-backups-uploader"),
     "offsite-backups-uploader": arn("offsite-backups-uploader"),
+    // The VM's restore verification reads the offsite backups back (backup/jobs.ts).
+    "offsite-backups-reader": arn("offsite-backups-reader"),
     "app-packages": arn("app-packages"),
     "app-cdn": arn("app-cdn"),
   };

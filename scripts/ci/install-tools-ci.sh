@@ -44,6 +44,7 @@ declare -A DEBIAN_PACKAGE=(
   [age-keygen]=age
   [aws]=awscli
   [systemd-analyze]=systemd
+  [systemd-sysusers]=systemd
   [rclone]=rclone
   [systemctl]=systemd
   [systemd-run]=systemd

@@ -3,6 +3,7 @@
  * kubernetes-models, and held to the issue's invariants), the VM's first-boot hook and units, the config checks,
  * and the GKE federation's trust policies at synth.
  */
+import { gzipSync } from "node:zlib";
 import { parse, parseAllDocuments } from "yaml";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
@@ -20,7 +21,8 @@ import {
   VM_ENV_FILE,
   vmEnvironment,
   vmFirstBootExtension,
-  withoutCommentLines,
+  VM_RESTORE_USER,
+  vmSysusers,
   worstCaseSeconds,
 } from "../../backup/jobs";
 import { cloudConfig } from "../../constructs/first-boot";
@@ -113,14 +115,59 @@ describe("the Kubernetes schema check", () => {
 describe("VM variant", () => {
   const env = envs.ops;
 
-  it("installs the script, its environment and the units at first boot, and enables the timer", () => {
+  it("installs the script, the restore user, both jobs' environments and units at first boot, and enables both timers", () => {
     const ext = vmFirstBootExtension(env);
     expect(ext.packages).toEqual(["awscli", "age"]);
-    expect(ext.writeFiles.map((f) => f.path)).toEqual([BACKUP_SCRIPT_PATH, VM_ENV_FILE, "/etc/systemd/system/packagecloud-offsite-backup.service", "/etc/systemd/system/packagecloud-offsite-backup.timer"]);
-    const script = ext.writeFiles[0];
-    expect(script.encoding).toBe("gz+b64");
-    expect(require("node:zlib").gunzipSync(Buffer.from(script.content, "base64")).toString()).toBe(withoutCommentLines(backupScript()));
-    expect(ext.runcmd).toContainEqual(["systemctl", "enable", "--now", "packagecloud-offsite-backup.timer"]);
+    expect(ext.writeFiles.map((f) => f.path)).toEqual([
+      BACKUP_SCRIPT_PATH,
+      "/etc/sysusers.d/packagecloud-restore.conf",
+      VM_ENV_FILE,
+      "/etc/systemd/system/packagecloud-offsite-backup.service",
+      "/etc/systemd/system/packagecloud-offsite-backup.timer",
+      "/etc/packagecloud-backup/packagecloud-restore-verify.env",
+      "/etc/systemd/system/packagecloud-restore-verify.service",
+      "/etc/systemd/system/packagecloud-restore-verify.timer",
+    ]);
+    expect(ext.writeFiles[0].content).toBe(backupScript());
+    // The environment files hold bucket names and paths, no secret, and are root's alone anyway.
+    expect(ext.writeFiles.filter((f) => f.path.endsWith(".env")).map((f) => f.permissions)).toEqual(["0600", "0600"]);
+    expect(ext.runcmd).toEqual([
+      ["mkdir", "-p", "/var/lib/prometheus/node-exporter"],
+      ["systemd-sysusers", "/etc/sysusers.d/packagecloud-restore.conf"],
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "enable", "--now", "packagecloud-offsite-backup.timer"],
+      ["systemctl", "enable", "--now", "packagecloud-restore-verify.timer"],
+    ]);
+  });
+
+  it("verifies the newest offsite xbstream with packagecloud's own MySQL, as an unprivileged scratch server, with the age identity placed out of band", () => {
+    const vars = vmEnvironment(env, "verify-restore");
+    expect(vars).toMatchObject({
+      RESTORE_SOURCE: "xbstream",
+      XBSTREAM_BIN: env.backupJob.vm.binaries.xbstream,
+      XTRABACKUP_BIN: env.backupJob.vm.binaries.xtrabackup,
+      MYSQLD_BIN: env.backupJob.vm.binaries.mysqld,
+      MYSQLD_USER: VM_RESTORE_USER,
+      VERIFY_DATABASE: env.backupJob.vm.database,
+      VERIFY_TABLES: env.backupJob.verify.tables.join(" "),
+      AGE_IDENTITY_FILE: "/etc/packagecloud-backup/age-identity",
+      WORK_DIR: "/var/opt/packagecloud",
+      BACKUP_BUCKET: env.storage.offsiteBackups.bucketName,
+    });
+    // Each job rewrites its own textfile whole: they must not share one.
+    expect(vars.METRICS_FILE).not.toBe(vmEnvironment(env).METRICS_FILE);
+    expect(Object.keys(vars).filter((k) => /SECRET|ACCESS_KEY|AGE_RECIPIENT/.test(k))).toEqual([]);
+    expect(vmSysusers()).toBe(`u ${VM_RESTORE_USER} - "packagecloud restore verification (scratch MySQL)" /nonexistent /usr/sbin/nologin\n`);
+  });
+
+  it("bounds the verification's CPU, memory and I/O so that it cannot starve packagecloud, and runs it at its own time", () => {
+    const service = systemdService(env, "verify-restore");
+    expect(service).toContain("ExecStart=/usr/local/sbin/packagecloud-backup verify-restore");
+    expect(service).toContain(`TimeoutStartSec=${worstCaseSeconds(env, "verify-restore")}`);
+    expect(service).toMatch(/^CPUQuota=200%$/m);
+    expect(service).toMatch(/^MemoryMax=3G$/m);
+    expect(service).toMatch(/^IOSchedulingClass=idle$/m);
+    expect(systemdTimer(env, "verify-restore")).toContain(`OnCalendar=*-*-* ${env.backupJob.schedule.restoreVerificationUtc}:00 UTC`);
   });
 
   it("copies the newest local xbstream with the instance role (no key in the environment file)", () => {
@@ -135,25 +182,15 @@ describe("VM variant", () => {
     expect(systemdTimer(env)).toContain("Persistent=true");
   });
 
-  it("installs the script without its comment lines, keeping the shebang, every command and the here-document", () => {
-    const script = backupScript();
-    const installed = withoutCommentLines(script);
-    expect(installed.split("\n")[0]).toBe(script.split("\n")[0]);
-    expect(installed).not.toMatch(/^\s*# /m);
-    const commands = (text: string) => text.split("\n").filter((l, i) => i === 0 || !/^\s*#/.test(l));
-    expect(commands(installed)).toEqual(commands(script));
-    expect(withoutCommentLines("#!/bin/sh\n# note\ncat <<'EOF'\n# kept\nEOF\necho ok")).toBe("#!/bin/sh\ncat <<'EOF'\n# kept\nEOF\necho ok");
-  });
-
-  it.each(ENV_NAMES)("keeps the user data of %s under EC2's 16 KB limit", (name) => {
-    // EC2 API reference, RunInstances: "User data is limited to 16 KB" (before base64 encoding).
+  it.each(ENV_NAMES)("keeps the user data of %s, gzipped as Terraform sends it, under EC2's 16 KB limit", (name) => {
+    // EC2 API reference, RunInstances: "User data is limited to 16 KB" (before base64 encoding), i.e. the gzip.
     const userData = cloudConfig({
       dataDisk: { volumeId: "vol-0123456789abcdef0", mountPoint: "/var/opt/packagecloud" },
       apt: envs[name].vm.packagecloudApt,
       extensions: [vmFirstBootExtension(envs[name])],
     });
-    expect(parse(userData.replace(/^#cloud-config\n/, "")).write_files).toHaveLength(7);
-    expect(Buffer.byteLength(userData)).toBeLessThan(16 * 1024);
+    expect(parse(userData.replace(/^#cloud-config\n/, "")).write_files).toHaveLength(11);
+    expect(gzipSync(userData, { level: 6 }).length).toBeLessThan(16 * 1024);
   });
 });
 

@@ -30,7 +30,7 @@ import { stringify } from "yaml";
 import { webIdentityTrust } from "../../constructs/gke-aws-federation";
 import { clusterIssuer } from "../../backup/jobs";
 import { loadEnvironments } from "../../config";
-import { BACKUP_SCRIPT_SOURCE, BACKUP_SCRIPT_PATH, systemdService, systemdTimer, VM_ENV_FILE, VM_UNIT, vmFirstBootExtension } from "../../backup/jobs";
+import { BACKUP_SCRIPT_SOURCE, BACKUP_SCRIPT_PATH, systemdService, systemdTimer, VM_JOBS, VM_RESTORE_USER, VM_UNIT, vmFirstBootExtension, vmSysusers } from "../../backup/jobs";
 import { cloudConfig } from "../../constructs/first-boot";
 import { monitoringDefinitions } from "../../monitoring/from-config";
 import { ALERTS, type AlertingRule, prometheusRules, prometheusRulesYaml } from "../../monitoring/prometheus-rules";
@@ -565,21 +565,40 @@ describe("the script and the VM's units", () => {
     expect(result.status).toBe(0);
   });
 
-  it.each(["pre", "ops"] as const)("the systemd service and timer of %s pass systemd-analyze verify", (name) => {
-    const env = loadEnvironments()[name];
-    const dir = path.join(work, `units-${name}`);
-    fs.mkdirSync(dir, { recursive: true });
-    // verify checks that ExecStart's program and the EnvironmentFile exist: point them into the temp directory.
-    const program = path.join(dir, "packagecloud-backup");
-    fs.copyFileSync(SCRIPT, program);
-    fs.chmodSync(program, 0o755);
-    fs.writeFileSync(path.join(dir, "env"), "");
-    const service = systemdService(env).replace(BACKUP_SCRIPT_PATH, program).replace(VM_ENV_FILE, path.join(dir, "env"));
-    fs.writeFileSync(path.join(dir, `${VM_UNIT}.service`), service);
-    fs.writeFileSync(path.join(dir, `${VM_UNIT}.timer`), systemdTimer(env));
-    const result = spawnSync("systemd-analyze", ["verify", path.join(dir, `${VM_UNIT}.service`), path.join(dir, `${VM_UNIT}.timer`)], { encoding: "utf8" });
-    expect(`${result.stdout}${result.stderr}`).toBe("");
+  it.each(["pre", "ops"].flatMap((name) => (["backup", "verify-restore"] as const).map((job) => [name, job] as const)))(
+    "the systemd service and timer of %s's %s job pass systemd-analyze verify",
+    (name, job) => {
+      const env = loadEnvironments()[name as "pre" | "ops"];
+      const { unit, envFile } = VM_JOBS[job];
+      const dir = path.join(work, `units-${name}-${job}`);
+      fs.mkdirSync(dir, { recursive: true });
+      // verify checks that ExecStart's program and the EnvironmentFile exist: point them into the temp directory.
+      const program = path.join(dir, "packagecloud-backup");
+      fs.copyFileSync(SCRIPT, program);
+      fs.chmodSync(program, 0o755);
+      fs.writeFileSync(path.join(dir, "env"), "");
+      const service = systemdService(env, job).replace(BACKUP_SCRIPT_PATH, program).replace(envFile, path.join(dir, "env"));
+      fs.writeFileSync(path.join(dir, `${unit}.service`), service);
+      fs.writeFileSync(path.join(dir, `${unit}.timer`), systemdTimer(env, job));
+      const result = spawnSync("systemd-analyze", ["verify", path.join(dir, `${unit}.service`), path.join(dir, `${unit}.timer`)], { encoding: "utf8" });
+      expect(`${result.stdout}${result.stderr}`).toBe("");
+      expect(result.status).toBe(0);
+    },
+  );
+
+  it("the restore verification's user is created by systemd-sysusers, unprivileged and without a login", () => {
+    requireTool("systemd-sysusers");
+    const root = path.join(work, "sysusers-root");
+    fs.mkdirSync(path.join(root, "etc"), { recursive: true });
+    const conf = path.join(work, "packagecloud-restore.conf");
+    fs.writeFileSync(conf, vmSysusers());
+    const result = spawnSync("systemd-sysusers", [`--root=${root}`, conf], { encoding: "utf8" });
     expect(result.status).toBe(0);
+    const entry = fs.readFileSync(path.join(root, "etc", "passwd"), "utf8").split("\n").find((l) => l.startsWith(`${VM_RESTORE_USER}:`));
+    const [, , uid, , , home, shell] = entry!.split(":");
+    expect(Number(uid)).toBeGreaterThan(0);
+    expect(Number(uid)).toBeLessThan(1000); // a system user
+    expect([home, shell]).toEqual(["/nonexistent", "/usr/sbin/nologin"]);
   });
 
   it("systemd-analyze verify refuses a bad calendar (the check has teeth)", () => {

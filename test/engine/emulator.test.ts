@@ -37,7 +37,10 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { loadEnvironments } from "../../config";
-import { EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
+import { gunzipSync } from "node:zlib";
+import { vmFirstBootExtension } from "../../backup/jobs";
+import { cloudConfig } from "../../constructs/first-boot";
+import { DATA_MOUNT_POINT, EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
 import { formatSteps, runDrill, type DrillResult } from "../../scripts/lib/dr-drill";
 import { stackDir, stackEnv, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
 import { PROJECT_ROOT, terraform, terraformOk } from "../../scripts/lib/terraform";
@@ -224,6 +227,15 @@ describe("packagecloud-pre-vm as rebuilt", () => {
     expect(instance?.IamInstanceProfile?.Arn).toMatch(/instance-profile\/packagecloud-pre-vm$/);
     const termination = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: vm.instance_id, Attribute: "disableApiTermination" }));
     expect(termination.DisableApiTermination?.Value).toBe(env.vm.terminationProtection);
+  });
+
+  it("boots with the gzipped cloud-config Terraform computed, naming the real data volume (EC2 decodes it as sent)", async () => {
+    const attribute = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: vm.instance_id, Attribute: "userData" }));
+    const gzipped = Buffer.from(attribute.UserData?.Value ?? "", "base64");
+    expect(gzipped.length).toBeLessThan(16 * 1024); // RunInstances: "User data is limited to 16 KB" (before base64)
+    const userData = gunzipSync(gzipped).toString("utf8");
+    const expected = cloudConfig({ dataDisk: { volumeId: vm.data_volume_id, mountPoint: DATA_MOUNT_POINT }, apt: env.vm.packagecloudApt, extensions: [vmFirstBootExtension(env)] });
+    expect(userData).toBe(expected);
   });
 
   it("attaches the encrypted 2 TB gp2 data volume in the instance's zone as /dev/sdf", async () => {
