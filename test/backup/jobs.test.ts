@@ -222,6 +222,13 @@ describe("config: backupJob", () => {
   it("fails if the verification runs at the same time as the backup", () => {
     expect(rejection((j) => (j.schedule.restoreVerificationUtc = j.schedule.backupUtc))).toMatch(/restoreVerificationUtc.*must differ from schedule\.backupUtc/);
   });
+  it("fails if a VM binary is not an absolute path (it lands in a systemd environment file)", () => {
+    expect(rejection((j) => (j.vm.binaries.mysqld = "mysqld"))).toMatch(/backupJob\.vm\.binaries\.mysqld = "mysqld": must be an absolute path/);
+    expect(rejection((j) => (j.vm.binaries.xtrabackup = "/opt/x; rm -rf /"))).toMatch(/backupJob\.vm\.binaries\.xtrabackup = .*must be an absolute path/);
+  });
+  it("fails if the VM's database name could inject SQL", () => {
+    expect(rejection((j) => (j.vm.database = "packagecloud' OR '1"))).toMatch(/backupJob\.vm\.database = .*must be a plain MySQL database name/);
+  });
   it("fails if the restore-verification alert window is shorter than a day", () => {
     expect(rejection((j) => (j.restoreVerificationMaxAgeHours = 12))).toMatch(/restoreVerificationMaxAgeHours must be at least 25/);
   });
