@@ -59,7 +59,8 @@ describe("docs/architecture.md", () => {
     expect(ops).toMatch(/n_storage_aws_s3_bucket_offsite_backups_bucket\[\("[^"]*gitlab-packagecloud-db-offsite-backups \(us-west-1, Object Lock COMPLIANCE 30 d\)"\)\]/);
     expect(ops).toContain(edge("storage_aws_iam_role_offsite_backups_uploader_role", "uploads, put-only", "storage_aws_s3_bucket_offsite_backups_bucket"));
     // The vm stack attaches the storage stack's policies by ARN: resolved by the policy's name.
-    expect(ops).toContain(edge("vm_aws_instance_vm_instance", "uploads, put-only", "storage_aws_s3_bucket_offsite_backups_bucket"));
+    // The VM's backup job uploads and its restore verification reads back; nothing on it may delete.
+    expect(ops).toContain(edge("vm_aws_instance_vm_instance", "uploads, reads back, never deletes", "storage_aws_s3_bucket_offsite_backups_bucket"));
     expect(ops).toContain(edge("vm_aws_ebs_volume_vm_data_volume", "snapshots", "vm_aws_backup_plan_snapshots_plan"));
     expect(ops).toContain(edge("vm_aws_backup_vault_snapshots_vault", "copy", "vm_aws_backup_vault_snapshots_copy_vault"));
   });

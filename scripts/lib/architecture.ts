@@ -353,7 +353,8 @@ function grants(principal: Element, policies: Element[], g: Graph, out: Diagram)
     const reads = [...actions].some((a) => /^s3:Get/.test(a));
     const writes = [...actions].some((a) => /^s3:Put/.test(a));
     const deletes = [...actions].some((a) => /^s3:Delete/.test(a));
-    const label = writes && !reads && !deletes ? "uploads, put-only" : reads && writes ? "reads, writes" : reads ? "reads" : "lists";
+    const label =
+      writes && !reads && !deletes ? "uploads, put-only" : reads && writes && !deletes ? "uploads, reads back, never deletes" : reads && writes ? "reads, writes" : reads ? "reads" : "lists";
     out.edge(principal, target, label);
     // The application writes its CloudFront origin-access statement into a bucket policy Terraform leaves alone.
     const shared = g.referrers(target, "aws_s3_bucket_policy").some((p) => asArray(p.body.lifecycle?.ignore_changes).includes("policy"));
