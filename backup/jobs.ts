@@ -76,7 +76,7 @@ export function clusterIssuer(env: EnvironmentConfig): string {
  * The Cloud SQL IAM database user of the backup job. For MySQL it is the service account's email without
  * `@<project>.iam.gserviceaccount.com`, i.e. its account id (cloud-sql-proxy v2.25.3 README.md, "Configuring IAM
  * Database Authentication": "For a service account, this is the service account's email address without the
- * `@project-id.iam.gserviceaccount.com` suffix"; PostgreSQL keeps the part up to `.gserviceaccount.com`).
+ * `@project-id.iam.gserviceaccount.com` suffix"; for PostgreSQL only `.gserviceaccount.com` is dropped).
  */
 export const backupDatabaseUser = (env: EnvironmentConfig) => resourceName(env.name, "backup");
 
@@ -245,7 +245,8 @@ export function cloudSqlProxyArgs(env: EnvironmentConfig): string[] {
     // Automatic IAM database authentication: the proxy logs in with the pod's Workload Identity token (an
     // ephemeral certificate over TLS 1.3 that verifies the server); the client sends the user and no password.
     "--auto-iam-authn",
-    // The instance has no public IP (constructs/cloud-sql-mysql.ts); the cluster is VPC-native in its network.
+    // The instance has no public IP (constructs/cloud-sql-mysql.ts); private IP needs a VPC-native cluster in the
+    // instance's network (examples/k8s-sidecar/README.md), which the gke stack gives it.
     "--private-ip",
     // Explicit although the default: the listener must never face the pod network.
     "--address=127.0.0.1",
@@ -258,7 +259,7 @@ export function cloudSqlProxyArgs(env: EnvironmentConfig): string[] {
     `--http-port=${CLOUD_SQL_PROXY_HEALTH_PORT}`,
     // JSON log entries, which Cloud Logging on GKE parses into severity and message.
     "--structured-logs",
-    // The kubelet stops the sidecar with SIGTERM when the dump ends: exit 0 then, not 143.
+    // The kubelet stops the sidecar with SIGTERM when the dump ends: exit 0 then, not 143 (as job_with_sidecar.yaml).
     "--exit-zero-on-sigterm",
     cloudSqlConnectionName(env),
   ];

@@ -3,6 +3,7 @@
  * kubernetes-models, and held to the issue's invariants), the VM's first-boot hook and units, the config checks,
  * and the GKE federation's trust policies at synth.
  */
+import { spawnSync } from "node:child_process";
 import { parse, parseAllDocuments } from "yaml";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
@@ -10,6 +11,7 @@ import { ConfigError, ENV_NAMES, loadEnvironments, parseEnvironment } from "../.
 import { ENVIRONMENTS } from "../../config/environments";
 import {
   BACKUP_SCRIPT_PATH,
+  BACKUP_SCRIPT_SOURCE,
   backupDatabaseUser,
   backupScript,
   CLOUD_SQL_PROXY_VERSION,
@@ -268,6 +270,26 @@ describe("the Cloud SQL Auth Proxy's flags, against the proxy's own command refe
     expect(valid(root, "--port=mysql")).toBe("--port: needs a number");
     expect(valid(wait, "--max=2")).toBe("--max: needs a Go duration");
     expect(valid(wait, "--auto-iam-authn")).toBe("--auto-iam-authn: no such flag");
+  });
+});
+
+describe("the script's database login modes", () => {
+  // db_args alone, as the script runs its steps (`packagecloud-backup __fn <function>`): no database needed.
+  const dbArgs = (vars: Record<string, string>) =>
+    spawnSync("bash", [BACKUP_SCRIPT_SOURCE, "__fn", "db_args", "DB_"], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, ...vars },
+    });
+
+  it("accepts none (the GKE job through the proxy) and password-file", () => {
+    expect(dbArgs({ DB_AUTH: "none", DB_HOST: "127.0.0.1" }).status).toBe(0);
+    expect(dbArgs({ DB_AUTH: "password-file", DB_PASSWORD_FILE: "/dev/null" }).status).toBe(0);
+  });
+
+  it("fails if DB_AUTH is gcp-iam: the token-as-password login is gone (exit 2, configuration)", () => {
+    const run = dbArgs({ DB_AUTH: "gcp-iam" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/configuration: DB_AUTH must be none or password-file/);
   });
 });
 
