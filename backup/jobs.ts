@@ -246,7 +246,8 @@ export function cloudSqlProxyArgs(env: EnvironmentConfig): string[] {
     // ephemeral certificate over TLS 1.3 that verifies the server); the client sends the user and no password.
     "--auto-iam-authn",
     // The instance has no public IP (constructs/cloud-sql-mysql.ts); private IP needs a VPC-native cluster in the
-    // instance's network (examples/k8s-sidecar/README.md), which the gke stack gives it.
+    // instance's network (examples/k8s-sidecar/README.md): the dedicated cluster is (constructs/gke-cluster.ts,
+    // ipAllocationPolicy), and the instance joins an existing cluster's network.
     "--private-ip",
     // Explicit although the default: the listener must never face the pod network.
     "--address=127.0.0.1",
