@@ -21,7 +21,7 @@ import { stringify } from "yaml";
 import type { EnvironmentConfig } from "../config";
 import type { FirstBootExtension } from "../constructs/first-boot";
 import { STS_AUDIENCE } from "../constructs/gke-aws-federation";
-import { gkeClusterName, resourceName } from "../constructs/naming";
+import { cloudSqlConnectionName, gkeClusterName, resourceName } from "../constructs/naming";
 import { BACKUP_NAMES } from "../monitoring/from-config";
 
 /** The script, shipped as is by first boot and by the container image (backup/Dockerfile). */
@@ -52,7 +52,12 @@ export function clusterIssuer(env: EnvironmentConfig): string {
   return `https://container.googleapis.com/v1/projects/${env.gcp.project}/locations/${env.gcp.cluster.location}/clusters/${gkeClusterName(env)}`;
 }
 
-/** The Cloud SQL IAM database user of the backup job: its Google service account's email before the "@". */
+/**
+ * The Cloud SQL IAM database user of the backup job. For MySQL it is the service account's email without
+ * `@<project>.iam.gserviceaccount.com`, i.e. its account id (cloud-sql-proxy v2.25.3 README.md, "Configuring IAM
+ * Database Authentication": "For a service account, this is the service account's email address without the
+ * `@project-id.iam.gserviceaccount.com` suffix"; for PostgreSQL only `.gserviceaccount.com` is dropped).
+ */
 export const backupDatabaseUser = (env: EnvironmentConfig) => resourceName(env.name, "backup");
 
 const seconds = (minutes: number) => String(minutes * 60);
@@ -252,6 +257,78 @@ const restricted = (runAsUser: number) => ({
 
 const BACKUP_UID = 65532;
 const MYSQL_UID = 999;
+/** The proxy image's user: `USER 65532` on distroless/static:nonroot (its Dockerfile at the tag below). */
+const PROXY_UID = 65532;
+
+/**
+ * The Cloud SQL Auth Proxy release whose flags, image and Kubernetes examples the backup job follows; pin the
+ * digest of `gcr.io/cloud-sql-connectors/cloud-sql-proxy:<this version>` in `backupJob.kubernetes.images.cloudSqlProxy`.
+ * Source: https://github.com/GoogleCloudPlatform/cloud-sql-proxy/tree/v2.25.3 (cmd/root.go, docs/cmd/,
+ * examples/k8s-sidecar/job_with_sidecar.yaml, examples/k8s-health-check/proxy_with_http_health_check.yaml).
+ */
+export const CLOUD_SQL_PROXY_VERSION = "2.25.3";
+/** Where the proxy listens for the dump, and where its health check answers: both on loopback only. */
+export const CLOUD_SQL_PROXY_PORT = 3306;
+export const CLOUD_SQL_PROXY_HEALTH_PORT = 9801;
+
+/**
+ * The proxy's arguments (flags of cmd/root.go at v2.25.3; test/backup/cloud-sql-proxy-flags.json lists them all).
+ * Not used, on purpose: `--max-sigterm-delay` (a native sidecar is sent SIGTERM only after the dump's container
+ * has ended, so no connection is left to drain); `--run-connection-test` (it would make the proxy exit before the
+ * dump starts, so the script could not record the failure in its metrics: the dump fails and reports instead);
+ * `--quitquitquit`/`--admin-port` (only for sidecars that are not native: the kubelet stops this one).
+ */
+export function cloudSqlProxyArgs(env: EnvironmentConfig): string[] {
+  return [
+    // Automatic IAM database authentication: the proxy logs in with the pod's Workload Identity token (an
+    // ephemeral certificate over TLS 1.3 that verifies the server); the client sends the user and no password.
+    "--auto-iam-authn",
+    // The instance has no public IP (constructs/cloud-sql-mysql.ts); private IP needs a VPC-native cluster in the
+    // instance's network (examples/k8s-sidecar/README.md): the dedicated cluster is (constructs/gke-cluster.ts,
+    // ipAllocationPolicy), and the instance joins an existing cluster's network.
+    "--private-ip",
+    // Explicit although the default: the listener must never face the pod network.
+    "--address=127.0.0.1",
+    // A fixed port: the proxy then opens its listener without asking the Admin API for the engine first.
+    `--port=${CLOUD_SQL_PROXY_PORT}`,
+    // /startup, /readiness, /liveness, here on loopback only (the default is "localhost"): the startup probe
+    // reads /startup with the proxy's own `wait` subcommand inside the container, so no port faces the pod network.
+    "--health-check",
+    "--http-address=127.0.0.1",
+    `--http-port=${CLOUD_SQL_PROXY_HEALTH_PORT}`,
+    // JSON log entries, which Cloud Logging on GKE parses into severity and message.
+    "--structured-logs",
+    // The kubelet stops the sidecar with SIGTERM when the dump ends: exit 0 then, not 143 (as job_with_sidecar.yaml).
+    "--exit-zero-on-sigterm",
+    cloudSqlConnectionName(env),
+  ];
+}
+
+/**
+ * The proxy as a native sidecar (an init container with `restartPolicy: Always`, Kubernetes >= 1.29): started
+ * before the backup container, which starts only once the startup probe passed, and stopped by the kubelet when
+ * the backup container has ended (examples/k8s-sidecar/job_with_sidecar.yaml at v2.25.3).
+ */
+function cloudSqlProxySidecar(env: EnvironmentConfig): IContainer {
+  return {
+    name: "cloud-sql-proxy",
+    image: env.backupJob.kubernetes.images.cloudSqlProxy,
+    restartPolicy: "Always",
+    args: cloudSqlProxyArgs(env),
+    startupProbe: {
+      // `cloud-sql-proxy wait` polls http://<http-address>:<http-port>/startup until it answers 200 (cmd/root.go,
+      // runWaitCmd); /startup answers 200 once the listeners are open (internal/healthcheck). An exec probe,
+      // because a kubelet httpGet probe would need the health server on the pod IP.
+      exec: { command: ["/cloud-sql-proxy", "wait", "--http-address=127.0.0.1", `--http-port=${CLOUD_SQL_PROXY_HEALTH_PORT}`, "--max=2s"] },
+      periodSeconds: 2,
+      timeoutSeconds: 5,
+      failureThreshold: 30,
+    },
+    // One connection (the dump): memory grows with connections, CPU with the bytes relayed (the examples' notes).
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+    securityContext: restricted(PROXY_UID),
+  };
+}
 
 /** AWS credentials: the projected token for the role (default), or the fallback access key Secret. */
 function awsAccess(env: EnvironmentConfig, role: string): { env: IContainer["env"]; volumes: IVolume[]; mounts: IContainer["volumeMounts"] } {
@@ -303,6 +380,10 @@ function cronJob(env: EnvironmentConfig, options: { name: string; schedule: stri
             spec: {
               ...options.pod,
               serviceAccountName: options.serviceAccount,
+              // The Kubernetes API token is never needed. Workload Identity does not need it either: the GKE
+              // metadata server identifies the pod itself, and Google's own module binds its service accounts
+              // with automount off (terraform-google-kubernetes-engine, modules/workload-identity:
+              // automount_service_account_token defaults to false).
               automountServiceAccountToken: false,
               restartPolicy: "Never",
               securityContext: { runAsNonRoot: true, fsGroup: BACKUP_UID, seccompProfile: { type: "RuntimeDefault" } },
@@ -334,6 +415,7 @@ export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount 
     serviceAccount: k.backupServiceAccount,
     pod: {
       volumes: [bigWork(200), ...backupAws.volumes],
+      initContainers: [cloudSqlProxySidecar(env)],
       containers: [
         {
           name: "backup",
@@ -344,16 +426,16 @@ export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount 
               ...commonEnvironment(env),
               ...metrics,
               BACKUP_SOURCE: "mysqldump",
+              // Through the proxy sidecar, as the IAM database user: the proxy logs in, the client sends no password.
+              DB_HOST: "127.0.0.1",
+              DB_PORT: String(CLOUD_SQL_PROXY_PORT),
               DB_USER: backupDatabaseUser(env),
+              DB_AUTH: "none",
               DB_NAME: "packagecloud",
-              // Cloud SQL IAM login: the Workload Identity token as password, over TLS only.
-              DB_AUTH: "gcp-iam",
-              DB_EXTRA_ARGS: "--ssl",
               AGE_RECIPIENT: env.backupJob.ageRecipient,
               WORK_DIR,
               HOME: WORK_DIR, // the root filesystem is read-only; the AWS CLI writes its cache under $HOME
             }),
-            { name: "DB_HOST", valueFrom: { configMapKeyRef: { name: k.databaseConfigMap, key: "host" } } },
             ...(backupAws.env ?? []),
           ],
           volumeMounts: [{ name: "work", mountPath: WORK_DIR }, ...(backupAws.mounts ?? [])],
@@ -436,7 +518,7 @@ export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount 
       automountServiceAccountToken: false,
     });
   return [
-    // Workload Identity: the backup job logs in to Cloud SQL as its Google service account.
+    // Workload Identity: the backup pod's Cloud SQL Auth Proxy logs in to Cloud SQL as this Google service account.
     serviceAccount(k.backupServiceAccount, { "iam.gke.io/gcp-service-account": `${backupDatabaseUser(env)}@${env.gcp.project}.iam.gserviceaccount.com` }),
     serviceAccount(k.restoreServiceAccount, {}),
     backup,

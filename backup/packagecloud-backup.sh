@@ -10,7 +10,7 @@
 #
 # One script, two ways to run it: a systemd timer on the VM (BACKUP_SOURCE=xbstream: the newest local xbstream
 # that packagecloud's database_backups service writes) and a Kubernetes CronJob on GKE (BACKUP_SOURCE=mysqldump:
-# Cloud SQL over its private IP as an IAM database user). Configuration comes from the environment (a systemd
+# Cloud SQL as an IAM database user, through the Cloud SQL Auth Proxy sidecar). Configuration comes from the environment (a systemd
 # EnvironmentFile, the CronJob's env): see usage() below.
 #
 # Seed 000: an upload once stalled and stopped every later backup. Here every step runs under `timeout` (killed
@@ -41,8 +41,8 @@ common:   BACKUP_BUCKET, BACKUP_PREFIX (e.g. backups/), BACKUP_ENVIRONMENT (ops)
           METRICS_FILE (node_exporter textfile), PUSHGATEWAY_URL (optional), WORK_DIR (default $TMPDIR),
           STEP_ATTEMPTS (3), RETRY_DELAY_SECONDS (10), LIST_TIMEOUT_SECONDS (120), AWS_* (the AWS CLI's own)
 backup:   BACKUP_SOURCE=xbstream: XBSTREAM_DIR (/var/opt/packagecloud/backups), DAILY_BACKUP_NAME (daily-db)
-          BACKUP_SOURCE=mysqldump: DB_HOST, DB_PORT, DB_SOCKET, DB_USER, DB_NAME, DB_AUTH (none|password-file|
-          gcp-iam), DB_PASSWORD_FILE, DB_EXTRA_ARGS; AGE_RECIPIENT (public key: the job cannot decrypt),
+          BACKUP_SOURCE=mysqldump: DB_HOST, DB_PORT, DB_SOCKET, DB_USER, DB_NAME, DB_AUTH (none|password-file),
+          DB_PASSWORD_FILE; AGE_RECIPIENT (public key: the job cannot decrypt),
           DUMP_TIMEOUT_SECONDS (7200), UPLOAD_TIMEOUT_SECONDS (7200)
 verify:   AGE_IDENTITY_FILE (private key, out of band), VERIFY_TABLES, VERIFY_NONEMPTY_TABLES,
           VERIFY_CANARY_QUERY, VERIFY_CANARY_EXPECTED, FETCH_TIMEOUT_SECONDS (7200), RESTORE_TIMEOUT_SECONDS (14400)
@@ -162,21 +162,17 @@ with_retries() {
 }
 
 # MySQL client arguments for DB_* (backup) or RESTORE_DB_* (verify-restore); the password goes through
-# MYSQL_PWD, never the command line.
+# MYSQL_PWD, never the command line. No password (none) is also how the GKE job logs in to Cloud SQL: through the
+# Cloud SQL Auth Proxy on loopback, which does the IAM authentication itself (backup/jobs.ts).
 db_args() {
   local p=$1
   local host_var="${p}HOST" port_var="${p}PORT" socket_var="${p}SOCKET" user_var="${p}USER" auth_var="${p}AUTH"
-  local file_var="${p}PASSWORD_FILE" extra_var="${p}EXTRA_ARGS"
+  local file_var="${p}PASSWORD_FILE"
   DB_ARGS=()
   if [[ -n "${!socket_var:-}" ]]; then DB_ARGS+=("--socket=${!socket_var}"); fi
   if [[ -n "${!host_var:-}" ]]; then DB_ARGS+=("--host=${!host_var}" "--protocol=TCP"); fi
   if [[ -n "${!port_var:-}" ]]; then DB_ARGS+=("--port=${!port_var}"); fi
   if [[ -n "${!user_var:-}" ]]; then DB_ARGS+=("--user=${!user_var}"); fi
-  if [[ -n "${!extra_var:-}" ]]; then
-    local extra
-    read -r -a extra <<<"${!extra_var}"
-    DB_ARGS+=("${extra[@]}")
-  fi
   case "${!auth_var:-none}" in
     none) unset MYSQL_PWD ;;
     password-file)
@@ -184,20 +180,7 @@ db_args() {
       MYSQL_PWD=$(<"${!file_var}")
       export MYSQL_PWD
       ;;
-    gcp-iam)
-      # Cloud SQL IAM database authentication: the password is the Workload Identity access token, sent in
-      # clear text over TLS (DB_EXTRA_ARGS must require TLS and enable the cleartext plugin).
-      local token
-      if ! token=$(timeout 30 curl --silent --show-error --fail --max-time 20 -H 'Metadata-Flavor: Google' \
-        "http://${GCE_METADATA_HOST:-metadata.google.internal}/computeMetadata/v1/instance/service-accounts/default/token" |
-        sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p') || [[ -z "$token" ]]; then
-        log "database: no access token from the metadata server (Workload Identity)"
-        return 1
-      fi
-      MYSQL_PWD=$token
-      export MYSQL_PWD
-      ;;
-    *) log "configuration: ${auth_var} must be none, password-file or gcp-iam"; finish "$EXIT_CONFIG" ;;
+    *) log "configuration: ${auth_var} must be none or password-file"; finish "$EXIT_CONFIG" ;;
   esac
 }
 

@@ -74,12 +74,16 @@ export const backupJobSchema = z
             backup: pinnedImage,
             /** The scratch MySQL the restore is loaded into (a sidecar of the verification pod). */
             scratchMysql: pinnedImage,
+            /**
+             * The Cloud SQL Auth Proxy v2 the backup logs in through (a sidecar of the backup pod): the digest of
+             * `gcr.io/cloud-sql-connectors/cloud-sql-proxy:<CLOUD_SQL_PROXY_VERSION in backup/jobs.ts>`, whose
+             * flags the job uses.
+             */
+            cloudSqlProxy: pinnedImage,
           })
           .strict(),
         /** Where the jobs push their metrics (Prometheus scrapes the Pushgateway). */
         pushgatewayUrl: z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d+)?\/?$/, "must be the Pushgateway's base URL, e.g. http://pushgateway.monitoring.svc:9091"),
-        /** ConfigMap (created from the gke stack's `sql_private_ip` output) with the key `host`. */
-        databaseConfigMap: k8sName("ConfigMap"),
         /** Secret (created out of band) holding the age identity under the key `identity`. */
         ageIdentitySecret: k8sName("Secret"),
         /**

@@ -22,7 +22,8 @@ const PACKAGECLOUD_APT = {
 };
 
 // Issue 13: the offsite backup job and its restore verification. The image digests and the age recipient are
-// placeholders like the account ids: set the digest of your build of backup/Dockerfile, and the public key
+// placeholders like the account ids: set the digest of your build of backup/Dockerfile, of the MySQL image and of
+// Google's Cloud SQL Auth Proxy image at the version backup/jobs.ts names, and the public key
 // of the identity you keep (docs/disaster-recovery.md, "Backup keys"); until the matching identity is in the
 // Secret, the restore verification fails and pages. Table names follow packagecloud's Rails schema.
 function backupJob(ageRecipient: string): EnvironmentInput["backupJob"] {
@@ -54,9 +55,9 @@ function backupJob(ageRecipient: string): EnvironmentInput["backupJob"] {
       images: {
         backup: placeholder("registry.gitlab.com/gitlab-com/gl-infra/packagecloud-backup@sha256:0000000000000000000000000000000000000000000000000000000000000001"),
         scratchMysql: placeholder("docker.io/library/mysql@sha256:0000000000000000000000000000000000000000000000000000000000000002"),
+        cloudSqlProxy: placeholder("gcr.io/cloud-sql-connectors/cloud-sql-proxy@sha256:0000000000000000000000000000000000000000000000000000000000000003"),
       },
       pushgatewayUrl: "http://prometheus-pushgateway.monitoring.svc:9091",
-      databaseConfigMap: "packagecloud-database",
       ageIdentitySecret: "packagecloud-backup-age-identity",
       awsAuth: { mode: "web-identity" },
     },

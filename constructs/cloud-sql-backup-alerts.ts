@@ -13,7 +13,7 @@ import { Construct } from "constructs";
 import { LoggingMetric } from "@cdktf/provider-google/lib/logging-metric";
 import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
 import type { EnvName } from "../config";
-import { resourceName } from "./naming";
+import { cloudSqlInstanceName, resourceName } from "./naming";
 
 export interface CloudSqlBackupAlertsProps {
   readonly environment: EnvName;
@@ -62,7 +62,7 @@ export class CloudSqlBackupAlerts extends Construct {
       content: `${what} for Cloud SQL instance \`${props.instanceName}\` (${props.environment}). Runbook: ${props.runbookUrl}`,
     });
     this.stale = new MonitoringAlertPolicy(this, "Stale", {
-      displayName: `${resourceName(props.environment, "mysql")}: no successful backup for ${props.maxAgeHours} h`,
+      displayName: `${cloudSqlInstanceName(props.environment)}: no successful backup for ${props.maxAgeHours} h`,
       combiner: "OR",
       severity: "CRITICAL",
       notificationChannels: [...props.channels],
@@ -85,7 +85,7 @@ export class CloudSqlBackupAlerts extends Construct {
       dependsOn: [this.successMetric],
     });
     this.failed = new MonitoringAlertPolicy(this, "Failed", {
-      displayName: `${resourceName(props.environment, "mysql")}: automated backup failed`,
+      displayName: `${cloudSqlInstanceName(props.environment)}: automated backup failed`,
       combiner: "OR",
       severity: "CRITICAL",
       notificationChannels: [...props.channels],

@@ -17,7 +17,7 @@ import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
 import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-instance";
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
 import type { EnvName, EnvironmentConfig } from "../config";
-import { resourceName } from "./naming";
+import { cloudSqlInstanceName } from "./naming";
 
 /** Flags set explicitly, never inherited: CIS benchmark for Cloud SQL MySQL, plus IAM authentication. */
 export const MYSQL_FLAGS = {
@@ -54,7 +54,7 @@ export class CloudSqlMysql extends Construct {
       );
     }
     this.instance = new SqlDatabaseInstance(this, "Default", {
-      name: resourceName(props.environment, "mysql"),
+      name: cloudSqlInstanceName(props.environment),
       region: props.region,
       databaseVersion: "MYSQL_8_0",
       encryptionKeyName: props.encryptionKeyId,

@@ -33,6 +33,20 @@ export function gkeClusterName(env: Pick<EnvironmentConfig, "name" | "gcp">): st
   return cluster.mode === "existing" ? cluster.name : resourceName(env.name, "gke");
 }
 
+/** The environment's Cloud SQL for MySQL instance (created by the gke stack, constructs/cloud-sql-mysql.ts). */
+export function cloudSqlInstanceName(env: EnvName): string {
+  return resourceName(env, "mysql");
+}
+
+/**
+ * Its instance connection name, `<project>:<region>:<instance>` (what the Admin API reports as `connectionName`
+ * and what the Cloud SQL Auth Proxy takes): the gke stack creates it with its provider's project and region,
+ * `gcp.project` and `gcp.region`.
+ */
+export function cloudSqlConnectionName(env: Pick<EnvironmentConfig, "name" | "gcp">): string {
+  return `${env.gcp.project}:${env.gcp.region}:${cloudSqlInstanceName(env.name)}`;
+}
+
 /** Name of an IAM role, policy, user, KMS alias suffix… for one component of one environment. */
 export function resourceName(env: EnvName, component: string): string {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(component)) {

@@ -15,7 +15,7 @@ import { PackagecloudStack } from "../stacks/base-stack";
 import type { DeployTarget } from "../stacks/target";
 
 const ROOT = path.resolve(__dirname, "..");
-const BACKUP_FIELDS = ["backupJob.ageRecipient", "backupJob.kubernetes.images.backup", "backupJob.kubernetes.images.scratchMysql"];
+const BACKUP_FIELDS = ["backupJob.ageRecipient", "backupJob.kubernetes.images.backup", "backupJob.kubernetes.images.scratchMysql", "backupJob.kubernetes.images.cloudSqlProxy"];
 const PRE_FIELDS = ["aws.accountId", "network.prometheusCidrs.0", "vm.amiId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
 const OPS_FIELDS = ["aws.accountId", "network.prometheusCidrs.0", "network.prometheusCidrs.1", "vm.amiId", "dns.zoneId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS, "adopt.dnsRecord.cloudflareRecordId"];
 
@@ -44,6 +44,7 @@ function realEnvironments(): Record<string, EnvironmentConfig> {
     env.backupJob.ageRecipient = `age1${"q".repeat(57)}${env.name === "pre" ? "p" : "z"}`;
     env.backupJob.kubernetes.images.backup = `registry.example.com/backup@sha256:${"ab".repeat(32)}`;
     env.backupJob.kubernetes.images.scratchMysql = `registry.example.com/mysql@sha256:${"cd".repeat(32)}`;
+    env.backupJob.kubernetes.images.cloudSqlProxy = `registry.example.com/cloud-sql-proxy@sha256:${"ef".repeat(32)}`;
   }
   return parseEnvironments(real);
 }

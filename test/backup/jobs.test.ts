@@ -3,6 +3,7 @@
  * kubernetes-models, and held to the issue's invariants), the VM's first-boot hook and units, the config checks,
  * and the GKE federation's trust policies at synth.
  */
+import { spawnSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
 import { parse, parseAllDocuments } from "yaml";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
@@ -11,7 +12,11 @@ import { ConfigError, ENV_NAMES, loadEnvironments, parseEnvironment } from "../.
 import { ENVIRONMENTS } from "../../config/environments";
 import {
   BACKUP_SCRIPT_PATH,
+  BACKUP_SCRIPT_SOURCE,
+  backupDatabaseUser,
   backupScript,
+  CLOUD_SQL_PROXY_VERSION,
+  cloudSqlProxyArgs,
   clusterIssuer,
   gkeRoleNames,
   kubernetesFiles,
@@ -27,7 +32,9 @@ import {
 } from "../../backup/jobs";
 import { cloudConfig } from "../../constructs/first-boot";
 import { GkeAwsFederation } from "../../constructs/gke-aws-federation";
-import { constructStack, sharedStorage, synth, Synthesized } from "../support/synth";
+import { cloudSqlConnectionName } from "../../constructs/naming";
+import { constructStack, sharedStack, sharedStorage, synth, Synthesized } from "../support/synth";
+import PROXY_FLAGS from "./cloud-sql-proxy-flags.json";
 
 const envs = loadEnvironments();
 
@@ -84,12 +91,110 @@ describe.each(ENV_NAMES)("Kubernetes backup jobs of %s", (name) => {
     }
   });
 
-  it("dumps Cloud SQL as an IAM database user over TLS, and pushes metrics to the configured Pushgateway", () => {
-    const main = byName("packagecloud-offsite-backup").spec!.jobTemplate.spec!.template.spec!.containers[0];
+  describe("the Cloud SQL login: Cloud SQL Auth Proxy v2 as a native sidecar, automatic IAM authentication", () => {
+    const pod = byName("packagecloud-offsite-backup").spec!.jobTemplate.spec!.template.spec!;
+    const main = pod.containers[0];
+    const proxy = pod.initContainers?.find((c) => c.name === "cloud-sql-proxy");
     const vars = Object.fromEntries((main.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
-    expect(vars).toMatchObject({ BACKUP_SOURCE: "mysqldump", DB_AUTH: "gcp-iam", DB_EXTRA_ARGS: "--ssl", PUSHGATEWAY_URL: env.backupJob.kubernetes.pushgatewayUrl });
-    expect(vars.DB_HOST).toEqual({ configMapKeyRef: { name: env.backupJob.kubernetes.databaseConfigMap, key: "host" } });
-    expect(main.command).toEqual([BACKUP_SCRIPT_PATH, "backup"]);
+
+    it("dumps through the proxy on 127.0.0.1 as the IAM database user, with no password, and pushes metrics to the configured Pushgateway", () => {
+      expect(main.command).toEqual([BACKUP_SCRIPT_PATH, "backup"]);
+      expect(vars).toMatchObject({
+        BACKUP_SOURCE: "mysqldump",
+        DB_HOST: "127.0.0.1",
+        DB_PORT: "3306",
+        DB_USER: `packagecloud-${name}-backup`,
+        DB_AUTH: "none",
+        PUSHGATEWAY_URL: env.backupJob.kubernetes.pushgatewayUrl,
+      });
+      // Nothing that carries or fetches a database credential: no password file, no token, no extra client flags.
+      expect(Object.keys(vars).filter((k) => /PASSWORD|PWD|TOKEN(?!_FILE$)|EXTRA_ARGS|GCE_METADATA/.test(k))).toEqual([]);
+      expect(Object.values(vars).filter((v) => typeof v === "object" && JSON.stringify(v).includes("configMapKeyRef"))).toEqual([]);
+    });
+
+    it("runs the proxy v2 as a native sidecar with exactly these flags (cloud-sql-proxy v2.25.3: cmd/root.go, examples/k8s-sidecar)", () => {
+      expect(proxy).toBeDefined();
+      expect(proxy!.restartPolicy).toBe("Always");
+      expect(proxy!.command).toBeUndefined(); // the image's ENTRYPOINT is /cloud-sql-proxy (its Dockerfile)
+      expect(proxy!.args).toEqual([
+        "--auto-iam-authn",
+        "--private-ip",
+        "--address=127.0.0.1",
+        "--port=3306",
+        "--health-check",
+        "--http-address=127.0.0.1",
+        "--http-port=9801",
+        "--structured-logs",
+        "--exit-zero-on-sigterm",
+        `${env.gcp.project}:${env.gcp.region}:packagecloud-${name}-mysql`,
+      ]);
+      expect(proxy!.image).toBe(env.backupJob.kubernetes.images.cloudSqlProxy);
+      expect(proxy!.image).toMatch(/^gcr\.io\/cloud-sql-connectors\/cloud-sql-proxy@sha256:[0-9a-f]{64}$/);
+    });
+
+    it("listens on loopback only: no container port, every address 127.0.0.1", () => {
+      expect(proxy!.ports).toBeUndefined();
+      const addresses = proxy!.args!.filter((a) => /^--(http-)?address=/.test(a));
+      expect(addresses).toEqual(["--address=127.0.0.1", "--http-address=127.0.0.1"]);
+    });
+
+    it("starts the dump only after the proxy's /startup answers (startup probe through `cloud-sql-proxy wait` on loopback)", () => {
+      expect(proxy!.startupProbe).toEqual({
+        exec: { command: ["/cloud-sql-proxy", "wait", "--http-address=127.0.0.1", "--http-port=9801", "--max=2s"] },
+        periodSeconds: 2,
+        timeoutSeconds: 5,
+        failureThreshold: 30,
+      });
+      // The probe's `wait` must finish inside the probe's timeout, or the kubelet counts a slow start as a failure.
+      const max = Number(/--max=(\d+)s/.exec(proxy!.startupProbe!.exec!.command!.join(" "))![1]);
+      expect(max).toBeLessThan(proxy!.startupProbe!.timeoutSeconds!);
+    });
+
+    it("runs the proxy as the image's nonroot user (65532) with the restricted security context and bounded resources", () => {
+      expect(proxy!.securityContext).toEqual({
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+      });
+      expect(proxy!.resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } });
+    });
+
+    it("logs in as the MySQL IAM user of the Workload Identity its Kubernetes service account is bound to", () => {
+      // MySQL IAM user = the service account's email without "@<project>.iam.gserviceaccount.com" (cloud-sql-proxy
+      // v2.25.3 README.md, "Configuring IAM Database Authentication").
+      const sa = objects.find((o) => o.kind === "ServiceAccount" && o.metadata?.name === env.backupJob.kubernetes.backupServiceAccount)!;
+      const email = sa.metadata!.annotations!["iam.gke.io/gcp-service-account"];
+      expect(email).toBe(`${backupDatabaseUser(env)}@${env.gcp.project}.iam.gserviceaccount.com`);
+      expect(vars.DB_USER).toBe(email.slice(0, email.indexOf("@")));
+      expect(pod.serviceAccountName).toBe(env.backupJob.kubernetes.backupServiceAccount);
+    });
+  });
+
+  describe("against the gke stack that creates the instance and the identity", () => {
+    const gke = sharedStack(name, "gke");
+
+    it("names the instance the gke stack creates, in its provider's project and region", () => {
+      const instance = gke.resource("google_sql_database_instance", "database");
+      expect(gke.json.provider.google).toEqual([expect.objectContaining({ project: env.gcp.project, region: env.gcp.region })]);
+      expect(instance.region).toBe(env.gcp.region);
+      expect(cloudSqlConnectionName(env)).toBe(`${env.gcp.project}:${env.gcp.region}:${instance.name}`);
+    });
+
+    it("logs in as the service account the gke stack creates, binds to the job's namespace/service account, and registers as a Cloud SQL IAM user", () => {
+      expect(gke.resource("google_service_account", "offsite_backup_service_account").account_id).toBe(backupDatabaseUser(env));
+      expect(gke.resource("google_service_account_iam_member", "offsite_backup_workload_identity_binding").member).toBe(
+        `serviceAccount:${env.gcp.project}.svc.id.goog[${env.backupJob.kubernetes.namespace}/${env.backupJob.kubernetes.backupServiceAccount}]`,
+      );
+      const roles = Object.values(gke.resources("google_project_iam_member"))
+        .filter((m: any) => m.member === "serviceAccount:${google_service_account.offsite_backup_service_account.email}")
+        .map((m: any) => m.role);
+      expect(roles.sort()).toEqual(["roles/cloudsql.client", "roles/cloudsql.instanceUser"]);
+      expect(gke.resource("google_sql_user", "database_iam_backup")).toMatchObject({ type: "CLOUD_IAM_SERVICE_ACCOUNT" });
+    });
   });
 
   it("writes cdktf.out/kubernetes/<env>/backup-jobs.yaml whose documents parse back into valid objects", () => {
@@ -109,6 +214,84 @@ describe("the Kubernetes schema check", () => {
     const job = kubernetesObjects(envs.ops).find((o) => o.kind === "CronJob") as CronJob;
     const broken = new CronJob({ ...job.toJSON(), spec: { ...job.spec!, schedule: undefined as unknown as string } });
     expect(() => broken.validate()).toThrow(/must have required property 'schedule'|schedule/);
+  });
+});
+
+describe("the Cloud SQL Auth Proxy's flags, against the proxy's own command reference", () => {
+  // test/backup/cloud-sql-proxy-flags.json: every flag of cloud-sql-proxy and of its `wait` subcommand at the tag,
+  // extracted from docs/cmd/cloud-sql-proxy.md and docs/cmd/cloud-sql-proxy_wait.md (generated from cmd/root.go).
+  const root = PROXY_FLAGS.root as Record<string, string>;
+  const wait = PROXY_FLAGS.wait as Record<string, string>;
+  const parse = (arg: string) => /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
+  const valid = (flags: Record<string, string>, arg: string): string | undefined => {
+    const m = parse(arg);
+    if (!m) return `${arg}: not a --flag`;
+    const type = flags[m[1]];
+    if (type === undefined) return `--${m[1]}: no such flag`;
+    if (type === "bool" && m[2] !== undefined) return `--${m[1]}: a boolean flag, given a value`;
+    if (type !== "bool" && m[2] === undefined) return `--${m[1]}: needs a value (${type})`;
+    if ((type === "int" || type === "uint") && !/^\d+$/.test(m[2]!)) return `--${m[1]}: needs a number`;
+    if (type === "duration" && !/^\d+(ms|s|m|h)$/.test(m[2]!)) return `--${m[1]}: needs a Go duration`;
+    return undefined;
+  };
+
+  it("reads the flags of the release the job pins (CLOUD_SQL_PROXY_VERSION)", () => {
+    expect(PROXY_FLAGS.tag).toBe(`v${CLOUD_SQL_PROXY_VERSION}`);
+    expect(PROXY_FLAGS.sources).toEqual([
+      `https://github.com/GoogleCloudPlatform/cloud-sql-proxy/blob/v${CLOUD_SQL_PROXY_VERSION}/docs/cmd/cloud-sql-proxy.md`,
+      `https://github.com/GoogleCloudPlatform/cloud-sql-proxy/blob/v${CLOUD_SQL_PROXY_VERSION}/docs/cmd/cloud-sql-proxy_wait.md`,
+    ]);
+  });
+
+  it.each(ENV_NAMES)("passes %s's proxy only flags it has, typed as it declares them, and one instance connection name last", (name) => {
+    const args = cloudSqlProxyArgs(envs[name]);
+    const flags = args.slice(0, -1);
+    expect(flags.map((a) => valid(root, a)).filter(Boolean)).toEqual([]);
+    expect(new Set(flags.map((a) => parse(a)![1])).size).toBe(flags.length);
+    // INSTANCE_CONNECTION_NAME: <project>:<region>:<instance> ("cloud-sql-proxy my-project:us-central1:my-db-server").
+    expect(args[args.length - 1]).toMatch(/^[a-z][-a-z0-9]{4,28}[a-z0-9]:[a-z]+-[a-z]+\d:[a-z][-a-z0-9]*$/);
+  });
+
+  it("uses the health check server only together with --health-check (cmd/root.go ignores --http-port otherwise)", () => {
+    const flags = cloudSqlProxyArgs(envs.ops);
+    expect(flags).toContain("--health-check");
+    const pod = (kubernetesObjects(envs.ops).find((o) => o.kind === "CronJob" && o.metadata?.name === "packagecloud-offsite-backup") as CronJob).spec!.jobTemplate.spec!.template.spec!;
+    const probe = pod.initContainers!.find((c) => c.name === "cloud-sql-proxy")!.startupProbe!.exec!.command!;
+    expect(probe.slice(0, 2)).toEqual(["/cloud-sql-proxy", "wait"]);
+    expect(probe.slice(2).map((a) => valid(wait, a)).filter(Boolean)).toEqual([]);
+    // The probe asks the address and port the proxy serves its health check on.
+    for (const flag of ["--http-address", "--http-port"]) {
+      expect(probe.find((a) => a.startsWith(`${flag}=`))).toBe(flags.find((a) => a.startsWith(`${flag}=`)));
+    }
+  });
+
+  it("fails if a flag is misspelt, unknown, or given the wrong kind of value (the check itself)", () => {
+    expect(valid(root, "--auto-iam-auth")).toBe("--auto-iam-auth: no such flag");
+    expect(valid(root, "--private-ip=true")).toBe("--private-ip: a boolean flag, given a value");
+    expect(valid(root, "--port")).toBe("--port: needs a value (int)");
+    expect(valid(root, "--port=mysql")).toBe("--port: needs a number");
+    expect(valid(wait, "--max=2")).toBe("--max: needs a Go duration");
+    expect(valid(wait, "--auto-iam-authn")).toBe("--auto-iam-authn: no such flag");
+  });
+});
+
+describe("the script's database login modes", () => {
+  // db_args alone, as the script runs its steps (`packagecloud-backup __fn <function>`): no database needed.
+  const dbArgs = (vars: Record<string, string>) =>
+    spawnSync("bash", [BACKUP_SCRIPT_SOURCE, "__fn", "db_args", "DB_"], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, ...vars },
+    });
+
+  it("accepts none (the GKE job through the proxy) and password-file", () => {
+    expect(dbArgs({ DB_AUTH: "none", DB_HOST: "127.0.0.1" }).status).toBe(0);
+    expect(dbArgs({ DB_AUTH: "password-file", DB_PASSWORD_FILE: "/dev/null" }).status).toBe(0);
+  });
+
+  it("fails if DB_AUTH is gcp-iam: the token-as-password login is gone (exit 2, configuration)", () => {
+    const run = dbArgs({ DB_AUTH: "gcp-iam" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/configuration: DB_AUTH must be none or password-file/);
   });
 });
 
@@ -209,6 +392,14 @@ describe("config: backupJob", () => {
 
   it("fails if an image is not pinned by digest", () => {
     expect(rejection((j) => (j.kubernetes.images.backup = "registry.gitlab.com/x/backup:latest"))).toMatch(/backupJob\.kubernetes\.images\.backup = .*must be an image pinned by digest/);
+  });
+  it("fails if the Cloud SQL Auth Proxy image is a tag, not a digest", () => {
+    expect(rejection((j) => (j.kubernetes.images.cloudSqlProxy = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.25.3"))).toMatch(
+      /backupJob\.kubernetes\.images\.cloudSqlProxy = .*must be an image pinned by digest/,
+    );
+  });
+  it("fails if the removed databaseConfigMap is still set (the proxy replaced it)", () => {
+    expect(rejection((j) => (j.kubernetes.databaseConfigMap = "packagecloud-database"))).toMatch(/databaseConfigMap/);
   });
   it("fails if the age recipient is not a public key (e.g. a pasted private identity)", () => {
     expect(rejection((j) => (j.ageRecipient = "AGE-SECRET-KEY-1QQQQ"))).toMatch(/backupJob\.ageRecipient = .*must be an age X25519 public key/);
