@@ -10,8 +10,8 @@
 #
 # One script, two ways to run it: a systemd timer on the VM (BACKUP_SOURCE=xbstream: the newest local xbstream
 # that packagecloud's database_backups service writes) and a Kubernetes CronJob on GKE (BACKUP_SOURCE=mysqldump:
-# Cloud SQL as an IAM database user, through the Cloud SQL Auth Proxy sidecar). Configuration comes from the environment (a systemd
-# EnvironmentFile, the CronJob's env): see usage() below.
+# Cloud SQL as an IAM database user, through the Cloud SQL Auth Proxy sidecar). Configuration comes from the
+# environment (a systemd EnvironmentFile, the CronJob's env): see usage() below.
 #
 # Seed 000: an upload once stalled and stopped every later backup. Here every step runs under `timeout` (killed
 # after a grace period), retries are bounded, and the run ends with a non-zero exit code that is also written to
