@@ -464,8 +464,10 @@ start_scratch_server() {
     args+=("--user=$MYSQLD_USER")
   fi
   log "restore: starting a scratch server on $run/mysqld.sock (no network, no grant tables)"
+  # Only options MySQL 5.7, 8.x and MariaDB all document (no --skip-log-bin, documented from MySQL 8.0 only; a
+  # binary log would land in the scratch directory, which is deleted at the end).
   "$MYSQLD_BIN" --no-defaults --datadir="$data" --socket="$run/mysqld.sock" --pid-file="$run/mysqld.pid" \
-    --log-error="$run/error.log" --tmpdir="$run/tmp" --skip-networking --skip-grant-tables --skip-log-bin \
+    --log-error="$run/error.log" --tmpdir="$run/tmp" --skip-networking --skip-grant-tables \
     --innodb-buffer-pool-size="${SCRATCH_MYSQLD_MEMORY:-512M}" "${args[@]}" </dev/null >/dev/null 2>&1 &
   SCRATCH_SERVER_PID=$!
   # Exported: the steps run_step starts are fresh processes of this script.
