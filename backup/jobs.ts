@@ -94,7 +94,9 @@ function verifyEnvironment(env: EnvironmentConfig): Record<string, string> {
 export function worstCaseSeconds(env: EnvironmentConfig, command: "backup" | "verify-restore"): number {
   const t = env.backupJob.timeouts;
   const attempts = env.backupJob.attempts;
-  const steps = command === "backup" ? (t.dumpMinutes + t.uploadMinutes) * attempts : t.fetchMinutes * attempts + t.restoreMinutes;
+  // verify-restore: the restore timeout bounds each of its steps (an xbstream is unpacked, then prepared), and the
+  // scratch server gets MYSQLD_START_TIMEOUT_SECONDS (15 min) to open it.
+  const steps = command === "backup" ? (t.dumpMinutes + t.uploadMinutes) * attempts : t.fetchMinutes * attempts + 2 * t.restoreMinutes + 15;
   return steps * 60 + 15 * 60;
 }
 

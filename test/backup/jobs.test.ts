@@ -346,6 +346,10 @@ describe("VM variant", () => {
   it("bounds the verification's CPU, memory and I/O so that it cannot starve packagecloud, and runs it at its own time", () => {
     const service = systemdService(env, "verify-restore");
     expect(service).toContain("ExecStart=/usr/local/sbin/packagecloud-backup verify-restore");
+    // Every attempt of the download timing out, then the unpack and the prepare (each bounded by the restore
+    // timeout), then the scratch server's 15 minutes to open, plus 15 minutes for listing and metrics.
+    const t = env.backupJob.timeouts;
+    expect(worstCaseSeconds(env, "verify-restore")).toBe((t.fetchMinutes * env.backupJob.attempts + 2 * t.restoreMinutes + 15 + 15) * 60);
     expect(service).toContain(`TimeoutStartSec=${worstCaseSeconds(env, "verify-restore")}`);
     expect(service).toMatch(/^CPUQuota=200%$/m);
     expect(service).toMatch(/^MemoryMax=3G$/m);
