@@ -3,6 +3,7 @@ import { cloudConfig, hclLiteral } from "../../constructs/first-boot";
 import { EncryptionKey } from "../../constructs/encryption-key";
 import { DATA_MOUNT_POINT, EXPORTER_PORTS, PackagecloudVm } from "../../constructs/packagecloud-vm";
 import { constructStack, synth, Synthesized } from "../support/synth";
+import { decodeUserDataExpression } from "../support/user-data";
 
 const APT = {
   url: "https://packagecloud.io/computology/packagecloud-enterprise/ubuntu/",
@@ -94,14 +95,11 @@ describe("PackagecloudVm, minimal call", () => {
     // base64gzip at apply: EC2's 16 KB limit counts the decoded (gzipped) user data. The emulator test decodes
     // what EC2 received; here the expression is decoded by HCL's own escape rules and compared whole.
     expect(instance.user_data).toBeUndefined();
-    const call = /^\$\{base64gzip\(join\("", \[(.*)\]\)\)\}$/s.exec(instance.user_data_base64);
-    expect(call).not.toBeNull();
-    const items = call![1].split(/, (aws_ebs_volume\.vm_data_volume\.id), /);
-    const unquote = (hcl: string) => (JSON.parse(hcl) as string).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
-    const decoded = items.map((item, i) => (i % 2 === 1 ? "VOLUME" : unquote(item))).join("");
-    expect(items.filter((_, i) => i % 2 === 1)).toEqual(["aws_ebs_volume.vm_data_volume.id"]);
-    expect(decoded).toBe(cloudConfig({ dataDisk: { volumeId: "VOLUME", mountPoint: DATA_MOUNT_POINT }, apt: APT, extensions: [] }));
-    expect(decoded).toContain("${VOLUME_ID//-/}"); // the shell's own syntax arrives unescaped
+    const decoded = decodeUserDataExpression(instance.user_data_base64);
+    expect(decoded?.references).toEqual(["aws_ebs_volume.vm_data_volume.id"]);
+    const text = decoded!.text;
+    expect(text).toBe(cloudConfig({ dataDisk: { volumeId: "${aws_ebs_volume.vm_data_volume.id}", mountPoint: DATA_MOUNT_POINT }, apt: APT, extensions: [] }));
+    expect(text).toContain("${VOLUME_ID//-/}"); // the shell's own syntax arrives unescaped
   });
 
   it("escapes every HCL template and string sequence in literals (backslash, quote, newline, tab, ${, %{)", () => {
