@@ -12,6 +12,7 @@
  * - The VM's systemd units pass `systemd-analyze verify`; the script passes shellcheck.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
@@ -21,6 +22,7 @@ import {
   DeleteObjectCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
+  PutObjectCommand,
   S3Client,
   CreateBucketCommand,
   PutObjectLockConfigurationCommand,
@@ -397,6 +399,20 @@ describe("VM variant: packagecloud's xbstream, copied offsite, then opened by a 
     expect(m[M("last_restore_exit_code")]).toBe(6);
     expect(m[M("last_restore_verified_timestamp_seconds")]).toBe(before[M("last_restore_verified_timestamp_seconds")]);
     expect(leftovers()).toBe("");
+    expect(fs.readdirSync(restoreWork)).toEqual([]);
+  });
+  it("refuses to unpack a backup larger than the free space (exit 6), before writing anything", async () => {
+    // The newest object claims (through the metadata the backup job records) to unpack to 1 EB.
+    const body = Buffer.from("not unpacked: the space check comes first");
+    const later = new Date(Date.now() + 3600_000).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+    await s3.send(new PutObjectCommand({
+      Bucket: BUCKET, Key: `${PREFIX}packagecloud-test-db-${later}.xbstream.gz.age`, Body: body,
+      Metadata: { sha256: createHash("sha256").update(body).digest("hex"), "source-bytes": String(10n ** 18n) },
+    }));
+    const run = await runScript("verify-restore", { ...physicalEnv(), METRICS_FILE: vmRestoreMetrics() });
+    expect(run.stderr).toMatch(/restore: .* bytes free; unpacking this backup needs about 1200000001073741824/);
+    expect(run.stderr).not.toMatch(/restore: unpacking into/);
+    expect(run.code).toBe(6);
     expect(fs.readdirSync(restoreWork)).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { gunzipSync } from "node:zlib";
 import {
   DescribeAddressesCommand,
   DescribeInstanceAttributeCommand,
@@ -37,7 +38,6 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { loadEnvironments } from "../../config";
-import { gunzipSync } from "node:zlib";
 import { vmFirstBootExtension } from "../../backup/jobs";
 import { cloudConfig } from "../../constructs/first-boot";
 import { DATA_MOUNT_POINT, EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
