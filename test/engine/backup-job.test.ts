@@ -401,6 +401,7 @@ describe("VM variant: packagecloud's xbstream, copied offsite, then opened by a 
     expect(leftovers()).toBe("");
     expect(fs.readdirSync(restoreWork)).toEqual([]);
   });
+
   it("refuses to unpack a backup larger than the free space (exit 6), before writing anything", async () => {
     // The newest object claims (through the metadata the backup job records) to unpack to 1 EB.
     const body = Buffer.from("not unpacked: the space check comes first");
