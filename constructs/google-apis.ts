@@ -11,7 +11,7 @@
  *   enableGoogleApis(this);
  */
 import type { Construct } from "constructs";
-import { TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
+import { TerraformDataSource, TerraformResource, TerraformStack, dependable } from "cdktf";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 
 /**
@@ -86,15 +86,19 @@ export function enableGoogleApis(stack: TerraformStack): Map<string, ProjectServ
   for (const api of needed) {
     services.set(api, new ProjectService(stack, apiId(api), { service: api, disableOnDestroy: false, disableDependentServices: false }));
   }
+  // Bare addresses, as cdktf writes `dependsOn: [resource]`: Terraform refuses a `${…}` template in JSON depends_on
+  // ("Invalid expression … A single static variable reference is required"). One token per API, so the check below
+  // can find it again.
+  const address = new Map([...services].map(([api, service]) => [api, dependable(service)]));
   for (const element of elements) {
-    const own = apisOf(element).map((api) => services.get(api)!.fqn);
+    const own = apisOf(element).map((api) => address.get(api)!);
     element.dependsOn = [...new Set([...(element.dependsOn ?? []), ...own])];
   }
   stack.node.addValidation({
     validate: () =>
       googleElements(stack).flatMap((element) =>
         apisOf(element)
-          .filter((api) => !(services.get(api) && (element.dependsOn ?? []).includes(services.get(api)!.fqn)))
+          .filter((api) => !(address.has(api) && (element.dependsOn ?? []).includes(address.get(api)!)))
           .map((api) => `${element.node.path}: ${element.terraformResourceType} must depend on google_project_service for ${api}; create it before enableGoogleApis(stack)`),
       ),
   });

@@ -8,6 +8,9 @@
 /** A node's address as Terraform writes it: `google_sql_database_instance.database`, `data.google_project.project`. */
 export type Address = string;
 
+/** What Terraform accepts in JSON `depends_on`: a static reference to a resource, data source or module. */
+const DEPENDS_ON_ENTRY = /^(?:data\.)?[a-zA-Z_][a-zA-Z0-9_-]*\.[a-zA-Z_][a-zA-Z0-9_-]*$|^module\.[a-zA-Z_][a-zA-Z0-9_-]*$/;
+
 const REFERENCE = /\b((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[a-zA-Z0-9_-]+)/g;
 
 function referencesIn(value: unknown, into: Set<Address>): void {
@@ -43,8 +46,17 @@ export class TerraformGraph {
           const found = new Set<Address>();
           const { depends_on: dependsOn, lifecycle, ...config } = body;
           referencesIn(config, found);
-          // depends_on entries are bare addresses, or references in ${} when cdktf writes them.
-          for (const d of (dependsOn ?? []) as string[]) found.add(d.replace(/^\$\{|\}$/g, ""));
+          // Terraform reads each depends_on entry as a bare address (`google_x.y`, `data.google_x.y`, `module.m`);
+          // in JSON a `${…}` template there is its "Invalid expression" error, so it is one here too.
+          for (const d of (dependsOn ?? []) as unknown[]) {
+            if (typeof d !== "string" || !DEPENDS_ON_ENTRY.test(d)) {
+              throw new Error(
+                `${prefix}${type}.${name}: depends_on entry ${JSON.stringify(d)} is not a bare address; Terraform refuses it ` +
+                  `("Invalid expression … A single static variable reference is required"). Pass resource objects to dependsOn.`,
+              );
+            }
+            found.add(d);
+          }
           for (const address of found) {
             // `google_x.y.attr` and `google_x.y`: keep the node part, and only nodes of this stack.
             const node = [...this.edges.keys()].find((n) => address === n || address.startsWith(`${n}.`));
