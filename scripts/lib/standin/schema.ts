@@ -477,6 +477,86 @@ export function deriveFile(file: string, framework: boolean): { kind: ParsedSour
   return { kind: src.main.kind, tfType: src.tfType, entry: { version: 0, block: deriver.block("", undefined, configInterface) } };
 }
 
+/**
+ * What the bindings lose, for the types the project's stacks use, copied from the providers' sources at the pinned
+ * tags. The generator keeps no sensitive/write_only flags and no min_items/max_items beyond "required" and "one"
+ * (resource-parser.js), so these four properties are searched for in each used type's source (`Sensitive: true`,
+ * `WriteOnly: true`, `MaxItems:`/`MinItems:` above 1) and listed here; the engine proof against the real aws provider
+ * shows that, with this table, nothing differs in what the stacks set. Paths: "<type>.<block|attribute>...",
+ * "data.<type>...", "provider...".
+ */
+interface LostFact {
+  readonly path: string;
+  readonly max_items?: number;
+  readonly min_items?: number;
+  readonly sensitive?: true;
+  readonly write_only?: true;
+  readonly source: string;
+}
+
+const GOOGLE_FACTS: readonly LostFact[] = [
+  // hashicorp/terraform-provider-google v6.50.0
+  { path: "google_container_cluster.addons_config.ray_operator_config", max_items: 3, source: "google/services/container/resource_container_cluster.go:564" },
+  { path: "google_container_cluster.maintenance_policy.maintenance_exclusion", max_items: 20, source: "google/services/container/resource_container_cluster.go:1113" },
+  { path: "google_container_cluster.master_auth.client_key", sensitive: true, source: "google/services/container/resource_container_cluster.go:1369" },
+  { path: "google_container_cluster.node_config.secondary_boot_disks", max_items: 127, source: "google/services/container/node_config.go:321" },
+  { path: "google_container_cluster.node_pool.node_config.secondary_boot_disks", max_items: 127, source: "google/services/container/node_config.go:321" },
+  { path: "google_container_node_pool.node_config.secondary_boot_disks", max_items: 127, source: "google/services/container/node_config.go:321" },
+  { path: "google_redis_instance.auth_string", sensitive: true, source: "google/services/redis/resource_redis_instance.go:585" },
+  { path: "google_sql_database_instance.root_password", sensitive: true, source: "google/services/sql/resource_sql_database_instance.go:824" },
+  // :909 marks the replica_configuration block Sensitive, which the SDK drops for blocks (only attributes carry it).
+  { path: "google_sql_database_instance.replica_configuration.password", sensitive: true, source: "google/services/sql/resource_sql_database_instance.go:971" },
+  { path: "google_sql_database_instance.server_ca_cert", sensitive: true, source: "google/services/sql/resource_sql_database_instance.go:1039" },
+  { path: "google_sql_user.password", sensitive: true, source: "google/services/sql/resource_sql_user.go:111" },
+  { path: "google_sql_user.password_wo", write_only: true, source: "google/services/sql/resource_sql_user.go:120" },
+];
+
+export const LOST_FACTS: Readonly<Record<string, readonly LostFact[]>> = {
+  "@cdktf/provider-aws": [
+    // hashicorp/terraform-provider-aws v5.100.0, as its binary reports it (`terraform providers schema -json`).
+    { path: "aws_s3_bucket_replication_configuration.rule", max_items: 1000, source: "internal/service/s3/bucket_replication_configuration.go" },
+  ],
+  "@cdktf/provider-google": GOOGLE_FACTS,
+  // google-beta is generated from the same sources (magic-modules) as google for these types.
+  "@cdktf/provider-google-beta": GOOGLE_FACTS,
+  // cloudflare/terraform-provider-cloudflare v5.14.0: internal/provider.go and internal/services/dns_record/schema.go
+  // have no Sensitive, WriteOnly or size limits; hashicorp/time v0.13.1's time_sleep neither.
+  "@cdktf/provider-cloudflare": [],
+  "@cdktf/provider-time": [],
+};
+
+function applyFacts(schema: ProviderSchemaJson, facts: readonly LostFact[]): void {
+  for (const fact of facts) {
+    const parts = fact.path.split(".");
+    let block: SchemaBlock | undefined;
+    if (parts[0] === "provider") block = schema.provider.block;
+    else if (parts[0] === "data") block = schema.data_source_schemas[parts.splice(1, 1)[0]]?.block;
+    else block = schema.resource_schemas[parts[0]]?.block;
+    if (!block) continue; // a type not derived this time
+    let attributes: Record<string, SchemaAttribute> | undefined = block.attributes;
+    let target: SchemaAttribute | SchemaBlockType | undefined;
+    for (const name of parts.slice(1)) {
+      const blockType: SchemaBlockType | undefined = block?.block_types?.[name];
+      const attribute: SchemaAttribute | undefined = attributes?.[name];
+      target = blockType ?? attribute;
+      if (!target) throw new Error(`LOST_FACTS: ${fact.path}: no ${name} in the derived schema`);
+      block = blockType?.block;
+      attributes = blockType ? blockType.block.attributes : attribute?.nested_type?.attributes;
+    }
+    if (!target) throw new Error(`LOST_FACTS: ${fact.path}: empty path`);
+    if (fact.max_items !== undefined || fact.min_items !== undefined) {
+      if (!("nesting_mode" in target)) throw new Error(`LOST_FACTS: ${fact.path} is not a block`);
+      if (fact.max_items !== undefined) target.max_items = fact.max_items;
+      if (fact.min_items !== undefined) target.min_items = fact.min_items;
+    }
+    if (fact.sensitive || fact.write_only) {
+      if ("nesting_mode" in target) throw new Error(`LOST_FACTS: ${fact.path} is a block`);
+      if (fact.sensitive) target.sensitive = true;
+      if (fact.write_only) target.write_only = true;
+    }
+  }
+}
+
 function packageLib(pkg: string): string {
   return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), "lib");
 }
@@ -540,6 +620,7 @@ export function deriveProviderSchema(pkg: string, options: DeriveOptions = {}): 
       add(dir);
     }
   }
+  applyFacts(result, LOST_FACTS[pkg] ?? []);
   return result;
 }
 
