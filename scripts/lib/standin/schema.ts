@@ -133,7 +133,6 @@ interface Flags {
 }
 
 interface HclEntry {
-  camel: string;
   /** The mapper expression: `cdktf.listMapperHcl(fooToHclTerraform, <isBlock>)(struct!.foo)`. */
   value: string;
   /** The generator's `isBlock` here means "complex" (struct-valued: attributes-emitter.js), not "a block". */
@@ -188,8 +187,7 @@ function parseHclEntries(body: string): Map<string, HclEntry> {
   const entries = new Map<string, HclEntry>();
   const re = /^\s+(\w+): \{\n\s+value: ([^\n]*),\n\s+isBlock: (true|false),\n\s+type: "(\w+)",\n\s+storageClassType: "(\w+)",\n\s+\},?$/gm;
   for (const m of body.matchAll(re)) {
-    const camel = /(?:struct!\.|this\._)(\w+)/.exec(m[2])?.[1] ?? "";
-    entries.set(m[1], { camel, value: m[2], isBlock: m[3] === "true", type: m[4] as HclEntry["type"], storageClassType: m[5] });
+    entries.set(m[1], { value: m[2], isBlock: m[3] === "true", type: m[4] as HclEntry["type"], storageClassType: m[5] });
   }
   return entries;
 }
@@ -226,8 +224,11 @@ function parseClassMembers(body: string): Map<string, ClassMember> {
 
 function parseInterfaceFields(body: string): Map<string, InterfaceField> {
   const fields = new Map<string, InterfaceField>();
-  for (const m of body.matchAll(/(?:^ {2}\/\*\*\n {2}\* ?([^\n]*)\n(?: {2}\*[^\n]*\n)*? {2}\*\/\n)?^ {2}readonly (\w+)(\?)?: ([^\n]+);$/gm)) {
-    fields.set(m[2], { optional: m[3] === "?", tsType: m[4], doc: m[1] ?? "" });
+  // Keyed by the Terraform name, which the JSDoc's registry link ends with ("…#build CloudbuildTrigger#build}"):
+  // the camel-case name is sometimes renamed (cloudbuild_trigger's `build` is `buildAttribute`).
+  for (const m of body.matchAll(/(?:^ {2}\/\*\*\n {2}\* ?([^\n]*)\n((?: {2}\*[^\n]*\n)*?) {2}\*\/\n)?^ {2}readonly (\w+)(\?)?: ([^\n]+);$/gm)) {
+    const link = /\{@link \S+#(\w+) \S+\}/.exec(`${m[1] ?? ""}\n${m[2] ?? ""}`);
+    fields.set(link?.[1] ?? m[3], { optional: m[4] === "?", tsType: m[5], doc: m[1] ?? "" });
   }
   return fields;
 }
@@ -302,7 +303,7 @@ class Deriver {
       if (structName === "" && this.src.main.kind === "provider" && name === "alias") continue; // added by cdktf, not in the schema
       const entry = hcl.get(name);
       const member = members?.get(name);
-      const field = entry ? iface?.get(entry.camel) : undefined;
+      const field = iface?.get(name);
       const flags: Flags = member?.flags ?? {
         // Structs without an OutputReference class (the provider's nested blocks): the interface's `?` says it.
         computed: false,
@@ -337,6 +338,8 @@ class Deriver {
     if (!entry.isBlock) return false;
     const mapper = /listMapperHcl\(\w+, (true|false)\)/.exec(entry.value);
     if (mapper) return mapper[1] === "true";
+    // A list or set mapped by the struct's own function is a block of one (isSingleItem: max_items = 1).
+    if (entry.type === "list" || entry.type === "set") return true;
     return field?.doc === `${name} block`;
   }
 
