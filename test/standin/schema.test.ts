@@ -2,7 +2,7 @@
  * The stand-in providers' schemas as derived from the prebuilt bindings, checked on types the stacks use against
  * the providers' own sources at the pinned tags (the engine test proves the derivation on the real aws provider).
  */
-import { deriveProviderSchema, type SchemaBlock } from "../../scripts/lib/standin/schema";
+import { BINDINGS, bindingsProviderVersion, deriveProviderSchema, PROVIDER_ADDRESSES, standinSchema, type SchemaBlock } from "../../scripts/lib/standin/schema";
 
 const google = deriveProviderSchema("@cdktf/provider-google", {
   types: ["google_sql_database_instance", "google_sql_user", "google_dns_record_set", "data.google_project", "google_container_node_pool"],
@@ -136,5 +136,19 @@ describe("asking for types", () => {
     const beta = deriveProviderSchema("@cdktf/provider-google-beta", { types: ["google_project_service_identity", "data.google_container_cluster"] });
     expect(beta.resource_schemas.google_project_service_identity.block.attributes?.service).toEqual({ type: "string", required: true });
     expect(beta.data_source_schemas.google_container_cluster.block.attributes?.name).toMatchObject({ type: "string" });
+  });
+});
+
+describe("the stand-ins' identities", () => {
+  it("names each provider's address and the version its bindings were generated from", () => {
+    expect(PROVIDER_ADDRESSES.cloudflare).toBe("registry.terraform.io/cloudflare/cloudflare");
+    expect(Object.fromEntries((["google", "google-beta", "cloudflare", "time", "aws"] as const).map((p) => [p, bindingsProviderVersion(BINDINGS[p])]))).toEqual({
+      google: "6.50.0",
+      "google-beta": "6.50.0",
+      cloudflare: "5.14.0",
+      time: "0.13.1",
+      aws: "5.100.0",
+    });
+    expect(standinSchema("time", { types: ["time_sleep"] })).toEqual(time);
   });
 });

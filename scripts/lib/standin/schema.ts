@@ -107,6 +107,28 @@ export const BINDINGS: Record<StandinProvider | "aws", string> = {
   aws: "@cdktf/provider-aws",
 };
 
+/** Where Terraform finds each provider (the `provider_schemas` key, and the source the stacks require). */
+export const PROVIDER_ADDRESSES: Record<StandinProvider | "aws", string> = {
+  google: "registry.terraform.io/hashicorp/google",
+  "google-beta": "registry.terraform.io/hashicorp/google-beta",
+  cloudflare: "registry.terraform.io/cloudflare/cloudflare",
+  time: "registry.terraform.io/hashicorp/time",
+  aws: "registry.terraform.io/hashicorp/aws",
+};
+
+/** The provider version the bindings were generated from (terraformGeneratorMetadata.providerVersion): 6.50.0... */
+export function bindingsProviderVersion(pkg: string): string {
+  const js = fs.readFileSync(path.join(packageLib(pkg), "provider", "index.js"), "utf8");
+  const version = /providerVersion: '([^']+)'/.exec(js)?.[1];
+  if (!version) throw new Error(`${pkg}: lib/provider/index.js names no providerVersion`);
+  return version;
+}
+
+/** The schema a stand-in serves: `deriveProviderSchema` for its bindings. */
+export function standinSchema(provider: StandinProvider, options: DeriveOptions = {}): ProviderSchemaJson {
+  return deriveProviderSchema(BINDINGS[provider], options);
+}
+
 /**
  * Providers built on terraform-plugin-framework, whose object-valued attributes are nested attributes
  * (`nested_type`) rather than `["object", …]` types, unless the bindings show otherwise (see `structAttribute`).
