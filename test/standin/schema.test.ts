@@ -2,7 +2,19 @@
  * The stand-in providers' schemas as derived from the prebuilt bindings, checked on types the stacks use against
  * the providers' own sources at the pinned tags (the engine test proves the derivation on the real aws provider).
  */
-import { BINDINGS, bindingsProviderVersion, deriveProviderSchema, PROVIDER_ADDRESSES, standinSchema, type SchemaBlock } from "../../scripts/lib/standin/schema";
+import { ENV_NAMES } from "../../config";
+import { LAYER_CLOUDS, LAYERS } from "../../constructs/naming";
+import {
+  BINDINGS,
+  bindingsProviderVersion,
+  deriveProviderSchema,
+  PROVIDER_ADDRESSES,
+  standinSchema,
+  type SchemaBlock,
+  type StandinProvider,
+} from "../../scripts/lib/standin/schema";
+import { existingClusterStack } from "../stacks/gke-modes";
+import { sharedStack, type Synthesized } from "../support/synth";
 
 const google = deriveProviderSchema("@cdktf/provider-google", {
   types: ["google_sql_database_instance", "google_sql_user", "google_dns_record_set", "data.google_project", "google_container_node_pool"],
@@ -150,5 +162,61 @@ describe("the stand-ins' identities", () => {
       aws: "5.100.0",
     });
     expect(standinSchema("time", { types: ["time_sleep"] })).toEqual(time);
+  });
+});
+
+describe("every Google, DNS and time type the stacks use", () => {
+  // Both environments, the GKE stack in dedicated and existing cluster mode, and the DNS stack.
+  const stacks: Array<[string, Synthesized]> = [];
+  for (const env of ENV_NAMES) {
+    for (const layer of LAYERS.filter((l) => LAYER_CLOUDS[l] !== "aws")) stacks.push([`${env}/${layer}`, sharedStack(env, layer)]);
+    stacks.push([`${env}/gke (existing cluster)`, existingClusterStack(env)]);
+  }
+
+  /** Which stand-in serves an object: its `provider` meta-argument ("google-beta", "google.alias"), else its type's prefix. */
+  const standinOf = (type: string, object: { provider?: string }): StandinProvider => {
+    const name = (object.provider ?? type.split("_")[0]).split(".")[0];
+    if (!(name in BINDINGS) || name === "aws") throw new Error(`${type}: no stand-in for provider ${name}`);
+    return name as StandinProvider;
+  };
+
+  /** Keys of a configured object that the derived schema does not have, or has as the other kind. */
+  function unknownKeys(where: string, config: Record<string, unknown>, block: SchemaBlock, out: string[], top = true): string[] {
+    for (const [key, value] of Object.entries(config)) {
+      if (top && ["count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection", "import", "//"].includes(key)) continue;
+      const sub = block.block_types?.[key];
+      if (sub) {
+        const items = sub.nesting_mode === "single" ? [value] : Array.isArray(value) ? value : [value];
+        for (const item of items) if (item && typeof item === "object") unknownKeys(`${where}.${key}`, item as Record<string, unknown>, sub.block, out, false);
+      } else if (!block.attributes?.[key]) out.push(`${where}.${key}`);
+      else if (block.attributes[key].computed && !block.attributes[key].optional && !block.attributes[key].required) out.push(`${where}.${key} (computed only)`);
+    }
+    return out;
+  }
+
+  it("derives from the bindings of the provider it is configured with, and knows every key the stacks set", () => {
+    const used = new Map<StandinProvider, Set<string>>();
+    const objects: Array<{ where: string; provider: StandinProvider; type: string; data: boolean; config: Record<string, unknown> }> = [];
+    for (const [name, stack] of stacks) {
+      for (const [kind, data] of [["resource", false], ["data", true]] as const) {
+        for (const [type, byName] of Object.entries<Record<string, any>>(stack.json[kind] ?? {})) {
+          if (type.startsWith("aws_")) continue;
+          for (const [objectName, config] of Object.entries(byName)) {
+            const provider = standinOf(type, config);
+            if (!used.has(provider)) used.set(provider, new Set());
+            used.get(provider)!.add(data ? `data.${type}` : type);
+            objects.push({ where: `${name}: ${data ? "data." : ""}${type}.${objectName}`, provider, type, data, config });
+          }
+        }
+      }
+    }
+    expect([...used.keys()].sort()).toEqual(["cloudflare", "google", "google-beta", "time"]);
+    const schemas = new Map([...used].map(([provider, types]) => [provider, standinSchema(provider, { types: [...types] })]));
+    const unknown: string[] = [];
+    for (const { where, provider, type, data, config } of objects) {
+      const schema = schemas.get(provider)!;
+      unknownKeys(where, config, (data ? schema.data_source_schemas : schema.resource_schemas)[type].block, unknown);
+    }
+    expect(unknown).toEqual([]);
   });
 });

@@ -131,21 +131,21 @@ const META = new Set(["count", "for_each", "depends_on", "provider", "lifecycle"
  * The attribute and block paths one configured object sets, read with the real schema (which says whether a
  * key is a block to descend into): "versioning", "versioning.enabled", "tags".
  */
-export function setPaths(prefix: string, config: Record<string, unknown>, block: SchemaBlock, out: Set<string>): Set<string> {
+export function setPaths(prefix: string, config: Record<string, unknown>, block: SchemaBlock, out: Set<string>, top = true): Set<string> {
   for (const [key, value] of Object.entries(config)) {
-    if (META.has(key) && prefix.split(".").length <= 2) continue;
+    if (top && META.has(key)) continue;
     const p = `${prefix}.${key}`;
     out.add(p);
     const sub = block.block_types?.[key];
     if (sub && value !== null && typeof value === "object") {
       for (const item of Array.isArray(value) ? value : [value]) {
-        if (item && typeof item === "object") setPaths(p, item as Record<string, unknown>, sub.block, out);
+        if (item && typeof item === "object") setPaths(p, item as Record<string, unknown>, sub.block, out, false);
       }
     }
     const nested = block.attributes?.[key]?.nested_type;
     if (nested && value !== null && typeof value === "object") {
       const items = nested.nesting_mode === "single" ? [value] : nested.nesting_mode === "map" ? Object.values(value) : Array.isArray(value) ? value : [];
-      for (const item of items) if (item && typeof item === "object") setPaths(p, item as Record<string, unknown>, { attributes: nested.attributes }, out);
+      for (const item of items) if (item && typeof item === "object") setPaths(p, item as Record<string, unknown>, { attributes: nested.attributes }, out, false);
     }
   }
   return out;
