@@ -467,6 +467,9 @@ class Deriver {
    * keep their own. So: when any field's flags differ from the parent's, it is a nested type; when all agree (e.g.
    * a computed-only attribute, whose fields are all computed either way), the provider's SDK decides (framework:
    * nested_type; SDKv2: object type), since that is what each SDK emits for such an attribute.
+   * A nested field under a computed parent is read as computed: the generator ORs the parent's flag into it, so
+   * "optional only" under an optional+computed parent cannot be told apart (cloudflare_dns_record has no such field).
+   * Only protocol 6 (tfplugin6) can carry nested_type: a stand-in serving one must speak it, as cloudflare 5.x does.
    */
   private structAttribute(name: string, struct: string, wrappers: string[], outer: string, flags: Flags): { type: CtyType } | { nested: SchemaNestedType } {
     const inner = this.block(struct, flags);
