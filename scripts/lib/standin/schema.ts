@@ -313,7 +313,7 @@ class Deriver {
   private isStruct = (name: string): boolean => this.src.hcl.has(name) || this.src.classes.has(`${name}OutputReference`) || this.src.interfaces.has(name);
 
   /** The block of the main class ("") or of a struct. */
-  block(structName: string, parentFlags?: Flags, interfaceName?: string): SchemaBlock {
+  block(structName: string, interfaceName?: string): SchemaBlock {
     const hcl = this.src.hcl.get(structName) ?? new Map<string, HclEntry>();
     const className = structName === "" ? this.src.main.name : `${structName}OutputReference`;
     const members = this.src.classes.get(className);
@@ -341,7 +341,7 @@ class Deriver {
         const kind = member.initializer.className.endsWith("OutputReference") ? "struct" : cls.endsWith("Map") ? "map" : member.initializer.wrapsSet ? "set" : "list";
         blockTypes[name] = this.blockType(name, cls, kind, flags, undefined);
       } else {
-        attributes[name] = this.attribute(name, entry, member, flags, parentFlags);
+        attributes[name] = this.attribute(name, entry, member, flags);
       }
     }
     const block: SchemaBlock = {};
@@ -368,7 +368,7 @@ class Deriver {
   private blockType(name: string, storageClassType: string, kind: HclEntry["type"], flags: Flags, field: InterfaceField | undefined): SchemaBlockType {
     const wrapped = unwrap(storageClassType, this.isStruct);
     if (!wrapped) throw new Error(`${this.where}: block ${name}: unknown struct ${storageClassType}`);
-    const block = this.block(wrapped.base, flags);
+    const block = this.block(wrapped.base);
     switch (kind) {
       case "struct":
         // nesting_mode single (the SDK's timeouts block, framework SingleNestedBlock).
@@ -378,8 +378,8 @@ class Deriver {
       case "list":
       case "set": {
         const result: SchemaBlockType = { nesting_mode: kind, block };
-        // The generator's block "required" is min_items > 0 (resource-parser.js, attributeForBlockType); the exact
-        // minimum is lost, and is 1 in every block the proof compares.
+        // The generator's block "required" is min_items > 0 (resource-parser.js, attributeForBlockType); a larger
+        // minimum is lost (7 of all aws blocks have 2; none the stacks use).
         if (flags.required) result.min_items = 1;
         // max_items = 1 becomes a single object in the config interface (isSingleItem); any other maximum is lost.
         if (field && !/\[\]/.test(field.tsType)) result.max_items = 1;
@@ -390,7 +390,7 @@ class Deriver {
     }
   }
 
-  private attribute(name: string, entry: HclEntry | undefined, member: ClassMember | undefined, flags: Flags, parentFlags?: Flags): SchemaAttribute {
+  private attribute(name: string, entry: HclEntry | undefined, member: ClassMember | undefined, flags: Flags): SchemaAttribute {
     const attr: SchemaAttribute = {};
     const typed = entry ? this.configType(name, entry, flags) : this.computedType(name, member, flags);
     if ("nested" in typed) attr.nested_type = typed.nested;
@@ -398,7 +398,6 @@ class Deriver {
     if (flags.required) attr.required = true;
     if (flags.optional) attr.optional = true;
     if (flags.computed) attr.computed = true;
-    void parentFlags;
     return attr;
   }
 
@@ -472,7 +471,7 @@ class Deriver {
    * Only protocol 6 (tfplugin6) can carry nested_type: a stand-in serving one must speak it, as cloudflare 5.x does.
    */
   private structAttribute(name: string, struct: string, wrappers: string[], outer: string, flags: Flags): { type: CtyType } | { nested: SchemaNestedType } {
-    const inner = this.block(struct, flags);
+    const inner = this.block(struct);
     if (inner.block_types) throw new Error(`${this.where}: attribute ${name}: struct ${struct} has blocks`);
     const fields = inner.attributes ?? {};
     const differs = Object.values(fields).some(
@@ -502,7 +501,7 @@ export function deriveFile(file: string, framework: boolean): { kind: ParsedSour
   // The config interface is usually <Class>Config, but the generator renames on collisions (Wafv2WebAclAssociationConfigA).
   const configInterface = src.configInterface;
   // Schema versions are not in the bindings; 0 is what every stand-in resource starts at.
-  return { kind: src.main.kind, tfType: src.tfType, entry: { version: 0, block: deriver.block("", undefined, configInterface) } };
+  return { kind: src.main.kind, tfType: src.tfType, entry: { version: 0, block: deriver.block("", configInterface) } };
 }
 
 /**
@@ -594,21 +593,15 @@ function packageLib(pkg: string): string {
  * prefix, snake case to kebab; data sources keep a "data_<provider>_" prefix. Checked against the file's
  * terraformResourceType, so a name the rule gets wrong is an error, not a wrong schema.
  */
-function typeDir(pkg: string, providerName: string, type: string, data: boolean): string {
+function typeDir(providerName: string, type: string, data: boolean): string {
   const bare = type.startsWith(`${providerName}_`) ? type.slice(providerName.length + 1) : type;
   const base = data ? `data_${type}` : bare;
   const reserved = ["string", "object", "function", "implements", "interface", "let", "package", "private", "protected", "public", "static", "yield", "await", "license", "version", "provider"];
   const name = !data && reserved.includes(base.toLowerCase()) ? `${base}_resource` : base;
-  void pkg;
   return name.replace(/_/g, "-");
 }
 
-function providerNameOf(lib: string): string {
-  const source = generatedSource(path.join(lib, "provider", "index.js"));
-  const m = /terraformResourceType: '([\w-]+)'/.exec(source);
-  if (!m) throw new Error(`${lib}/provider: no terraformResourceType`);
-  return m[1];
-}
+const providerCache = new Map<string, { name: string; json: string }>();
 
 /**
  * The schema of the provider the bindings `pkg` were generated from, as `terraform providers schema -json` prints
@@ -617,9 +610,14 @@ function providerNameOf(lib: string): string {
 export function deriveProviderSchema(pkg: string, options: DeriveOptions = {}): ProviderSchemaJson {
   const lib = packageLib(pkg);
   const framework = FRAMEWORK_PACKAGES.has(pkg);
-  const providerName = providerNameOf(lib);
+  // The provider file is read once per process (google's is 176 attributes; a stand-in may ask type by type).
+  if (!providerCache.has(pkg)) {
+    const derived = deriveFile(path.join(lib, "provider", "index.js"), framework);
+    providerCache.set(pkg, { name: derived.tfType, json: JSON.stringify(derived.entry) });
+  }
+  const { name: providerName, json: providerJson } = providerCache.get(pkg)!;
   const result: ProviderSchemaJson = {
-    provider: deriveFile(path.join(lib, "provider", "index.js"), framework).entry,
+    provider: JSON.parse(providerJson) as SchemaEntry,
     resource_schemas: {},
     data_source_schemas: {},
   };
@@ -636,7 +634,7 @@ export function deriveProviderSchema(pkg: string, options: DeriveOptions = {}): 
     for (const requested of options.types) {
       const data = /^data[._]/.test(requested) && !requested.startsWith(`${providerName}_`);
       const type = data ? requested.replace(/^data[._]/, "") : requested;
-      const dir = typeDir(pkg, providerName, type, data);
+      const dir = typeDir(providerName, type, data);
       if (!fs.existsSync(path.join(lib, dir, "index.js"))) {
         throw new Error(`${pkg} has no ${data ? "data source" : "resource"} ${type} (looked for lib/${dir}/index.js)`);
       }
