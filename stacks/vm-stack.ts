@@ -15,7 +15,8 @@ import { awsProvider, targetAccountId } from "./aws-provider";
 import { configureBackend } from "./backend";
 import { PackagecloudStack } from "./base-stack";
 import { storagePolicyArns } from "./storage-stack";
-import { vmFirstBootExtension } from "../backup/jobs";
+import { VM_AGE_IDENTITY_FILE, vmFirstBootExtension } from "../backup/jobs";
+import { APT_AUTH_FILE, PACKAGECLOUD_CONFIG_FILE, vmSecretParameter } from "../constructs/vm-config";
 import { targetSupports, type DeployTarget } from "./target";
 
 export interface VmStackProps {
@@ -60,6 +61,16 @@ export class VmStack extends PackagecloudStack {
       apt: env.vm.packagecloudApt,
       // Issue 13: the offsite backup job (systemd timer), copying the newest local xbstream with the instance role.
       firstBootExtensions: [vmFirstBootExtension(env)],
+      region: env.aws.region,
+      accountId: targetAccountId(env, target),
+      internetGateway: network.internetGateway,
+      // Nothing is placed on the VM by hand: what cannot be in Terraform (state is readable) is put once into SSM
+      // Parameter Store as a SecureString (docs/vm.md, "Secrets"), and the VM reads it with its role at every run.
+      secrets: [
+        { parameter: vmSecretParameter(env.name, "apt-auth"), path: APT_AUTH_FILE, owner: "root:root", permissions: "0600" },
+        { parameter: vmSecretParameter(env.name, "packagecloud-rb"), path: PACKAGECLOUD_CONFIG_FILE, owner: "root:root", permissions: "0600" },
+        { parameter: vmSecretParameter(env.name, "age-identity"), path: VM_AGE_IDENTITY_FILE, owner: "root:root", permissions: "0400" },
+      ],
     });
 
     if (targetSupports(target, "aws-backup")) {
