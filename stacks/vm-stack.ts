@@ -100,6 +100,7 @@ export class VmStack extends PackagecloudStack {
       vpc_id: network.vpcId,
       subnet_id: network.subnetId,
       disk_key_arn: diskKey.arn,
+      config_bucket_name: this.vm.configBucket.bucketName,
     };
     if (this.snapshots) {
       outputs.snapshot_vault_arn = this.snapshots.vault.arn;
