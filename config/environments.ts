@@ -92,9 +92,14 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       },
     },
     // packagecloud's setup names its Lambda@Edge function packagecloud_cloudfront_auth ("AWS CloudFront Setup",
-    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1); the role name is what its
-    // bootstrap-cloudfront creates: check it there (CloudTrail CreateRole) before the first real deploy.
-    application: { edgeLambdaRoleName: "packagecloud-pre-edge-lambda", edgeFunctionPrefix: "packagecloud_cloudfront_auth" },
+    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1). The role name, the key's region
+    // and its alias are not documented: stand-ins until recorded from CloudTrail of the setup's first run in pre
+    // (CreateRole, CreateKey, CreateAlias; docs/storage.md, "Recording the CloudFront setup").
+    application: {
+      edgeLambdaRoleName: placeholder("packagecloud-pre-edge-lambda"),
+      edgeFunctionPrefix: "packagecloud_cloudfront_auth",
+      cdnSetup: { region: placeholder("us-east-1"), keyAlias: placeholder("packagecloud_cloudfront_auth_key") },
+    },
     // No SSH: administrators use Session Manager. The VM's managed VPC routes only to the internet, so Prometheus
     // scrapes from its servers' public egress addresses (Cloud NAT). 203.0.113.0/24 is RFC 5737 documentation
     // space standing in for those addresses: replace it with the real egress IPs before a real deploy.
@@ -202,9 +207,14 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       },
     },
     // packagecloud's setup names its Lambda@Edge function packagecloud_cloudfront_auth ("AWS CloudFront Setup",
-    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1); the role name is what its
-    // bootstrap-cloudfront creates: check it there (CloudTrail CreateRole) before the first real deploy.
-    application: { edgeLambdaRoleName: "packagecloud-ops-edge-lambda", edgeFunctionPrefix: "packagecloud_cloudfront_auth" },
+    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1). The role name, the key's region
+    // and its alias are not documented: stand-ins until recorded from CloudTrail of the setup's first run in pre
+    // (CreateRole, CreateKey, CreateAlias; docs/storage.md, "Recording the CloudFront setup").
+    application: {
+      edgeLambdaRoleName: placeholder("packagecloud-ops-edge-lambda"),
+      edgeFunctionPrefix: "packagecloud_cloudfront_auth",
+      cdnSetup: { region: placeholder("us-east-1"), keyAlias: placeholder("packagecloud_cloudfront_auth_key") },
+    },
     // As pre: Session Manager instead of SSH; Prometheus's public egress addresses (RFC 5737 placeholders).
     network: { prometheusCidrs: [placeholder("203.0.113.20/32"), placeholder("203.0.113.21/32")] },
     vm: {

@@ -129,6 +129,17 @@ const applicationSchema = z
     edgeLambdaRoleName: iamName(64),
     /** Every Lambda@Edge function the application creates starts with this prefix. */
     edgeFunctionPrefix: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, "must be 1-40 characters of letters, digits, '-' and '_'"),
+    /**
+     * What packagecloud's CloudFront setup creates in KMS, as recorded from CloudTrail of its first run in pre
+     * (docs/storage.md, "Recording the CloudFront setup"): the region it creates its key in, and the alias it gives
+     * it. The application's KMS rights reach only keys in that region carrying that alias (kms:ResourceAliases).
+     */
+    cdnSetup: z
+      .object({
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1"),
+        keyAlias: z.string().regex(/^(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/, "must be a KMS alias name without the alias/ prefix (letters, digits, '/', '_', '-'; not aws/...)"),
+      })
+      .strict(),
   })
   .strict();
 
