@@ -92,13 +92,15 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       },
     },
     // packagecloud's setup names its Lambda@Edge function packagecloud_cloudfront_auth ("AWS CloudFront Setup",
-    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1). The role name, the key's region
-    // and its alias are not documented: stand-ins until recorded from CloudTrail of the setup's first run in pre
-    // (CreateRole, CreateKey, CreateAlias; docs/storage.md, "Recording the CloudFront setup").
+    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1). The role name and the key's alias
+    // are not documented: stand-ins until recorded from CloudTrail of the setup's first run in pre (CreateRole,
+    // CreateAlias; docs/storage.md, "Recording the CloudFront setup"). The key's region is assumed to be the
+    // functions' (us-east-1): check it in the same CloudTrail (CreateKey's awsRegion); a region cannot be a
+    // placeholder, since a real value may equal the stand-in.
     application: {
       edgeLambdaRoleName: placeholder("packagecloud-pre-edge-lambda"),
       edgeFunctionPrefix: "packagecloud_cloudfront_auth",
-      cdnSetup: { region: placeholder("us-east-1"), keyAlias: placeholder("packagecloud_cloudfront_auth_key") },
+      cdnSetup: { region: "us-east-1", keyAlias: placeholder("packagecloud_cloudfront_auth_key") },
     },
     // No SSH: administrators use Session Manager. The VM's managed VPC routes only to the internet, so Prometheus
     // scrapes from its servers' public egress addresses (Cloud NAT). 203.0.113.0/24 is RFC 5737 documentation
@@ -207,13 +209,15 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       },
     },
     // packagecloud's setup names its Lambda@Edge function packagecloud_cloudfront_auth ("AWS CloudFront Setup",
-    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1). The role name, the key's region
-    // and its alias are not documented: stand-ins until recorded from CloudTrail of the setup's first run in pre
-    // (CreateRole, CreateKey, CreateAlias; docs/storage.md, "Recording the CloudFront setup").
+    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1). The role name and the key's alias
+    // are not documented: stand-ins until recorded from CloudTrail of the setup's first run in pre (CreateRole,
+    // CreateAlias; docs/storage.md, "Recording the CloudFront setup"). The key's region is assumed to be the
+    // functions' (us-east-1): check it in the same CloudTrail (CreateKey's awsRegion); a region cannot be a
+    // placeholder, since a real value may equal the stand-in.
     application: {
       edgeLambdaRoleName: placeholder("packagecloud-ops-edge-lambda"),
       edgeFunctionPrefix: "packagecloud_cloudfront_auth",
-      cdnSetup: { region: placeholder("us-east-1"), keyAlias: placeholder("packagecloud_cloudfront_auth_key") },
+      cdnSetup: { region: "us-east-1", keyAlias: placeholder("packagecloud_cloudfront_auth_key") },
     },
     // As pre: Session Manager instead of SSH; Prometheus's public egress addresses (RFC 5737 placeholders).
     network: { prometheusCidrs: [placeholder("203.0.113.20/32"), placeholder("203.0.113.21/32")] },

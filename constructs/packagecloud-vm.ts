@@ -275,6 +275,14 @@ export class PackagecloudVm extends Construct {
               },
             ]
           : []),
+        {
+          // AmazonSSMManagedInstanceCore (attached for Session Manager) allows ssm:GetParameter(s) on "*": every
+          // SecureString of the account, other teams' too, decrypts through aws/ssm. Fence it to this VM's own.
+          Sid: "NoOtherParameters",
+          Effect: "Deny",
+          Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+          NotResource: (props.secrets ?? []).length > 0 ? (props.secrets ?? []).map((s) => `${parameterPrefix}${s.parameter}`) : `${parameterPrefix}/packagecloud/${props.environment}/vm/*`,
+        },
       ]),
     });
 

@@ -334,7 +334,7 @@ describe("a changed backup script on the running pre VM", () => {
     const changed = { ...original, writeFiles: original.writeFiles.map((f) => (f.path === BACKUP_SCRIPT_PATH ? { ...f, content: `${f.content}# changed by the emulator test\n` } : f)) };
     const stackFile = path.join(dir, "cdk.tf.json");
     const json = JSON.parse(fs.readFileSync(stackFile, "utf8"));
-    json.resource.aws_s3_object.vm_config_bundle.content = bundleJson(bundleFor(vm.data_volume_id, changed)).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+    json.resource.aws_s3_object.vm_config_bundle.content = bundleJson(bundleFor(vm.data_volume_id, changed)).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
     fs.writeFileSync(stackFile, JSON.stringify(json, null, 2));
 
     terraformOk(["plan", "-input=false", "-out=change.tfplan"], dir, tfEnv);

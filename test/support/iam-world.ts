@@ -170,6 +170,11 @@ export function iamWorld(envName: EnvName) {
       {},
     );
     if (result.resultType === "error") throw new Error(`iam-simulate refused ${action} on ${target.arn}: ${JSON.stringify(result.errors)}`);
+    // A context key the engine does not know for this action is dropped silently, and every condition on it then
+    // fails: a row whose own context was dropped would pass or fail for the wrong reason.
+    const ignored = result.resultType === "single" ? (result.result.ignoredContextKeys ?? []) : [];
+    const dropped = ignored.filter((k: string) => Object.keys(context).some((c) => c.toLowerCase() === k.toLowerCase()));
+    if (dropped.length > 0) throw new Error(`iam-simulate ignored ${dropped.join(", ")} for ${action}: the row tests nothing`);
     return result.overallResult;
   }
 
