@@ -110,6 +110,9 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       instanceType: "c4.2xlarge",
       amiId: placeholder("ami-0a1b2c3d4e5f60718"),
       availabilityZone: "us-west-1b",
+      // us-west-1b of the emulator (moto 5.2.1's zone table); in the real account, the id of the zone seed 000's
+      // VM and data disk live in (DescribeAvailabilityZones): plan checks that the name maps to it.
+      availabilityZoneId: "usw1-az1",
       rootVolumeGiB: 8,
       dataVolumeGiB: 2048,
       terminationProtection: false,
@@ -226,6 +229,9 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       instanceType: "c4.2xlarge",
       amiId: placeholder("ami-0f1e2d3c4b5a69788"),
       availabilityZone: "us-west-1b",
+      // us-west-1b of the emulator (moto 5.2.1's zone table); in the real account, the id of the zone seed 000's
+      // VM and data disk live in (DescribeAvailabilityZones): plan checks that the name maps to it.
+      availabilityZoneId: "usw1-az1",
       rootVolumeGiB: 8,
       dataVolumeGiB: 2048,
       terminationProtection: true,

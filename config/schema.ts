@@ -197,6 +197,11 @@ const vmSchema = z
     amiId: awsId("ami"),
     /** The instance and its data volume live here; it must be in aws.region. */
     availabilityZone: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an availability zone such as us-west-1b"),
+    /**
+     * The physical zone the VM must be in: zone names map to different zones in each account, ids do not
+     * (`aws ec2 describe-availability-zones` prints both). Plan fails unless availabilityZone is this zone here.
+     */
+    availabilityZoneId: z.string().regex(/^[a-z]{2,4}\d-az\d+$/, "must be an availability zone id such as usw1-az1"),
     /** Seed 000: 8 GB gp2 root. */
     rootVolumeGiB: z.number().int("rootVolumeGiB must be whole GiB").min(8, "rootVolumeGiB must be at least 8").max(1024, "rootVolumeGiB must be at most 1024"),
     /** Seed 000: 2 TB gp2 data disk. gp2 volumes hold at most 16 TiB. */

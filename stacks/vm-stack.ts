@@ -5,6 +5,8 @@
  */
 import type { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
+import { DataAwsAvailabilityZone } from "@cdktf/provider-aws/lib/data-aws-availability-zone";
+import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings";
 import type { EnvironmentConfig } from "../config";
 import { DataDiskBackup } from "../constructs/data-disk-backup";
 import { EncryptionKey } from "../constructs/encryption-key";
@@ -36,6 +38,35 @@ export class VmStack extends PackagecloudStack {
     awsProvider(this, "aws", { env, target, layer: "vm", region: env.aws.region });
     const copyProvider = awsProvider(this, "aws-replica", { env, target, layer: "vm", region: env.aws.replicaRegion, alias: "replica" });
 
+    // Issue 21 item 8: zone names differ per account, and not every type is offered in every zone. Both are checked
+    // at plan time, before anything is created: the name must be the configured physical zone (by id), and the
+    // instance type must be offered there (DescribeInstanceTypeOfferings, location type availability-zone-id).
+    new DataAwsAvailabilityZone(this, "VmZone", {
+      name: env.vm.availabilityZone,
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${self.zone_id == "${env.vm.availabilityZoneId}"}`,
+            errorMessage: `vm.availabilityZone ${env.vm.availabilityZone} is not zone ${env.vm.availabilityZoneId} in this account: set vm.availabilityZone (config/environments.ts, ${env.name}) to the name DescribeAvailabilityZones gives for ${env.vm.availabilityZoneId}`,
+          },
+        ],
+      },
+    });
+    new DataAwsEc2InstanceTypeOfferings(this, "VmTypeOffered", {
+      locationType: "availability-zone-id",
+      filter: [
+        { name: "location", values: [env.vm.availabilityZoneId] },
+        { name: "instance-type", values: [env.vm.instanceType] },
+      ],
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${contains(self.instance_types, "${env.vm.instanceType}")}`,
+            errorMessage: `vm.instanceType ${env.vm.instanceType} is not offered in zone ${env.vm.availabilityZoneId}: choose a type offered there (aws ec2 describe-instance-type-offerings --location-type availability-zone-id) in config/environments.ts (${env.name})`,
+          },
+        ],
+      },
+    });
     const network = new VmNetwork(this, "Network", { environment: env.name, availabilityZone: env.vm.availabilityZone, network: env.vm.network });
     const diskKey = new EncryptionKey(this, "DiskKey", {
       alias: resourceName(env.name, "vm-disks"),

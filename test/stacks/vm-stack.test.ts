@@ -35,6 +35,23 @@ describe.each(ENV_NAMES)("packagecloud-%s-vm", (name) => {
   // Whether the attached policies together still let the jobs upload and read back is decided by an IAM
   // evaluation engine over every policy that applies: test/stacks/permissions.test.ts.
 
+  it("checks at plan time that the zone name is the configured zone id here, and that the instance type is offered there", () => {
+    const zone = out.json.data.aws_availability_zone.vm_zone;
+    expect(zone.name).toBe(env.vm.availabilityZone);
+    expect(zone.lifecycle.postcondition).toEqual([expect.objectContaining({ condition: `\${self.zone_id == "${env.vm.availabilityZoneId}"}` })]);
+    const offered = out.json.data.aws_ec2_instance_type_offerings.vm_type_offered;
+    expect(offered.location_type).toBe("availability-zone-id");
+    expect(offered.filter).toEqual([
+      { name: "location", values: [env.vm.availabilityZoneId] },
+      { name: "instance-type", values: [env.vm.instanceType] },
+    ]);
+    expect(offered.lifecycle.postcondition[0].condition).toBe(`\${contains(self.instance_types, "${env.vm.instanceType}")}`);
+  });
+
+  it("associates the Elastic IP only once the internet gateway exists (AssociateAddress: Gateway.NotAttached)", () => {
+    expect(out.resource("aws_eip", "vm_public_address").depends_on).toEqual(["aws_internet_gateway.network_internet_gateway"]);
+  });
+
   it("names policies that the storage stack really creates", () => {
     const created = Object.values(sharedStack(name, "storage").resources("aws_iam_policy")).map((p: any) => p.name);
     for (const arn of Object.values(storagePolicyArns(env, env.aws.accountId))) expect(created).toContain(arn.split("/").pop());
