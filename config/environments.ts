@@ -181,7 +181,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     backupJob: backupJob(placeholder("age1wrfpuua6duya5ct8uj9yh0jjhhkprdzpxj8a9ppegk60us2es46qxv7evy")),
     state: { bucket: "packagecloud-pre-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-pre-terraform-state" },
     // packages.pre.gke.gitlab.net exists today in the pre-gke-gitlab-net zone (seed 001): imported, not created.
-    adopt: { dnsRecord: {} },
+    adopt: { dnsRecord: {}, evidence: { dnsRecord: "seed 001: packages.pre.gke.gitlab.net in the pre-gke-gitlab-net Cloud DNS zone" } },
   },
   ops: {
     name: "ops",
@@ -304,7 +304,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     // Secret, the restore verification fails and pages. Table names follow packagecloud's Rails schema.
     backupJob: backupJob(placeholder("age1ff9knpa9m0dv5ed30m8es5euwcrxeutgkk8yxkxjhgvq0gmngaysqunk6g")),
     state: { bucket: "packagecloud-ops-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-ops-terraform-state" },
-    // These exist today (seeds 000, 001, 004): imported by the first apply, not created. Only parts known to exist
+    // These exist today (seeds 000, 001; each named in adopt.evidence): imported by the first apply, not created. Only parts known to exist
     // are listed (replication implies versioning on both buckets; S3 encrypts every bucket by default since 2023;
     // packagecloud writes its CloudFront statement into the package bucket's policy, which an import keeps).
     // Check each with `aws s3api get-bucket-<part>` before the first plan; remove this block after it.
@@ -312,8 +312,15 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       buckets: {
         packages: ["versioning", "encryption", "policy", "replication"],
         replica: ["versioning", "encryption"],
-        offsiteBackups: ["versioning", "encryption", "objectLock"],
         dailyBackups: ["encryption"],
+      },
+      // Not offsiteBackups: no source says gitlab-packagecloud-db-offsite-backups exists (seed 004's copycat-db is
+      // another service; this configuration's offsite job is new, issue 13), so the first apply creates it.
+      evidence: {
+        packages: "seed 000 (packages go to S3) and seed 001: packages-gitlab-com, replicated cross-region",
+        replica: "seed 001: replicated to packages-gitlab-com-replica in eu-central-1",
+        dailyBackups: "seed 000: backups are uploaded to the gitlab-packagecloud-db-backups bucket (s3://gitlab-packagecloud-db-backups/backups)",
+        dnsRecord: "seed 000/001: packages.gitlab.com is served today; the record id is read from the Cloudflare API",
       },
       // Placeholder: the id of the existing packages.gitlab.com A record (GET /zones/<zoneId>/dns_records?name=packages.gitlab.com).
       dnsRecord: { cloudflareRecordId: placeholder("fedcba9876543210fedcba9876543210") },

@@ -531,6 +531,20 @@ const adoptSchema = z
       .object({ cloudflareRecordId: z.string().regex(/^[0-9a-f]{32}$/, "must be a Cloudflare DNS record id (32 hex characters)").optional() })
       .strict()
       .optional(),
+    /**
+     * Why each adopted resource is known to exist (a seed, a runbook, `aws s3api head-bucket` output): importing
+     * what does not exist fails the plan ("Cannot import non-existent remote object"). Required for every entry.
+     */
+    evidence: z
+      .object({
+        packages: z.string().min(10).optional(),
+        replica: z.string().min(10).optional(),
+        offsiteBackups: z.string().min(10).optional(),
+        dailyBackups: z.string().min(10).optional(),
+        dnsRecord: z.string().min(10).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type AdoptConfig = z.infer<typeof adoptSchema>;
@@ -726,6 +740,19 @@ function checkAdoption(env: { readonly adopt?: AdoptConfig; readonly dns: z.infe
     offsiteBackups: BUCKET_PARTS.filter((p) => p !== "replication"),
     dailyBackups: BUCKET_PARTS.filter((p) => p !== "objectLock" && p !== "replication"),
   };
+  const evidenceFor = (what: AdoptableBucket | "dnsRecord", path: (string | number)[]) => {
+    if (!adopt.evidence?.[what]) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["adopt", "evidence", what],
+        message: `must name the evidence that ${path.join(".")} exists (a seed, a runbook, the output of a describe call), or drop ${path.join(".")}: importing what does not exist fails the plan ("Cannot import non-existent remote object")`,
+      });
+    }
+  };
+  for (const bucket of ADOPTABLE_BUCKETS) {
+    if (adopt.buckets?.[bucket]) evidenceFor(bucket, ["adopt", "buckets", bucket]);
+  }
+  if (adopt.dnsRecord) evidenceFor("dnsRecord", ["adopt", "dnsRecord"]);
   for (const bucket of ADOPTABLE_BUCKETS) {
     const parts = adopt.buckets?.[bucket] ?? [];
     parts.forEach((part, i) => {
