@@ -173,9 +173,12 @@ describe("PackagecloudVm, minimal call", () => {
       "arn:aws:iam::111122223333:policy/daily",
       "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     ]);
-    // One inline policy: reading its own configuration bundle (and, when given, its secrets), nothing else.
+    // One inline policy: reading its own configuration bundle (and, when given, its secrets), and a Deny that fences
+    // AmazonSSMManagedInstanceCore's ssm:GetParameter on "*" to this VM's own parameters.
     expect(Object.keys(out.resources("aws_iam_role_policy"))).toEqual(["vm_config_read"]);
-    expect(Synthesized.policy(out.resource("aws_iam_role_policy", "vm_config_read").policy).Statement.map((s: any) => s.Action)).toEqual(["s3:GetObject", "kms:Decrypt"]);
+    const statements = Synthesized.policy(out.resource("aws_iam_role_policy", "vm_config_read").policy).Statement;
+    expect(statements.map((s: any) => `${s.Effect} ${s.Sid}`)).toEqual(["Allow ReadBundle", "Allow DecryptBundle", "Deny NoOtherParameters"]);
+    expect(statements[2].NotResource).toBe("arn:aws:ssm:us-west-1:111122223333:parameter/packagecloud/ops/vm/*");
   });
 
   it("publishes the instance through an Elastic IP on its interface in the given subnet, associated before boot", () => {
