@@ -92,9 +92,16 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       },
     },
     // packagecloud's setup names its Lambda@Edge function packagecloud_cloudfront_auth ("AWS CloudFront Setup",
-    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1); the role name is what its
-    // bootstrap-cloudfront creates: check it there (CloudTrail CreateRole) before the first real deploy.
-    application: { edgeLambdaRoleName: "packagecloud-pre-edge-lambda", edgeFunctionPrefix: "packagecloud_cloudfront_auth" },
+    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1). The role name and the key's alias
+    // are not documented: stand-ins until recorded from CloudTrail of the setup's first run in pre (CreateRole,
+    // CreateAlias; docs/storage.md, "Recording the CloudFront setup"). The key's region is assumed to be the
+    // functions' (us-east-1): check it in the same CloudTrail (CreateKey's awsRegion); a region cannot be a
+    // placeholder, since a real value may equal the stand-in.
+    application: {
+      edgeLambdaRoleName: placeholder("packagecloud-pre-edge-lambda"),
+      edgeFunctionPrefix: "packagecloud_cloudfront_auth",
+      cdnSetup: { region: "us-east-1", keyAlias: placeholder("packagecloud_cloudfront_auth_key") },
+    },
     // No SSH: administrators use Session Manager. The VM's managed VPC routes only to the internet, so Prometheus
     // scrapes from its servers' public egress addresses (Cloud NAT). 203.0.113.0/24 is RFC 5737 documentation
     // space standing in for those addresses: replace it with the real egress IPs before a real deploy.
@@ -103,6 +110,9 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       instanceType: "c4.2xlarge",
       amiId: placeholder("ami-0a1b2c3d4e5f60718"),
       availabilityZone: "us-west-1b",
+      // us-west-1b of the emulator (moto 5.2.1's zone table); in the real account, the id of the zone seed 000's
+      // VM and data disk live in (DescribeAvailabilityZones): plan checks that the name maps to it.
+      availabilityZoneId: "usw1-az1",
       rootVolumeGiB: 8,
       dataVolumeGiB: 2048,
       terminationProtection: false,
@@ -171,7 +181,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     backupJob: backupJob(placeholder("age1wrfpuua6duya5ct8uj9yh0jjhhkprdzpxj8a9ppegk60us2es46qxv7evy")),
     state: { bucket: "packagecloud-pre-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-pre-terraform-state" },
     // packages.pre.gke.gitlab.net exists today in the pre-gke-gitlab-net zone (seed 001): imported, not created.
-    adopt: { dnsRecord: {} },
+    adopt: { dnsRecord: {}, evidence: { dnsRecord: "seed 001: packages.pre.gke.gitlab.net in the pre-gke-gitlab-net Cloud DNS zone" } },
   },
   ops: {
     name: "ops",
@@ -202,9 +212,16 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       },
     },
     // packagecloud's setup names its Lambda@Edge function packagecloud_cloudfront_auth ("AWS CloudFront Setup",
-    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1); the role name is what its
-    // bootstrap-cloudfront creates: check it there (CloudTrail CreateRole) before the first real deploy.
-    application: { edgeLambdaRoleName: "packagecloud-ops-edge-lambda", edgeFunctionPrefix: "packagecloud_cloudfront_auth" },
+    // step 5: arn:aws:lambda:us-east-1:…:function:packagecloud_cloudfront_auth:1). The role name and the key's alias
+    // are not documented: stand-ins until recorded from CloudTrail of the setup's first run in pre (CreateRole,
+    // CreateAlias; docs/storage.md, "Recording the CloudFront setup"). The key's region is assumed to be the
+    // functions' (us-east-1): check it in the same CloudTrail (CreateKey's awsRegion); a region cannot be a
+    // placeholder, since a real value may equal the stand-in.
+    application: {
+      edgeLambdaRoleName: placeholder("packagecloud-ops-edge-lambda"),
+      edgeFunctionPrefix: "packagecloud_cloudfront_auth",
+      cdnSetup: { region: "us-east-1", keyAlias: placeholder("packagecloud_cloudfront_auth_key") },
+    },
     // As pre: Session Manager instead of SSH; Prometheus's public egress addresses (RFC 5737 placeholders).
     network: { prometheusCidrs: [placeholder("203.0.113.20/32"), placeholder("203.0.113.21/32")] },
     vm: {
@@ -212,6 +229,9 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       instanceType: "c4.2xlarge",
       amiId: placeholder("ami-0f1e2d3c4b5a69788"),
       availabilityZone: "us-west-1b",
+      // us-west-1b of the emulator (moto 5.2.1's zone table); in the real account, the id of the zone seed 000's
+      // VM and data disk live in (DescribeAvailabilityZones): plan checks that the name maps to it.
+      availabilityZoneId: "usw1-az1",
       rootVolumeGiB: 8,
       dataVolumeGiB: 2048,
       terminationProtection: true,
@@ -284,7 +304,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     // Secret, the restore verification fails and pages. Table names follow packagecloud's Rails schema.
     backupJob: backupJob(placeholder("age1ff9knpa9m0dv5ed30m8es5euwcrxeutgkk8yxkxjhgvq0gmngaysqunk6g")),
     state: { bucket: "packagecloud-ops-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-ops-terraform-state" },
-    // These exist today (seeds 000, 001, 004): imported by the first apply, not created. Only parts known to exist
+    // These exist today (seeds 000, 001; each named in adopt.evidence): imported by the first apply, not created. Only parts known to exist
     // are listed (replication implies versioning on both buckets; S3 encrypts every bucket by default since 2023;
     // packagecloud writes its CloudFront statement into the package bucket's policy, which an import keeps).
     // Check each with `aws s3api get-bucket-<part>` before the first plan; remove this block after it.
@@ -292,8 +312,15 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       buckets: {
         packages: ["versioning", "encryption", "policy", "replication"],
         replica: ["versioning", "encryption"],
-        offsiteBackups: ["versioning", "encryption", "objectLock"],
         dailyBackups: ["encryption"],
+      },
+      // Not offsiteBackups: no source says gitlab-packagecloud-db-offsite-backups exists (seed 004's copycat-db is
+      // another service; this configuration's offsite job is new, issue 13), so the first apply creates it.
+      evidence: {
+        packages: "seed 000 (packages go to S3) and seed 001: packages-gitlab-com, replicated cross-region",
+        replica: "seed 001: replicated to packages-gitlab-com-replica in eu-central-1",
+        dailyBackups: "seed 000: backups are uploaded to the gitlab-packagecloud-db-backups bucket (s3://gitlab-packagecloud-db-backups/backups)",
+        dnsRecord: "seed 000/001: packages.gitlab.com is served today; the record id is read from the Cloudflare API",
       },
       // Placeholder: the id of the existing packages.gitlab.com A record (GET /zones/<zoneId>/dns_records?name=packages.gitlab.com).
       dnsRecord: { cloudflareRecordId: placeholder("fedcba9876543210fedcba9876543210") },

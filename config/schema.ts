@@ -129,6 +129,17 @@ const applicationSchema = z
     edgeLambdaRoleName: iamName(64),
     /** Every Lambda@Edge function the application creates starts with this prefix. */
     edgeFunctionPrefix: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, "must be 1-40 characters of letters, digits, '-' and '_'"),
+    /**
+     * What packagecloud's CloudFront setup creates in KMS, as recorded from CloudTrail of its first run in pre
+     * (docs/storage.md, "Recording the CloudFront setup"): the region it creates its key in, and the alias it gives
+     * it. The application's KMS rights reach only keys in that region carrying that alias (kms:ResourceAliases).
+     */
+    cdnSetup: z
+      .object({
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1"),
+        keyAlias: z.string().regex(/^(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/, "must be a KMS alias name without the alias/ prefix (letters, digits, '/', '_', '-'; not aws/...)"),
+      })
+      .strict(),
   })
   .strict();
 
@@ -186,6 +197,11 @@ const vmSchema = z
     amiId: awsId("ami"),
     /** The instance and its data volume live here; it must be in aws.region. */
     availabilityZone: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an availability zone such as us-west-1b"),
+    /**
+     * The physical zone the VM must be in: zone names map to different zones in each account, ids do not
+     * (`aws ec2 describe-availability-zones` prints both). Plan fails unless availabilityZone is this zone here.
+     */
+    availabilityZoneId: z.string().regex(/^[a-z]{2,4}\d-az\d+$/, "must be an availability zone id such as usw1-az1"),
     /** Seed 000: 8 GB gp2 root. */
     rootVolumeGiB: z.number().int("rootVolumeGiB must be whole GiB").min(8, "rootVolumeGiB must be at least 8").max(1024, "rootVolumeGiB must be at most 1024"),
     /** Seed 000: 2 TB gp2 data disk. gp2 volumes hold at most 16 TiB. */
@@ -515,6 +531,20 @@ const adoptSchema = z
       .object({ cloudflareRecordId: z.string().regex(/^[0-9a-f]{32}$/, "must be a Cloudflare DNS record id (32 hex characters)").optional() })
       .strict()
       .optional(),
+    /**
+     * Why each adopted resource is known to exist (a seed, a runbook, `aws s3api head-bucket` output): importing
+     * what does not exist fails the plan ("Cannot import non-existent remote object"). Required for every entry.
+     */
+    evidence: z
+      .object({
+        packages: z.string().min(10).optional(),
+        replica: z.string().min(10).optional(),
+        offsiteBackups: z.string().min(10).optional(),
+        dailyBackups: z.string().min(10).optional(),
+        dnsRecord: z.string().min(10).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type AdoptConfig = z.infer<typeof adoptSchema>;
@@ -710,6 +740,19 @@ function checkAdoption(env: { readonly adopt?: AdoptConfig; readonly dns: z.infe
     offsiteBackups: BUCKET_PARTS.filter((p) => p !== "replication"),
     dailyBackups: BUCKET_PARTS.filter((p) => p !== "objectLock" && p !== "replication"),
   };
+  const evidenceFor = (what: AdoptableBucket | "dnsRecord", path: (string | number)[]) => {
+    if (!adopt.evidence?.[what]) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["adopt", "evidence", what],
+        message: `must name the evidence that ${path.join(".")} exists (a seed, a runbook, the output of a describe call), or drop ${path.join(".")}: importing what does not exist fails the plan ("Cannot import non-existent remote object")`,
+      });
+    }
+  };
+  for (const bucket of ADOPTABLE_BUCKETS) {
+    if (adopt.buckets?.[bucket]) evidenceFor(bucket, ["adopt", "buckets", bucket]);
+  }
+  if (adopt.dnsRecord) evidenceFor("dnsRecord", ["adopt", "dnsRecord"]);
   for (const bucket of ADOPTABLE_BUCKETS) {
     const parts = adopt.buckets?.[bucket] ?? [];
     parts.forEach((part, i) => {

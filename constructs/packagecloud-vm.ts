@@ -28,7 +28,13 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import type { EnvName } from "../config";
 import { checkCidr, isWorldOpen, parseCidr } from "../config/validators";
 import type { EncryptionKey } from "./encryption-key";
-import { gzippedCloudConfigForTerraform, DATA_DEVICE_NAME, type AptRepository, type FirstBootExtension } from "./first-boot";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
+import type { ITerraformDependable } from "cdktf";
+import { gzipSync } from "node:zlib";
+import { defaultNetworkWait, DATA_DEVICE_NAME, type AptRepository, type FirstBootExtension } from "./first-boot";
+import { BucketEncryption, SecureBucket } from "./secure-bucket";
+import { bootstrapCloudConfig, bundleForTerraform, VM_CONFIG_KEY, type BundleSecret } from "./vm-config";
 import { resourceName } from "./naming";
 import { policyDocument } from "./policy-document";
 
@@ -78,8 +84,19 @@ export interface PackagecloudVmProps {
   /** Managed policies for the instance role, keyed by a stable name (the key becomes part of the address). */
   readonly managedPolicyArns: Readonly<Record<string, string>>;
   readonly apt: AptRepository;
-  /** Added to first boot after the base steps (e.g. the offsite backup's timer). @default - none */
+  /** Added to the VM's configuration after the base steps (e.g. the offsite backup's timer). @default - none */
   readonly firstBootExtensions?: readonly FirstBootExtension[];
+  /** The region and account the VM runs in (the config bucket's name, the SSM parameters' ARNs). */
+  readonly region: string;
+  readonly accountId: string;
+  /** Secrets the VM reads from SSM Parameter Store with its role (the apt token, the age identity). @default - none */
+  readonly secrets?: readonly BundleSecret[];
+  /**
+   * The internet gateway of the VPC, when this stack makes it: the Elastic IP waits for it (aws_eip docs: "EIP may
+   * require IGW to exist prior to association. Use depends_on to set an explicit dependency on the IGW").
+   * @default - none (an existing VPC's gateway already exists)
+   */
+  readonly internetGateway?: ITerraformDependable;
 }
 
 const slug = (cidr: string) => cidr.replace(/[^0-9a-fA-F]+/g, "-").replace(/-$/, "");
@@ -94,6 +111,9 @@ export class PackagecloudVm extends Construct {
   readonly eip: Eip;
   /** The instance's primary interface; it and its Elastic IP outlive a rebuilt instance. */
   readonly networkInterface: NetworkInterface;
+  /** The bucket the VM reads its configuration bundle from, and the bundle (constructs/vm-config.ts). */
+  readonly configBucket: SecureBucket;
+  readonly configBundle: S3Object;
 
   constructor(scope: Construct, id: string, props: PackagecloudVmProps) {
     super(scope, id);
@@ -197,8 +217,74 @@ export class PackagecloudVm extends Construct {
       description: "packagecloud VM primary interface (carries the Elastic IP)",
       tags: { Name: name },
     });
-    this.eip = new Eip(this, "PublicAddress", { domain: "vpc", networkInterface: this.networkInterface.id, tags: { Name: name } });
+    this.eip = new Eip(this, "PublicAddress", {
+      domain: "vpc",
+      networkInterface: this.networkInterface.id,
+      tags: { Name: name },
+      // AssociateAddress fails with Gateway.NotAttached while the VPC has no attached internet gateway; the
+      // provider's aws_eip docs (v5.100.0, website/docs/r/eip.html.markdown) say to depend on it explicitly.
+      dependsOn: props.internetGateway ? [props.internetGateway] : undefined,
+    });
     this.publicIp = this.eip.publicIp;
+
+    // Everything that changes after the first boot reaches the VM through this bundle, never through user data
+    // (constructs/vm-config.ts says why). Encrypted with the disk key; read only by this role.
+    this.configBucket = new SecureBucket(this, "ConfigBucket", {
+      bucketName: `${name}-config-${props.accountId}`,
+      encryption: BucketEncryption.kms(props.encryptionKey),
+      // Old bundles stay 90 days: what the VM ran last quarter can be read back.
+      lifecycle: { noncurrentVersionDays: 90 },
+    });
+    const networkWait = defaultNetworkWait(props.apt);
+    this.configBundle = new S3Object(this, "ConfigBundle", {
+      bucket: this.configBucket.bucketName,
+      key: VM_CONFIG_KEY,
+      contentType: "application/json",
+      content: bundleForTerraform({
+        dataDisk: { volumeId: this.dataVolume.id, mountPoint: DATA_MOUNT_POINT },
+        apt: props.apt,
+        networkWait,
+        extensions: props.firstBootExtensions,
+        secrets: props.secrets,
+      }),
+      // The bucket's default encryption (SSE-KMS with the disk key) applies; the bucket policy exists first.
+      dependsOn: [this.configBucket.policy],
+    });
+    const parameterPrefix = `arn:aws:ssm:${props.region}:${props.accountId}:parameter`;
+    new IamRolePolicy(this, "ConfigRead", {
+      name: "read-own-configuration",
+      role: this.role.id,
+      policy: policyDocument([
+        { Sid: "ReadBundle", Effect: "Allow", Action: "s3:GetObject", Resource: `${this.configBucket.arn}/${VM_CONFIG_KEY}` },
+        {
+          Sid: "DecryptBundle",
+          Effect: "Allow",
+          Action: "kms:Decrypt",
+          Resource: props.encryptionKey.arn,
+          Condition: { StringEquals: { "kms:ViaService": `s3.${props.region}.amazonaws.com` } },
+        },
+        ...((props.secrets ?? []).length > 0
+          ? [
+              {
+                // SecureStrings under the AWS managed key aws/ssm: its key policy lets account principals decrypt
+                // through SSM, so no KMS statement is needed (AWS KMS docs, "AWS managed keys").
+                Sid: "ReadSecrets",
+                Effect: "Allow" as const,
+                Action: "ssm:GetParameter",
+                Resource: (props.secrets ?? []).map((s) => `${parameterPrefix}${s.parameter}`),
+              },
+            ]
+          : []),
+        {
+          // AmazonSSMManagedInstanceCore (attached for Session Manager) allows ssm:GetParameter(s) on "*": every
+          // SecureString of the account, other teams' too, decrypts through aws/ssm. Fence it to this VM's own.
+          Sid: "NoOtherParameters",
+          Effect: "Deny",
+          Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+          NotResource: (props.secrets ?? []).length > 0 ? (props.secrets ?? []).map((s) => `${parameterPrefix}${s.parameter}`) : `${parameterPrefix}/packagecloud/${props.environment}/vm/*`,
+        },
+      ]),
+    });
 
     this.instance = new Instance(this, "Instance", {
       ami: props.amiId,
@@ -227,15 +313,18 @@ export class PackagecloudVm extends Construct {
         kmsKeyId: props.encryptionKey.arn,
         deleteOnTermination: true,
       },
-      // Gzipped by Terraform (the volume id is only known at apply): EC2 limits user data to 16 KB, counted
-      // after decoding, so gzip buys room; cloud-init unpacks gzipped user data itself (cloud-init docs, "User
-      // data formats"). The provider's docs name user_data_base64 as the argument for gzip-encoded user data.
-      userDataBase64: gzippedCloudConfigForTerraform({
-        dataDisk: { volumeId: this.dataVolume.id, mountPoint: DATA_MOUNT_POINT },
-        apt: props.apt,
-        extensions: props.firstBootExtensions,
-      }),
+      // A small, stable bootstrap (constructs/vm-config.ts): the config agent and its timer. It names only the
+      // bucket, key and region, so a changed backup script or volume id never changes user data, and the provider
+      // never stops the instance to rewrite it (ec2_instance.go, resourceInstanceUpdate). Gzipped: EC2 limits user
+      // data to 16 KB after decoding; cloud-init unpacks gzip itself (cloud-init docs, "User data formats").
+      userDataBase64: gzipSync(
+        bootstrapCloudConfig({ bucket: this.configBucket.configuredBucketName, key: VM_CONFIG_KEY, region: props.region, networkWait }),
+        { level: 9 },
+      ).toString("base64"),
       tags: { Name: name },
+      // An AMI bump would replace the instance (ami forces a new resource) and turn termination protection off to
+      // do it: a new image is a deliberate rebuild (docs/vm.md, "Changing the AMI"), never a side effect of a plan.
+      lifecycle: { ignoreChanges: ["ami"] },
     });
 
     this.attachment = new VolumeAttachment(this, "DataVolumeAttachment", {

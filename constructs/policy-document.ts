@@ -14,6 +14,8 @@ export interface PolicyStatement {
   readonly Action: OneOrMany;
   /** Omitted only in trust (assume-role) policies. */
   readonly Resource?: OneOrMany;
+  /** Everything but these (a Deny that fences a managed policy's "*"). */
+  readonly NotResource?: OneOrMany;
   readonly Condition?: { readonly [operator: string]: { readonly [key: string]: OneOrMany | boolean } };
 }
 

@@ -28,6 +28,8 @@ export class VmNetwork extends Construct {
   readonly subnetId: string;
   /** Set when this construct made the VPC. */
   readonly vpc?: Vpc;
+  /** Set when this construct made the VPC: the Elastic IP must wait for it (packagecloud-vm.ts). */
+  readonly internetGateway?: InternetGateway;
 
   constructor(scope: Construct, id: string, props: VmNetworkProps) {
     super(scope, id);
@@ -55,6 +57,7 @@ export class VmNetwork extends Construct {
       tags: { Name: `${name}-public` },
     });
     const gateway = new InternetGateway(this, "InternetGateway", { vpcId: this.vpc.id, tags: { Name: name } });
+    this.internetGateway = gateway;
     const routes = new RouteTable(this, "PublicRoutes", {
       vpcId: this.vpc.id,
       route: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],

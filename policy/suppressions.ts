@@ -51,6 +51,20 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     resource: "aws_s3_bucket.daily_backups_bucket",
     reason: "Daily backups are kept 14 days for quick restores; the offsite Object-Locked bucket is the second copy",
   },
+  {
+    rule: "PC_S3_REPLICATION",
+    resource: "aws_s3_bucket.vm_config_bucket",
+    reason:
+      "The VM's configuration bundle is generated from this repository at every apply; a second region's copy would " +
+      "hold nothing the repository and the next apply do not (constructs/vm-config.ts)",
+  },
+  {
+    rule: "PC_S3_ACCESS_LOGGING",
+    resource: "aws_s3_bucket.vm_config_bucket",
+    reason:
+      "One object, written by Terraform and read by the VM's role only (its IAM policy names the key); CloudTrail " +
+      "records both. The access-log bucket lives in the storage stack, which the VM stack does not depend on",
+  },
   ...["aws_vpc_security_group_ingress_rule.vm_http_ipv4", "aws_vpc_security_group_ingress_rule.vm_http_ipv6"].map((resource) => ({
     rule: "PC_SG_WORLD_HTTP",
     resource,

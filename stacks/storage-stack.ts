@@ -142,6 +142,7 @@ export class StorageStack extends PackagecloudStack {
       packageBucket: serving.bucket,
       edgeLambdaRoleName: env.application.edgeLambdaRoleName,
       edgeFunctionPrefix: env.application.edgeFunctionPrefix,
+      cdnSetup: env.application.cdnSetup,
     });
 
     // Issue 13: GKE pods reach AWS through their projected service-account tokens, no static key. The IAM user

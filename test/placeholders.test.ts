@@ -16,8 +16,10 @@ import type { DeployTarget } from "../stacks/target";
 
 const ROOT = path.resolve(__dirname, "..");
 const BACKUP_FIELDS = ["backupJob.ageRecipient", "backupJob.kubernetes.images.backup", "backupJob.kubernetes.images.scratchMysql", "backupJob.kubernetes.images.cloudSqlProxy"];
-const PRE_FIELDS = ["aws.accountId", "network.prometheusCidrs.0", "vm.amiId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
-const OPS_FIELDS = ["aws.accountId", "network.prometheusCidrs.0", "network.prometheusCidrs.1", "vm.amiId", "dns.zoneId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS, "adopt.dnsRecord.cloudflareRecordId"];
+// The CloudFront setup's names, recorded from CloudTrail of its first run in pre (docs/storage.md).
+const CDN_FIELDS = ["application.edgeLambdaRoleName", "application.cdnSetup.keyAlias"];
+const PRE_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "vm.amiId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
+const OPS_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "network.prometheusCidrs.1", "vm.amiId", "dns.zoneId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS, "adopt.dnsRecord.cloudflareRecordId"];
 
 /** Every stack of the app, synthesized (validations on), keyed by stack name. */
 function synthApp(environments: Record<string, EnvironmentConfig>, target: DeployTarget): Record<string, any> {
@@ -41,6 +43,8 @@ function realEnvironments(): Record<string, EnvironmentConfig> {
   real.ops.network.prometheusCidrs = ["198.51.100.20/32", "198.51.100.21/32"];
   real.ops.adopt.dnsRecord.cloudflareRecordId = "ffeeddccbbaa99887766554433221100";
   for (const env of [real.pre, real.ops]) {
+    env.application.edgeLambdaRoleName = `packagecloud-${env.name}-edge-role-recorded`;
+    env.application.cdnSetup = { region: "us-east-1", keyAlias: "packagecloud-edge-recorded" };
     env.backupJob.ageRecipient = `age1${"q".repeat(57)}${env.name === "pre" ? "p" : "z"}`;
     env.backupJob.kubernetes.images.backup = `registry.example.com/backup@sha256:${"ab".repeat(32)}`;
     env.backupJob.kubernetes.images.scratchMysql = `registry.example.com/mysql@sha256:${"cd".repeat(32)}`;

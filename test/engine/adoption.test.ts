@@ -38,6 +38,12 @@ const ADOPT = {
     offsiteBackups: ["versioning"],
     dailyBackups: ["versioning"],
   },
+  evidence: {
+    packages: "created by this test before the plan",
+    replica: "created by this test before the plan",
+    offsiteBackups: "created by this test before the plan",
+    dailyBackups: "created by this test before the plan",
+  },
 } as const;
 const input = structuredClone(ENVIRONMENTS.pre) as EnvironmentInput;
 const env = parseEnvironment("pre", { ...input, adopt: structuredClone(ADOPT) as any });

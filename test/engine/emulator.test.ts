@@ -10,7 +10,7 @@
  * Meanwhile `ops` (COMPLIANCE locks, termination protection) deploys exactly as a user runs it, `npm run local --
  * ops`, in a child process on its own moto_server, in parallel: every stack applies and plans clean a second time.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -30,6 +30,7 @@ import {
   GetBucketPolicyCommand,
   GetBucketReplicationCommand,
   GetBucketVersioningCommand,
+  GetObjectCommand,
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
   ListObjectVersionsCommand,
@@ -38,8 +39,9 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { loadEnvironments } from "../../config";
-import { vmFirstBootExtension } from "../../backup/jobs";
-import { cloudConfig } from "../../constructs/first-boot";
+import { BACKUP_SCRIPT_PATH, VM_AGE_IDENTITY_FILE, vmFirstBootExtension } from "../../backup/jobs";
+import { defaultNetworkWait } from "../../constructs/first-boot";
+import { APT_AUTH_FILE, bootstrapCloudConfig, bundleJson, PACKAGECLOUD_CONFIG_FILE, SYNC_AGENT_SOURCE, VM_CONFIG_KEY, vmConfigBundle, vmSecretParameter } from "../../constructs/vm-config";
 import { DATA_MOUNT_POINT, EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
 import { formatSteps, runDrill, type DrillResult } from "../../scripts/lib/dr-drill";
 import { stackDir, stackEnv, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
@@ -229,13 +231,14 @@ describe("packagecloud-pre-vm as rebuilt", () => {
     expect(termination.DisableApiTermination?.Value).toBe(env.vm.terminationProtection);
   });
 
-  it("boots with the gzipped cloud-config Terraform computed, naming the real data volume (EC2 decodes it as sent)", async () => {
+  it("boots with the stable bootstrap (EC2 decodes it as sent); the bundle in S3 names the real data volume", async () => {
     const attribute = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: vm.instance_id, Attribute: "userData" }));
     const gzipped = Buffer.from(attribute.UserData?.Value ?? "", "base64");
     expect(gzipped.length).toBeLessThan(16 * 1024); // RunInstances: "User data is limited to 16 KB" (before base64)
-    const userData = gunzipSync(gzipped).toString("utf8");
-    const expected = cloudConfig({ dataDisk: { volumeId: vm.data_volume_id, mountPoint: DATA_MOUNT_POINT }, apt: env.vm.packagecloudApt, extensions: [vmFirstBootExtension(env)] });
-    expect(userData).toBe(expected);
+    const networkWait = defaultNetworkWait(env.vm.packagecloudApt);
+    expect(gunzipSync(gzipped).toString("utf8")).toBe(bootstrapCloudConfig({ bucket: vm.config_bucket_name, key: VM_CONFIG_KEY, region: env.aws.region, networkWait }));
+    const body = await (await s3.send(new GetObjectCommand({ Bucket: vm.config_bucket_name, Key: VM_CONFIG_KEY }))).Body!.transformToString();
+    expect(body).toBe(bundleJson(bundleFor(vm.data_volume_id, vmFirstBootExtension(env))));
   });
 
   it("attaches the encrypted 2 TB gp2 data volume in the instance's zone as /dev/sdf", async () => {
@@ -278,6 +281,77 @@ describe("packagecloud-pre-vm as rebuilt", () => {
     expect(destroy.code).not.toBe(0);
     expect(destroy.stderr.replace(/\s+/g, " ")).toMatch(/aws_ebs_volume\.vm_data_volume has lifecycle\.prevent_destroy set/);
   }, 300_000);
+});
+
+/** The pre VM's bundle, as vm-stack.ts builds it, for a given volume id and backup extension. */
+function bundleFor(volumeId: string, extension: ReturnType<typeof vmFirstBootExtension>) {
+  return vmConfigBundle({
+    dataDisk: { volumeId, mountPoint: DATA_MOUNT_POINT },
+    apt: env.vm.packagecloudApt,
+    networkWait: defaultNetworkWait(env.vm.packagecloudApt),
+    extensions: [extension],
+    secrets: [
+      { parameter: vmSecretParameter("pre", "apt-auth"), path: APT_AUTH_FILE, owner: "root:root", permissions: "0600" },
+      { parameter: vmSecretParameter("pre", "packagecloud-rb"), path: PACKAGECLOUD_CONFIG_FILE, owner: "root:root", permissions: "0600" },
+      { parameter: vmSecretParameter("pre", "age-identity"), path: VM_AGE_IDENTITY_FILE, owner: "root:root", permissions: "0400" },
+    ],
+  });
+}
+
+/** The VM's agent, run here against the emulator with a root prefix: what the VM would write, and run. */
+function runAgent(root: string, state: string): { code: number; commands: string[]; stderr: string } {
+  const run = spawnSync("python3", [SYNC_AGENT_SOURCE, "--bucket", vm.config_bucket_name, "--key", VM_CONFIG_KEY, "--region", env.aws.region, "--root", root, "--state", state, "--commands", "print"], {
+    encoding: "utf8",
+    env: { ...process.env, AWS_ENDPOINT_URL: drill.emulator.endpoint, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" },
+  });
+  return { code: run.status ?? 1, commands: run.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l).id), stderr: run.stderr };
+}
+
+describe("a changed backup script on the running pre VM", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-vm-root-"));
+  const state = path.join(root, "var/lib/packagecloud-config");
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("reaches the VM through the bundle, plans no instance change, and leaves the instance running as it was", async () => {
+    const dir = stackDir(drill.workspace, "packagecloud-pre-vm");
+    const tfEnv = stackEnv(drill.workspace, "packagecloud-pre-vm");
+    const describe = async () => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [vm.instance_id] }))).Reservations?.[0]?.Instances?.[0];
+    const before = await describe();
+
+    // The agent's first run: every file, every command due; the secrets are not in Parameter Store yet, so the
+    // install waits for them (exit 1) while the data disk, packages and backup units are applied.
+    const first = runAgent(root, state);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/secret \/packagecloud\/pre\/vm\/apt-auth .* is not readable yet/);
+    expect(first.commands).toEqual(expect.arrayContaining(["data-disk", "packages"]));
+    expect(first.commands).not.toContain("packagecloud");
+    const script = (p: string) => fs.readFileSync(path.join(root, p), "utf8");
+    const original = vmFirstBootExtension(env);
+    expect(script(BACKUP_SCRIPT_PATH)).toBe(original.writeFiles.find((f) => f.path === BACKUP_SCRIPT_PATH)!.content);
+
+    // The change: the backup script gains a line, as any fix to it would. Written into the synthesized stack as the
+    // bundle cdktf would write (the volume id as its value; HCL's template escapes in the literal).
+    const changed = { ...original, writeFiles: original.writeFiles.map((f) => (f.path === BACKUP_SCRIPT_PATH ? { ...f, content: `${f.content}# changed by the emulator test\n` } : f)) };
+    const stackFile = path.join(dir, "cdk.tf.json");
+    const json = JSON.parse(fs.readFileSync(stackFile, "utf8"));
+    json.resource.aws_s3_object.vm_config_bundle.content = bundleJson(bundleFor(vm.data_volume_id, changed)).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+    fs.writeFileSync(stackFile, JSON.stringify(json, null, 2));
+
+    terraformOk(["plan", "-input=false", "-out=change.tfplan"], dir, tfEnv);
+    const plan = JSON.parse(terraformOk(["show", "-json", "change.tfplan"], dir, tfEnv).stdout);
+    const changes = plan.resource_changes.filter((c: any) => !c.change.actions.every((a: string) => a === "no-op" || a === "read"));
+    expect(changes.map((c: any) => `${c.address}: ${c.change.actions.join(",")}`)).toEqual(["aws_s3_object.vm_config_bundle: update"]);
+    terraformOk(["apply", "-input=false", "change.tfplan"], dir, tfEnv);
+
+    const after = await describe();
+    expect({ id: after?.InstanceId, state: after?.State?.Name, launched: after?.LaunchTime }).toEqual({ id: before?.InstanceId, state: "running", launched: before?.LaunchTime });
+    // Where the VM reads it: the bundle in S3, and the file the agent writes from it at its next run.
+    const second = runAgent(root, state);
+    expect(script(BACKUP_SCRIPT_PATH)).toMatch(/# changed by the emulator test\n$/);
+    // Only the commands whose inputs changed run again (the backup units' reload); never the data disk.
+    expect(second.commands).not.toContain("data-disk");
+    expect(second.commands).toEqual(expect.arrayContaining([expect.stringMatching(/^extension-/)]));
+  }, 600_000);
 });
 
 describe("packagecloud-ops in the emulator (npm run local -- ops, in parallel)", () => {

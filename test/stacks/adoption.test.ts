@@ -26,7 +26,6 @@ describe("adopting the ops buckets", () => {
   it("imports each existing bucket by its name, with the provider of its region", () => {
     expect(blocks["aws_s3_bucket.packages_source"]).toEqual({ id: storage.packages.bucketName });
     expect(blocks["aws_s3_bucket.packages_replica"]).toEqual({ id: storage.packages.replicaBucketName, provider: "aws.replica" });
-    expect(blocks["aws_s3_bucket.offsite_backups_bucket"]).toEqual({ id: storage.offsiteBackups.bucketName });
     expect(blocks["aws_s3_bucket.daily_backups_bucket"]).toEqual({ id: storage.dailyBackups.bucketName });
   });
 
@@ -41,16 +40,21 @@ describe("adopting the ops buckets", () => {
         "aws_s3_bucket.packages_replica",
         "aws_s3_bucket_versioning.packages_replica_versioning",
         "aws_s3_bucket_server_side_encryption_configuration.packages_replica_encryption",
-        "aws_s3_bucket.offsite_backups_bucket",
-        "aws_s3_bucket_versioning.offsite_backups_bucket_versioning",
-        "aws_s3_bucket_server_side_encryption_configuration.offsite_backups_bucket_encryption",
-        "aws_s3_bucket_object_lock_configuration.offsite_backups_bucket_object_lock",
         "aws_s3_bucket.daily_backups_bucket",
         "aws_s3_bucket_server_side_encryption_configuration.daily_backups_bucket_encryption",
       ].sort(),
     );
     expect(blocks["aws_s3_bucket_policy.packages_source_policy"].id).toBe(storage.packages.bucketName);
     expect(blocks["aws_s3_bucket_versioning.packages_replica_versioning"]).toEqual({ id: storage.packages.replicaBucketName, provider: "aws.replica" });
+  });
+
+  it("does not import the offsite backup bucket, which no source says exists (the plan would fail on it)", () => {
+    expect(Object.keys(blocks).filter((to) => to.includes("offsite"))).toEqual([]);
+  });
+
+  it("names, for every adopted resource, the evidence that it exists", () => {
+    expect(rejection("ops", (e) => delete e.adopt.evidence.dailyBackups)).toMatch(/adopt\.evidence\.dailyBackups.*must name the evidence that adopt\.buckets\.dailyBackups exists/);
+    expect(rejection("ops", (e) => (e.adopt.buckets.offsiteBackups = ["versioning"]))).toMatch(/adopt\.evidence\.offsiteBackups/);
   });
 
   it("never adopts the access-log buckets, which this project creates", () => {
@@ -68,7 +72,7 @@ describe("adoption elsewhere", () => {
     const plain = synth(new StorageStack(testApp(), { env: envs.ops, target: emulator }));
     expect(plain.json.import).toBeUndefined();
     const adopting = synth(new StorageStack(testApp(), { env: envs.ops, target: { ...emulator, adoptExisting: true } }));
-    expect(Object.keys(imports(adopting.json))).toHaveLength(14);
+    expect(Object.keys(imports(adopting.json))).toHaveLength(10);
   });
 
   it("adopts the Cloudflare record by <zone_id>/<record_id> (provider v5.14.0 ImportState)", () => {

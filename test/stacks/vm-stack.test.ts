@@ -32,28 +32,24 @@ describe.each(ENV_NAMES)("packagecloud-%s-vm", (name) => {
     for (const arn of Object.values(storagePolicyArns(env, env.aws.accountId))) expect(attached).toContain(arn);
   });
 
-  it("attaches no policy whose Deny cancels what another attached policy allows (the jobs upload and read back)", () => {
-    // IAM policy evaluation: an explicit Deny in any policy wins over every Allow (IAM User Guide, "Policy
-    // evaluation logic"). The instance role holds the uploader and the reader of the offsite backups together.
-    const names = Object.values(storagePolicyArns(env, env.aws.accountId)).map((arn) => arn.split("/").pop());
-    const policies = Object.values(sharedStack(name, "storage").resources("aws_iam_policy")).filter((p: any) => names.includes(p.name)) as any[];
-    expect(policies).toHaveLength(names.length);
-    const statements = policies.flatMap((p) => JSON.parse(p.policy).Statement.map((s: any) => ({ ...s, policy: p.name })));
-    const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
-    const matches = (pattern: string, value: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(value);
-    const cancelled: string[] = [];
-    for (const allow of statements.filter((s) => s.Effect === "Allow")) {
-      for (const deny of statements.filter((s) => s.Effect === "Deny" && !s.Condition)) {
-        for (const action of list(allow.Action)) {
-          for (const resource of list(allow.Resource)) {
-            if (list(deny.Action).some((a) => matches(a, action)) && list(deny.Resource).some((r) => matches(r, resource))) {
-              cancelled.push(`${allow.policy} allows ${action} on ${resource}, ${deny.policy} denies it`);
-            }
-          }
-        }
-      }
-    }
-    expect(cancelled).toEqual([]);
+  // Whether the attached policies together still let the jobs upload and read back is decided by an IAM
+  // evaluation engine over every policy that applies: test/stacks/permissions.test.ts.
+
+  it("checks at plan time that the zone name is the configured zone id here, and that the instance type is offered there", () => {
+    const zone = out.json.data.aws_availability_zone.vm_zone;
+    expect(zone.name).toBe(env.vm.availabilityZone);
+    expect(zone.lifecycle.postcondition).toEqual([expect.objectContaining({ condition: `\${self.zone_id == "${env.vm.availabilityZoneId}"}` })]);
+    const offered = out.json.data.aws_ec2_instance_type_offerings.vm_type_offered;
+    expect(offered.location_type).toBe("availability-zone-id");
+    expect(offered.filter).toEqual([
+      { name: "location", values: [env.vm.availabilityZoneId] },
+      { name: "instance-type", values: [env.vm.instanceType] },
+    ]);
+    expect(offered.lifecycle.postcondition[0].condition).toBe(`\${contains(self.instance_types, "${env.vm.instanceType}")}`);
+  });
+
+  it("associates the Elastic IP only once the internet gateway exists (AssociateAddress: Gateway.NotAttached)", () => {
+    expect(out.resource("aws_eip", "vm_public_address").depends_on).toEqual(["aws_internet_gateway.network_internet_gateway"]);
   });
 
   it("names policies that the storage stack really creates", () => {
