@@ -136,12 +136,19 @@ write_metrics() {
 
 # run_step <seconds> <command...>: one attempt, hard timeout, killed (SIGKILL) 30 s after SIGTERM is ignored.
 # A shell function runs as a fresh process of this script (`__fn`): `timeout` can only run programs.
+# The step runs in the background and the script `wait`s for it: bash runs a trap only between commands, and
+# `wait` is the one it interrupts, so a SIGTERM (a pod evicted, its activeDeadlineSeconds reached, systemd
+# stopping the unit) reaches the TERM trap at once instead of after the step; the trap stops the step (timeout
+# passes the signal on to its command) and writes the failure metric. Its stdin is /dev/null (no step reads it).
 run_step() {
   local seconds=$1
   shift
   local status=0
   if declare -F "$1" >/dev/null; then set -- "$BASH" "$SELF" __fn "$@"; fi
-  timeout --kill-after=30 "$seconds" "$@" || status=$?
+  timeout --kill-after=30 "$seconds" "$@" &
+  STEP_PID=$!
+  wait "$STEP_PID" || status=$?
+  STEP_PID=""
   if ((status == 124 || status == 137)); then log "step timed out after ${seconds}s: ${*:1:4}"; fi
   return "$status"
 }
@@ -229,18 +236,31 @@ daily_metrics() {
   fi
 }
 
+# Every AWS call goes through here. Only options the oldest CLI the jobs run with accepts (the VM's Ubuntu 22.04
+# awscli 1.22.34, the image's Debian bookworm awscli 2.9.19): test/backup/aws-cli-options.test.ts checks each
+# call against both option lists. S3_ENDPOINT_URL (optional): an S3-compatible or VPC endpoint; these CLIs
+# predate AWS_ENDPOINT_URL (CLI 1.29 / 2.13), so it becomes --endpoint-url (the tests' emulator uses it).
+awscli() {
+  if [[ -n "${S3_ENDPOINT_URL:-}" ]]; then aws --endpoint-url "$S3_ENDPOINT_URL" "$@"; else aws "$@"; fi
+}
+
 # shellcheck disable=SC2016 # backquotes are JMESPath literals, not shell
 s3_count() {
-  run_step "$LIST_TIMEOUT_SECONDS" aws s3api list-objects-v2 --bucket "$BACKUP_BUCKET" --prefix "$BACKUP_PREFIX" \
+  run_step "$LIST_TIMEOUT_SECONDS" awscli s3api list-objects-v2 --bucket "$BACKUP_BUCKET" --prefix "$BACKUP_PREFIX" \
     --query 'length(Contents[?ends_with(Key, `.age`)] || `[]`)' --output text
 }
 
 upload() {
   local file=$1 key=$2 sha256=$3
-  # A checksum S3 verifies on every part, the whole file's SHA-256 as metadata for the restore to check (and, for
-  # an xbstream, its unpacked size, so the restore can check its disk space first), and no Object Lock headers:
-  # the bucket's default retention applies (and the uploader may not set its own).
-  aws s3 cp --only-show-errors --checksum-algorithm SHA256 --metadata "sha256=$sha256${SOURCE_BYTES:+,source-bytes=$SOURCE_BYTES}" \
+  # The whole file's SHA-256 as metadata for the restore to check (and, for an xbstream, its unpacked size, so the
+  # restore can check its disk space first), and no Object Lock headers: the bucket's default retention applies
+  # (and the uploader may not set its own). No --checksum-algorithm: neither CLI the jobs run with has it on `s3 cp`
+  # (awscli 2.9.19 answers "Unknown options: --checksum-algorithm,SHA256" and exits 252; 1.22.34's option list,
+  # test/backup/aws-cli-options.json, has none either). Object Lock's rule that a PutObject/UploadPart carry Content-MD5 or
+  # a flexible checksum (S3 User Guide, "Using S3 Object Lock": "Content-MD5 ... required") is met by the
+  # Content-MD5 their botocore adds to every PutObject and UploadPart (handlers.py conditionally_calculate_md5);
+  # the engine test uploads into a locked bucket of the emulator, which refuses a PutObject without either.
+  awscli s3 cp --only-show-errors --metadata "sha256=$sha256${SOURCE_BYTES:+,source-bytes=$SOURCE_BYTES}" \
     --cli-connect-timeout 30 --cli-read-timeout 120 "$file" "s3://$BACKUP_BUCKET/$key"
 }
 
@@ -283,7 +303,7 @@ cmd_backup() {
     finish "$EXIT_UPLOAD"
   fi
   rm -f "$out"
-  count=$(s3_count) || count=""
+  s3_count >"$WORK/count" && count=$(<"$WORK/count") || count=""
   metric "${METRIC_PREFIX}_last_success_timestamp_seconds" "$BACKUP_NAME" "$(date +%s)"
   metric "${METRIC_PREFIX}_last_size_bytes" "$BACKUP_NAME" "$size"
   if [[ "$count" =~ ^[0-9]+$ ]]; then metric "${METRIC_PREFIX}_count" "$BACKUP_NAME" "$count"; else carry_over "${METRIC_PREFIX}_count" "$BACKUP_NAME"; fi
@@ -328,20 +348,21 @@ cmd_verify_restore() {
   esac
 
   # shellcheck disable=SC2016 # backquotes are JMESPath literals, not shell
-  if ! key=$(run_step "$LIST_TIMEOUT_SECONDS" aws s3api list-objects-v2 --bucket "$BACKUP_BUCKET" --prefix "$BACKUP_PREFIX" \
-    --query "sort_by(Contents[?ends_with(Key, \`$suffix\`)], &LastModified)[-1].Key" --output text) ||
-    [[ -z "$key" || "$key" == None ]]; then
+  # Steps write to files, never into $(…): bash waits for a command substitution before it runs a trap.
+  if ! run_step "$LIST_TIMEOUT_SECONDS" awscli s3api list-objects-v2 --bucket "$BACKUP_BUCKET" --prefix "$BACKUP_PREFIX" \
+    --query "sort_by(Contents[?ends_with(Key, \`$suffix\`)], &LastModified)[-1].Key" --output text >"$WORK/key" ||
+    ! key=$(<"$WORK/key") || [[ -z "$key" || "$key" == None ]]; then
     log "fetch: no *$suffix backup under s3://$BACKUP_BUCKET/$BACKUP_PREFIX"
     finish "$EXIT_FETCH"
   fi
   object="$WORK/restore$suffix"
   log "fetch: s3://$BACKUP_BUCKET/$key"
   # One call returns the body, and the SHA-256 (and unpacked size) the backup job recorded when it uploaded it.
-  if ! expected=$(with_retries "download" "$FETCH_TIMEOUT_SECONDS" aws s3api get-object --cli-read-timeout 120 \
-    --bucket "$BACKUP_BUCKET" --key "$key" --query '[Metadata.sha256, Metadata."source-bytes"]' --output text "$object"); then
+  if ! with_retries "download" "$FETCH_TIMEOUT_SECONDS" awscli s3api get-object --cli-read-timeout 120 \
+    --bucket "$BACKUP_BUCKET" --key "$key" --query '[Metadata.sha256, Metadata."source-bytes"]' --output text "$object" >"$WORK/expected"; then
     finish "$EXIT_FETCH"
   fi
-  read -r expected source_bytes <<<"$expected"
+  read -r expected source_bytes <"$WORK/expected"
   sha256=$(sha256sum "$object" | cut -d' ' -f1)
   if [[ "$sha256" != "$expected" ]]; then
     log "fetch: sha256 $sha256 does not match the uploaded sha256 '$expected'"
@@ -501,6 +522,12 @@ finish() {
   local code=$1
   if [[ "$COMMAND" == __* ]] || ((FINISHED)); then exit "$code"; fi
   FINISHED=1
+  if [[ -n "${STEP_PID:-}" ]]; then
+    # Interrupted mid-step (SIGTERM): stop the step first (timeout passes the signal on to its command).
+    kill -TERM "$STEP_PID" 2>/dev/null || true
+    wait "$STEP_PID" 2>/dev/null || true
+    STEP_PID=""
+  fi
   if [[ -n "${SCRATCH_SERVER_PID:-}" ]]; then stop_scratch_server; fi
   if [[ -n "${SCRATCH_DB:-}" ]]; then
     # The scratch database always goes, whatever the checks said.
