@@ -7,6 +7,7 @@
  * *identity* (private key) is created and kept outside this project (docs/disaster-recovery.md, "Backup keys").
  */
 import { z } from "zod";
+import { dailyRuns, overlaps, type WeekInterval } from "./maintenance-window";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC)");
 const k8sName = (what: string) =>
@@ -111,3 +112,28 @@ export const backupJobSchema = z
   });
 
 export type BackupJobConfig = z.output<typeof backupJobSchema>;
+
+/**
+ * The backup must not run into a maintenance window (issue 20): GKE may drain the node under the pod during the
+ * cluster's window, and Cloud SQL restarts the instance (a dump fails) during its one-hour window. A daily job
+ * runs every day, so every day of a window counts. The span checked is the dump's first attempt
+ * ([backupUtc, backupUtc + timeouts.dumpMinutes)): the part that needs both the node and the database. The
+ * restore verification needs only the node: its start must fall outside the GKE window (an eviction later in a
+ * long run is retried by the Job's podFailurePolicy, backup/jobs.ts).
+ * Returns [field, message] for each conflict.
+ */
+export function maintenanceConflicts(
+  job: BackupJobConfig,
+  windows: { gke?: readonly WeekInterval[]; gkeText?: string; cloudSql: WeekInterval; cloudSqlText: string },
+): Array<[string, string]> {
+  const minute = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const conflicts: Array<[string, string]> = [];
+  const dump = dailyRuns(minute(job.schedule.backupUtc), job.timeouts.dumpMinutes);
+  const named = (what: string) => `overlaps ${what}: the dump (${job.schedule.backupUtc} UTC + timeouts.dumpMinutes ${job.timeouts.dumpMinutes} min, daily) must end before it starts or start after it ends; move schedule.backupUtc`;
+  if (windows.gke && overlaps(dump, windows.gke)) conflicts.push(["backupJob.schedule.backupUtc", named(`the GKE maintenance window (${windows.gkeText})`)]);
+  if (overlaps(dump, [windows.cloudSql])) conflicts.push(["backupJob.schedule.backupUtc", named(`the Cloud SQL maintenance window (${windows.cloudSqlText})`)]);
+  if (windows.gke && overlaps(dailyRuns(minute(job.schedule.restoreVerificationUtc), 1), windows.gke)) {
+    conflicts.push(["backupJob.schedule.restoreVerificationUtc", `starts inside the GKE maintenance window (${windows.gkeText}); move it outside`]);
+  }
+  return conflicts;
+}

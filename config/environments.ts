@@ -28,7 +28,10 @@ const PACKAGECLOUD_APT = {
 // Secret, the restore verification fails and pages. Table names follow packagecloud's Rails schema.
 function backupJob(ageRecipient: string): EnvironmentInput["backupJob"] {
   return {
-    schedule: { backupUtc: "04:30", restoreVerificationUtc: "10:30" },
+    // Outside every maintenance window, which config refuses to overlap (config/backup-job-schema.ts): the dump
+    // (21:00 + 3 h) ends before ops's GKE window (Sat/Sun 02:00-10:00) and Cloud SQL's (Sun 05:00), and starts
+    // after pre's (Tue-Thu 14:00-20:00, Cloud SQL Tue 14:00). 04:30 fell inside ops's GKE and Cloud SQL windows.
+    schedule: { backupUtc: "21:00", restoreVerificationUtc: "10:30" },
     ageRecipient,
     timeouts: { dumpMinutes: 180, uploadMinutes: 180, fetchMinutes: 120, restoreMinutes: 360 },
     attempts: 3,
