@@ -147,6 +147,7 @@ export function vmEnvironment(env: EnvironmentConfig, job: VmJob = "backup"): Re
       BACKUP_SOURCE: "xbstream",
       XBSTREAM_DIR: VM_XBSTREAM_DIR,
       DAILY_BACKUP_NAME: BACKUP_NAMES.daily,
+      XBSTREAM_SETTLE_MINUTES: String(env.backupJob.vm.xbstreamSettleMinutes),
       AGE_RECIPIENT: env.backupJob.ageRecipient,
       METRICS_FILE: `${VM_TEXTFILE_DIR}/packagecloud_offsite_backup.prom`,
     };
@@ -159,6 +160,8 @@ export function vmEnvironment(env: EnvironmentConfig, job: VmJob = "backup"): Re
     XBSTREAM_BIN: vm.binaries.xbstream,
     XTRABACKUP_BIN: vm.binaries.xtrabackup,
     MYSQLD_BIN: vm.binaries.mysqld,
+    MYSQL_BIN: vm.binaries.mysql,
+    SCRATCH_RESERVE_PERCENT: String(vm.scratchReservePercent),
     MYSQLD_USER: VM_RESTORE_USER,
     VERIFY_DATABASE: vm.database,
     SCRATCH_MYSQLD_MEMORY: "512M",
@@ -216,8 +219,11 @@ WantedBy=timers.target
 export function vmFirstBootExtension(env: EnvironmentConfig): FirstBootExtension {
   const jobs = Object.keys(VM_JOBS) as VmJob[];
   return {
-    // awscli: the upload and download (the instance role through IMDSv2); age: the encryption.
-    packages: ["awscli", "age"],
+    // awscli: the upload and download (the instance role through IMDSv2); age: the encryption;
+    // prometheus-node-exporter: serves the jobs' textfiles (VM_TEXTFILE_DIR, the package's default textfile
+    // directory) on :9100, which the VM's security group opens to prometheusCidrs (constructs/packagecloud-vm.ts,
+    // EXPORTER_PORTS); the package enables and starts its service.
+    packages: ["awscli", "age", "prometheus-node-exporter"],
     writeFiles: [
       // As in the repository, comments included: the whole user data is gzipped (constructs/first-boot.ts).
       { path: BACKUP_SCRIPT_PATH, owner: "root:root", permissions: "0755", content: backupScript() },

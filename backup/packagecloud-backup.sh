@@ -40,7 +40,8 @@ usage: packagecloud-backup backup|verify-restore
 common:   BACKUP_BUCKET, BACKUP_PREFIX (e.g. backups/), BACKUP_ENVIRONMENT (ops), BACKUP_NAME (label, offsite-db),
           METRICS_FILE (node_exporter textfile), PUSHGATEWAY_URL (optional), WORK_DIR (default $TMPDIR),
           STEP_ATTEMPTS (3), RETRY_DELAY_SECONDS (10), LIST_TIMEOUT_SECONDS (120), AWS_* (the AWS CLI's own)
-backup:   BACKUP_SOURCE=xbstream: XBSTREAM_DIR (/var/opt/packagecloud/backups), DAILY_BACKUP_NAME (daily-db)
+backup:   BACKUP_SOURCE=xbstream: XBSTREAM_DIR (/var/opt/packagecloud/backups), DAILY_BACKUP_NAME (daily-db),
+          XBSTREAM_SETTLE_MINUTES (30: the newest file not modified for this long is complete)
           BACKUP_SOURCE=mysqldump: DB_HOST, DB_PORT, DB_SOCKET, DB_USER, DB_NAME, DB_AUTH (none|password-file),
           DB_PASSWORD_FILE; AGE_RECIPIENT (public key: the job cannot decrypt),
           DUMP_TIMEOUT_SECONDS (7200), UPLOAD_TIMEOUT_SECONDS (7200)
@@ -49,7 +50,7 @@ verify:   AGE_IDENTITY_FILE (private key, out of band), VERIFY_TABLES, VERIFY_NO
           RESTORE_SOURCE=mysqldump (default): RESTORE_DB_HOST/PORT/SOCKET/USER/AUTH/PASSWORD_FILE,
           RESTORE_KEEP_DATABASE (a new database to restore into and keep, instead of a dropped scratch one)
           RESTORE_SOURCE=xbstream: XBSTREAM_BIN, XTRABACKUP_BIN, MYSQLD_BIN (the binaries of the MySQL that wrote
-          the backup), VERIFY_DATABASE (packagecloud), MYSQLD_USER (required as root: the scratch server's
+          the backup), MYSQL_BIN (its client), VERIFY_DATABASE (packages_onpremise), SCRATCH_RESERVE_PERCENT, MYSQLD_USER (required as root: the scratch server's
           user), SCRATCH_MYSQLD_MEMORY (512M), MYSQLD_START_TIMEOUT_SECONDS (900)
 EOF
 }
@@ -191,7 +192,8 @@ db_args() {
   esac
 }
 
-mysql_client() { if command -v mariadb >/dev/null; then echo mariadb; else echo mysql; fi; }
+# MYSQL_BIN: a client off PATH (the VM: packagecloud's /opt/packagecloud/embedded/mysqlclient/bin/mysql).
+mysql_client() { if [[ -n "${MYSQL_BIN:-}" ]]; then echo "$MYSQL_BIN"; elif command -v mariadb >/dev/null; then echo mariadb; else echo mysql; fi; }
 mysqldump_client() { if command -v mysqldump >/dev/null; then echo mysqldump; else echo mariadb-dump; fi; }
 
 # The dump pipeline, run by `timeout` as its own process group (so a timeout kills every member).
@@ -212,10 +214,15 @@ dump_pipeline() {
   esac
 }
 
-# Newest xbstream that packagecloud's database_backups service wrote (seed 000's naming), sets SOURCE_FILE.
+# Newest complete xbstream that packagecloud's database_backups service wrote (seed 000's naming), sets
+# SOURCE_FILE. Complete: not modified for XBSTREAM_SETTLE_MINUTES (every write updates the mtime, so a file still
+# being written is younger); a younger one is skipped, naming it, and the newest older one is taken.
 newest_xbstream() {
+  local settle=${XBSTREAM_SETTLE_MINUTES:-30} young
+  young=$(find "$XBSTREAM_DIR" -maxdepth 2 -type f -name 'packagecloud-streamed-database-backup.*.xbstream' -mmin "-$settle" 2>/dev/null | head -n 1)
+  [[ -z "$young" ]] || log "source: skipping $young, modified in the last $settle minutes (still being written)"
   SOURCE_FILE=$(find "$XBSTREAM_DIR" -maxdepth 2 -type f -name 'packagecloud-streamed-database-backup.*.xbstream' \
-    -printf '%T@ %p\n' 2>/dev/null | sort -n | tail -n 1 | cut -d' ' -f2-)
+    -not -mmin "-$settle" -printf '%T@ %p\n' 2>/dev/null | sort -n | tail -n 1 | cut -d' ' -f2-)
   [[ -n "$SOURCE_FILE" ]]
 }
 
@@ -274,7 +281,7 @@ cmd_backup() {
     XBSTREAM_DIR=${XBSTREAM_DIR:-/var/opt/packagecloud/backups}
     daily_metrics
     if ! newest_xbstream; then
-      log "source: no packagecloud-streamed-database-backup.*.xbstream under $XBSTREAM_DIR"
+      log "source: no complete packagecloud-streamed-database-backup.*.xbstream under $XBSTREAM_DIR"
       finish "$EXIT_SOURCE"
     fi
     SOURCE_BYTES=$(stat -c %s "$SOURCE_FILE")
@@ -329,7 +336,7 @@ cmd_verify_restore() {
       suffix=.xbstream.gz.age
       require XBSTREAM_BIN XTRABACKUP_BIN MYSQLD_BIN
       local bin
-      for bin in XBSTREAM_BIN XTRABACKUP_BIN MYSQLD_BIN; do
+      for bin in XBSTREAM_BIN XTRABACKUP_BIN MYSQLD_BIN ${MYSQL_BIN:+MYSQL_BIN}; do
         if ! command -v "${!bin}" >/dev/null; then
           log "configuration: $bin (${!bin}) is not an executable: name the binary of the MySQL that wrote the backups"
           finish "$EXIT_CONFIG"
@@ -371,7 +378,7 @@ cmd_verify_restore() {
 
   if [[ "$RESTORE_SOURCE" == xbstream ]]; then
     restore_physical "$object" "$source_bytes"
-    database=${VERIFY_DATABASE:-packagecloud}
+    database=${VERIFY_DATABASE:-packages_onpremise}
   else
     # RESTORE_KEEP_DATABASE (drills, a real restore): load into this new database and keep it.
     database=${RESTORE_KEEP_DATABASE:-"packagecloud_restore_check_$(date -u +%Y%m%d%H%M%S)_$$"}
@@ -452,6 +459,15 @@ restore_physical() {
       log "restore: $restore has $avail bytes free; unpacking this backup needs about $need"
       finish "$EXIT_RESTORE"
     fi
+    # On the VM the scratch copy shares packagecloud's data disk: it must leave SCRATCH_RESERVE_PERCENT of the
+    # disk free, so that the verification can never fill the disk under the application.
+    local size reserve
+    size=$(df --output=size -B1 "$restore" | tail -n 1 | tr -d ' ')
+    reserve=$((size * ${SCRATCH_RESERVE_PERCENT:-0} / 100))
+    if ((avail - need < reserve)); then
+      log "restore: unpacking this backup (about $need bytes) would leave less than ${SCRATCH_RESERVE_PERCENT}% of $restore's disk free ($avail bytes free): the verification does not starve packagecloud; grow the disk or lower backupJob.vm.scratchReservePercent"
+      finish "$EXIT_RESTORE"
+    fi
   fi
   log "restore: unpacking into $data"
   if ! run_step "$RESTORE_TIMEOUT_SECONDS" unpack_pipeline "$object" "$data"; then
@@ -485,6 +501,7 @@ start_scratch_server() {
     args+=("--user=$MYSQLD_USER")
   fi
   log "restore: starting a scratch server on $run/mysqld.sock (no network, no grant tables)"
+  # shellcheck disable=SC2153 # MYSQLD_BIN comes from the environment (see usage)
   # Only options MySQL 5.7, 8.x and MariaDB all document (no --skip-log-bin, documented from MySQL 8.0 only; a
   # binary log would land in the scratch directory, which is deleted at the end).
   "$MYSQLD_BIN" --no-defaults --datadir="$data" --socket="$run/mysqld.sock" --pid-file="$run/mysqld.pid" \

@@ -58,9 +58,25 @@ export const backupJobSchema = z
      */
     vm: z
       .object({
-        binaries: z.object({ xbstream: binaryPath, xtrabackup: binaryPath, mysqld: binaryPath }).strict(),
-        /** The schema packagecloud's tables live in, inside the restored data directory. */
+        /**
+         * mysql: packagecloud's own client, not on PATH (packagecloud's upgrade docs, "Upgrading from 2.0.4 to
+         * 2.05": `/opt/packagecloud/embedded/mysqlclient/bin/mysql -S /var/opt/packagecloud/lib/mysql/mysql.socket`).
+         */
+        binaries: z.object({ xbstream: binaryPath, xtrabackup: binaryPath, mysqld: binaryPath, mysql: binaryPath }).strict(),
+        /** The schema packagecloud's tables live in (same docs: `TRUNCATE packages_onpremise.deb_files`). */
         database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a plain MySQL database name (letters, digits, _)"),
+        /**
+         * The complete-file rule: the backup copies the newest xbstream not modified for this many minutes. Every
+         * write database_backups makes updates the file's mtime (POSIX write(2): "upon successful completion ...
+         * mark for update the last data modification and last file status change timestamps"), so a file still
+         * being written is always younger than this; packagecloud documents no completion marker to wait for.
+         */
+        xbstreamSettleMinutes: minutes("xbstreamSettleMinutes", 720),
+        /**
+         * The restore verification unpacks onto the data disk only if, after it, this share of the disk stays free
+         * for packagecloud (checked before anything is written; the run fails with exit 6 otherwise).
+         */
+        scratchReservePercent: z.number().int().min(5, "scratchReservePercent must be at least 5").max(90, "scratchReservePercent must be at most 90"),
       })
       .strict(),
     /** GKE variant: the CronJobs. */

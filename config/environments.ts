@@ -48,8 +48,12 @@ function backupJob(ageRecipient: string): EnvironmentInput["backupJob"] {
         xbstream: "/opt/packagecloud/embedded/bin/xbstream",
         xtrabackup: "/opt/packagecloud/embedded/bin/xtrabackup",
         mysqld: "/opt/packagecloud/embedded/bin/mysqld",
+        // packagecloud's upgrade docs ("Upgrading from 2.0.4 to 2.05"): its client, and its database's name.
+        mysql: "/opt/packagecloud/embedded/mysqlclient/bin/mysql",
       },
-      database: "packagecloud",
+      database: "packages_onpremise",
+      xbstreamSettleMinutes: 30,
+      scratchReservePercent: 20,
     },
     kubernetes: {
       namespace: "packagecloud",

@@ -30,6 +30,7 @@ import {
   systemdService,
   systemdTimer,
   VM_ENV_FILE,
+  VM_TEXTFILE_DIR,
   vmEnvironment,
   vmFirstBootExtension,
   VM_RESTORE_USER,
@@ -37,6 +38,7 @@ import {
   worstCaseSeconds,
 } from "../../backup/jobs";
 import { cloudConfig } from "../../constructs/first-boot";
+import { EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
 import { GkeAwsFederation } from "../../constructs/gke-aws-federation";
 import { cloudSqlConnectionName } from "../../constructs/naming";
 import { constructStack, sharedStack, sharedStorage, synth, Synthesized } from "../support/synth";
@@ -215,6 +217,22 @@ describe.each(ENV_NAMES)("Kubernetes backup jobs of %s", (name) => {
   });
 });
 
+describe("VM job facts (packagecloud's upgrade docs; node_exporter scraped)", () => {
+  it("names packagecloud's client and database, the complete-file rule and the scratch reserve in the verification's environment", () => {
+    const backup = vmEnvironment(envs.ops, "backup");
+    const verify = vmEnvironment(envs.ops, "verify-restore");
+    expect(verify.MYSQL_BIN).toBe("/opt/packagecloud/embedded/mysqlclient/bin/mysql");
+    expect(verify.VERIFY_DATABASE).toBe("packages_onpremise");
+    expect(verify.SCRATCH_RESERVE_PERCENT).toBe("20");
+    expect(backup.XBSTREAM_SETTLE_MINUTES).toBe("30");
+    expect(backup.METRICS_FILE.startsWith(`${VM_TEXTFILE_DIR}/`)).toBe(true);
+  });
+
+  it("node_exporter's port is open to Prometheus in the VM's security group", () => {
+    expect(EXPORTER_PORTS["node-exporter"]).toBe(9100);
+  });
+});
+
 describe("GKE: scratch space and disruptions", () => {
   const cronJobs = kubernetesObjects(envs.ops).filter((o): o is CronJob => o.kind === "CronJob");
   it.each(["packagecloud-offsite-backup", "packagecloud-restore-verify"])("%s: large data on per-pod ephemeral disks, every emptyDir capped, evictions retried, pods gone after a day", (name) => {
@@ -390,7 +408,7 @@ describe("VM variant", () => {
 
   it("installs the script, the restore user, both jobs' environments and units at first boot, and enables both timers", () => {
     const ext = vmFirstBootExtension(env);
-    expect(ext.packages).toEqual(["awscli", "age"]);
+    expect(ext.packages).toEqual(["awscli", "age", "prometheus-node-exporter"]); // node_exporter serves the textfiles on :9100
     expect(ext.writeFiles.map((f) => f.path)).toEqual([
       BACKUP_SCRIPT_PATH,
       "/etc/sysusers.d/packagecloud-restore.conf",

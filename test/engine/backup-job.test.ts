@@ -383,6 +383,9 @@ describe("VM variant: packagecloud's xbstream, copied offsite, then opened by a 
     XTRABACKUP_BIN: "mariadb-backup",
     MYSQLD_BIN: "mariadbd",
     VERIFY_DATABASE: "packagecloud",
+    // An absolute client path, as packagecloud's /opt/packagecloud/embedded/mysqlclient/bin/mysql on the VM.
+    MYSQL_BIN: requireTool("mariadb"),
+    SCRATCH_RESERVE_PERCENT: "1",
     SCRATCH_MYSQLD_MEMORY: "32M",
     WORK_DIR: restoreWork,
     // As root (the VM's service, and CI), the scratch server drops to an unprivileged user.
@@ -413,10 +416,11 @@ describe("VM variant: packagecloud's xbstream, copied offsite, then opened by a 
 
   it("copies the newest xbstream offsite, recording its unpacked size", async () => {
     const t0 = Date.now();
-    const file = physicalBackup(Math.floor(Date.now() / 1000));
+    // Written two minutes ago: complete under the test's one-minute settle rule (backupJob.vm.xbstreamSettleMinutes).
+    const file = physicalBackup(Math.floor(Date.now() / 1000) - 120);
     timings["physical backup of the test database (mariadb-backup)"] = (Date.now() - t0) / 1000;
     xbstreamBytes = fs.statSync(file).size;
-    const run = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: vmMetrics() });
+    const run = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: vmMetrics(), XBSTREAM_SETTLE_MINUTES: "1" });
     timings["VM backup (xbstream copied offsite)"] = run.seconds;
     expect(run.stderr).toMatch(/backup: done/);
     expect(run.code).toBe(0);
@@ -425,6 +429,28 @@ describe("VM variant: packagecloud's xbstream, copied offsite, then opened by a 
     const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: newest[0].Key! }));
     expect(head.Metadata).toEqual({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), "source-bytes": String(xbstreamBytes) });
     expect(head.ObjectLockMode).toBe("COMPLIANCE");
+  });
+
+  it("never copies an xbstream database_backups is still writing: a file modified within the settle time is skipped for the newest complete one", async () => {
+    const complete = fs.readdirSync(xbDir)[0];
+    const writing = path.join(xbDir, `packagecloud-streamed-database-backup.${Math.floor(Date.now() / 1000)}.xbstream`);
+    fs.writeFileSync(writing, fs.readFileSync(path.join(xbDir, complete)).subarray(0, 1000)); // half written, mtime now
+    const run = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: vmMetrics(), XBSTREAM_SETTLE_MINUTES: "1" });
+    expect(run.stderr).toContain(`source: skipping ${writing}, modified in the last 1 minutes (still being written)`);
+    expect(run.stderr).toContain(`source: ${path.join(xbDir, complete)} (${xbstreamBytes} bytes)`);
+    expect(run.code).toBe(0);
+    // With the configured 30 minutes nothing here is complete yet: no copy, exit 3 (the stale alert then speaks).
+    const none = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: path.join(work, "vm-settle.prom"), XBSTREAM_SETTLE_MINUTES: "30" });
+    expect(none.stderr).toMatch(/no complete packagecloud-streamed-database-backup/);
+    expect(none.code).toBe(3);
+    fs.rmSync(writing);
+  });
+
+  it("refuses to unpack when the scratch copy would leave less than scratchReservePercent of the disk free (exit 6)", async () => {
+    const run = await runScript("verify-restore", { ...physicalEnv(), METRICS_FILE: path.join(work, "vm-reserve.prom"), SCRATCH_RESERVE_PERCENT: "100" });
+    expect(run.stderr).toMatch(/would leave less than 100% of .* disk free/);
+    expect(run.stderr).not.toMatch(/restore: unpacking into/);
+    expect(run.code).toBe(6);
   });
 
   it("restores it: unpacked, prepared, opened by a scratch server that passes every check, then stopped and deleted", async () => {
@@ -457,10 +483,10 @@ describe("VM variant: packagecloud's xbstream, copied offsite, then opened by a 
   });
 
   it("catches a backup cut short: its offsite copy uploads, but the restore fails (exit 6) and leaves nothing behind", async () => {
-    const whole = physicalBackup(Math.floor(Date.now() / 1000) + 60);
+    const whole = physicalBackup(Math.floor(Date.now() / 1000) - 90);
     fs.truncateSync(whole, Math.floor(fs.statSync(whole).size / 2));
-    fs.utimesSync(whole, Math.floor(Date.now() / 1000) + 60, Math.floor(Date.now() / 1000) + 60);
-    const backup = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: vmMetrics() });
+    fs.utimesSync(whole, Math.floor(Date.now() / 1000) - 90, Math.floor(Date.now() / 1000) - 90);
+    const backup = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: vmMetrics(), XBSTREAM_SETTLE_MINUTES: "1" });
     expect(backup.code).toBe(0);
     const before = readMetrics(vmRestoreMetrics());
     const run = await runScript("verify-restore", { ...physicalEnv(), METRICS_FILE: vmRestoreMetrics() });
