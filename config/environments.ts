@@ -166,7 +166,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       // The offsite job (both variants) is new: its alarms notify once its first backup has landed.
       offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1048576, firstBackupPending: true },
       dailyBackups: { maxAgeHours: 36, minSizeBytes: 1048576, firstBackupPending: false },
-      cloudSqlBackups: { maxAgeHours: 36 },
+      cloudSqlBackups: { maxAgeHours: 36, firstBackupPending: true },
       replication: { maxLatencySeconds: 3600 },
       notifications: {
         emails: ["packagecloud-alerts-pre@gitlab.com"],
@@ -277,7 +277,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       // The offsite job (both variants) is new: its alarms notify once its first backup has landed.
       offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1073741824, firstBackupPending: true },
       dailyBackups: { maxAgeHours: 36, minSizeBytes: 1073741824, firstBackupPending: false },
-      cloudSqlBackups: { maxAgeHours: 36 },
+      cloudSqlBackups: { maxAgeHours: 36, firstBackupPending: true },
       replication: { maxLatencySeconds: 900 },
       notifications: {
         emails: ["packagecloud-alerts@gitlab.com"],

@@ -428,7 +428,18 @@ const monitoringSchema = z
     offsiteBackups: backupThresholds,
     dailyBackups: backupThresholds,
     /** Cloud SQL's automated backups (GKE variant): alert when none succeeded in this many hours. */
-    cloudSqlBackups: z.object({ maxAgeHours: z.number().int().min(25, "maxAgeHours must be at least 25 (backups are daily)").max(168, "maxAgeHours must be at most 168") }).strict(),
+    cloudSqlBackups: z
+      .object({
+        maxAgeHours: z.number().int().min(25, "maxAgeHours must be at least 25 (backups are daily)").max(168, "maxAgeHours must be at most 168"),
+        /**
+         * As the CloudWatch alarms' (monitoring.offsiteBackups.firstBackupPending): true from the first deploy until
+         * the instance's first automated backup succeeded; the "no successful backup" policy exists but notifies
+         * nobody (absent_over_time is true of an instance no backup has run on yet). Set false once
+         * `gcloud sql backups list --instance <name>` lists a SUCCESSFUL backup, and deploy.
+         */
+        firstBackupPending: z.boolean({ errorMap: () => ({ message: "must be true (no automated backup has succeeded yet) or false" }) }),
+      })
+      .strict(),
     replication: z
       .object({ maxLatencySeconds: z.number().int().min(60, "maxLatencySeconds must be at least 60").max(86400, "maxLatencySeconds must be at most 86400") })
       .strict(),
