@@ -53,6 +53,9 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
   "test:backup": {
     files: ["test/engine/backup-job.test.ts"],
     tools: ["moto_server", "mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "mariadb-backup", "mbstream", "age", "age-keygen", "aws", "shellcheck", "systemd-analyze", "systemd-sysusers", "cloud-init", "promtool", "mmdebstrap"],
+    // mmdebstrap (root mode) and the job's run inside the image's root filesystem mount (/proc, bind mounts in a
+    // private mount namespace): root with CAP_SYS_ADMIN.
+    privileged: true,
   },
   "test:pipeline": { files: ["test/engine/pipeline.test.ts"], tools: ["rsync", "git"] },
 };

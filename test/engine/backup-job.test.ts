@@ -230,6 +230,9 @@ beforeAll(async () => {
 
   // The image's root filesystem (built once, cached outside the repository: the first build takes minutes).
   requireTool("mmdebstrap");
+  if (process.getuid?.() !== 0) {
+    throw new Error("running the job inside the image's root filesystem needs root (mmdebstrap's root mode, unshare --mount, chroot): run this test as root, as the privileged test:backup CI job does");
+  }
   const t1 = Date.now();
   rootfs = must("bash", [path.join(__dirname, "..", "..", "scripts", "backup-rootfs.sh")]);
   timings["image rootfs (scripts/backup-rootfs.sh)"] = (Date.now() - t1) / 1000;
