@@ -22,7 +22,7 @@ export const PIPELINE_FILE = path.resolve(__dirname, "..", ".gitlab-ci.yml");
 
 /** The default job image: pinned, the same base as ci/Dockerfile. */
 export const NODE_IMAGE = "node:20.20.2-bookworm";
-/** Runner tag of the runners that may run privileged jobs (loop devices); a CI/CD variable can rename it. */
+/** Runner tag of the runners that may run privileged jobs (loop devices, mounts); a CI/CD variable can rename it. */
 export const PRIVILEGED_TAG_VARIABLE = "PACKAGECLOUD_PRIVILEGED_TAG";
 export const INSTALL_TOOLS = "bash scripts/ci/install-tools-ci.sh";
 
