@@ -403,6 +403,9 @@ function cronJob(env: EnvironmentConfig, options: { name: string; schedule: stri
               // automount_service_account_token defaults to false).
               automountServiceAccountToken: false,
               restartPolicy: "Never",
+              // On SIGTERM (eviction, activeDeadlineSeconds) the script stops its step and writes and pushes its
+              // failure metric (curl bounded to 20 s): room for that before the kubelet's SIGKILL (default 30 s).
+              terminationGracePeriodSeconds: 90,
               securityContext: { runAsNonRoot: true, fsGroup: BACKUP_UID, seccompProfile: { type: "RuntimeDefault" } },
               nodeSelector: { "packagecloud.io/pool": "background" },
             },

@@ -244,6 +244,7 @@ describe("GKE: scratch space and disruptions", () => {
     expect(job.podFailurePolicy).toEqual({ rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] });
     expect(job.template.spec!.restartPolicy).toBe("Never"); // podFailurePolicy requires it
     expect(job.ttlSecondsAfterFinished).toBe(86400);
+    expect(job.template.spec!.terminationGracePeriodSeconds).toBe(90); // the SIGTERM trap writes and pushes its metric
   });
 });
 
