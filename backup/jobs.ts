@@ -23,6 +23,7 @@ import type { FirstBootExtension } from "../constructs/first-boot";
 import { STS_AUDIENCE } from "../constructs/gke-aws-federation";
 import { cloudSqlConnectionName, gkeClusterName, resourceName } from "../constructs/naming";
 import { BACKUP_NAMES } from "../monitoring/from-config";
+import { placeholderFields } from "../config/placeholders";
 
 /** The script, shipped as is by first boot and by the container image (backup/Dockerfile). */
 export const BACKUP_SCRIPT_SOURCE = path.join(__dirname, "packagecloud-backup.sh");
@@ -146,6 +147,7 @@ export function vmEnvironment(env: EnvironmentConfig, job: VmJob = "backup"): Re
       BACKUP_SOURCE: "xbstream",
       XBSTREAM_DIR: VM_XBSTREAM_DIR,
       DAILY_BACKUP_NAME: BACKUP_NAMES.daily,
+      XBSTREAM_SETTLE_MINUTES: String(env.backupJob.vm.xbstreamSettleMinutes),
       AGE_RECIPIENT: env.backupJob.ageRecipient,
       METRICS_FILE: `${VM_TEXTFILE_DIR}/packagecloud_offsite_backup.prom`,
     };
@@ -158,6 +160,8 @@ export function vmEnvironment(env: EnvironmentConfig, job: VmJob = "backup"): Re
     XBSTREAM_BIN: vm.binaries.xbstream,
     XTRABACKUP_BIN: vm.binaries.xtrabackup,
     MYSQLD_BIN: vm.binaries.mysqld,
+    MYSQL_BIN: vm.binaries.mysql,
+    SCRATCH_RESERVE_PERCENT: String(vm.scratchReservePercent),
     MYSQLD_USER: VM_RESTORE_USER,
     VERIFY_DATABASE: vm.database,
     SCRATCH_MYSQLD_MEMORY: "512M",
@@ -215,8 +219,11 @@ WantedBy=timers.target
 export function vmFirstBootExtension(env: EnvironmentConfig): FirstBootExtension {
   const jobs = Object.keys(VM_JOBS) as VmJob[];
   return {
-    // awscli: the upload and download (the instance role through IMDSv2); age: the encryption.
-    packages: ["awscli", "age"],
+    // awscli: the upload and download (the instance role through IMDSv2); age: the encryption;
+    // prometheus-node-exporter: serves the jobs' textfiles (VM_TEXTFILE_DIR, the package's default textfile
+    // directory) on :9100, which the VM's security group opens to prometheusCidrs (constructs/packagecloud-vm.ts,
+    // EXPORTER_PORTS); the package enables and starts its service.
+    packages: ["awscli", "age", "prometheus-node-exporter"],
     writeFiles: [
       // As in the repository, comments included: the whole user data is gzipped (constructs/first-boot.ts).
       { path: BACKUP_SCRIPT_PATH, owner: "root:root", permissions: "0755", content: backupScript() },
@@ -375,8 +382,16 @@ function cronJob(env: EnvironmentConfig, options: { name: string; schedule: stri
         spec: {
           // The script retries each step itself; one more pod only for a lost node.
           backoffLimit: 1,
+          // A pod evicted by a disruption (node drain in the GKE maintenance window, preemption: the pod gets the
+          // DisruptionTarget condition) is replaced without counting against backoffLimit (Kubernetes "Handling
+          // retriable and non-retriable pod failures with Pod failure policy", GA in 1.31; needs
+          // restartPolicy Never). The evicted run wrote its failure metric on SIGTERM (the script's trap).
+          podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] },
           activeDeadlineSeconds: worstCaseSeconds(env, options.command),
-          ttlSecondsAfterFinished: 7 * 86400,
+          // A finished Job and its pod go after a day: the pod's generic ephemeral volumes (the 200 GiB work disk,
+          // the scratch MySQL's data) are deleted with the pod, so a kept pod would keep paying for its disks.
+          // The outcome lives on in the metrics and Cloud Logging.
+          ttlSecondsAfterFinished: 86400,
           template: {
             metadata: { labels },
             spec: {
@@ -388,6 +403,9 @@ function cronJob(env: EnvironmentConfig, options: { name: string; schedule: stri
               // automount_service_account_token defaults to false).
               automountServiceAccountToken: false,
               restartPolicy: "Never",
+              // On SIGTERM (eviction, activeDeadlineSeconds) the script stops its step and writes and pushes its
+              // failure metric (curl bounded to 20 s): room for that before the kubelet's SIGKILL (default 30 s).
+              terminationGracePeriodSeconds: 90,
               securityContext: { runAsNonRoot: true, fsGroup: BACKUP_UID, seccompProfile: { type: "RuntimeDefault" } },
               nodeSelector: { "packagecloud.io/pool": "background" },
             },
@@ -403,9 +421,11 @@ export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount 
   const k = env.backupJob.kubernetes;
   const roles = gkeRoleNames(env);
   const metrics = { PUSHGATEWAY_URL: k.pushgatewayUrl };
-  const bigWork = (gi: number): IVolume => ({
-    name: "work",
-    // Dumps can be large: a volume of their own for each run, gone with the pod.
+  // Generic ephemeral volumes: a persistent disk of its own for each run, created with the pod and deleted with it
+  // (the PVC is owned by the pod: Kubernetes "Ephemeral Volumes", "Lifecycle and PersistentVolumeClaim"), never the
+  // node's boot disk; its size is its limit (the filesystem is that big, and a full disk fails the step, not the node).
+  const bigWork = (gi: number, name = "work"): IVolume => ({
+    name,
     ephemeral: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gi}Gi` } } } } },
   });
 
@@ -458,9 +478,12 @@ export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount 
       volumes: [
         bigWork(200),
         { name: "age-identity", secret: { secretName: k.ageIdentitySecret, defaultMode: 0o400 } },
-        { name: "mysql-data", emptyDir: {} },
+        // The scratch MySQL's data: as large as the restored database, so a disk of its own (not the node's boot
+        // disk, where an emptyDir lives), deleted with the pod.
+        bigWork(200, "mysql-data"),
         { name: "mysql-run", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
-        { name: "mysql-tmp", emptyDir: {} },
+        // Sort files of the load: on the node's disk, capped (the kubelet evicts the pod past its sizeLimit).
+        { name: "mysql-tmp", emptyDir: { sizeLimit: "2Gi" } },
         ...restoreAws.volumes,
       ],
       // The scratch MySQL runs beside the check as a native sidecar (an init container that keeps running and
@@ -471,6 +494,8 @@ export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount 
           image: k.images.scratchMysql,
           restartPolicy: "Always",
           args: ["--bind-address=127.0.0.1", "--skip-name-resolve", "--innodb-buffer-pool-size=512M"],
+          // A string: the YAML below is written so that kubectl's YAML 1.1 reader keeps it one ("yes" is a boolean
+          // there, and EnvVar.value must be a string).
           env: [{ name: "MYSQL_ALLOW_EMPTY_PASSWORD", value: "yes" }],
           startupProbe: { exec: { command: ["mysqladmin", "--host=127.0.0.1", "ping"] }, periodSeconds: 5, failureThreshold: 60 },
           volumeMounts: [
@@ -528,15 +553,46 @@ export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount 
   ];
 }
 
+/**
+ * The YAML of objects as kubectl reads it: kubectl (sigs.k8s.io/yaml over go-yaml v2) resolves plain scalars by
+ * YAML 1.1, where `yes`, `on`, `y`, `0777` and `1:20` are not strings. Written with the yaml package's 1.1 schema,
+ * every string such a resolver would read otherwise is quoted, which YAML 1.2 reads the same way
+ * (test/backup/jobs.test.ts parses each file with both and compares with the objects).
+ */
+export const kubectlYaml = (objects: readonly object[]): string =>
+  objects.map((object) => stringify(object, { lineWidth: 0, version: "1.1" })).join("---\n");
+
+/** The header line naming the placeholder fields a manifest still holds; scripts/ci/kubectl-apply.sh refuses it. */
+export const PLACEHOLDER_HEADER = "# placeholder-fields:";
+
+/**
+ * Fields of `env` holding this repository's stand-in values (config/placeholders.ts) whose value appears in
+ * `text` (as a whole, or inside a longer string such as a role ARN), and image digests of all zeros but one digit.
+ */
+export function manifestPlaceholders(env: EnvironmentConfig, text: string): string[] {
+  const valueOf = (field: string) => field.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], env);
+  const fields = placeholderFields(env).filter((field) => {
+    const value = valueOf(field);
+    return typeof value === "string" && text.includes(value);
+  });
+  const named = fields.map((f) => String(valueOf(f))).join("\n");
+  // A digest of (almost) all zeros is nobody's image, marked or not.
+  const zeroDigests = [...new Set([...text.matchAll(/@sha256:(0{63}[0-9a-f])\b/g)].map((m) => m[1]))].filter((d) => !named.includes(d)).map((d) => `image digest sha256:${d}`);
+  return [...fields, ...zeroDigests];
+}
+
 /** Files to write into the synth output, keyed by their path relative to it. */
 export function kubernetesFiles(envs: readonly EnvironmentConfig[]): Record<string, string> {
   const files: Record<string, string> = {};
   for (const env of envs) {
     const objects = kubernetesObjects(env);
     for (const object of objects) object.validate();
-    const header = `# Generated by packagecloud-infra at synth (backup/jobs.ts) for ${env.name}: kubectl apply -f this file.\n`;
-    files[`kubernetes/${env.name}/backup-jobs.yaml`] =
-      header + objects.map((object) => stringify(object.toJSON(), { lineWidth: 0 })).join("---\n");
+    const body = kubectlYaml(objects.map((object) => object.toJSON()));
+    const placeholders = manifestPlaceholders(env, body);
+    const header =
+      `# Generated by packagecloud-infra at synth (backup/jobs.ts) for ${env.name}: apply with scripts/ci/kubectl-apply.sh ${env.name}\n` +
+      `${PLACEHOLDER_HEADER} ${placeholders.length > 0 ? placeholders.join(", ") : "none"}\n`;
+    files[`kubernetes/${env.name}/backup-jobs.yaml`] = header + body;
   }
   return files;
 }

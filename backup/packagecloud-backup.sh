@@ -40,7 +40,8 @@ usage: packagecloud-backup backup|verify-restore
 common:   BACKUP_BUCKET, BACKUP_PREFIX (e.g. backups/), BACKUP_ENVIRONMENT (ops), BACKUP_NAME (label, offsite-db),
           METRICS_FILE (node_exporter textfile), PUSHGATEWAY_URL (optional), WORK_DIR (default $TMPDIR),
           STEP_ATTEMPTS (3), RETRY_DELAY_SECONDS (10), LIST_TIMEOUT_SECONDS (120), AWS_* (the AWS CLI's own)
-backup:   BACKUP_SOURCE=xbstream: XBSTREAM_DIR (/var/opt/packagecloud/backups), DAILY_BACKUP_NAME (daily-db)
+backup:   BACKUP_SOURCE=xbstream: XBSTREAM_DIR (/var/opt/packagecloud/backups), DAILY_BACKUP_NAME (daily-db),
+          XBSTREAM_SETTLE_MINUTES (30: the newest file not modified for this long is complete)
           BACKUP_SOURCE=mysqldump: DB_HOST, DB_PORT, DB_SOCKET, DB_USER, DB_NAME, DB_AUTH (none|password-file),
           DB_PASSWORD_FILE; AGE_RECIPIENT (public key: the job cannot decrypt),
           DUMP_TIMEOUT_SECONDS (7200), UPLOAD_TIMEOUT_SECONDS (7200)
@@ -49,7 +50,7 @@ verify:   AGE_IDENTITY_FILE (private key, out of band), VERIFY_TABLES, VERIFY_NO
           RESTORE_SOURCE=mysqldump (default): RESTORE_DB_HOST/PORT/SOCKET/USER/AUTH/PASSWORD_FILE,
           RESTORE_KEEP_DATABASE (a new database to restore into and keep, instead of a dropped scratch one)
           RESTORE_SOURCE=xbstream: XBSTREAM_BIN, XTRABACKUP_BIN, MYSQLD_BIN (the binaries of the MySQL that wrote
-          the backup), VERIFY_DATABASE (packagecloud), MYSQLD_USER (required as root: the scratch server's
+          the backup), MYSQL_BIN (its client), VERIFY_DATABASE (packages_onpremise), SCRATCH_RESERVE_PERCENT, MYSQLD_USER (required as root: the scratch server's
           user), SCRATCH_MYSQLD_MEMORY (512M), MYSQLD_START_TIMEOUT_SECONDS (900)
 EOF
 }
@@ -136,12 +137,19 @@ write_metrics() {
 
 # run_step <seconds> <command...>: one attempt, hard timeout, killed (SIGKILL) 30 s after SIGTERM is ignored.
 # A shell function runs as a fresh process of this script (`__fn`): `timeout` can only run programs.
+# The step runs in the background and the script `wait`s for it: bash runs a trap only between commands, and
+# `wait` is the one it interrupts, so a SIGTERM (a pod evicted, its activeDeadlineSeconds reached, systemd
+# stopping the unit) reaches the TERM trap at once instead of after the step; the trap stops the step (timeout
+# passes the signal on to its command) and writes the failure metric. Its stdin is /dev/null (no step reads it).
 run_step() {
   local seconds=$1
   shift
   local status=0
   if declare -F "$1" >/dev/null; then set -- "$BASH" "$SELF" __fn "$@"; fi
-  timeout --kill-after=30 "$seconds" "$@" || status=$?
+  timeout --kill-after=30 "$seconds" "$@" &
+  STEP_PID=$!
+  wait "$STEP_PID" || status=$?
+  STEP_PID=""
   if ((status == 124 || status == 137)); then log "step timed out after ${seconds}s: ${*:1:4}"; fi
   return "$status"
 }
@@ -184,7 +192,8 @@ db_args() {
   esac
 }
 
-mysql_client() { if command -v mariadb >/dev/null; then echo mariadb; else echo mysql; fi; }
+# MYSQL_BIN: a client off PATH (the VM: packagecloud's /opt/packagecloud/embedded/mysqlclient/bin/mysql).
+mysql_client() { if [[ -n "${MYSQL_BIN:-}" ]]; then echo "$MYSQL_BIN"; elif command -v mariadb >/dev/null; then echo mariadb; else echo mysql; fi; }
 mysqldump_client() { if command -v mysqldump >/dev/null; then echo mysqldump; else echo mariadb-dump; fi; }
 
 # The dump pipeline, run by `timeout` as its own process group (so a timeout kills every member).
@@ -205,10 +214,15 @@ dump_pipeline() {
   esac
 }
 
-# Newest xbstream that packagecloud's database_backups service wrote (seed 000's naming), sets SOURCE_FILE.
+# Newest complete xbstream that packagecloud's database_backups service wrote (seed 000's naming), sets
+# SOURCE_FILE. Complete: not modified for XBSTREAM_SETTLE_MINUTES (every write updates the mtime, so a file still
+# being written is younger); a younger one is skipped, naming it, and the newest older one is taken.
 newest_xbstream() {
+  local settle=${XBSTREAM_SETTLE_MINUTES:-30} young
+  young=$(find "$XBSTREAM_DIR" -maxdepth 2 -type f -name 'packagecloud-streamed-database-backup.*.xbstream' -mmin "-$settle" 2>/dev/null | head -n 1)
+  [[ -z "$young" ]] || log "source: skipping $young, modified in the last $settle minutes (still being written)"
   SOURCE_FILE=$(find "$XBSTREAM_DIR" -maxdepth 2 -type f -name 'packagecloud-streamed-database-backup.*.xbstream' \
-    -printf '%T@ %p\n' 2>/dev/null | sort -n | tail -n 1 | cut -d' ' -f2-)
+    -not -mmin "-$settle" -printf '%T@ %p\n' 2>/dev/null | sort -n | tail -n 1 | cut -d' ' -f2-)
   [[ -n "$SOURCE_FILE" ]]
 }
 
@@ -229,18 +243,31 @@ daily_metrics() {
   fi
 }
 
+# Every AWS call goes through here. Only options the oldest CLI the jobs run with accepts (the VM's Ubuntu 22.04
+# awscli 1.22.34, the image's Debian bookworm awscli 2.9.19): test/backup/aws-cli-options.test.ts checks each
+# call against both option lists. S3_ENDPOINT_URL (optional): an S3-compatible or VPC endpoint; these CLIs
+# predate AWS_ENDPOINT_URL (CLI 1.29 / 2.13), so it becomes --endpoint-url (the tests' emulator uses it).
+awscli() {
+  if [[ -n "${S3_ENDPOINT_URL:-}" ]]; then aws --endpoint-url "$S3_ENDPOINT_URL" "$@"; else aws "$@"; fi
+}
+
 # shellcheck disable=SC2016 # backquotes are JMESPath literals, not shell
 s3_count() {
-  run_step "$LIST_TIMEOUT_SECONDS" aws s3api list-objects-v2 --bucket "$BACKUP_BUCKET" --prefix "$BACKUP_PREFIX" \
+  run_step "$LIST_TIMEOUT_SECONDS" awscli s3api list-objects-v2 --bucket "$BACKUP_BUCKET" --prefix "$BACKUP_PREFIX" \
     --query 'length(Contents[?ends_with(Key, `.age`)] || `[]`)' --output text
 }
 
 upload() {
   local file=$1 key=$2 sha256=$3
-  # A checksum S3 verifies on every part, the whole file's SHA-256 as metadata for the restore to check (and, for
-  # an xbstream, its unpacked size, so the restore can check its disk space first), and no Object Lock headers:
-  # the bucket's default retention applies (and the uploader may not set its own).
-  aws s3 cp --only-show-errors --checksum-algorithm SHA256 --metadata "sha256=$sha256${SOURCE_BYTES:+,source-bytes=$SOURCE_BYTES}" \
+  # The whole file's SHA-256 as metadata for the restore to check (and, for an xbstream, its unpacked size, so the
+  # restore can check its disk space first), and no Object Lock headers: the bucket's default retention applies
+  # (and the uploader may not set its own). No --checksum-algorithm: neither CLI the jobs run with has it on `s3 cp`
+  # (awscli 2.9.19 answers "Unknown options: --checksum-algorithm,SHA256" and exits 252; 1.22.34's option list,
+  # test/backup/aws-cli-options.json, has none either). Object Lock's rule that a PutObject/UploadPart carry Content-MD5 or
+  # a flexible checksum (S3 User Guide, "Using S3 Object Lock": "Content-MD5 ... required") is met by the
+  # Content-MD5 their botocore adds to every PutObject and UploadPart (handlers.py conditionally_calculate_md5);
+  # the engine test uploads into a locked bucket of the emulator, which refuses a PutObject without either.
+  awscli s3 cp --only-show-errors --metadata "sha256=$sha256${SOURCE_BYTES:+,source-bytes=$SOURCE_BYTES}" \
     --cli-connect-timeout 30 --cli-read-timeout 120 "$file" "s3://$BACKUP_BUCKET/$key"
 }
 
@@ -254,7 +281,7 @@ cmd_backup() {
     XBSTREAM_DIR=${XBSTREAM_DIR:-/var/opt/packagecloud/backups}
     daily_metrics
     if ! newest_xbstream; then
-      log "source: no packagecloud-streamed-database-backup.*.xbstream under $XBSTREAM_DIR"
+      log "source: no complete packagecloud-streamed-database-backup.*.xbstream under $XBSTREAM_DIR"
       finish "$EXIT_SOURCE"
     fi
     SOURCE_BYTES=$(stat -c %s "$SOURCE_FILE")
@@ -283,7 +310,7 @@ cmd_backup() {
     finish "$EXIT_UPLOAD"
   fi
   rm -f "$out"
-  count=$(s3_count) || count=""
+  s3_count >"$WORK/count" && count=$(<"$WORK/count") || count=""
   metric "${METRIC_PREFIX}_last_success_timestamp_seconds" "$BACKUP_NAME" "$(date +%s)"
   metric "${METRIC_PREFIX}_last_size_bytes" "$BACKUP_NAME" "$size"
   if [[ "$count" =~ ^[0-9]+$ ]]; then metric "${METRIC_PREFIX}_count" "$BACKUP_NAME" "$count"; else carry_over "${METRIC_PREFIX}_count" "$BACKUP_NAME"; fi
@@ -309,7 +336,7 @@ cmd_verify_restore() {
       suffix=.xbstream.gz.age
       require XBSTREAM_BIN XTRABACKUP_BIN MYSQLD_BIN
       local bin
-      for bin in XBSTREAM_BIN XTRABACKUP_BIN MYSQLD_BIN; do
+      for bin in XBSTREAM_BIN XTRABACKUP_BIN MYSQLD_BIN ${MYSQL_BIN:+MYSQL_BIN}; do
         if ! command -v "${!bin}" >/dev/null; then
           log "configuration: $bin (${!bin}) is not an executable: name the binary of the MySQL that wrote the backups"
           finish "$EXIT_CONFIG"
@@ -328,20 +355,21 @@ cmd_verify_restore() {
   esac
 
   # shellcheck disable=SC2016 # backquotes are JMESPath literals, not shell
-  if ! key=$(run_step "$LIST_TIMEOUT_SECONDS" aws s3api list-objects-v2 --bucket "$BACKUP_BUCKET" --prefix "$BACKUP_PREFIX" \
-    --query "sort_by(Contents[?ends_with(Key, \`$suffix\`)], &LastModified)[-1].Key" --output text) ||
-    [[ -z "$key" || "$key" == None ]]; then
+  # Steps write to files, never into $(…): bash waits for a command substitution before it runs a trap.
+  if ! run_step "$LIST_TIMEOUT_SECONDS" awscli s3api list-objects-v2 --bucket "$BACKUP_BUCKET" --prefix "$BACKUP_PREFIX" \
+    --query "sort_by(Contents[?ends_with(Key, \`$suffix\`)], &LastModified)[-1].Key" --output text >"$WORK/key" ||
+    ! key=$(<"$WORK/key") || [[ -z "$key" || "$key" == None ]]; then
     log "fetch: no *$suffix backup under s3://$BACKUP_BUCKET/$BACKUP_PREFIX"
     finish "$EXIT_FETCH"
   fi
   object="$WORK/restore$suffix"
   log "fetch: s3://$BACKUP_BUCKET/$key"
   # One call returns the body, and the SHA-256 (and unpacked size) the backup job recorded when it uploaded it.
-  if ! expected=$(with_retries "download" "$FETCH_TIMEOUT_SECONDS" aws s3api get-object --cli-read-timeout 120 \
-    --bucket "$BACKUP_BUCKET" --key "$key" --query '[Metadata.sha256, Metadata."source-bytes"]' --output text "$object"); then
+  if ! with_retries "download" "$FETCH_TIMEOUT_SECONDS" awscli s3api get-object --cli-read-timeout 120 \
+    --bucket "$BACKUP_BUCKET" --key "$key" --query '[Metadata.sha256, Metadata."source-bytes"]' --output text "$object" >"$WORK/expected"; then
     finish "$EXIT_FETCH"
   fi
-  read -r expected source_bytes <<<"$expected"
+  read -r expected source_bytes <"$WORK/expected"
   sha256=$(sha256sum "$object" | cut -d' ' -f1)
   if [[ "$sha256" != "$expected" ]]; then
     log "fetch: sha256 $sha256 does not match the uploaded sha256 '$expected'"
@@ -350,7 +378,7 @@ cmd_verify_restore() {
 
   if [[ "$RESTORE_SOURCE" == xbstream ]]; then
     restore_physical "$object" "$source_bytes"
-    database=${VERIFY_DATABASE:-packagecloud}
+    database=${VERIFY_DATABASE:-packages_onpremise}
   else
     # RESTORE_KEEP_DATABASE (drills, a real restore): load into this new database and keep it.
     database=${RESTORE_KEEP_DATABASE:-"packagecloud_restore_check_$(date -u +%Y%m%d%H%M%S)_$$"}
@@ -431,6 +459,15 @@ restore_physical() {
       log "restore: $restore has $avail bytes free; unpacking this backup needs about $need"
       finish "$EXIT_RESTORE"
     fi
+    # On the VM the scratch copy shares packagecloud's data disk: it must leave SCRATCH_RESERVE_PERCENT of the
+    # disk free, so that the verification can never fill the disk under the application.
+    local size reserve
+    size=$(df --output=size -B1 "$restore" | tail -n 1 | tr -d ' ')
+    reserve=$((size * ${SCRATCH_RESERVE_PERCENT:-0} / 100))
+    if ((avail - need < reserve)); then
+      log "restore: unpacking this backup (about $need bytes) would leave less than ${SCRATCH_RESERVE_PERCENT}% of $restore's disk free ($avail bytes free): the verification does not starve packagecloud; grow the disk or lower backupJob.vm.scratchReservePercent"
+      finish "$EXIT_RESTORE"
+    fi
   fi
   log "restore: unpacking into $data"
   if ! run_step "$RESTORE_TIMEOUT_SECONDS" unpack_pipeline "$object" "$data"; then
@@ -464,6 +501,7 @@ start_scratch_server() {
     args+=("--user=$MYSQLD_USER")
   fi
   log "restore: starting a scratch server on $run/mysqld.sock (no network, no grant tables)"
+  # shellcheck disable=SC2153 # MYSQLD_BIN comes from the environment (see usage)
   # Only options MySQL 5.7, 8.x and MariaDB all document (no --skip-log-bin, documented from MySQL 8.0 only; a
   # binary log would land in the scratch directory, which is deleted at the end).
   "$MYSQLD_BIN" --no-defaults --datadir="$data" --socket="$run/mysqld.sock" --pid-file="$run/mysqld.pid" \
@@ -501,6 +539,12 @@ finish() {
   local code=$1
   if [[ "$COMMAND" == __* ]] || ((FINISHED)); then exit "$code"; fi
   FINISHED=1
+  if [[ -n "${STEP_PID:-}" ]]; then
+    # Interrupted mid-step (SIGTERM): stop the step first (timeout passes the signal on to its command).
+    kill -TERM "$STEP_PID" 2>/dev/null || true
+    wait "$STEP_PID" 2>/dev/null || true
+    STEP_PID=""
+  fi
   if [[ -n "${SCRATCH_SERVER_PID:-}" ]]; then stop_scratch_server; fi
   if [[ -n "${SCRATCH_DB:-}" ]]; then
     # The scratch database always goes, whatever the checks said.

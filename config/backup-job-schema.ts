@@ -7,6 +7,7 @@
  * *identity* (private key) is created and kept outside this project (docs/disaster-recovery.md, "Backup keys").
  */
 import { z } from "zod";
+import { dailyRuns, overlaps, type WeekInterval } from "./maintenance-window";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC)");
 const k8sName = (what: string) =>
@@ -57,9 +58,25 @@ export const backupJobSchema = z
      */
     vm: z
       .object({
-        binaries: z.object({ xbstream: binaryPath, xtrabackup: binaryPath, mysqld: binaryPath }).strict(),
-        /** The schema packagecloud's tables live in, inside the restored data directory. */
+        /**
+         * mysql: packagecloud's own client, not on PATH (packagecloud's upgrade docs, "Upgrading from 2.0.4 to
+         * 2.05": `/opt/packagecloud/embedded/mysqlclient/bin/mysql -S /var/opt/packagecloud/lib/mysql/mysql.socket`).
+         */
+        binaries: z.object({ xbstream: binaryPath, xtrabackup: binaryPath, mysqld: binaryPath, mysql: binaryPath }).strict(),
+        /** The schema packagecloud's tables live in (same docs: `TRUNCATE packages_onpremise.deb_files`). */
         database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a plain MySQL database name (letters, digits, _)"),
+        /**
+         * The complete-file rule: the backup copies the newest xbstream not modified for this many minutes. Every
+         * write database_backups makes updates the file's mtime (POSIX write(2): "upon successful completion ...
+         * mark for update the last data modification and last file status change timestamps"), so a file still
+         * being written is always younger than this; packagecloud documents no completion marker to wait for.
+         */
+        xbstreamSettleMinutes: minutes("xbstreamSettleMinutes", 720),
+        /**
+         * The restore verification unpacks onto the data disk only if, after it, this share of the disk stays free
+         * for packagecloud (checked before anything is written; the run fails with exit 6 otherwise).
+         */
+        scratchReservePercent: z.number().int().min(5, "scratchReservePercent must be at least 5").max(90, "scratchReservePercent must be at most 90"),
       })
       .strict(),
     /** GKE variant: the CronJobs. */
@@ -111,3 +128,28 @@ export const backupJobSchema = z
   });
 
 export type BackupJobConfig = z.output<typeof backupJobSchema>;
+
+/**
+ * The backup must not run into a maintenance window (issue 20): GKE may drain the node under the pod during the
+ * cluster's window, and Cloud SQL restarts the instance (a dump fails) during its one-hour window. A daily job
+ * runs every day, so every day of a window counts. The span checked is the dump's first attempt
+ * ([backupUtc, backupUtc + timeouts.dumpMinutes)): the part that needs both the node and the database. The
+ * restore verification needs only the node: its start must fall outside the GKE window (an eviction later in a
+ * long run is retried by the Job's podFailurePolicy, backup/jobs.ts).
+ * Returns [field, message] for each conflict.
+ */
+export function maintenanceConflicts(
+  job: BackupJobConfig,
+  windows: { gke?: readonly WeekInterval[]; gkeText?: string; cloudSql: WeekInterval; cloudSqlText: string },
+): Array<[string, string]> {
+  const minute = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const conflicts: Array<[string, string]> = [];
+  const dump = dailyRuns(minute(job.schedule.backupUtc), job.timeouts.dumpMinutes);
+  const named = (what: string) => `overlaps ${what}: the dump (${job.schedule.backupUtc} UTC + timeouts.dumpMinutes ${job.timeouts.dumpMinutes} min, daily) must end before it starts or start after it ends; move schedule.backupUtc`;
+  if (windows.gke && overlaps(dump, windows.gke)) conflicts.push(["backupJob.schedule.backupUtc", named(`the GKE maintenance window (${windows.gkeText})`)]);
+  if (overlaps(dump, [windows.cloudSql])) conflicts.push(["backupJob.schedule.backupUtc", named(`the Cloud SQL maintenance window (${windows.cloudSqlText})`)]);
+  if (windows.gke && overlaps(dailyRuns(minute(job.schedule.restoreVerificationUtc), 1), windows.gke)) {
+    conflicts.push(["backupJob.schedule.restoreVerificationUtc", `starts inside the GKE maintenance window (${windows.gkeText}); move it outside`]);
+  }
+  return conflicts;
+}

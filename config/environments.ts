@@ -28,7 +28,10 @@ const PACKAGECLOUD_APT = {
 // Secret, the restore verification fails and pages. Table names follow packagecloud's Rails schema.
 function backupJob(ageRecipient: string): EnvironmentInput["backupJob"] {
   return {
-    schedule: { backupUtc: "04:30", restoreVerificationUtc: "10:30" },
+    // Outside every maintenance window, which config refuses to overlap (config/backup-job-schema.ts): the dump
+    // (21:00 + 3 h) ends before ops's GKE window (Sat/Sun 02:00-10:00) and Cloud SQL's (Sun 05:00), and starts
+    // after pre's (Tue-Thu 14:00-20:00, Cloud SQL Tue 14:00). 04:30 fell inside ops's GKE and Cloud SQL windows.
+    schedule: { backupUtc: "21:00", restoreVerificationUtc: "10:30" },
     ageRecipient,
     timeouts: { dumpMinutes: 180, uploadMinutes: 180, fetchMinutes: 120, restoreMinutes: 360 },
     attempts: 3,
@@ -45,8 +48,12 @@ function backupJob(ageRecipient: string): EnvironmentInput["backupJob"] {
         xbstream: "/opt/packagecloud/embedded/bin/xbstream",
         xtrabackup: "/opt/packagecloud/embedded/bin/xtrabackup",
         mysqld: "/opt/packagecloud/embedded/bin/mysqld",
+        // packagecloud's upgrade docs ("Upgrading from 2.0.4 to 2.05"): its client, and its database's name.
+        mysql: "/opt/packagecloud/embedded/mysqlclient/bin/mysql",
       },
-      database: "packagecloud",
+      database: "packages_onpremise",
+      xbstreamSettleMinutes: 30,
+      scratchReservePercent: 20,
     },
     kubernetes: {
       namespace: "packagecloud",
@@ -169,7 +176,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       // The offsite job (both variants) is new: its alarms notify once its first backup has landed.
       offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1048576, firstBackupPending: true },
       dailyBackups: { maxAgeHours: 36, minSizeBytes: 1048576, firstBackupPending: false },
-      cloudSqlBackups: { maxAgeHours: 36 },
+      cloudSqlBackups: { maxAgeHours: 36, firstBackupPending: true },
       replication: { maxLatencySeconds: 3600 },
       notifications: {
         emails: ["packagecloud-alerts-pre@gitlab.com"],
@@ -290,7 +297,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       // The offsite job (both variants) is new: its alarms notify once its first backup has landed.
       offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1073741824, firstBackupPending: true },
       dailyBackups: { maxAgeHours: 36, minSizeBytes: 1073741824, firstBackupPending: false },
-      cloudSqlBackups: { maxAgeHours: 36 },
+      cloudSqlBackups: { maxAgeHours: 36, firstBackupPending: true },
       replication: { maxLatencySeconds: 900 },
       notifications: {
         emails: ["packagecloud-alerts@gitlab.com"],

@@ -124,3 +124,31 @@ export function recurringWindowTimes(startUtc: string, durationHours: number): {
   const iso = (d: Date) => d.toISOString().replace(/\.000Z$/, "Z");
   return { startTime: iso(start), endTime: iso(end) };
 }
+
+/** [start, end) in minutes from Monday 00:00 UTC; an interval past the week's end wraps to its start. */
+export type WeekInterval = readonly [number, number];
+
+/** The GKE windows of a recurrence as week intervals. */
+export function gkeWindows(recurrence: Recurrence, startMinute: number, durationHours: number): WeekInterval[] {
+  return recurrence.days.map((day) => [WEEKDAYS.indexOf(day) * DAY + startMinute, WEEKDAYS.indexOf(day) * DAY + startMinute + durationHours * 60] as const);
+}
+
+/**
+ * Cloud SQL's maintenance window: one hour starting at `hour` (UTC) on `day` (1 = Monday … 7 = Sunday), as the
+ * API's maintenanceWindow {day, hour} defines it (Cloud SQL for MySQL, "About maintenance on Cloud SQL
+ * instances": "The maintenance window is one hour long").
+ */
+export function cloudSqlWindow(day: number, hour: number): WeekInterval {
+  return [(day - 1) * DAY + hour * 60, (day - 1) * DAY + hour * 60 + 60];
+}
+
+/** A daily job running [startMinute, startMinute + minutes) every day, as week intervals. */
+export function dailyRuns(startMinute: number, minutes: number): WeekInterval[] {
+  return Array.from({ length: 7 }, (_, d) => [d * DAY + startMinute, d * DAY + startMinute + minutes] as const);
+}
+
+/** Whether two sets of week intervals meet (compared over two weeks, so a Sunday-night interval meets Monday). */
+export function overlaps(a: readonly WeekInterval[], b: readonly WeekInterval[]): boolean {
+  const shifted = (xs: readonly WeekInterval[]) => xs.flatMap(([s, e]) => [[s, e], [s + WEEK, e + WEEK], [s - WEEK, e - WEEK]] as const);
+  return shifted(a).some(([s1, e1]) => b.some(([s2, e2]) => s1 < e2 && s2 < e1));
+}

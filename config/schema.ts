@@ -5,8 +5,8 @@
  * so `cdktf synth` fails with a sentence an operator can act on.
  */
 import { z } from "zod";
-import { backupJobSchema } from "./backup-job-schema";
-import { GKE_MIN_HOURS_PER_32_DAYS, GKE_MIN_WINDOW_HOURS, parseRecurrence, worst32DayHours } from "./maintenance-window";
+import { backupJobSchema, maintenanceConflicts } from "./backup-job-schema";
+import { cloudSqlWindow, gkeWindows, GKE_MIN_HOURS_PER_32_DAYS, GKE_MIN_WINDOW_HOURS, parseRecurrence, worst32DayHours } from "./maintenance-window";
 import { AWS_REGIONS, checkBucketName, checkCidr, cidrsOverlap, isPrivateRange, isWorldOpen, parseCidr, unroutableKind } from "./validators";
 
 export const ENV_NAMES = ["pre", "ops"] as const;
@@ -444,7 +444,18 @@ const monitoringSchema = z
     offsiteBackups: backupThresholds,
     dailyBackups: backupThresholds,
     /** Cloud SQL's automated backups (GKE variant): alert when none succeeded in this many hours. */
-    cloudSqlBackups: z.object({ maxAgeHours: z.number().int().min(25, "maxAgeHours must be at least 25 (backups are daily)").max(168, "maxAgeHours must be at most 168") }).strict(),
+    cloudSqlBackups: z
+      .object({
+        maxAgeHours: z.number().int().min(25, "maxAgeHours must be at least 25 (backups are daily)").max(168, "maxAgeHours must be at most 168"),
+        /**
+         * As the CloudWatch alarms' (monitoring.offsiteBackups.firstBackupPending): true from the first deploy until
+         * the instance's first automated backup succeeded; the "no successful backup" policy exists but notifies
+         * nobody (absent_over_time is true of an instance no backup has run on yet). Set false once
+         * `gcloud sql backups list --instance <name>` lists a SUCCESSFUL backup, and deploy.
+         */
+        firstBackupPending: z.boolean({ errorMap: () => ({ message: "must be true (no automated backup has succeeded yet) or false" }) }),
+      })
+      .strict(),
     replication: z
       .object({ maxLatencySeconds: z.number().int().min(60, "maxLatencySeconds must be at least 60").max(86400, "maxLatencySeconds must be at most 86400") })
       .strict(),
@@ -696,6 +707,17 @@ export const environmentSchema = z
             message: `allows only ${hours} h of maintenance in the worst 32-day period; GKE requires at least ${GKE_MIN_HOURS_PER_32_DAYS} h (from windows of at least ${GKE_MIN_WINDOW_HOURS} h) and refuses the cluster: add days or lengthen maintenanceHours`,
           });
         }
+      }
+    }
+    // The backup's dump outside the GKE and Cloud SQL maintenance windows (config/backup-job-schema.ts).
+    {
+      const recurrence = cluster.mode === "dedicated" ? parseRecurrence(cluster.maintenanceRecurrence) : "existing cluster";
+      const gke = cluster.mode === "dedicated" && typeof recurrence !== "string" && /^([01]\d|2[0-3]):[0-5]\d$/.test(cluster.maintenanceStartUtc)
+        ? { gke: gkeWindows(recurrence, Number(cluster.maintenanceStartUtc.slice(0, 2)) * 60 + Number(cluster.maintenanceStartUtc.slice(3, 5)), cluster.maintenanceHours), gkeText: `${cluster.maintenanceRecurrence} ${cluster.maintenanceStartUtc} UTC + ${cluster.maintenanceHours} h` }
+        : {};
+      const days = ["", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+      for (const [field, message] of maintenanceConflicts(env.backupJob, { ...gke, cloudSql: cloudSqlWindow(env.gcp.sql.maintenanceDay, env.gcp.sql.maintenanceHourUtc), cloudSqlText: `${days[env.gcp.sql.maintenanceDay]} ${String(env.gcp.sql.maintenanceHourUtc).padStart(2, "0")}:00 UTC + 1 h` })) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: field.split("."), message });
       }
     }
     env.monitoring.notifications.gcpChannels.forEach((channel, i) => {

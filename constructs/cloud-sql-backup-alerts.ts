@@ -7,7 +7,7 @@
  * `cloudsql.instances.automatedBackup` (Cloud SQL docs: "View audit logs for automated backups").
  *
  * @example
- *   new CloudSqlBackupAlerts(this, "BackupAlerts", { environment: "ops", project, instanceName, maxAgeHours: 36, channels, runbookUrl });
+ *   new CloudSqlBackupAlerts(this, "BackupAlerts", { environment: "ops", project, instanceName, maxAgeHours: 36, firstBackupPending: true, channels, runbookUrl });
  */
 import { Construct } from "constructs";
 import { LoggingMetric } from "@cdktf/provider-google/lib/logging-metric";
@@ -21,6 +21,13 @@ export interface CloudSqlBackupAlertsProps {
   /** The instance's name (`database_id` is `<project>:<name>`). */
   readonly instanceName: string;
   readonly maxAgeHours: number;
+  /**
+   * True until the instance's first automated backup succeeded (config monitoring.cloudSqlBackups): the stale
+   * policy then has no notification channels (its incident is visible in the console, nobody is paged), as the
+   * CloudWatch backup alarms notify nobody while monitoring.*.firstBackupPending. The failed-backup policy always
+   * notifies: a first backup that fails is news on day one. Default false.
+   */
+  readonly firstBackupPending?: boolean;
   readonly channels: readonly string[];
   readonly runbookUrl: string;
 }
@@ -61,12 +68,18 @@ export class CloudSqlBackupAlerts extends Construct {
       mimeType: "text/markdown",
       content: `${what} for Cloud SQL instance \`${props.instanceName}\` (${props.environment}). Runbook: ${props.runbookUrl}`,
     });
+    // Before the first backup, absent_over_time(...[N h]) is true minutes after apply (no sample yet) and stays true
+    // until the first backup, up to a day later: the policy exists but notifies nobody until config says it landed.
+    const pending = props.firstBackupPending ?? false;
     this.stale = new MonitoringAlertPolicy(this, "Stale", {
-      displayName: `${cloudSqlInstanceName(props.environment)}: no successful backup for ${props.maxAgeHours} h`,
+      displayName: `${cloudSqlInstanceName(props.environment)}: no successful backup for ${props.maxAgeHours} h${pending ? " (first backup pending: not notifying)" : ""}`,
       combiner: "OR",
       severity: "CRITICAL",
-      notificationChannels: [...props.channels],
-      documentation: documentation(`No successful automated backup in ${props.maxAgeHours} hours`),
+      notificationChannels: pending ? [] : [...props.channels],
+      documentation: documentation(
+        `No successful automated backup in ${props.maxAgeHours} hours` +
+          (pending ? ". Notifications are off until the first backup succeeds (monitoring.cloudSqlBackups.firstBackupPending in config)" : ""),
+      ),
       conditions: [
         {
           displayName: `no successful backup in ${props.maxAgeHours} h`,

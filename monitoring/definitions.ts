@@ -35,6 +35,12 @@ export interface BackupMonitor {
   readonly minSizeBytes: number;
   /** Runbook link for the alerts */
   readonly runbookUrl: string;
+  /**
+   * True until the first backup has landed (config monitoring.<backup>.firstBackupPending, as the CloudWatch
+   * alarms): a metric never reported yet raises a ticket (first backup pending), not the stale page; once a backup
+   * was reported, its age pages as usual; a failed run pages from day one.
+   */
+  readonly firstBackupPending?: boolean;
 }
 
 export interface ReplicationMonitor {
@@ -51,6 +57,8 @@ export interface RestoreVerificationMonitor {
   /** Alert when no verification succeeded for this many hours (also when the metric is absent). */
   readonly maxAgeHours: number;
   readonly runbookUrl: string;
+  /** As BackupMonitor.firstBackupPending: no verification can succeed before the first backup exists. */
+  readonly firstBackupPending?: boolean;
 }
 
 export interface MonitoringDefinitions {

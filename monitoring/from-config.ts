@@ -24,6 +24,7 @@ export function monitoringDefinitions(env: EnvironmentConfig): MonitoringDefinit
         maxAgeHours: m.offsiteBackups.maxAgeHours,
         minSizeBytes: m.offsiteBackups.minSizeBytes,
         runbookUrl: `${m.runbookUrl}#${BACKUP_NAMES.offsite}`,
+        firstBackupPending: m.offsiteBackups.firstBackupPending,
       },
       {
         name: BACKUP_NAMES.daily,
@@ -31,12 +32,18 @@ export function monitoringDefinitions(env: EnvironmentConfig): MonitoringDefinit
         maxAgeHours: m.dailyBackups.maxAgeHours,
         minSizeBytes: m.dailyBackups.minSizeBytes,
         runbookUrl: `${m.runbookUrl}#${BACKUP_NAMES.daily}`,
+        firstBackupPending: m.dailyBackups.firstBackupPending,
       },
       // Only the backups something writes in this environment (config/backup-writers.ts).
     ].filter((b) => backupWriter(env, b.name) !== undefined),
     // Issue 13: the restore verification job proves the offsite backups restore (backup/jobs.ts).
     restoreVerification: [
-      { backup: BACKUP_NAMES.offsite, maxAgeHours: env.backupJob.restoreVerificationMaxAgeHours, runbookUrl: `${m.runbookUrl}#restore-verification` },
+      {
+        backup: BACKUP_NAMES.offsite,
+        maxAgeHours: env.backupJob.restoreVerificationMaxAgeHours,
+        runbookUrl: `${m.runbookUrl}#restore-verification`,
+        firstBackupPending: m.offsiteBackups.firstBackupPending,
+      },
     ],
     replication: [{ bucket: s.packages.bucketName, maxLatencySeconds: m.replication.maxLatencySeconds, runbookUrl: `${m.runbookUrl}#replication` }],
   };

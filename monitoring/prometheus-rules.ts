@@ -51,6 +51,9 @@ export const ALERTS = {
   replicationLagging: "PackagecloudReplicationLagging",
   restoreUnverified: "PackagecloudBackupRestoreUnverified",
   restoreFailed: "PackagecloudBackupRestoreFailed",
+  /** Only while firstBackupPending: the metric was never reported (a ticket, not a page). */
+  firstBackupPending: "PackagecloudBackupFirstBackupPending",
+  restoreFirstPending: "PackagecloudBackupRestoreFirstPending",
 } as const;
 
 /**
@@ -150,12 +153,33 @@ function backupAlerts(environment: string, backup: BackupMonitor): AlertingRule[
   const maxAgeSeconds = Math.round(backup.maxAgeHours * 3600);
   const labels = (severity: Severity) => ({ severity, environment, [BACKUP_LABEL]: backup.name });
   const about = `Backup ${backup.name} (${backup.description}) in ${environment}`;
+  const age = `(time() - max by (${BACKUP_LABEL}) (${lastSuccess}) > ${maxAgeSeconds})`;
+  // Before the first backup (firstBackupPending), "never reported" is the expected state of a fresh deploy: it
+  // raises a ticket that says so instead of the stale page, which then watches only the age of a reported backup.
+  const pending: AlertingRule[] = backup.firstBackupPending
+    ? [
+        {
+          alert: ALERTS.firstBackupPending,
+          expr: `absent(${lastSuccess})`,
+          for: PENDING.backupStale,
+          labels: labels("ticket"),
+          annotations: {
+            summary: `First ${backup.name} backup pending (${environment})`,
+            description:
+              `${about}: no successful backup reported yet (${BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC} absent), as expected until ` +
+              "the first run; a failed run pages on its own. Set firstBackupPending to false in config once the first backup landed.",
+            runbook_url: backup.runbookUrl,
+          },
+        },
+      ]
+    : [];
   return [
+    ...pending,
     {
       alert: ALERTS.backupStale,
       // absent() takes the bare selector (no aggregation) so it returns {backup="<name>"}: one alert per backup.
       // The age branch takes the newest success over all series of this backup, as maxAgeHours promises.
-      expr: `absent(${lastSuccess}) or (time() - max by (${BACKUP_LABEL}) (${lastSuccess}) > ${maxAgeSeconds})`,
+      expr: backup.firstBackupPending ? age : `absent(${lastSuccess}) or ${age}`,
       for: PENDING.backupStale,
       labels: labels("page"),
       annotations: {
@@ -198,11 +222,31 @@ function restoreAlerts(environment: string, restore: RestoreVerificationMonitor)
   const maxAgeSeconds = Math.round(restore.maxAgeHours * 3600);
   const labels = { severity: "page" as const, environment, [BACKUP_LABEL]: restore.backup };
   const about = `Restore verification of backup ${restore.backup} in ${environment}`;
+  const age = `(time() - max by (${BACKUP_LABEL}) (${verified}) > ${maxAgeSeconds})`;
+  const pending: AlertingRule[] = restore.firstBackupPending
+    ? [
+        {
+          alert: ALERTS.restoreFirstPending,
+          expr: `absent(${verified})`,
+          for: PENDING.backupStale,
+          labels: { ...labels, severity: "ticket" as const },
+          annotations: {
+            summary: `First restore verification of ${restore.backup} pending (${environment})`,
+            description:
+              `${about}: no verification succeeded yet (${BACKUP_LAST_RESTORE_VERIFIED_METRIC} absent), as expected until the first ` +
+              "backup exists; a failed verification pages on its own.",
+            runbook_url: restore.runbookUrl,
+          },
+        },
+      ]
+    : [];
   return [
+    ...pending,
     {
       alert: ALERTS.restoreUnverified,
-      // Seed 002: absent() too, so a verification job that never ran (or stopped reporting) pages like a stale one.
-      expr: `absent(${verified}) or (time() - max by (${BACKUP_LABEL}) (${verified}) > ${maxAgeSeconds})`,
+      // Seed 002: absent() too, so a verification job that never ran (or stopped reporting) pages like a stale one
+      // (once the first backup has landed: before, the ticket above says what is pending).
+      expr: restore.firstBackupPending ? age : `absent(${verified}) or ${age}`,
       for: PENDING.backupStale,
       labels,
       annotations: {

@@ -7,4 +7,4 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 "$here/ci/install-tools-ci.sh" shellcheck mkfs.xfs cloud-init rsync git curl \
-  mariadbd mariadb-install-db mariadb mariadb-dump mariadb-backup mbstream age age-keygen aws systemd-analyze systemd-sysusers promtool
+  mariadbd mariadb-install-db mariadb mariadb-dump mariadb-backup mbstream age age-keygen aws systemd-analyze systemd-sysusers promtool mmdebstrap

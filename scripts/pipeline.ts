@@ -22,7 +22,7 @@ export const PIPELINE_FILE = path.resolve(__dirname, "..", ".gitlab-ci.yml");
 
 /** The default job image: pinned, the same base as ci/Dockerfile. */
 export const NODE_IMAGE = "node:20.20.2-bookworm";
-/** Runner tag of the runners that may run privileged jobs (loop devices); a CI/CD variable can rename it. */
+/** Runner tag of the runners that may run privileged jobs (loop devices, mounts); a CI/CD variable can rename it. */
 export const PRIVILEGED_TAG_VARIABLE = "PACKAGECLOUD_PRIVILEGED_TAG";
 export const INSTALL_TOOLS = "bash scripts/ci/install-tools-ci.sh";
 
@@ -52,7 +52,10 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
   "test:promtool": { files: ["test/engine/promtool.test.ts", "test/engine/monitoring-output.test.ts"], tools: ["promtool"] },
   "test:backup": {
     files: ["test/engine/backup-job.test.ts"],
-    tools: ["moto_server", "mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "mariadb-backup", "mbstream", "age", "age-keygen", "aws", "shellcheck", "systemd-analyze", "systemd-sysusers", "cloud-init", "promtool"],
+    tools: ["moto_server", "mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "mariadb-backup", "mbstream", "age", "age-keygen", "aws", "shellcheck", "systemd-analyze", "systemd-sysusers", "cloud-init", "promtool", "mmdebstrap"],
+    // mmdebstrap (root mode) and the job's run inside the image's root filesystem mount (/proc, bind mounts in a
+    // private mount namespace): root with CAP_SYS_ADMIN.
+    privileged: true,
   },
   "test:pipeline": { files: ["test/engine/pipeline.test.ts"], tools: ["rsync", "git"] },
 };

@@ -112,6 +112,7 @@ export class GkeStack extends PackagecloudStack {
       project: gcp.project,
       instanceName: this.database.instance.name,
       maxAgeHours: env.monitoring.cloudSqlBackups.maxAgeHours,
+      firstBackupPending: env.monitoring.cloudSqlBackups.firstBackupPending,
       channels: env.monitoring.notifications.gcpChannels,
       runbookUrl: env.monitoring.runbookUrl,
     });

@@ -86,9 +86,9 @@ describe("pipeline jobs on a stock runner", () => {
     expect(DOCKERFILE).toMatch(new RegExp(`^FROM ${NODE_IMAGE.replace(/\./g, "\\.")}$`, "m"));
   });
 
-  it("asks for a privileged runner exactly where loop devices are used", () => {
+  it("asks for a privileged runner exactly where loop devices or mounts are used (losetup, mmdebstrap)", () => {
     for (const job of testJobs) {
-      const needsLoop = testsRunBy(job).some((file) => toolsRequiredBy(path.join(ROOT, file)).has("losetup"));
+      const needsLoop = testsRunBy(job).some((file) => ["losetup", "mmdebstrap"].some((tool) => toolsRequiredBy(path.join(ROOT, file)).has(tool)));
       expect([job, ci[job].tags]).toEqual([job, needsLoop ? [`$${PRIVILEGED_TAG_VARIABLE}`] : undefined]);
     }
     expect(ci.variables[PRIVILEGED_TAG_VARIABLE].value).toBe("privileged");

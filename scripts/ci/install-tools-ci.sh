@@ -46,6 +46,8 @@ declare -A DEBIAN_PACKAGE=(
   [systemd-analyze]=systemd
   [systemd-sysusers]=systemd
   [rclone]=rclone
+  # The backup image's root filesystem without Docker (scripts/backup-rootfs.sh).
+  [mmdebstrap]=mmdebstrap
   [systemctl]=systemd
   [systemd-run]=systemd
 )

@@ -28,6 +28,8 @@ export const TOOLS = {
   aws: "the AWS CLI: pip install awscli (preinstalled on this project's machines), or Debian package awscli",
   "systemd-analyze": "Debian package systemd (for `systemd-analyze verify`): apt-get install systemd",
   "systemd-sysusers": "Debian package systemd (for `systemd-sysusers --root`): apt-get install systemd",
+  // test/engine/backup-job.test.ts runs the GKE job inside the image's root filesystem (scripts/backup-rootfs.sh).
+  mmdebstrap: "Debian package mmdebstrap (builds the backup image's root filesystem without Docker): scripts/install-tools.sh, or apt-get install mmdebstrap",
   promtool:
     "promtool 2.42 from Debian's prometheus package, unpacked (not installed) into .tools/prometheus ($PACKAGECLOUD_TOOLS_DIR/prometheus when set): bash scripts/install-tools.sh (npm test runs it as its pretest step)",
   rsync: "Debian package rsync (gitlab-ci-local copies the project with it): scripts/install-tools.sh, or apt-get install rsync",

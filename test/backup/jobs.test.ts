@@ -3,9 +3,12 @@
  * kubernetes-models, and held to the issue's invariants), the VM's first-boot hook and units, the config checks,
  * and the GKE federation's trust policies at synth.
  */
-import { spawnSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
-import { parse, parseAllDocuments } from "yaml";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse, parseAllDocuments, stringify } from "yaml";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { ConfigError, ENV_NAMES, loadEnvironments, parseEnvironment } from "../../config";
@@ -20,10 +23,14 @@ import {
   clusterIssuer,
   gkeRoleNames,
   kubernetesFiles,
+  kubectlYaml,
+  manifestPlaceholders,
+  PLACEHOLDER_HEADER,
   kubernetesObjects,
   systemdService,
   systemdTimer,
   VM_ENV_FILE,
+  VM_TEXTFILE_DIR,
   vmEnvironment,
   vmFirstBootExtension,
   VM_RESTORE_USER,
@@ -31,6 +38,7 @@ import {
   worstCaseSeconds,
 } from "../../backup/jobs";
 import { cloudConfig } from "../../constructs/first-boot";
+import { EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
 import { GkeAwsFederation } from "../../constructs/gke-aws-federation";
 import { cloudSqlConnectionName } from "../../constructs/naming";
 import { constructStack, sharedStack, sharedStorage, synth, Synthesized } from "../support/synth";
@@ -209,6 +217,107 @@ describe.each(ENV_NAMES)("Kubernetes backup jobs of %s", (name) => {
   });
 });
 
+describe("VM job facts (packagecloud's upgrade docs; node_exporter scraped)", () => {
+  it("names packagecloud's client and database, the complete-file rule and the scratch reserve in the verification's environment", () => {
+    const backup = vmEnvironment(envs.ops, "backup");
+    const verify = vmEnvironment(envs.ops, "verify-restore");
+    expect(verify.MYSQL_BIN).toBe("/opt/packagecloud/embedded/mysqlclient/bin/mysql");
+    expect(verify.VERIFY_DATABASE).toBe("packages_onpremise");
+    expect(verify.SCRATCH_RESERVE_PERCENT).toBe("20");
+    expect(backup.XBSTREAM_SETTLE_MINUTES).toBe("30");
+    expect(backup.METRICS_FILE.startsWith(`${VM_TEXTFILE_DIR}/`)).toBe(true);
+  });
+
+  it("node_exporter's port is open to Prometheus in the VM's security group", () => {
+    expect(EXPORTER_PORTS["node-exporter"]).toBe(9100);
+  });
+});
+
+describe("GKE: scratch space and disruptions", () => {
+  const cronJobs = kubernetesObjects(envs.ops).filter((o): o is CronJob => o.kind === "CronJob");
+  it.each(["packagecloud-offsite-backup", "packagecloud-restore-verify"])("%s: large data on per-pod ephemeral disks, every emptyDir capped, evictions retried, pods gone after a day", (name) => {
+    const job = cronJobs.find((c) => c.metadata?.name === name)!.spec!.jobTemplate.spec!;
+    const volumes = job.template.spec!.volumes!;
+    for (const v of volumes) if (v.emptyDir) expect(v.emptyDir.sizeLimit).toBeDefined();
+    expect(volumes.find((v) => v.name === "work")!.ephemeral!.volumeClaimTemplate!.spec.resources!.requests!.storage).toBe("200Gi");
+    if (name === "packagecloud-restore-verify") expect(volumes.find((v) => v.name === "mysql-data")!.ephemeral).toBeDefined();
+    expect(job.podFailurePolicy).toEqual({ rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] });
+    expect(job.template.spec!.restartPolicy).toBe("Never"); // podFailurePolicy requires it
+    expect(job.ttlSecondsAfterFinished).toBe(86400);
+    expect(job.template.spec!.terminationGracePeriodSeconds).toBe(90); // the SIGTERM trap writes and pushes its metric
+  });
+});
+
+describe("manifests as kubectl reads them (YAML 1.1)", () => {
+  // kubectl decodes manifests with sigs.k8s.io/yaml over go-yaml v2, a YAML 1.1 resolver: `yes` is a boolean there.
+  const asKubectl = (text: string) => parseAllDocuments(text, { version: "1.1" }).map((d) => d.toJSON());
+  const as12 = (text: string) => parseAllDocuments(text, { version: "1.2" }).map((d) => d.toJSON());
+
+  it.each(ENV_NAMES)("every generated manifest of %s reads back as its objects under YAML 1.1 and 1.2 alike", (name) => {
+    const env = envs[name];
+    const files = kubernetesFiles([env]);
+    const objects = kubernetesObjects(env).map((o) => JSON.parse(JSON.stringify(o.toJSON())));
+    for (const text of Object.values(files)) {
+      expect(asKubectl(text)).toEqual(objects);
+      expect(as12(text)).toEqual(objects);
+    }
+  });
+
+  it("fails if: the manifest is written as YAML 1.2 plain scalars (MYSQL_ALLOW_EMPTY_PASSWORD: yes becomes a boolean)", () => {
+    const objects = kubernetesObjects(envs.ops).map((o) => JSON.parse(JSON.stringify(o.toJSON())));
+    const before = objects.map((o) => stringify(o, { lineWidth: 0 })).join("---\n");
+    expect(before).toMatch(/value: yes\n/);
+    const read = asKubectl(before);
+    expect(read).not.toEqual(objects);
+    const env = read[3].spec.jobTemplate.spec.template.spec.initContainers[0].env;
+    expect(env).toEqual([{ name: "MYSQL_ALLOW_EMPTY_PASSWORD", value: true }]);
+    // ...which the Kubernetes schema refuses (EnvVar.value must be a string), as the API server would.
+    expect(() => new CronJob(read[3]).validate()).toThrow(/value must be string/);
+    expect(asKubectl(kubectlYaml(objects))).toEqual(objects);
+  });
+});
+
+describe("placeholders are refused before kubectl apply (scripts/ci/kubectl-apply.sh)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubectl-apply-"));
+  const script = path.join(__dirname, "..", "..", "scripts", "ci", "kubectl-apply.sh");
+  const run = (files: Record<string, string>) => {
+    const root = path.join(dir, String(Math.random()).slice(2));
+    fs.mkdirSync(path.join(root, "scripts", "ci"), { recursive: true });
+    fs.copyFileSync(script, path.join(root, "scripts", "ci", "kubectl-apply.sh"));
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, "cdktf.out", file)), { recursive: true });
+      fs.writeFileSync(path.join(root, "cdktf.out", file), text);
+    }
+    // A stand-in kubectl first on PATH: it prints what it was asked to do.
+    fs.mkdirSync(path.join(root, "bin"));
+    fs.writeFileSync(path.join(root, "bin", "kubectl"), '#!/bin/sh\necho "kubectl $*"\n', { mode: 0o755 });
+    return spawnSync("bash", [path.join(root, "scripts", "ci", "kubectl-apply.sh"), "ops", "--server-side"], { encoding: "utf8", env: { PATH: `${path.join(root, "bin")}:/usr/bin:/bin` } });
+  };
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("names every placeholder field the ops manifest holds (the all-zero digests, the example account id, the age recipient)", () => {
+    const text = kubernetesFiles([envs.ops])["kubernetes/ops/backup-jobs.yaml"];
+    const header = text.split("\n").find((l) => l.startsWith(PLACEHOLDER_HEADER))!;
+    expect(header).toBe(`${PLACEHOLDER_HEADER} aws.accountId, backupJob.ageRecipient, backupJob.kubernetes.images.backup, backupJob.kubernetes.images.scratchMysql, backupJob.kubernetes.images.cloudSqlProxy`);
+  });
+
+  it("fails if: the manifest still holds placeholders (exit 4 before kubectl, naming the fields)", () => {
+    const result = run(kubernetesFiles([envs.ops]));
+    expect(result.stdout).toBe(""); // kubectl never ran
+    expect(result.stderr).toMatch(/refusing to apply cdktf\.out\/kubernetes\/ops\/backup-jobs\.yaml: it still holds this repository's placeholder values in aws\.accountId, .*backupJob\.kubernetes\.images\.backup/);
+    expect(result.status).toBe(4);
+  });
+
+  it("refuses an unmarked all-zero digest too, and lets a clean manifest through to kubectl", () => {
+    const env = envs.ops;
+    expect(manifestPlaceholders(env, "image: example.com/x@sha256:" + "0".repeat(64))).toEqual([`image digest sha256:${"0".repeat(64)}`]);
+    const clean = run({ "kubernetes/ops/backup-jobs.yaml": `${PLACEHOLDER_HEADER} none\napiVersion: v1\nkind: ServiceAccount\n` });
+    expect(clean.stderr).toBe("");
+    expect(clean.stdout).toMatch(/^kubectl apply --server-side -f \/.*\/cdktf\.out\/kubernetes\/ops\n$/);
+    expect(clean.status).toBe(0);
+  });
+});
+
 describe("the Kubernetes schema check", () => {
   it("fails if a CronJob has no schedule (kubernetes-models' OpenAPI validation)", () => {
     const job = kubernetesObjects(envs.ops).find((o) => o.kind === "CronJob") as CronJob;
@@ -300,7 +409,7 @@ describe("VM variant", () => {
 
   it("installs the script, the restore user, both jobs' environments and units at first boot, and enables both timers", () => {
     const ext = vmFirstBootExtension(env);
-    expect(ext.packages).toEqual(["awscli", "age"]);
+    expect(ext.packages).toEqual(["awscli", "age", "prometheus-node-exporter"]); // node_exporter serves the textfiles on :9100
     expect(ext.writeFiles.map((f) => f.path)).toEqual([
       BACKUP_SCRIPT_PATH,
       "/etc/sysusers.d/packagecloud-restore.conf",

@@ -1,3 +1,4 @@
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { AlertTopic } from "../../constructs/alert-topic";
 import { BACKUP_METRICS_FILTER, BackupAlarms } from "../../constructs/backup-alarms";
 import { CloudSqlBackupAlerts, promqlName } from "../../constructs/cloud-sql-backup-alerts";
@@ -167,7 +168,10 @@ describe("CloudSqlBackupAlerts", () => {
     expect(stale.conditions[0].condition_prometheus_query_language.query).toBe(
       `absent_over_time(${promqlName(metric.name)}{monitored_resource="cloudsql_database"}[${envs.ops.monitoring.cloudSqlBackups.maxAgeHours}h])`,
     );
-    expect(stale.notification_channels).toEqual(envs.ops.monitoring.notifications.gcpChannels);
+    // A fresh deploy: no automated backup yet, so the absence is true and notifies nobody (firstBackupPending).
+    expect(envs.ops.monitoring.cloudSqlBackups.firstBackupPending).toBe(true);
+    expect(stale.notification_channels).toEqual([]);
+    expect(stale.documentation.content).toMatch(/Notifications are off until the first backup succeeds \(monitoring\.cloudSqlBackups\.firstBackupPending in config\)/);
     // The metric is created in the same apply: the API would refuse a PromQL condition on a metric it has not seen.
     expect(stale.conditions[0].condition_prometheus_query_language.disable_metric_validation).toBe(true);
     const failed = out.resource("google_monitoring_alert_policy", "database_backup_alerts_failed");
@@ -175,6 +179,15 @@ describe("CloudSqlBackupAlerts", () => {
       /AND protoPayload\.metadata\.windowStatus:\* AND NOT protoPayload\.metadata\.windowStatus="STATUS_SUCCEEDED"$/,
     );
     expect(failed.alert_strategy.notification_rate_limit).toEqual({ period: "3600s" });
+  });
+
+  it.each([true, false])("firstBackupPending %s: the stale policy notifies nobody / the channels; the failed policy always notifies", (pending) => {
+    const { stack } = constructStack();
+    new GoogleProvider(stack, "google", { project: "gitlab-ops" });
+    new CloudSqlBackupAlerts(stack, "Alerts", { environment: "ops", project: "gitlab-ops", instanceName: "db", maxAgeHours: 36, firstBackupPending: pending, channels: ["projects/gitlab-ops/notificationChannels/1"], runbookUrl: "https://x" });
+    const out = synth(stack);
+    expect(out.resource("google_monitoring_alert_policy", "alerts_stale").notification_channels).toEqual(pending ? [] : ["projects/gitlab-ops/notificationChannels/1"]);
+    expect(out.resource("google_monitoring_alert_policy", "alerts_failed").notification_channels).toEqual(["projects/gitlab-ops/notificationChannels/1"]);
   });
 
   it("names the log-based metric as Cloud Monitoring's PromQL does", () => {

@@ -3,6 +3,12 @@
  * directory on a private socket, never as a system service), the AWS emulator with an Object-Locked bucket, age,
  * the AWS CLI and the real script (backup/packagecloud-backup.sh).
  *
+ * The GKE job runs with the image's userland: scripts/backup-rootfs.sh builds backup/Dockerfile's root filesystem
+ * (bookworm, its pinned packages: awscli 2.9.19, MariaDB 10.11 client, age) and the job runs inside it (a private
+ * mount namespace, chroot, read-only root, /work writable, uid 65532 as the CronJob), reaching the emulator and
+ * MariaDB on loopback (the network namespace is shared). The VM variant runs with this machine's MariaDB tools
+ * (the xbstream format packagecloud's database_backups writes).
+ *
  * - A database with known rows is backed up into the locked bucket (deleting that version is refused), restored
  *   by the verification job into a fresh database and compared row for row.
  * - Failure paths: database unreachable, upload refused, an upload that stalls (a TCP server that accepts and
@@ -56,6 +62,10 @@ let dbPort: number;
 let recipient: string;
 let identityFile: string;
 let awsBinDir: string;
+let rootfs: string;
+/** The image's /work (an emptyDir in the CronJob): the job's WORK_DIR, HOME, metrics and the age identity. */
+const imageWork = path.join(work, "image-work");
+const IMAGE_USER = "65532:65532";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -83,19 +93,41 @@ interface Run {
   readonly seconds: number;
 }
 
+/**
+ * argv that runs `program` inside the image's root filesystem, as the CronJob does: read-only root, /work the
+ * only writable place, the script where the Dockerfile COPYs it, uid 65532. A private mount namespace keeps the
+ * mounts away from this machine; the network namespace is shared, so loopback is this machine's.
+ */
+function inImage(program: string[]): string[] {
+  const q = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+  const setup = [
+    "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    `mount --bind ${q(rootfs)} ${q(rootfs)}`,
+    `mount --bind ${q(imageWork)} ${q(rootfs)}/work`,
+    `mount --bind ${q(SCRIPT)} ${q(rootfs)}/usr/local/sbin/packagecloud-backup`,
+    `mount -t proc proc ${q(rootfs)}/proc`,
+    `mount -o remount,bind,ro ${q(rootfs)}`,
+    `exec chroot --userspec=${IMAGE_USER} ${q(rootfs)} ${program.map(q).join(" ")}`,
+  ].join(" && ");
+  return ["unshare", "--mount", "--propagation", "private", "sh", "-c", setup];
+}
+
 /** Runs the real script asynchronously (the stall test needs the event loop for its TCP server). */
-function runScript(command: "backup" | "verify-restore", env: Record<string, string>): Promise<Run> {
+function runScript(command: "backup" | "verify-restore", env: Record<string, string>, options: { image?: boolean; onStderr?: (soFar: string, pid: number) => void } = {}): Promise<Run> {
   const t0 = Date.now();
+  const argv = options.image ? inImage(["/usr/local/sbin/packagecloud-backup", command]) : ["bash", SCRIPT, command];
   return new Promise((resolve, reject) => {
-    const child = spawn("bash", [SCRIPT, command], {
+    const child = spawn(argv[0], argv.slice(1), {
       env: {
-        PATH: `${awsBinDir}:${process.env.PATH}`,
-        HOME: work,
-        TMPDIR: work,
+        PATH: options.image ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" : `${awsBinDir}:${process.env.PATH}`,
+        HOME: options.image ? "/work" : work,
+        TMPDIR: options.image ? "/work" : work,
         AWS_ACCESS_KEY_ID: "testing",
         AWS_SECRET_ACCESS_KEY: "testing",
         AWS_DEFAULT_REGION: "us-west-1",
+        // The host's CLI (1.45) reads AWS_ENDPOINT_URL; the image's 2.9.19 predates it: the script's S3_ENDPOINT_URL.
         AWS_ENDPOINT_URL: emulator.endpoint,
+        S3_ENDPOINT_URL: emulator.endpoint,
         AWS_EC2_METADATA_DISABLED: "true",
         BACKUP_BUCKET: BUCKET,
         BACKUP_PREFIX: PREFIX,
@@ -105,7 +137,7 @@ function runScript(command: "backup" | "verify-restore", env: Record<string, str
       },
     });
     let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.stderr.on("data", (chunk) => { stderr += chunk; options.onStderr?.(stderr, child.pid!); });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? 1, stderr, seconds: (Date.now() - t0) / 1000 }));
   });
@@ -125,6 +157,13 @@ function readMetrics(file: string): Record<string, number> {
 const M = (name: string, backup = "offsite-db") => `packagecloud_backup_${name}{backup="${backup}"}`;
 
 const dbEnv = () => ({ BACKUP_SOURCE: "mysqldump", DB_SOCKET: socket, DB_USER: "root", DB_NAME: "packagecloud", AGE_RECIPIENT: recipient });
+/** The CronJob's view: the database through the proxy on loopback, paths under /work. */
+const imageDbEnv = () => ({ BACKUP_SOURCE: "mysqldump", DB_HOST: "127.0.0.1", DB_PORT: String(dbPort), DB_USER: "job", DB_NAME: "packagecloud", AGE_RECIPIENT: recipient, WORK_DIR: "/work" });
+const imageVerifyEnv = () => ({
+  ...verifyEnv(), AGE_IDENTITY_FILE: "/work/age-identity.txt", RESTORE_DB_SOCKET: "", RESTORE_DB_HOST: "127.0.0.1", RESTORE_DB_PORT: String(dbPort), RESTORE_DB_USER: "job", WORK_DIR: "/work",
+});
+/** A metrics file the image wrote under /work, copied beside the host runs' files (the promtool test reads them). */
+const fromImage = (name: string) => { fs.copyFileSync(path.join(imageWork, name), path.join(work, name)); return path.join(work, name); };
 const verifyEnv = () => ({
   AGE_IDENTITY_FILE: identityFile,
   RESTORE_DB_SOCKET: socket,
@@ -188,6 +227,27 @@ beforeAll(async () => {
   identityFile = path.join(work, "age-identity.txt");
   must("age-keygen", ["-o", identityFile]);
   recipient = must("age-keygen", ["-y", identityFile]);
+
+  // The image's root filesystem (built once, cached outside the repository: the first build takes minutes).
+  requireTool("mmdebstrap");
+  if (process.getuid?.() !== 0) {
+    throw new Error("running the job inside the image's root filesystem needs root (mmdebstrap's root mode, unshare --mount, chroot): run this test as root, as the privileged test:backup CI job does");
+  }
+  const t1 = Date.now();
+  rootfs = must("bash", [path.join(__dirname, "..", "..", "scripts", "backup-rootfs.sh")]);
+  timings["image rootfs (scripts/backup-rootfs.sh)"] = (Date.now() - t1) / 1000;
+  // Mount points: the CronJob's /work, and the Dockerfile's COPY of the script (bound to the repository's).
+  fs.mkdirSync(path.join(rootfs, "work"), { recursive: true });
+  const installed = path.join(rootfs, "usr", "local", "sbin", "packagecloud-backup");
+  if (!fs.existsSync(installed)) fs.writeFileSync(installed, "", { mode: 0o755 });
+  fs.mkdirSync(imageWork, { recursive: true });
+  fs.chmodSync(work, 0o711);
+  fs.chownSync(imageWork, 65532, 65532);
+  fs.copyFileSync(identityFile, path.join(imageWork, "age-identity.txt"));
+  fs.chownSync(path.join(imageWork, "age-identity.txt"), 65532, 65532);
+  // The CronJob reaches Cloud SQL through the Auth Proxy on loopback, without a password (the proxy does the IAM
+  // login): here a passwordless TCP user on 127.0.0.1 stands in for it.
+  sql("CREATE USER 'job'@'127.0.0.1'; GRANT ALL ON *.* TO 'job'@'127.0.0.1'");
 });
 
 afterAll(async () => {
@@ -204,9 +264,55 @@ describe("backup, then restore verification", () => {
   const pushed: Array<{ method: string; url: string; body: string }> = [];
   let key: string;
 
-  it("backs up the database into the Object-Locked bucket with web-identity credentials (as on GKE), writes its metrics and pushes them", async () => {
-    // The GKE path: no static key in the job's environment; the CLI calls AssumeRoleWithWebIdentity with the
-    // projected token for the role whose trust policy the storage stack synthesizes.
+  it("the image's AWS CLI (2.9.19) refuses the upload option the script used before (the check has teeth)", () => {
+    const result = spawnSync(inImage(["aws", "s3", "cp", "--checksum-algorithm", "SHA256", "/etc/hostname", "s3://x/y"])[0], inImage(["aws", "s3", "cp", "--checksum-algorithm", "SHA256", "/etc/hostname", "s3://x/y"]).slice(1), {
+      encoding: "utf8", env: { PATH: "/usr/bin:/bin", HOME: "/work", AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_DEFAULT_REGION: "us-west-1" },
+    });
+    expect(result.stderr).toMatch(/Unknown options: --checksum-algorithm/);
+    expect(result.status).toBe(252);
+    const version = spawnSync(inImage(["aws", "--version"])[0], inImage(["aws", "--version"]).slice(1), { encoding: "utf8", env: { PATH: "/usr/bin:/bin", HOME: "/work" } });
+    expect(version.stdout).toMatch(/^aws-cli\/2\.9\.19 /);
+  });
+
+  it("backs up the database into the Object-Locked bucket from inside the image (awscli 2.9.19, MariaDB 10.11 client, uid 65532), writes its metrics and pushes them", async () => {
+    const pushgateway = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => { pushed.push({ method: req.method ?? "", url: req.url ?? "", body }); res.end(); });
+    });
+    await new Promise<void>((r) => pushgateway.listen(0, "127.0.0.1", () => r()));
+    const port = (pushgateway.address() as net.AddressInfo).port;
+    const run = await runScript("backup", { ...imageDbEnv(), METRICS_FILE: "/work/backup.prom", PUSHGATEWAY_URL: `http://127.0.0.1:${port}` }, { image: true });
+    pushgateway.close();
+    timings["backup of the test database (in the image)"] = run.seconds;
+    expect(run.stderr).toMatch(/backup: done/);
+    expect(run.code).toBe(0);
+    fromImage("backup.prom");
+
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: PREFIX }));
+    expect(versions.Versions).toHaveLength(1);
+    key = versions.Versions![0].Key!;
+    expect(key).toMatch(/^backups\/packagecloud-test-db-\d{8}T\d{6}Z\.sql\.gz\.age$/);
+    // The bucket has a default retention: the emulator (as S3) refuses a PutObject without Content-MD5 or a
+    // flexible checksum, so this object proves the CLI sent Content-MD5.
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(head.Metadata?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // No lock headers were sent: the bucket's default retention (COMPLIANCE) applies.
+    expect(head.ObjectLockMode).toBe("COMPLIANCE");
+    expect(head.ObjectLockRetainUntilDate!.getTime()).toBeGreaterThan(Date.now() + 23 * 3600 * 1000);
+
+    const m = readMetrics(metrics());
+    expect(m[M("last_exit_code")]).toBe(0);
+    expect(m[M("last_success_timestamp_seconds")]).toBeGreaterThan(Date.now() / 1000 - 120);
+    expect(m[M("last_size_bytes")]).toBe(head.ContentLength);
+    expect(m[M("count")]).toBe(1);
+    // Pushgateway: POST (replaces only the metrics sent), grouped by environment and backup.
+    expect(pushed).toEqual([{ method: "POST", url: "/metrics/job/packagecloud-backup/environment/test/backup/offsite-db", body: expect.stringContaining(`${M("last_exit_code")} 0`) }]);
+  });
+
+  it("the CronJob's web-identity environment resolves to the role's session (the storage stack's trust policy)", async () => {
+    // The image's CLI 2.9.19 calls STS at its public endpoint (no endpoint setting for the credential provider):
+    // this check runs with this machine's CLI, which honours AWS_ENDPOINT_URL.
     const issuer = clusterIssuer(loadEnvironments().ops);
     const iam = new IAMClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
     const provider = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ["sts.amazonaws.com"] }));
@@ -218,35 +324,7 @@ describe("backup, then restore verification", () => {
     const claims = { iss: issuer, sub: "system:serviceaccount:packagecloud:packagecloud-offsite-backup", aud: ["sts.amazonaws.com"], exp: Math.floor(Date.now() / 1000) + 3600 };
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
     fs.writeFileSync(tokenFile, `${b64({ alg: "RS256", kid: "test" })}.${b64(claims)}.c2lnbmF0dXJl`);
-
-    const pushgateway = http.createServer((req, res) => {
-      let body = "";
-      req.on("data", (c) => (body += c));
-      req.on("end", () => { pushed.push({ method: req.method ?? "", url: req.url ?? "", body }); res.end(); });
-    });
-    await new Promise<void>((r) => pushgateway.listen(0, "127.0.0.1", () => r()));
-    const port = (pushgateway.address() as net.AddressInfo).port;
-    const run = await runScript("backup", {
-      ...dbEnv(), METRICS_FILE: metrics(), PUSHGATEWAY_URL: `http://127.0.0.1:${port}`,
-      AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_ROLE_ARN: role.Role!.Arn!, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_SESSION_NAME: "backup-test",
-    });
-    pushgateway.close();
-    timings["backup of the test database"] = run.seconds;
-    expect(run.stderr).toMatch(/backup: done/);
-    expect(run.code).toBe(0);
-
-    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: PREFIX }));
-    expect(versions.Versions).toHaveLength(1);
-    key = versions.Versions![0].Key!;
-    expect(key).toMatch(/^backups\/packagecloud-test-db-\d{8}T\d{6}Z\.sql\.gz\.age$/);
-    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, ChecksumMode: "ENABLED" }));
-    expect(head.ChecksumSHA256).toBeTruthy(); // S3 checked the upload against the checksum the CLI sent
-    expect(head.Metadata?.sha256).toMatch(/^[0-9a-f]{64}$/);
-    // No lock headers were sent: the bucket's default retention (COMPLIANCE) applies.
-    expect(head.ObjectLockMode).toBe("COMPLIANCE");
-    expect(head.ObjectLockRetainUntilDate!.getTime()).toBeGreaterThan(Date.now() + 23 * 3600 * 1000);
-
-    // The same environment resolves to the role's web-identity session, not to a static key.
+    // The environment resolves to the role's web-identity session, not to a static key.
     const caller = spawnSync("aws", ["sts", "get-caller-identity", "--query", "Arn", "--output", "text"], {
       encoding: "utf8",
       env: { PATH: `${awsBinDir}:${process.env.PATH}`, HOME: work, AWS_DEFAULT_REGION: "us-west-1", AWS_ENDPOINT_URL: emulator.endpoint, AWS_EC2_METADATA_DISABLED: "true",
@@ -254,13 +332,6 @@ describe("backup, then restore verification", () => {
     });
     expect(caller.stdout.trim()).toMatch(/^arn:aws:sts::\d{12}:assumed-role\/packagecloud-ops-offsite-backup-gke\/backup-test$/);
 
-    const m = readMetrics(metrics());
-    expect(m[M("last_exit_code")]).toBe(0);
-    expect(m[M("last_success_timestamp_seconds")]).toBeGreaterThan(Date.now() / 1000 - 120);
-    expect(m[M("last_size_bytes")]).toBe(head.ContentLength);
-    expect(m[M("count")]).toBe(1);
-    // Pushgateway: POST (replaces only the metrics sent), grouped by environment and backup.
-    expect(pushed).toEqual([{ method: "POST", url: "/metrics/job/packagecloud-backup/environment/test/backup/offsite-db", body: expect.stringContaining(`${M("last_exit_code")} 0`) }]);
   });
 
   it("cannot delete the backup's version (Object Lock, COMPLIANCE)", async () => {
@@ -268,9 +339,10 @@ describe("backup, then restore verification", () => {
     await expect(s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key, VersionId: versions.Versions![0].VersionId }))).rejects.toThrow(/Access ?Denied/i);
   });
 
-  it("restores the newest backup into a fresh database with the same rows, and records the verification", async () => {
-    const run = await runScript("verify-restore", { ...verifyEnv(), METRICS_FILE: restoreMetrics(), RESTORE_KEEP_DATABASE: "restored_copy" });
-    timings["restore verification of the test database"] = run.seconds;
+  it("restores the newest backup (in the image) into a fresh database with the same rows, and records the verification", async () => {
+    const run = await runScript("verify-restore", { ...imageVerifyEnv(), METRICS_FILE: "/work/restore.prom", RESTORE_KEEP_DATABASE: "restored_copy" }, { image: true });
+    timings["restore verification of the test database (in the image)"] = run.seconds;
+    fromImage("restore.prom");
     expect(run.stderr).toMatch(/restores and passes every check/);
     expect(run.code).toBe(0);
     for (const table of ["schema_migrations", "users", "repositories", "packages"]) {
@@ -286,7 +358,9 @@ describe("backup, then restore verification", () => {
 
   it("fails when the canary does not match, keeps the last verification time, and drops its scratch database", async () => {
     const before = readMetrics(restoreMetrics());
-    const run = await runScript("verify-restore", { ...verifyEnv(), METRICS_FILE: restoreMetrics(), VERIFY_CANARY_EXPECTED: "gitlab-xx" });
+    fs.copyFileSync(restoreMetrics(), path.join(imageWork, "restore.prom"));
+    const run = await runScript("verify-restore", { ...imageVerifyEnv(), METRICS_FILE: "/work/restore.prom", VERIFY_CANARY_EXPECTED: "gitlab-xx" }, { image: true });
+    fromImage("restore.prom");
     expect(run.stderr).toMatch(/canary returned 'gitlab-ce', expected 'gitlab-xx'/);
     expect(run.code).toBe(7);
     const m = readMetrics(restoreMetrics());
@@ -312,6 +386,9 @@ describe("VM variant: packagecloud's xbstream, copied offsite, then opened by a 
     XTRABACKUP_BIN: "mariadb-backup",
     MYSQLD_BIN: "mariadbd",
     VERIFY_DATABASE: "packagecloud",
+    // An absolute client path, as packagecloud's /opt/packagecloud/embedded/mysqlclient/bin/mysql on the VM.
+    MYSQL_BIN: requireTool("mariadb"),
+    SCRATCH_RESERVE_PERCENT: "1",
     SCRATCH_MYSQLD_MEMORY: "32M",
     WORK_DIR: restoreWork,
     // As root (the VM's service, and CI), the scratch server drops to an unprivileged user.
@@ -342,10 +419,11 @@ describe("VM variant: packagecloud's xbstream, copied offsite, then opened by a 
 
   it("copies the newest xbstream offsite, recording its unpacked size", async () => {
     const t0 = Date.now();
-    const file = physicalBackup(Math.floor(Date.now() / 1000));
+    // Written two minutes ago: complete under the test's one-minute settle rule (backupJob.vm.xbstreamSettleMinutes).
+    const file = physicalBackup(Math.floor(Date.now() / 1000) - 120);
     timings["physical backup of the test database (mariadb-backup)"] = (Date.now() - t0) / 1000;
     xbstreamBytes = fs.statSync(file).size;
-    const run = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: vmMetrics() });
+    const run = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: vmMetrics(), XBSTREAM_SETTLE_MINUTES: "1" });
     timings["VM backup (xbstream copied offsite)"] = run.seconds;
     expect(run.stderr).toMatch(/backup: done/);
     expect(run.code).toBe(0);
@@ -354,6 +432,28 @@ describe("VM variant: packagecloud's xbstream, copied offsite, then opened by a 
     const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: newest[0].Key! }));
     expect(head.Metadata).toEqual({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), "source-bytes": String(xbstreamBytes) });
     expect(head.ObjectLockMode).toBe("COMPLIANCE");
+  });
+
+  it("never copies an xbstream database_backups is still writing: a file modified within the settle time is skipped for the newest complete one", async () => {
+    const complete = fs.readdirSync(xbDir)[0];
+    const writing = path.join(xbDir, `packagecloud-streamed-database-backup.${Math.floor(Date.now() / 1000)}.xbstream`);
+    fs.writeFileSync(writing, fs.readFileSync(path.join(xbDir, complete)).subarray(0, 1000)); // half written, mtime now
+    const run = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: vmMetrics(), XBSTREAM_SETTLE_MINUTES: "1" });
+    expect(run.stderr).toContain(`source: skipping ${writing}, modified in the last 1 minutes (still being written)`);
+    expect(run.stderr).toContain(`source: ${path.join(xbDir, complete)} (${xbstreamBytes} bytes)`);
+    expect(run.code).toBe(0);
+    // With the configured 30 minutes nothing here is complete yet: no copy, exit 3 (the stale alert then speaks).
+    const none = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: path.join(work, "vm-settle.prom"), XBSTREAM_SETTLE_MINUTES: "30" });
+    expect(none.stderr).toMatch(/no complete packagecloud-streamed-database-backup/);
+    expect(none.code).toBe(3);
+    fs.rmSync(writing);
+  });
+
+  it("refuses to unpack when the scratch copy would leave less than scratchReservePercent of the disk free (exit 6)", async () => {
+    const run = await runScript("verify-restore", { ...physicalEnv(), METRICS_FILE: path.join(work, "vm-reserve.prom"), SCRATCH_RESERVE_PERCENT: "100" });
+    expect(run.stderr).toMatch(/would leave less than 100% of .* disk free/);
+    expect(run.stderr).not.toMatch(/restore: unpacking into/);
+    expect(run.code).toBe(6);
   });
 
   it("restores it: unpacked, prepared, opened by a scratch server that passes every check, then stopped and deleted", async () => {
@@ -386,10 +486,10 @@ describe("VM variant: packagecloud's xbstream, copied offsite, then opened by a 
   });
 
   it("catches a backup cut short: its offsite copy uploads, but the restore fails (exit 6) and leaves nothing behind", async () => {
-    const whole = physicalBackup(Math.floor(Date.now() / 1000) + 60);
+    const whole = physicalBackup(Math.floor(Date.now() / 1000) - 90);
     fs.truncateSync(whole, Math.floor(fs.statSync(whole).size / 2));
-    fs.utimesSync(whole, Math.floor(Date.now() / 1000) + 60, Math.floor(Date.now() / 1000) + 60);
-    const backup = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: vmMetrics() });
+    fs.utimesSync(whole, Math.floor(Date.now() / 1000) - 90, Math.floor(Date.now() / 1000) - 90);
+    const backup = await runScript("backup", { BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbDir, AGE_RECIPIENT: recipient, METRICS_FILE: vmMetrics(), XBSTREAM_SETTLE_MINUTES: "1" });
     expect(backup.code).toBe(0);
     const before = readMetrics(vmRestoreMetrics());
     const run = await runScript("verify-restore", { ...physicalEnv(), METRICS_FILE: vmRestoreMetrics() });
@@ -478,7 +578,7 @@ describe("failure paths: non-zero exit, failure metric written, last success unt
     const endpoint = `http://127.0.0.1:${(stall.address() as net.AddressInfo).port}`;
     const file = seeded("stalled");
     const run = await runScript("backup", {
-      BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbstreamDir(), AGE_RECIPIENT: recipient, AWS_ENDPOINT_URL: endpoint,
+      BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbstreamDir(), AGE_RECIPIENT: recipient, AWS_ENDPOINT_URL: endpoint, S3_ENDPOINT_URL: endpoint,
       UPLOAD_TIMEOUT_SECONDS: "3", STEP_ATTEMPTS: "2", METRICS_FILE: file,
     });
     sockets.forEach((s) => s.destroy());
@@ -489,6 +589,32 @@ describe("failure paths: non-zero exit, failure metric written, last success unt
     expect(run.code).toBe(4);
     expect(run.seconds).toBeLessThan(30); // without the timeout the CLI waits 120 s per read, and retries
     expectFailure(file, 4);
+  });
+
+  it("killed mid-step by SIGTERM (a pod evicted, activeDeadlineSeconds, systemd stopping the unit): exits 143 at once, writes the failure metric, leaves no step running", async () => {
+    const sockets: net.Socket[] = [];
+    const stall = net.createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => stall.listen(0, "127.0.0.1", () => r()));
+    const endpoint = `http://127.0.0.1:${(stall.address() as net.AddressInfo).port}`;
+    const file = seeded("sigterm");
+    let killedAt = 0;
+    const run = await runScript("backup", {
+      BACKUP_SOURCE: "xbstream", XBSTREAM_DIR: xbstreamDir(), AGE_RECIPIENT: recipient, AWS_ENDPOINT_URL: endpoint, S3_ENDPOINT_URL: endpoint,
+      UPLOAD_TIMEOUT_SECONDS: "600", STEP_ATTEMPTS: "1", METRICS_FILE: file,
+    }, {
+      onStderr: (soFar, pid) => {
+        // Mid-upload: the CLI is connected to the stalled endpoint and waiting.
+        if (!killedAt && /uploading to/.test(soFar)) { killedAt = Date.now(); setTimeout(() => process.kill(pid, "SIGTERM"), 1000); }
+      },
+    });
+    sockets.forEach((s) => s.destroy());
+    stall.close();
+    timings["SIGTERM mid-upload: kill to exit"] = (Date.now() - killedAt) / 1000;
+    expect(run.stderr).toMatch(/interrupted/);
+    expect(run.code).toBe(143);
+    expect(Date.now() - killedAt).toBeLessThan(15_000); // not after the step's 600 s timeout
+    expectFailure(file, 143);
+    expect(spawnSync("pgrep", ["-f", "-a", endpoint.replace("http://", "")], { encoding: "utf8" }).stdout.trim()).toBe("");
   });
 
   it("missing configuration still writes the failure metric: exits 2", async () => {
@@ -542,10 +668,15 @@ describe("the metrics files against the Prometheus rules (promtool test rules)",
         ],
       },
       {
-        name: "no restore verification reported: unverified alert",
+        // ops's offsite backup is firstBackupPending in config (a fresh deploy): a ticket says the first
+        // verification is pending; the page waits for the age of a reported verification.
+        name: "no restore verification reported (first backup pending): a ticket, not the unverified page",
         interval: "1m",
         input_series: [...success, ...daily],
-        alert_rule_test: [{ eval_time: "60m", alertname: ALERTS.restoreUnverified, exp_alerts: [{ exp_labels: { severity: "page", environment: "ops", backup: "offsite-db" }, exp_annotations: annotations(ALERTS.restoreUnverified) }] }],
+        alert_rule_test: [
+          { eval_time: "60m", alertname: ALERTS.restoreUnverified, exp_alerts: [] },
+          { eval_time: "60m", alertname: ALERTS.restoreFirstPending, exp_alerts: [{ exp_labels: { severity: "ticket", environment: "ops", backup: "offsite-db" }, exp_annotations: annotations(ALERTS.restoreFirstPending) }] },
+        ],
       },
       {
         name: "last verification at 0h, none since: unverified alert past restoreVerificationMaxAgeHours (36h)",

@@ -314,3 +314,61 @@ describe("without the absent() branch (the seed incident's rule)", () => {
     expect(result.output).toMatch(/got:\[\]/);
   });
 });
+
+describe("first backup pending (monitoring.*.firstBackupPending, as the CloudWatch alarms)", () => {
+  const PENDING_DEFS: MonitoringDefinitions = {
+    ...DEFS,
+    backups: DEFS.backups.map((b) => (b.name === "offsite-db" ? { ...b, firstBackupPending: true } : b)),
+    restoreVerification: [{ backup: "offsite-db", maxAgeHours: 36, runbookUrl: "https://runbooks.example.com/backups#restore-verification", firstBackupPending: true }],
+  };
+  const rules = prometheusRules(PENDING_DEFS);
+  const rule = (name: string) => rules.groups.flatMap((g) => g.rules).find((r): r is AlertingRule => "alert" in r && r.alert === name && r.labels.backup === "offsite-db")!;
+  const expected = (name: string, extra: Record<string, string> = {}): ExpectedAlert => ({ exp_labels: { ...extra, ...rule(name).labels }, exp_annotations: { ...rule(name).annotations } });
+  const daily = backupSeries({ "offsite-db": { lastSuccess: null, size: null, exitCode: null, count: null } }).filter((s) => s.series.includes('backup="daily-db"'));
+
+  it("a fresh deploy (nothing reported yet) raises only the pending tickets; a failed first run pages; a reported backup that ages pages", () => {
+    expect(rule(ALERTS.firstBackupPending).labels.severity).toBe("ticket");
+    const groups: TestGroup[] = [
+      {
+        name: "fresh deploy: no offsite metric at all",
+        interval: "1m",
+        input_series: [...daily, ...replicationSeries()],
+        alert_rule_test: [
+          { eval_time: "20m", alertname: ALERTS.backupStale, exp_alerts: [] },
+          { eval_time: "20m", alertname: ALERTS.restoreUnverified, exp_alerts: [] },
+          { eval_time: "20m", alertname: ALERTS.firstBackupPending, exp_alerts: [expected(ALERTS.firstBackupPending)] },
+          { eval_time: "20m", alertname: ALERTS.restoreFirstPending, exp_alerts: [expected(ALERTS.restoreFirstPending)] },
+        ],
+      },
+      {
+        name: "the first run fails (exit code 4, no success yet): the failure pages at once",
+        interval: "1m",
+        input_series: [...daily, ...replicationSeries(), series(BACKUP_LAST_EXIT_CODE_METRIC, { backup: "offsite-db", ...NODE }, flat(4))],
+        alert_rule_test: [
+          { eval_time: "20m", alertname: ALERTS.backupFailed, exp_alerts: [expected(ALERTS.backupFailed, NODE)] },
+          { eval_time: "20m", alertname: ALERTS.backupStale, exp_alerts: [] },
+        ],
+      },
+      {
+        name: "one backup at 0h, none since: stale pages past 36h (the age branch still watches)",
+        interval: "1m",
+        input_series: [...daily, ...replicationSeries(), series(BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC, { backup: "offsite-db", ...NODE }, flat(0))],
+        alert_rule_test: [
+          { eval_time: "30h", alertname: ALERTS.backupStale, exp_alerts: [] },
+          { eval_time: "37h", alertname: ALERTS.backupStale, exp_alerts: [expected(ALERTS.backupStale)] },
+          { eval_time: "37h", alertname: ALERTS.firstBackupPending, exp_alerts: [] },
+        ],
+      },
+    ];
+    expect(promtoolTest("first-pending", groups, rules)).toEqual(passes);
+  });
+
+  it("fails if: the rules ignore firstBackupPending (a fresh deploy pages PackagecloudBackupStale at once)", () => {
+    const groups: TestGroup[] = [
+      { name: "fresh deploy, rules without the pending state", interval: "1m", input_series: [...daily, ...replicationSeries()], alert_rule_test: [{ eval_time: "20m", alertname: ALERTS.backupStale, exp_alerts: [] }] },
+    ];
+    const result = promtoolTest("first-pending-ignored", groups, prometheusRules(DEFS));
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(new RegExp(`alertname: ${ALERTS.backupStale}, time: 20m`));
+  });
+});
