@@ -35,6 +35,13 @@ export interface CloudSqlBackupAlertsProps {
 /** Where Cloud SQL's automated-backup audit entries carry their outcome, and the outcome that counts as a backup. */
 export const WINDOW_STATUS = "protoPayload.metadata.windowStatus";
 export const SUCCEEDED = "STATUS_SUCCEEDED";
+/**
+ * Window outcomes that are not a failure. The Cloud SQL Admin API's SqlBackupRunStatus defines SKIPPED as "skipped
+ * (without problems) for a given backup window. Example: Instance was idle." The audit entry prefixes the API's
+ * status with STATUS_ (the documented STATUS_SUCCEEDED); the bare form is listed too, so neither spelling of a
+ * skipped window pages anyone.
+ */
+export const NOT_A_FAILURE = [SUCCEEDED, "STATUS_SKIPPED", "SKIPPED"] as const;
 
 /** Cloud Monitoring's PromQL name for a user-defined log-based metric. */
 export function promqlName(logMetric: string): string {
@@ -102,13 +109,15 @@ export class CloudSqlBackupAlerts extends Construct {
       combiner: "OR",
       severity: "CRITICAL",
       notificationChannels: [...props.channels],
-      documentation: documentation("An automated backup window ended without a successful backup (failed, skipped or overdue)"),
-      // Any window status other than success: present (":*") and not STATUS_SUCCEEDED, so an entry without the field
-      // never counts as a failure.
+      documentation: documentation("An automated backup window ended without a successful backup (failed or overdue)"),
+      // Any window status but success or a skipped window (an idle instance, "without problems"): present (":*") and
+      // none of NOT_A_FAILURE, so an entry without the field never counts as a failure.
       conditions: [
         {
           displayName: "automated backup not successful",
-          conditionMatchedLog: { filter: `${backupEntries} AND ${WINDOW_STATUS}:* AND NOT ${WINDOW_STATUS}="${SUCCEEDED}"` },
+          conditionMatchedLog: {
+            filter: `${backupEntries} AND ${WINDOW_STATUS}:* AND ${NOT_A_FAILURE.map((status) => `NOT ${WINDOW_STATUS}="${status}"`).join(" AND ")}`,
+          },
         },
       ],
       // Log-match policies require a notification rate limit.

@@ -175,9 +175,14 @@ describe("CloudSqlBackupAlerts", () => {
     // The metric is created in the same apply: the API would refuse a PromQL condition on a metric it has not seen.
     expect(stale.conditions[0].condition_prometheus_query_language.disable_metric_validation).toBe(true);
     const failed = out.resource("google_monitoring_alert_policy", "database_backup_alerts_failed");
-    expect(failed.conditions[0].condition_matched_log.filter).toMatch(
-      /AND protoPayload\.metadata\.windowStatus:\* AND NOT protoPayload\.metadata\.windowStatus="STATUS_SUCCEEDED"$/,
-    );
+    const filter: string = failed.conditions[0].condition_matched_log.filter;
+    expect(filter).toMatch(/AND protoPayload\.metadata\.windowStatus:\* AND NOT protoPayload\.metadata\.windowStatus="STATUS_SUCCEEDED"/);
+    // The Admin API's SqlBackupRunStatus: SKIPPED is "skipped (without problems) … Example: Instance was idle"; FAILED
+    // and OVERDUE indicate a problem. The filter's exclusions decide which window outcomes page.
+    const excluded = [...filter.matchAll(/NOT protoPayload\.metadata\.windowStatus="([A-Z_]+)"/g)].map((m) => m[1]);
+    const pages = (status: string) => !excluded.includes(status);
+    expect(["STATUS_SUCCEEDED", "STATUS_SKIPPED"].filter(pages)).toEqual([]);
+    expect(["STATUS_FAILED", "STATUS_OVERDUE"].every(pages)).toBe(true);
     expect(failed.alert_strategy.notification_rate_limit).toEqual({ period: "3600s" });
   });
 
