@@ -34,18 +34,25 @@ export interface Standins {
 }
 
 /**
- * The resource and data source types the synthesized stacks under `stackDirs` use, per stand-in: the schema then
- * holds those only (a full google schema is several megabytes, asked for on every Terraform command).
+ * The resource and data source (`data.<type>`) types the synthesized stacks under `stackDirs` use, per stand-in:
+ * the schema then holds those only (a full schema is megabytes, which Terraform asks for on every command).
  */
 export function typesUsed(stackDirs: readonly string[]): Record<StandinName, string[]> {
-  const types = new Set<string>();
+  const out = Object.fromEntries(Object.keys(STANDIN_PROVIDERS).map((name) => [name, new Set<string>()])) as Record<StandinName, Set<string>>;
   for (const dir of stackDirs) {
     const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
-    for (const section of [json.resource ?? {}, json.data ?? {}]) for (const type of Object.keys(section)) types.add(type);
+    for (const [section, prefix] of [[json.resource ?? {}, ""], [json.data ?? {}, "data."]] as const) {
+      for (const [type, blocks] of Object.entries(section as Record<string, Record<string, { provider?: string }>>)) {
+        for (const body of Object.values(blocks)) {
+          // The provider meta-argument ("google-beta", "google.alias") decides; else the type's prefix does.
+          const named = body.provider?.split(".")[0];
+          const provider = (named ?? Object.keys(STANDIN_PROVIDERS).find((n) => type.startsWith(STANDIN_PROVIDERS[n as StandinName].prefix))) as StandinName | undefined;
+          if (provider && provider in out) out[provider].add(`${prefix}${type}`);
+        }
+      }
+    }
   }
-  const out = {} as Record<StandinName, string[]>;
-  for (const [name, p] of Object.entries(STANDIN_PROVIDERS)) out[name as StandinName] = [...types].filter((t) => t.startsWith(p.prefix)).sort();
-  return out;
+  return Object.fromEntries(Object.entries(out).map(([name, types]) => [name, [...types].sort()])) as Record<StandinName, string[]>;
 }
 
 export interface StartOptions {
