@@ -134,6 +134,9 @@ interface Flags {
 
 interface HclEntry {
   camel: string;
+  /** The mapper expression: `cdktf.listMapperHcl(fooToHclTerraform, <isBlock>)(struct!.foo)`. */
+  value: string;
+  /** The generator's `isBlock` here means "complex" (struct-valued: attributes-emitter.js), not "a block". */
   isBlock: boolean;
   type: "list" | "set" | "map" | "simple" | "struct";
   storageClassType: string;
@@ -150,6 +153,8 @@ interface ClassMember {
 interface InterfaceField {
   optional: boolean;
   tsType: string;
+  /** The first line of the field's JSDoc: the schema's description, or "<name> block" for a block. */
+  doc: string;
 }
 
 /** What one generated TypeScript file declares, indexed by name. */
@@ -161,6 +166,8 @@ interface ParsedSource {
   /** The main class's name and what it extends. */
   main: { name: string; kind: "resource" | "data" | "provider" };
   tfType: string;
+  /** The main class's constructor's config type. */
+  configInterface: string | undefined;
   interfaces: Map<string, Map<string, InterfaceField>>;
 }
 
@@ -182,7 +189,7 @@ function parseHclEntries(body: string): Map<string, HclEntry> {
   const re = /^\s+(\w+): \{\n\s+value: ([^\n]*),\n\s+isBlock: (true|false),\n\s+type: "(\w+)",\n\s+storageClassType: "(\w+)",\n\s+\},?$/gm;
   for (const m of body.matchAll(re)) {
     const camel = /(?:struct!\.|this\._)(\w+)/.exec(m[2])?.[1] ?? "";
-    entries.set(m[1], { camel, isBlock: m[3] === "true", type: m[4] as HclEntry["type"], storageClassType: m[5] });
+    entries.set(m[1], { camel, value: m[2], isBlock: m[3] === "true", type: m[4] as HclEntry["type"], storageClassType: m[5] });
   }
   return entries;
 }
@@ -219,7 +226,9 @@ function parseClassMembers(body: string): Map<string, ClassMember> {
 
 function parseInterfaceFields(body: string): Map<string, InterfaceField> {
   const fields = new Map<string, InterfaceField>();
-  for (const m of body.matchAll(/^ {2}readonly (\w+)(\?)?: ([^\n]+);$/gm)) fields.set(m[1], { optional: m[2] === "?", tsType: m[3] });
+  for (const m of body.matchAll(/(?:^ {2}\/\*\*\n {2}\* ?([^\n]*)\n(?: {2}\*[^\n]*\n)*? {2}\*\/\n)?^ {2}readonly (\w+)(\?)?: ([^\n]+);$/gm)) {
+    fields.set(m[2], { optional: m[3] === "?", tsType: m[4], doc: m[1] ?? "" });
+  }
   return fields;
 }
 
@@ -248,7 +257,8 @@ function parseSource(source: string, file: string): ParsedSource {
   }
   if (!main) throw new Error(`${file}: no class extending cdktf.TerraformResource/TerraformDataSource/TerraformProvider`);
   const tfType = /terraformResourceType: '([\w-]+)'/.exec(source)?.[1] ?? "";
-  return { hcl, classes, main, tfType, interfaces };
+  const configInterface = /public constructor\(scope: Construct, id: string, config\??: (\w+)/.exec(source)?.[1];
+  return { hcl, classes, main, tfType, configInterface, interfaces };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -299,8 +309,14 @@ class Deriver {
         optional: field ? field.optional : true,
         required: field ? !field.optional : false,
       };
-      if (entry?.isBlock) {
-        blockTypes[name] = this.blockType(name, entry, flags, field);
+      if (entry && this.isBlockEntry(name, entry, field)) {
+        blockTypes[name] = this.blockType(name, entry.storageClassType, entry.type, flags, field);
+      } else if (!entry && member?.initializer && !flags.computed && !flags.optional && !flags.required) {
+        // No attribute has all three flags false (Terraform's InternalValidate refuses it); a block whose fields
+        // are all computed does (resource-parser.js, attributeForBlockType, "bug #3570"), and so has no config entry.
+        const cls = member.initializer.className.replace(/OutputReference$/, "");
+        const kind = member.initializer.className.endsWith("OutputReference") ? "struct" : cls.endsWith("Map") ? "map" : member.initializer.wrapsSet ? "set" : "list";
+        blockTypes[name] = this.blockType(name, cls, kind, flags, undefined);
       } else {
         attributes[name] = this.attribute(name, entry, member, flags, parentFlags);
       }
@@ -311,11 +327,24 @@ class Deriver {
     return block;
   }
 
-  private blockType(name: string, entry: HclEntry, flags: Flags, field: InterfaceField | undefined): SchemaBlockType {
-    const wrapped = unwrap(entry.storageClassType, this.isStruct);
-    if (!wrapped) throw new Error(`${this.where}: block ${name}: unknown struct ${entry.storageClassType}`);
+  /**
+   * A block, not an object-valued attribute: the generator describes every block as "<name> block"
+   * (resource-parser.js, attributeForBlockType), and maps a list/set of blocks with `listMapperHcl(f, true)` where
+   * an attribute of list(object) gets `false` (attribute-type-model.ts, ListAttributeTypeModel.isBlock). SDKv2's
+   * "attributes as blocks" (aws_security_group.ingress, aws_route_table.route) are attributes here, as in the schema.
+   */
+  private isBlockEntry(name: string, entry: HclEntry, field: InterfaceField | undefined): boolean {
+    if (!entry.isBlock) return false;
+    const mapper = /listMapperHcl\(\w+, (true|false)\)/.exec(entry.value);
+    if (mapper) return mapper[1] === "true";
+    return field?.doc === `${name} block`;
+  }
+
+  private blockType(name: string, storageClassType: string, kind: HclEntry["type"], flags: Flags, field: InterfaceField | undefined): SchemaBlockType {
+    const wrapped = unwrap(storageClassType, this.isStruct);
+    if (!wrapped) throw new Error(`${this.where}: block ${name}: unknown struct ${storageClassType}`);
     const block = this.block(wrapped.base, flags);
-    switch (entry.type) {
+    switch (kind) {
       case "struct":
         // nesting_mode single (the SDK's timeouts block, framework SingleNestedBlock).
         return { nesting_mode: "single", block };
@@ -323,7 +352,7 @@ class Deriver {
         return { nesting_mode: "map", block };
       case "list":
       case "set": {
-        const result: SchemaBlockType = { nesting_mode: entry.type, block };
+        const result: SchemaBlockType = { nesting_mode: kind, block };
         // The generator's block "required" is min_items > 0 (resource-parser.js, attributeForBlockType); the exact
         // minimum is lost, and is 1 in every block the proof compares.
         if (flags.required) result.min_items = 1;
@@ -332,7 +361,7 @@ class Deriver {
         return result;
       }
       default:
-        throw new Error(`${this.where}: block ${name}: unexpected type ${entry.type}`);
+        throw new Error(`${this.where}: block ${name}: unexpected type ${kind}`);
     }
   }
 
@@ -434,9 +463,16 @@ class Deriver {
 
 /** Derives one binding file (resource, data source or provider). */
 export function deriveFile(file: string, framework: boolean): { kind: ParsedSource["main"]["kind"]; tfType: string; entry: SchemaEntry } {
-  const src = parseSource(generatedSource(file), file);
+  // The generator splits the structs of very large types into index-structs/structs<N>.ts (aws_lexv2models_intent).
+  const structsDir = path.join(path.dirname(file), "index-structs");
+  const parts = [generatedSource(file)];
+  if (fs.existsSync(structsDir)) {
+    for (const f of fs.readdirSync(structsDir).sort()) if (/^structs\d+\.js$/.test(f)) parts.push(generatedSource(path.join(structsDir, f)));
+  }
+  const src = parseSource(parts.join("\n"), file);
   const deriver = new Deriver(src, framework, file);
-  const configInterface = src.interfaces.has(`${src.main.name}Config`) ? `${src.main.name}Config` : undefined;
+  // The config interface is usually <Class>Config, but the generator renames on collisions (Wafv2WebAclAssociationConfigA).
+  const configInterface = src.configInterface;
   // Schema versions are not in the bindings; 0 is what every stand-in resource starts at.
   return { kind: src.main.kind, tfType: src.tfType, entry: { version: 0, block: deriver.block("", undefined, configInterface) } };
 }
