@@ -77,7 +77,11 @@ export class StandinWorld {
 export class StandinError extends Error {}
 
 export class StandinProvider {
-  private config: Obj = {};
+  /**
+   * The provider configuration per connection: every Terraform process (and every provider instance in it) opens
+   * its own, and two stacks planned at once configure the same stand-in with different projects.
+   */
+  private readonly configs = new Map<string, Obj>();
 
   constructor(
     readonly name: string,
@@ -97,8 +101,12 @@ export class StandinProvider {
     return schema;
   }
 
-  configure(config: unknown): void {
-    this.config = isObject(config) ? config : {};
+  configure(connection: string, config: unknown): void {
+    this.configs.set(connection, isObject(config) ? config : {});
+  }
+
+  private config(connection: string): Obj {
+    return this.configs.get(connection) ?? {};
   }
 
   /** PlanResourceChange: Terraform's proposed new state, with computed attributes left unset unknown on create. */
@@ -113,14 +121,14 @@ export class StandinProvider {
   }
 
   /** ApplyResourceChange: fills what the plan left unknown, stores the object, records the create. */
-  async apply(type: string, prior: unknown, planned: unknown): Promise<unknown> {
+  async apply(connection: string, type: string, prior: unknown, planned: unknown): Promise<unknown> {
     const { block } = this.resourceSchema(type);
     if (planned === null) {
       if (isObject(prior) && typeof prior.id === "string") this.world.delete(type, prior.id);
       return null;
     }
     const seed = `${type}\0${stableJson(planned)}`;
-    const value = this.fill(type, block, normalizeBlock(block, planned) as Obj, seed);
+    const value = this.fill(connection, type, block, normalizeBlock(block, planned) as Obj, seed);
     const id = typeof value.id === "string" ? value.id : hash(seed).slice(0, 16);
     if (prior === null) {
       const start = this.world.now();
@@ -165,7 +173,7 @@ export class StandinProvider {
   }
 
   /** ReadDataSource: an object this process holds with the same name, else a fixture filled from the config. */
-  readDataSource(type: string, config: unknown): unknown {
+  readDataSource(connection: string, type: string, config: unknown): unknown {
     const { block } = this.dataSourceSchema(type);
     const value = normalizeBlock(block, config) as Obj;
     const stored = this.findByName(type, value);
@@ -173,9 +181,9 @@ export class StandinProvider {
       for (const [k, v] of Object.entries(stored.value)) if ((value[k] === null || value[k] === undefined) && k in value) value[k] = v;
     }
     const unset = (v: unknown): boolean => v === null || (Array.isArray(v) && v.length === 0);
-    for (const [k, v] of Object.entries(this.dataFixture(type, value))) if (k in value && unset(value[k])) value[k] = v;
+    for (const [k, v] of Object.entries(this.dataFixture(connection, type, value))) if (k in value && unset(value[k])) value[k] = v;
     const normalized = normalizeBlock(block, value) as Obj;
-    return this.fill(type, block, markComputedUnknown(block, normalized), `data\0${type}\0${stableJson(config)}`);
+    return this.fill(connection, type, block, markComputedUnknown(block, normalized), `data\0${type}\0${stableJson(config)}`);
   }
 
   private findByName(type: string, config: Obj): StoredObject | undefined {
@@ -188,8 +196,9 @@ export class StandinProvider {
   }
 
   /** Fixtures for what the stacks read and nothing here creates. */
-  private dataFixture(type: string, config: Obj): Obj {
-    const project = (config.project ?? config.project_id ?? this.config.project ?? "stand-in-project") as string;
+  private dataFixture(connection: string, type: string, config: Obj): Obj {
+    const provider = this.config(connection);
+    const project = (config.project ?? config.project_id ?? provider.project ?? "stand-in-project") as string;
     switch (type) {
       case "google_project":
         return { number: STANDIN_PROJECT_NUMBER, project_id: project, name: project, id: `projects/${project}` };
@@ -199,7 +208,7 @@ export class StandinProvider {
           project,
           id: `projects/${project}/locations/${config.location}/clusters/${config.name}`,
           network: `projects/${project}/global/networks/default`,
-          subnetwork: `projects/${project}/regions/${this.config.region ?? "us-east1"}/subnetworks/default`,
+          subnetwork: `projects/${project}/regions/${provider.region ?? "us-east1"}/subnetworks/default`,
           workload_identity_config: [{ workload_pool: `${project}.svc.id.goog` }],
           endpoint: "10.0.0.2",
         };
@@ -208,12 +217,13 @@ export class StandinProvider {
     }
   }
 
-  private fill(type: string, block: SchemaBlock, value: Obj, seed: string): Obj {
+  private fill(connection: string, type: string, block: SchemaBlock, value: Obj, seed: string): Obj {
+    const provider = this.config(connection);
     const ctx: FillContext = {
       type,
       provider: this.name,
-      project: (typeof value.project === "string" ? value.project : (this.config.project as string)) ?? "stand-in-project",
-      region: (this.config.region as string) ?? "us-east1",
+      project: (typeof value.project === "string" ? value.project : (provider.project as string)) ?? "stand-in-project",
+      region: (provider.region as string) ?? "us-east1",
       seed,
     };
     return fillBlock(block, value, ctx, "") as Obj;

@@ -107,13 +107,13 @@ function errorDiagnostic(error: unknown): { severity: string; summary: string; d
     : { severity: "ERROR", summary: "stand-in provider failure", detail: error instanceof Error ? (error.stack ?? message) : message };
 }
 
-type Handler = (request: any) => unknown | Promise<unknown>;
+type Handler = (request: any, connection: string) => unknown | Promise<unknown>;
 
 /** A unary handler whose failures become error diagnostics, as a provider reports them. */
 function unary(handler: Handler): grpc.handleUnaryCall<any, any> {
   return (call, callback) => {
     Promise.resolve()
-      .then(() => handler(call.request))
+      .then(() => handler(call.request, call.getPeer()))
       .then((response) => callback(null, response as any))
       .catch((error: unknown) => callback(null, { diagnostics: [errorDiagnostic(error)] }));
   };
@@ -147,7 +147,7 @@ function providerService(provider: StandinProvider): grpc.UntypedServiceImplemen
     ValidateResourceConfig: unary((r) => (provider.resourceSchema(r.type_name), ok())),
     ValidateDataResourceConfig: unary((r) => (provider.dataSourceSchema(r.type_name), ok())),
     ValidateEphemeralResourceConfig: unary(() => ok()),
-    ConfigureProvider: unary((r) => (provider.configure(fromDynamicValue(r.config)), ok())),
+    ConfigureProvider: unary((r, connection) => (provider.configure(connection, fromDynamicValue(r.config)), ok())),
     // State is written in the current schema by this very server: the JSON passes through.
     UpgradeResourceState: unary((r) => {
       const { block } = provider.resourceSchema(r.type_name);
@@ -165,9 +165,9 @@ function providerService(provider: StandinProvider): grpc.UntypedServiceImplemen
         legacy_type_system: false,
       }),
     ),
-    ApplyResourceChange: unary(async (r) =>
+    ApplyResourceChange: unary(async (r, connection) =>
       ok({
-        new_state: toDynamicValue(await provider.apply(r.type_name, fromDynamicValue(r.prior_state), fromDynamicValue(r.planned_state))),
+        new_state: toDynamicValue(await provider.apply(connection, r.type_name, fromDynamicValue(r.prior_state), fromDynamicValue(r.planned_state))),
         private: r.planned_private ?? Buffer.alloc(0),
         legacy_type_system: false,
       }),
@@ -178,7 +178,7 @@ function providerService(provider: StandinProvider): grpc.UntypedServiceImplemen
     MoveResourceState: unary(() => {
       throw new StandinError(`${provider.name} stand-in: MoveResourceState is not supported`);
     }),
-    ReadDataSource: unary((r) => ok({ state: toDynamicValue(provider.readDataSource(r.type_name, fromDynamicValue(r.config))) })),
+    ReadDataSource: unary((r, connection) => ok({ state: toDynamicValue(provider.readDataSource(connection, r.type_name, fromDynamicValue(r.config))) })),
     OpenEphemeralResource: unary(() => {
       throw new StandinError(`${provider.name} stand-in: no ephemeral resources`);
     }),
