@@ -354,6 +354,10 @@ function plausibleString(name: string, o: Obj, ctx: FillContext, path: string): 
     case "label_fingerprint":
       return h.slice(0, 16);
   }
+  // GKE's DNS-based control-plane endpoint is a name (gke-<hash>.<location>.gke.goog); external global addresses
+  // are public (TEST-NET-3 here, RFC 5737); everything else gets a private address.
+  if (name === "endpoint" && path.includes("dns_endpoint_config")) return `gke-${h.slice(0, 32)}.${ctx.region}.gke.goog`;
+  if (name === "address" && ctx.type === "google_compute_global_address" && o.address_type !== "INTERNAL") return `203.0.113.${(parseInt(h.slice(0, 2), 16) % 250) + 2}`;
   if (/(^|_)(address|ip_address|host|endpoint|private_ip_address|public_ip_address|ip)$/.test(name)) return ip;
   if (/(_time|timestamp|_at|_on)$/.test(name) || name === "creation_timestamp") return "2026-01-01T00:00:00Z";
   const short = ctx.type.replace(/^(google|cloudflare|time)_/, "");
