@@ -107,6 +107,28 @@ export const BINDINGS: Record<StandinProvider | "aws", string> = {
   aws: "@cdktf/provider-aws",
 };
 
+/** Where Terraform finds each provider (the `provider_schemas` key, and the source the stacks require). */
+export const PROVIDER_ADDRESSES: Record<StandinProvider | "aws", string> = {
+  google: "registry.terraform.io/hashicorp/google",
+  "google-beta": "registry.terraform.io/hashicorp/google-beta",
+  cloudflare: "registry.terraform.io/cloudflare/cloudflare",
+  time: "registry.terraform.io/hashicorp/time",
+  aws: "registry.terraform.io/hashicorp/aws",
+};
+
+/** The provider version the bindings were generated from (terraformGeneratorMetadata.providerVersion): 6.50.0... */
+export function bindingsProviderVersion(pkg: string): string {
+  const js = fs.readFileSync(path.join(packageLib(pkg), "provider", "index.js"), "utf8");
+  const version = /providerVersion: '([^']+)'/.exec(js)?.[1];
+  if (!version) throw new Error(`${pkg}: lib/provider/index.js names no providerVersion`);
+  return version;
+}
+
+/** The schema a stand-in serves: `deriveProviderSchema` for its bindings. */
+export function standinSchema(provider: StandinProvider, options: DeriveOptions = {}): ProviderSchemaJson {
+  return deriveProviderSchema(BINDINGS[provider], options);
+}
+
 /**
  * Providers built on terraform-plugin-framework, whose object-valued attributes are nested attributes
  * (`nested_type`) rather than `["object", …]` types, unless the bindings show otherwise (see `structAttribute`).
@@ -133,7 +155,6 @@ interface Flags {
 }
 
 interface HclEntry {
-  camel: string;
   /** The mapper expression: `cdktf.listMapperHcl(fooToHclTerraform, <isBlock>)(struct!.foo)`. */
   value: string;
   /** The generator's `isBlock` here means "complex" (struct-valued: attributes-emitter.js), not "a block". */
@@ -188,8 +209,7 @@ function parseHclEntries(body: string): Map<string, HclEntry> {
   const entries = new Map<string, HclEntry>();
   const re = /^\s+(\w+): \{\n\s+value: ([^\n]*),\n\s+isBlock: (true|false),\n\s+type: "(\w+)",\n\s+storageClassType: "(\w+)",\n\s+\},?$/gm;
   for (const m of body.matchAll(re)) {
-    const camel = /(?:struct!\.|this\._)(\w+)/.exec(m[2])?.[1] ?? "";
-    entries.set(m[1], { camel, value: m[2], isBlock: m[3] === "true", type: m[4] as HclEntry["type"], storageClassType: m[5] });
+    entries.set(m[1], { value: m[2], isBlock: m[3] === "true", type: m[4] as HclEntry["type"], storageClassType: m[5] });
   }
   return entries;
 }
@@ -226,8 +246,11 @@ function parseClassMembers(body: string): Map<string, ClassMember> {
 
 function parseInterfaceFields(body: string): Map<string, InterfaceField> {
   const fields = new Map<string, InterfaceField>();
-  for (const m of body.matchAll(/(?:^ {2}\/\*\*\n {2}\* ?([^\n]*)\n(?: {2}\*[^\n]*\n)*? {2}\*\/\n)?^ {2}readonly (\w+)(\?)?: ([^\n]+);$/gm)) {
-    fields.set(m[2], { optional: m[3] === "?", tsType: m[4], doc: m[1] ?? "" });
+  // Keyed by the Terraform name, which the JSDoc's registry link ends with ("…#build CloudbuildTrigger#build}"):
+  // the camel-case name is sometimes renamed (cloudbuild_trigger's `build` is `buildAttribute`).
+  for (const m of body.matchAll(/(?:^ {2}\/\*\*\n {2}\* ?([^\n]*)\n((?: {2}\*[^\n]*\n)*?) {2}\*\/\n)?^ {2}readonly (\w+)(\?)?: ([^\n]+);$/gm)) {
+    const link = /\{@link \S+#(\w+) \S+\}/.exec(`${m[1] ?? ""}\n${m[2] ?? ""}`);
+    fields.set(link?.[1] ?? m[3], { optional: m[4] === "?", tsType: m[5], doc: m[1] ?? "" });
   }
   return fields;
 }
@@ -290,7 +313,7 @@ class Deriver {
   private isStruct = (name: string): boolean => this.src.hcl.has(name) || this.src.classes.has(`${name}OutputReference`) || this.src.interfaces.has(name);
 
   /** The block of the main class ("") or of a struct. */
-  block(structName: string, parentFlags?: Flags, interfaceName?: string): SchemaBlock {
+  block(structName: string, interfaceName?: string): SchemaBlock {
     const hcl = this.src.hcl.get(structName) ?? new Map<string, HclEntry>();
     const className = structName === "" ? this.src.main.name : `${structName}OutputReference`;
     const members = this.src.classes.get(className);
@@ -302,7 +325,7 @@ class Deriver {
       if (structName === "" && this.src.main.kind === "provider" && name === "alias") continue; // added by cdktf, not in the schema
       const entry = hcl.get(name);
       const member = members?.get(name);
-      const field = entry ? iface?.get(entry.camel) : undefined;
+      const field = iface?.get(name);
       const flags: Flags = member?.flags ?? {
         // Structs without an OutputReference class (the provider's nested blocks): the interface's `?` says it.
         computed: false,
@@ -318,7 +341,7 @@ class Deriver {
         const kind = member.initializer.className.endsWith("OutputReference") ? "struct" : cls.endsWith("Map") ? "map" : member.initializer.wrapsSet ? "set" : "list";
         blockTypes[name] = this.blockType(name, cls, kind, flags, undefined);
       } else {
-        attributes[name] = this.attribute(name, entry, member, flags, parentFlags);
+        attributes[name] = this.attribute(name, entry, member, flags);
       }
     }
     const block: SchemaBlock = {};
@@ -337,13 +360,15 @@ class Deriver {
     if (!entry.isBlock) return false;
     const mapper = /listMapperHcl\(\w+, (true|false)\)/.exec(entry.value);
     if (mapper) return mapper[1] === "true";
+    // A list or set mapped by the struct's own function is a block of one (isSingleItem: max_items = 1).
+    if (entry.type === "list" || entry.type === "set") return true;
     return field?.doc === `${name} block`;
   }
 
   private blockType(name: string, storageClassType: string, kind: HclEntry["type"], flags: Flags, field: InterfaceField | undefined): SchemaBlockType {
     const wrapped = unwrap(storageClassType, this.isStruct);
     if (!wrapped) throw new Error(`${this.where}: block ${name}: unknown struct ${storageClassType}`);
-    const block = this.block(wrapped.base, flags);
+    const block = this.block(wrapped.base);
     switch (kind) {
       case "struct":
         // nesting_mode single (the SDK's timeouts block, framework SingleNestedBlock).
@@ -353,8 +378,8 @@ class Deriver {
       case "list":
       case "set": {
         const result: SchemaBlockType = { nesting_mode: kind, block };
-        // The generator's block "required" is min_items > 0 (resource-parser.js, attributeForBlockType); the exact
-        // minimum is lost, and is 1 in every block the proof compares.
+        // The generator's block "required" is min_items > 0 (resource-parser.js, attributeForBlockType); a larger
+        // minimum is lost (7 of all aws blocks have 2; none the stacks use).
         if (flags.required) result.min_items = 1;
         // max_items = 1 becomes a single object in the config interface (isSingleItem); any other maximum is lost.
         if (field && !/\[\]/.test(field.tsType)) result.max_items = 1;
@@ -365,7 +390,7 @@ class Deriver {
     }
   }
 
-  private attribute(name: string, entry: HclEntry | undefined, member: ClassMember | undefined, flags: Flags, parentFlags?: Flags): SchemaAttribute {
+  private attribute(name: string, entry: HclEntry | undefined, member: ClassMember | undefined, flags: Flags): SchemaAttribute {
     const attr: SchemaAttribute = {};
     const typed = entry ? this.configType(name, entry, flags) : this.computedType(name, member, flags);
     if ("nested" in typed) attr.nested_type = typed.nested;
@@ -373,7 +398,6 @@ class Deriver {
     if (flags.required) attr.required = true;
     if (flags.optional) attr.optional = true;
     if (flags.computed) attr.computed = true;
-    void parentFlags;
     return attr;
   }
 
@@ -442,9 +466,12 @@ class Deriver {
    * keep their own. So: when any field's flags differ from the parent's, it is a nested type; when all agree (e.g.
    * a computed-only attribute, whose fields are all computed either way), the provider's SDK decides (framework:
    * nested_type; SDKv2: object type), since that is what each SDK emits for such an attribute.
+   * A nested field under a computed parent is read as computed: the generator ORs the parent's flag into it, so
+   * "optional only" under an optional+computed parent cannot be told apart (cloudflare_dns_record has no such field).
+   * Only protocol 6 (tfplugin6) can carry nested_type: a stand-in serving one must speak it, as cloudflare 5.x does.
    */
   private structAttribute(name: string, struct: string, wrappers: string[], outer: string, flags: Flags): { type: CtyType } | { nested: SchemaNestedType } {
-    const inner = this.block(struct, flags);
+    const inner = this.block(struct);
     if (inner.block_types) throw new Error(`${this.where}: attribute ${name}: struct ${struct} has blocks`);
     const fields = inner.attributes ?? {};
     const differs = Object.values(fields).some(
@@ -474,7 +501,87 @@ export function deriveFile(file: string, framework: boolean): { kind: ParsedSour
   // The config interface is usually <Class>Config, but the generator renames on collisions (Wafv2WebAclAssociationConfigA).
   const configInterface = src.configInterface;
   // Schema versions are not in the bindings; 0 is what every stand-in resource starts at.
-  return { kind: src.main.kind, tfType: src.tfType, entry: { version: 0, block: deriver.block("", undefined, configInterface) } };
+  return { kind: src.main.kind, tfType: src.tfType, entry: { version: 0, block: deriver.block("", configInterface) } };
+}
+
+/**
+ * What the bindings lose, for the types the project's stacks use, copied from the providers' sources at the pinned
+ * tags. The generator keeps no sensitive/write_only flags and no min_items/max_items beyond "required" and "one"
+ * (resource-parser.js), so these four properties are searched for in each used type's source (`Sensitive: true`,
+ * `WriteOnly: true`, `MaxItems:`/`MinItems:` above 1) and listed here; the engine proof against the real aws provider
+ * shows that, with this table, nothing differs in what the stacks set. Paths: "<type>.<block|attribute>...",
+ * "data.<type>...", "provider...".
+ */
+interface LostFact {
+  readonly path: string;
+  readonly max_items?: number;
+  readonly min_items?: number;
+  readonly sensitive?: true;
+  readonly write_only?: true;
+  readonly source: string;
+}
+
+const GOOGLE_FACTS: readonly LostFact[] = [
+  // hashicorp/terraform-provider-google v6.50.0
+  { path: "google_container_cluster.addons_config.ray_operator_config", max_items: 3, source: "google/services/container/resource_container_cluster.go:564" },
+  { path: "google_container_cluster.maintenance_policy.maintenance_exclusion", max_items: 20, source: "google/services/container/resource_container_cluster.go:1113" },
+  { path: "google_container_cluster.master_auth.client_key", sensitive: true, source: "google/services/container/resource_container_cluster.go:1369" },
+  { path: "google_container_cluster.node_config.secondary_boot_disks", max_items: 127, source: "google/services/container/node_config.go:321" },
+  { path: "google_container_cluster.node_pool.node_config.secondary_boot_disks", max_items: 127, source: "google/services/container/node_config.go:321" },
+  { path: "google_container_node_pool.node_config.secondary_boot_disks", max_items: 127, source: "google/services/container/node_config.go:321" },
+  { path: "google_redis_instance.auth_string", sensitive: true, source: "google/services/redis/resource_redis_instance.go:585" },
+  { path: "google_sql_database_instance.root_password", sensitive: true, source: "google/services/sql/resource_sql_database_instance.go:824" },
+  // :909 marks the replica_configuration block Sensitive, which the SDK drops for blocks (only attributes carry it).
+  { path: "google_sql_database_instance.replica_configuration.password", sensitive: true, source: "google/services/sql/resource_sql_database_instance.go:971" },
+  { path: "google_sql_database_instance.server_ca_cert", sensitive: true, source: "google/services/sql/resource_sql_database_instance.go:1039" },
+  { path: "google_sql_user.password", sensitive: true, source: "google/services/sql/resource_sql_user.go:111" },
+  { path: "google_sql_user.password_wo", write_only: true, source: "google/services/sql/resource_sql_user.go:120" },
+];
+
+export const LOST_FACTS: Readonly<Record<string, readonly LostFact[]>> = {
+  "@cdktf/provider-aws": [
+    // hashicorp/terraform-provider-aws v5.100.0, as its binary reports it (`terraform providers schema -json`).
+    { path: "aws_s3_bucket_replication_configuration.rule", max_items: 1000, source: "internal/service/s3/bucket_replication_configuration.go" },
+  ],
+  "@cdktf/provider-google": GOOGLE_FACTS,
+  // google-beta is generated from the same sources (magic-modules) as google for these types.
+  "@cdktf/provider-google-beta": GOOGLE_FACTS,
+  // cloudflare/terraform-provider-cloudflare v5.14.0: internal/provider.go and internal/services/dns_record/schema.go
+  // have no Sensitive, WriteOnly or size limits; hashicorp/time v0.13.1's time_sleep neither.
+  "@cdktf/provider-cloudflare": [],
+  "@cdktf/provider-time": [],
+};
+
+function applyFacts(schema: ProviderSchemaJson, facts: readonly LostFact[]): void {
+  for (const fact of facts) {
+    const parts = fact.path.split(".");
+    let block: SchemaBlock | undefined;
+    if (parts[0] === "provider") block = schema.provider.block;
+    else if (parts[0] === "data") block = schema.data_source_schemas[parts.splice(1, 1)[0]]?.block;
+    else block = schema.resource_schemas[parts[0]]?.block;
+    if (!block) continue; // a type not derived this time
+    let attributes: Record<string, SchemaAttribute> | undefined = block.attributes;
+    let target: SchemaAttribute | SchemaBlockType | undefined;
+    for (const name of parts.slice(1)) {
+      const blockType: SchemaBlockType | undefined = block?.block_types?.[name];
+      const attribute: SchemaAttribute | undefined = attributes?.[name];
+      target = blockType ?? attribute;
+      if (!target) throw new Error(`LOST_FACTS: ${fact.path}: no ${name} in the derived schema`);
+      block = blockType?.block;
+      attributes = blockType ? blockType.block.attributes : attribute?.nested_type?.attributes;
+    }
+    if (!target) throw new Error(`LOST_FACTS: ${fact.path}: empty path`);
+    if (fact.max_items !== undefined || fact.min_items !== undefined) {
+      if (!("nesting_mode" in target)) throw new Error(`LOST_FACTS: ${fact.path} is not a block`);
+      if (fact.max_items !== undefined) target.max_items = fact.max_items;
+      if (fact.min_items !== undefined) target.min_items = fact.min_items;
+    }
+    if (fact.sensitive || fact.write_only) {
+      if ("nesting_mode" in target) throw new Error(`LOST_FACTS: ${fact.path} is a block`);
+      if (fact.sensitive) target.sensitive = true;
+      if (fact.write_only) target.write_only = true;
+    }
+  }
 }
 
 function packageLib(pkg: string): string {
@@ -486,21 +593,15 @@ function packageLib(pkg: string): string {
  * prefix, snake case to kebab; data sources keep a "data_<provider>_" prefix. Checked against the file's
  * terraformResourceType, so a name the rule gets wrong is an error, not a wrong schema.
  */
-function typeDir(pkg: string, providerName: string, type: string, data: boolean): string {
+function typeDir(providerName: string, type: string, data: boolean): string {
   const bare = type.startsWith(`${providerName}_`) ? type.slice(providerName.length + 1) : type;
   const base = data ? `data_${type}` : bare;
   const reserved = ["string", "object", "function", "implements", "interface", "let", "package", "private", "protected", "public", "static", "yield", "await", "license", "version", "provider"];
   const name = !data && reserved.includes(base.toLowerCase()) ? `${base}_resource` : base;
-  void pkg;
   return name.replace(/_/g, "-");
 }
 
-function providerNameOf(lib: string): string {
-  const source = generatedSource(path.join(lib, "provider", "index.js"));
-  const m = /terraformResourceType: '([\w-]+)'/.exec(source);
-  if (!m) throw new Error(`${lib}/provider: no terraformResourceType`);
-  return m[1];
-}
+const providerCache = new Map<string, { name: string; json: string }>();
 
 /**
  * The schema of the provider the bindings `pkg` were generated from, as `terraform providers schema -json` prints
@@ -509,9 +610,14 @@ function providerNameOf(lib: string): string {
 export function deriveProviderSchema(pkg: string, options: DeriveOptions = {}): ProviderSchemaJson {
   const lib = packageLib(pkg);
   const framework = FRAMEWORK_PACKAGES.has(pkg);
-  const providerName = providerNameOf(lib);
+  // The provider file is read once per process (google's is 176 attributes; a stand-in may ask type by type).
+  if (!providerCache.has(pkg)) {
+    const derived = deriveFile(path.join(lib, "provider", "index.js"), framework);
+    providerCache.set(pkg, { name: derived.tfType, json: JSON.stringify(derived.entry) });
+  }
+  const { name: providerName, json: providerJson } = providerCache.get(pkg)!;
   const result: ProviderSchemaJson = {
-    provider: deriveFile(path.join(lib, "provider", "index.js"), framework).entry,
+    provider: JSON.parse(providerJson) as SchemaEntry,
     resource_schemas: {},
     data_source_schemas: {},
   };
@@ -528,7 +634,7 @@ export function deriveProviderSchema(pkg: string, options: DeriveOptions = {}): 
     for (const requested of options.types) {
       const data = /^data[._]/.test(requested) && !requested.startsWith(`${providerName}_`);
       const type = data ? requested.replace(/^data[._]/, "") : requested;
-      const dir = typeDir(pkg, providerName, type, data);
+      const dir = typeDir(providerName, type, data);
       if (!fs.existsSync(path.join(lib, dir, "index.js"))) {
         throw new Error(`${pkg} has no ${data ? "data source" : "resource"} ${type} (looked for lib/${dir}/index.js)`);
       }
@@ -540,6 +646,7 @@ export function deriveProviderSchema(pkg: string, options: DeriveOptions = {}): 
       add(dir);
     }
   }
+  applyFacts(result, LOST_FACTS[pkg] ?? []);
   return result;
 }
 
