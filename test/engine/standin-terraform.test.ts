@@ -141,14 +141,21 @@ describe.each(LABELS)("%s through Terraform 1.11.4 and the stand-ins", (label) =
   it("plans no changes a second time", () => expect(explain("second plan")).toMatch(/exit 0\):[\s\S]*No changes/));
 });
 
+/** A copy of the initialised packagecloud-pre-dns, its JSON edited, with state of its own. */
+function copyOfPreDns(edit: (json: any) => void): string {
+  const source = runs.get("pre-dns")!.dir;
+  const dir = fs.mkdtempSync(path.join(root, "copy-"));
+  fs.cpSync(path.join(source, ".terraform"), path.join(dir, ".terraform"), { recursive: true });
+  const json = JSON.parse(fs.readFileSync(path.join(source, "cdk.tf.json"), "utf8"));
+  json.terraform.backend.local.path = path.join(dir, "terraform.tfstate");
+  edit(json);
+  fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(json, null, 2));
+  return dir;
+}
+
 describe("Terraform's own schema checks, on broken copies of packagecloud-pre-dns", () => {
   const broken = async (edit: (record: any) => void): Promise<string> => {
-    const source = runs.get("pre-dns")!.dir;
-    const dir = fs.mkdtempSync(path.join(root, "broken-"));
-    fs.cpSync(path.join(source, ".terraform"), path.join(dir, ".terraform"), { recursive: true });
-    const json = JSON.parse(fs.readFileSync(path.join(source, "cdk.tf.json"), "utf8"));
-    edit(json.resource.google_dns_record_set.record);
-    fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(json, null, 2));
+    const dir = copyOfPreDns((json) => edit(json.resource.google_dns_record_set.record));
     const run = await tf(["validate"], dir, stackEnv(dedicated, stackName("pre", "dns")));
     expect(run.code).toBe(1);
     return run.stderr;
@@ -179,6 +186,13 @@ describe("adoption: the existing DNS records, seeded in the stand-ins, are impor
     expect(run.ids[address]).toBe(record.id);
     // Imported, then updated to the new address: no second create of the record.
     expect(run.creates.filter((c) => c.type === record.type)).toEqual([]);
+  });
+
+  it("refuses to import what does not exist, with the providers' message", async () => {
+    const dir = copyOfPreDns((json) => (json.import[0].id = json.import[0].id.replace("packages.", "missing.")));
+    const run = await tf(["plan", "-input=false"], dir, stackEnv(dedicated, stackName("pre", "dns")));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Cannot import non-existent remote object/);
   });
 });
 
