@@ -190,7 +190,9 @@ describe("adoption: the existing DNS records, seeded in the stand-ins, are impor
 
   it("refuses to import what does not exist, with the providers' message", async () => {
     const dir = copyOfPreDns((json) => (json.import[0].id = json.import[0].id.replace("packages.", "missing.")));
-    const run = await tf(["plan", "-input=false"], dir, stackEnv(dedicated, stackName("pre", "dns")));
+    const env = stackEnv(dedicated, stackName("pre", "dns"));
+    expect((await tf(["init", "-input=false", "-reconfigure"], dir, env)).code).toBe(0);
+    const run = await tf(["plan", "-input=false"], dir, env);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/Cannot import non-existent remote object/);
   });
