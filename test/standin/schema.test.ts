@@ -65,6 +65,9 @@ describe("google (SDKv2; hashicorp/terraform-provider-google v6.50.0)", () => {
     expect(google.resource_schemas.google_sql_user.block.attributes?.password).toMatchObject({ sensitive: true });
     expect(google.resource_schemas.google_sql_user.block.attributes?.password_wo).toMatchObject({ write_only: true });
     expect(block(google.resource_schemas.google_container_node_pool.block, "node_config").block_types?.secondary_boot_disks?.max_items).toBe(127);
+    expect(google.resource_schemas.google_sql_user.version).toBe(1);
+    expect(google.resource_schemas.google_container_node_pool.version).toBe(1);
+    expect(google.resource_schemas.google_sql_database_instance.version).toBe(0);
   });
 
   it("derives data sources and the provider block (without the alias cdktf adds)", () => {

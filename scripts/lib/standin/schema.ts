@@ -506,14 +506,16 @@ export function deriveFile(file: string, framework: boolean): { kind: ParsedSour
 
 /**
  * What the bindings lose, for the types the project's stacks use, copied from the providers' sources at the pinned
- * tags. The generator keeps no sensitive/write_only flags and no min_items/max_items beyond "required" and "one"
- * (resource-parser.js), so these four properties are searched for in each used type's source (`Sensitive: true`,
- * `WriteOnly: true`, `MaxItems:`/`MinItems:` above 1) and listed here; the engine proof against the real aws provider
+ * tags. The generator keeps no sensitive/write_only flags, no min_items/max_items beyond "required" and "one"
+ * (resource-parser.js) and no schema versions, so these are searched for in each used type's source
+ * (`Sensitive: true`, `WriteOnly: true`, `MaxItems:`/`MinItems:` above 1, `SchemaVersion:`) and listed here; the engine proof against the real aws provider
  * shows that, with this table, nothing differs in what the stacks set. Paths: "<type>.<block|attribute>...",
  * "data.<type>...", "provider...".
  */
 interface LostFact {
   readonly path: string;
+  /** The type's schema version (SDKv2 `SchemaVersion`, framework `Version`); only on a path that is a type. */
+  readonly version?: number;
   readonly max_items?: number;
   readonly min_items?: number;
   readonly sensitive?: true;
@@ -522,7 +524,11 @@ interface LostFact {
 }
 
 const GOOGLE_FACTS: readonly LostFact[] = [
-  // hashicorp/terraform-provider-google v6.50.0
+  // hashicorp/terraform-provider-google v6.50.0. Schema versions other than 0 (the others' sources set none):
+  { path: "google_container_cluster", version: 2, source: "google/services/container/resource_container_cluster.go:257" },
+  { path: "google_container_node_pool", version: 1, source: "google/services/container/resource_container_node_pool.go" },
+  { path: "google_kms_crypto_key", version: 1, source: "google/services/kms/resource_kms_crypto_key.go" },
+  { path: "google_sql_user", version: 1, source: "google/services/sql/resource_sql_user.go" },
   { path: "google_container_cluster.addons_config.ray_operator_config", max_items: 3, source: "google/services/container/resource_container_cluster.go:564" },
   { path: "google_container_cluster.maintenance_policy.maintenance_exclusion", max_items: 20, source: "google/services/container/resource_container_cluster.go:1113" },
   { path: "google_container_cluster.master_auth.client_key", sensitive: true, source: "google/services/container/resource_container_cluster.go:1369" },
@@ -554,15 +560,20 @@ export const LOST_FACTS: Readonly<Record<string, readonly LostFact[]>> = {
 
 function applyFacts(schema: ProviderSchemaJson, facts: readonly LostFact[]): void {
   for (const fact of facts) {
-    const parts = fact.path.split(".");
-    let block: SchemaBlock | undefined;
-    if (parts[0] === "provider") block = schema.provider.block;
-    else if (parts[0] === "data") block = schema.data_source_schemas[parts.splice(1, 1)[0]]?.block;
-    else block = schema.resource_schemas[parts[0]]?.block;
-    if (!block) continue; // a type not derived this time
+    const [head, ...tail] = fact.path.split(".");
+    // "provider.<...>", "data.<type>.<...>", "<type>.<...>": the entry, then the path inside its block.
+    const [entry, inner] =
+      head === "provider" ? [schema.provider, tail] : head === "data" ? [schema.data_source_schemas[tail[0]], tail.slice(1)] : [schema.resource_schemas[head], tail];
+    if (!entry) continue; // a type not derived this time
+    if (fact.version !== undefined) {
+      if (inner.length) throw new Error(`LOST_FACTS: ${fact.path}: a version belongs to a type`);
+      entry.version = fact.version;
+      continue;
+    }
+    let block: SchemaBlock | undefined = entry.block;
     let attributes: Record<string, SchemaAttribute> | undefined = block.attributes;
     let target: SchemaAttribute | SchemaBlockType | undefined;
-    for (const name of parts.slice(1)) {
+    for (const name of inner) {
       const blockType: SchemaBlockType | undefined = block?.block_types?.[name];
       const attribute: SchemaAttribute | undefined = attributes?.[name];
       target = blockType ?? attribute;
