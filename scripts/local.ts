@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENV_NAMES, loadEnvironments, type EnvName } from "../config";
-import { allStacks, applyStack, configuredAmiIds, secondPlan, stackDir, synthForEmulator } from "./lib/emulator-deploy";
+import { allStacks, applyStack, configuredAmiIds, secondPlan, stackDir, standinStacks, synthForEmulator } from "./lib/emulator-deploy";
 import { startEmulator, type Emulator } from "./lib/moto";
 import { startStandins, typesUsed, type Standins } from "./lib/standin/client";
 import { seedAdoptedDnsRecord } from "./lib/standin/fixtures";
@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   // A fresh emulator and fresh stand-ins hold nothing: old local state would describe resources that no longer exist.
   if (emulator) fs.rmSync(root, { recursive: true, force: true });
   const base = { outdir: path.join(root, "cdktf.out"), stateDir: path.join(root, "state"), endpoint };
+  // The stand-ins start empty every run, even when the emulator is kept: their stacks' old state goes too.
+  for (const stack of standinStacks(env)) fs.rmSync(path.join(base.stateDir, `${stack}.tfstate`), { force: true });
   let standins: Standins | undefined;
   try {
     console.log(`emulator: ${endpoint}`);
