@@ -1,46 +1,66 @@
 /**
- * `npm run local [-- <env>]`: starts moto_server on a free port, synthesizes the emulator target, deploys the
- * environment's AWS stacks into it in order, prints their outputs, plans every stack again (exit 1 unless each
- * second plan shows no changes), and stops the emulator.
+ * `npm run local [-- <env>]`: deploys every stack of the environment here, as the pipeline would: the AWS stacks
+ * into moto_server, the Google and DNS stacks into the stand-in providers (scripts/lib/standin/, real Terraform
+ * attached to them), in dependency order (storage, vm, gke, dns); prints their outputs, plans every stack again
+ * (exit 1 unless each second plan shows no changes), and stops the emulator and the stand-ins.
+ * The DNS record each environment adopts is seeded into the stand-ins first, so its import block imports it.
  * Set PACKAGECLOUD_EMULATOR_ENDPOINT to deploy into an emulator you already run (it is then left running), and
  * PACKAGECLOUD_LOCAL_DIR to keep the work files somewhere other than .local/emulator (the engine tests do).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ENV_NAMES, type EnvName } from "../config";
-import { applyStack, awsStacks, configuredAmiIds, secondPlan, synthForEmulator } from "./lib/emulator-deploy";
+import { ENV_NAMES, loadEnvironments, type EnvName } from "../config";
+import { allStacks, applyStack, configuredAmiIds, secondPlan, stackDir, standinStacks, synthForEmulator } from "./lib/emulator-deploy";
 import { startEmulator, type Emulator } from "./lib/moto";
+import { startStandins, typesUsed, type Standins } from "./lib/standin/client";
+import { seedAdoptedDnsRecord } from "./lib/standin/fixtures";
 import { PROJECT_ROOT } from "./lib/terraform";
 
+const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
 async function main(): Promise<void> {
+  const began = Date.now();
   const env = (process.argv[2] ?? "pre") as EnvName;
   if (!ENV_NAMES.includes(env)) throw new Error(`unknown environment "${env}": use one of ${ENV_NAMES.join(", ")}`);
   const given = process.env.PACKAGECLOUD_EMULATOR_ENDPOINT || undefined;
   const emulator: Emulator | undefined = given ? undefined : await startEmulator({ amiIds: configuredAmiIds() });
   const endpoint = given ?? emulator!.endpoint;
   const root = process.env.PACKAGECLOUD_LOCAL_DIR ?? path.join(PROJECT_ROOT, ".local", "emulator");
-  // A fresh emulator holds nothing: old local state would describe resources that no longer exist.
+  // A fresh emulator and fresh stand-ins hold nothing: old local state would describe resources that no longer exist.
   if (emulator) fs.rmSync(root, { recursive: true, force: true });
-  const ws = { outdir: path.join(root, "cdktf.out"), stateDir: path.join(root, "state"), endpoint };
+  const base = { outdir: path.join(root, "cdktf.out"), stateDir: path.join(root, "state"), endpoint };
+  // The stand-ins start empty every run, even when the emulator is kept: their stacks' old state goes too.
+  for (const stack of standinStacks(env)) fs.rmSync(path.join(base.stateDir, `${stack}.tfstate`), { force: true });
+  let standins: Standins | undefined;
   try {
     console.log(`emulator: ${endpoint}`);
     let started = Date.now();
-    synthForEmulator(ws);
-    console.log(`synth: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    for (const stack of awsStacks(env)) {
+    synthForEmulator(base);
+    console.log(`synth: ${seconds(started)}`);
+    const stacks = allStacks(env);
+    started = Date.now();
+    standins = await startStandins({ types: typesUsed(stacks.map((stack) => stackDir(base, stack))) });
+    const seeded = await seedAdoptedDnsRecord(standins, loadEnvironments()[env]);
+    console.log(`stand-in providers (google, google-beta, cloudflare, time): ready in ${seconds(started)}`);
+    if (seeded) console.log(`  seeded the existing ${seeded.type} ${seeded.importId}, to be imported`);
+    const ws = { ...base, extraEnv: standins.env };
+    for (const stack of stacks) {
       started = Date.now();
       const outputs = applyStack(ws, stack);
-      console.log(`\n${stack}: applied in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(`\n${stack}: applied in ${seconds(started)}`);
       for (const [key, value] of Object.entries(outputs)) console.log(`  ${key} = ${value}`);
     }
     let drifted = 0;
-    for (const stack of awsStacks(env)) {
+    for (const stack of stacks) {
+      started = Date.now();
       const plan = secondPlan(ws, stack);
-      console.log(`\n${stack}: second plan ${plan.code === 0 ? "shows no changes" : `shows changes:\n${plan.changes}`}`);
+      console.log(`\n${stack}: second plan ${plan.code === 0 ? "shows no changes" : `shows changes:\n${plan.changes}`} (${seconds(started)})`);
       if (plan.code !== 0) drifted += 1;
     }
     if (drifted > 0) throw new Error(`${drifted} stack(s) would change on a second plan: the emulator and the code disagree`);
+    console.log(`\n${env}: every stack deployed and planned clean in ${seconds(began)}`);
   } finally {
+    await standins?.stop();
     await emulator?.stop();
   }
 }

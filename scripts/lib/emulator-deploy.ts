@@ -16,6 +16,8 @@ export interface EmulatorWorkspace {
   /** Where the local state files live. */
   readonly stateDir: string;
   readonly endpoint: string;
+  /** Added to Terraform's environment: the stand-ins' TF_REATTACH_PROVIDERS for the Google and DNS stacks. */
+  readonly extraEnv?: Readonly<Record<string, string>>;
 }
 
 /** Runs the project's entry point, exactly as `cdktf synth` does, for the emulator target. */
@@ -39,6 +41,16 @@ export function awsStacks(env: EnvName): string[] {
   return LAYERS.filter((layer) => LAYER_CLOUDS[layer] === "aws").map((layer) => stackName(env, layer));
 }
 
+/** Every stack of an environment, in deployment order (storage, vm, gke, dns: app.ts's dependencies). */
+export function allStacks(env: EnvName): string[] {
+  return LAYERS.map((layer) => stackName(env, layer));
+}
+
+/** The stacks that need the stand-in providers (Google, Cloudflare, time), in deployment order. */
+export function standinStacks(env: EnvName): string[] {
+  return LAYERS.filter((layer) => LAYER_CLOUDS[layer] !== "aws").map((layer) => stackName(env, layer));
+}
+
 export function stackDir(ws: EmulatorWorkspace, stack: string): string {
   const dir = path.join(ws.outdir, "stacks", stack);
   if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) throw new Error(`stack ${stack} was not synthesized into ${ws.outdir}`);
@@ -52,7 +64,7 @@ export type StackOutputs = Record<string, string>;
  * caller's environment sets TF_VAR_<name> (the variables are alert endpoints; the emulator sends nothing).
  */
 export function stackEnv(ws: EmulatorWorkspace, stack: string): NodeJS.ProcessEnv {
-  const env = terraformEnv();
+  const env = { ...terraformEnv(), ...ws.extraEnv };
   const declared = JSON.parse(fs.readFileSync(path.join(stackDir(ws, stack), "cdk.tf.json"), "utf8")).variable ?? {};
   for (const name of Object.keys(declared)) {
     env[`TF_VAR_${name}`] ??= `https://alerts.invalid/emulator/${name}`;

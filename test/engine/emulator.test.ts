@@ -8,7 +8,8 @@
  * - the rebuilt VM, through the EC2 API: instance, volumes, attachment and security-group rules as configured;
  *   destroying the data volume is refused.
  * Meanwhile `ops` (COMPLIANCE locks, termination protection) deploys exactly as a user runs it, `npm run local --
- * ops`, in a child process on its own moto_server, in parallel: every stack applies and plans clean a second time.
+ * ops`, in a child process on its own moto_server and stand-in providers, in parallel: every stack (storage, vm,
+ * gke, dns) applies and plans clean a second time.
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -44,7 +45,7 @@ import { defaultNetworkWait } from "../../constructs/first-boot";
 import { APT_AUTH_FILE, bootstrapCloudConfig, bundleJson, PACKAGECLOUD_CONFIG_FILE, SYNC_AGENT_SOURCE, VM_CONFIG_KEY, vmConfigBundle, vmSecretParameter } from "../../constructs/vm-config";
 import { DATA_MOUNT_POINT, EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
 import { formatSteps, runDrill, type DrillResult } from "../../scripts/lib/dr-drill";
-import { stackDir, stackEnv, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
+import { allStacks, stackDir, stackEnv, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
 import { PROJECT_ROOT, terraform, terraformOk } from "../../scripts/lib/terraform";
 
 // The SDK is pinned; its notice that future releases need Node 22 says nothing about this test.
@@ -361,12 +362,12 @@ describe("packagecloud-ops in the emulator (npm run local -- ops, in parallel)",
     console.log(`npm run local -- ops: ${run.seconds.toFixed(1)} s\n${run.log.split("\n").filter((l) => /applied in|second plan/.test(l)).join("\n")}`);
   }, 900_000);
 
-  it("deploys every AWS stack of ops", () => {
+  it("deploys every stack of ops: AWS into moto, Google and DNS into the stand-in providers", () => {
     expect({ code: run.code, tail: run.code === 0 ? "" : run.log.slice(-4000) }).toEqual({ code: 0, tail: "" });
-    for (const stack of ["packagecloud-ops-storage", "packagecloud-ops-vm"]) expect(run.log).toMatch(new RegExp(`${stack}: applied in`));
+    for (const stack of allStacks("ops")) expect(run.log).toMatch(new RegExp(`${stack}: applied in`));
   });
 
   it("shows no changes on a second plan of every stack (emulator quirks declared in stacks/emulator-quirks.ts)", () => {
-    for (const stack of ["packagecloud-ops-storage", "packagecloud-ops-vm"]) expect(run.log).toMatch(new RegExp(`${stack}: second plan shows no changes`));
+    for (const stack of allStacks("ops")) expect(run.log).toMatch(new RegExp(`${stack}: second plan shows no changes`));
   });
 });

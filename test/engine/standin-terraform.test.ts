@@ -1,0 +1,298 @@
+/**
+ * Terraform 1.11.4 itself loads, validates, plans and applies every Google and DNS stack, attached to the stand-in
+ * providers (scripts/lib/standin/): `pre` and `ops`, gke in both cluster modes (dedicated, and `existing` reading the
+ * shared cluster) and dns, each through init, validate, plan, apply and a second plan that must show no changes.
+ * Then, on the same objects: Terraform's own schema checks refuse broken copies of a stack, the adopted DNS records
+ * were imported from what was seeded, drift made behind Terraform's back shows in a plan, and the stand-ins' create
+ * log shows the order Terraform executed under its default parallelism (10).
+ *
+ * One stand-in server for the file; the two environments run side by side. The dedicated and existing cluster
+ * modes run one after the other: they name the same objects in the same project, as two real deployments would.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ENV_NAMES, loadEnvironments, type EnvName } from "../../config";
+import { APIS_OF_TYPE, SERVICE_IDENTITY_TYPE } from "../../constructs/google-apis";
+import { stackName } from "../../constructs/naming";
+import { GkeStack } from "../../stacks/gke-stack";
+import { stackDir, stackEnv, synthForEmulator, type EmulatorWorkspace } from "../../scripts/lib/emulator-deploy";
+import { startStandins, typesUsed, type Standins } from "../../scripts/lib/standin/client";
+import { OLD_RECORD_ADDRESS, seedAdoptedDnsRecord, type SeededRecord } from "../../scripts/lib/standin/fixtures";
+import type { CreateRecord } from "../../scripts/lib/standin/provider";
+import { synth, testApp } from "../support/synth";
+import { existingClusterEnv } from "../stacks/gke-modes";
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-standin-"));
+// The AWS endpoint is never called: the Google and DNS stacks of the gke variant have no AWS provider.
+type Workspace = { -readonly [K in keyof EmulatorWorkspace]: EmulatorWorkspace[K] };
+const dedicated: Workspace = { outdir: path.join(root, "cdktf.out"), stateDir: path.join(root, "state"), endpoint: "http://127.0.0.1:9" };
+const existing: Workspace = { outdir: path.join(root, "existing"), stateDir: path.join(root, "state-existing"), endpoint: dedicated.endpoint };
+
+type Phase = "init" | "validate" | "plan" | "apply" | "second plan";
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+interface StackRun {
+  readonly label: string;
+  readonly dir: string;
+  readonly phases: Partial<Record<Phase, Run>>;
+  /** Terraform address -> the object's id, from the state after apply. */
+  ids: Record<string, string>;
+  /** The create log's entries from this stack's apply. */
+  creates: CreateRecord[];
+}
+
+let standins: Standins;
+const runs = new Map<string, StackRun>();
+const seeded = new Map<EnvName, SeededRecord | undefined>();
+const envs = loadEnvironments();
+
+/** Terraform as a child process (async: several stacks run at once, and the test's own event loop stays free). */
+function tf(args: readonly string[], dir: string, env: NodeJS.ProcessEnv): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn("terraform", [...args, "-no-color"], { cwd: dir, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr, seconds: (Date.now() - started) / 1000 }));
+  });
+}
+
+/** init, validate, plan, apply, second plan; stops at the first phase that fails (the test then names it). */
+async function deploy(ws: EmulatorWorkspace, stack: string, label: string): Promise<void> {
+  const dir = stackDir(ws, stack);
+  const env = stackEnv(ws, stack);
+  const run: StackRun = { label, dir, phases: {}, ids: {}, creates: [] };
+  runs.set(label, run);
+  const steps: Array<[Phase, string[], number[]]> = [
+    ["init", ["init", "-input=false"], [0]],
+    ["validate", ["validate"], [0]],
+    ["plan", ["plan", "-input=false", "-detailed-exitcode"], [2]],
+    ["apply", ["apply", "-auto-approve", "-input=false"], [0]],
+    ["second plan", ["plan", "-input=false", "-detailed-exitcode"], [0]],
+  ];
+  for (const [phase, args, expected] of steps) {
+    const before = phase === "apply" ? (await standins.creates()).length : 0;
+    run.phases[phase] = await tf(args, dir, env);
+    if (phase === "apply") run.creates = (await standins.creates()).slice(before);
+    if (!expected.includes(run.phases[phase]!.code)) return;
+  }
+  const state = JSON.parse((await tf(["show", "-json"], dir, env)).stdout);
+  for (const r of state.values?.root_module?.resources ?? []) if (r.mode === "managed") run.ids[r.address] = r.values.id;
+}
+
+function synthExisting(env: EnvName): void {
+  const target = { kind: "emulator" as const, endpoint: existing.endpoint, stateDir: existing.stateDir };
+  const out = synth(new GkeStack(testApp(), { env: existingClusterEnv(env), target }));
+  const dir = path.join(existing.outdir, "stacks", stackName(env, "gke"));
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "cdk.tf.json"), out.raw);
+}
+
+beforeAll(async () => {
+  synthForEmulator(dedicated);
+  for (const env of ENV_NAMES) synthExisting(env);
+  const dirs = [
+    ...ENV_NAMES.flatMap((env) => [stackDir(dedicated, stackName(env, "gke")), stackDir(dedicated, stackName(env, "dns"))]),
+    ...ENV_NAMES.map((env) => stackDir(existing, stackName(env, "gke"))),
+  ];
+  standins = await startStandins({ types: typesUsed(dirs) });
+  dedicated.extraEnv = standins.env;
+  existing.extraEnv = standins.env;
+  for (const env of ENV_NAMES) seeded.set(env, await seedAdoptedDnsRecord(standins, envs[env]));
+  // gke before dns (dns reads the ingress address gke creates); the environments side by side.
+  await Promise.all(ENV_NAMES.map((env) => deploy(dedicated, stackName(env, "gke"), `${env}-gke`)));
+  await Promise.all(ENV_NAMES.map((env) => deploy(dedicated, stackName(env, "dns"), `${env}-dns`)));
+  await Promise.all(ENV_NAMES.map((env) => deploy(existing, stackName(env, "gke"), `${env}-gke (existing cluster)`)));
+  const table = [...runs.values()].map((r) => `${r.label.padEnd(28)} ${Object.entries(r.phases).map(([p, x]) => `${p} ${x!.seconds.toFixed(1)} s`).join(", ")}`);
+  console.log(`Terraform phases per stack (stand-ins):\n${table.join("\n")}`);
+}, 900_000);
+
+afterAll(async () => {
+  await standins?.stop();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+const LABELS = [...ENV_NAMES.flatMap((env) => [`${env}-gke`, `${env}-dns`]), ...ENV_NAMES.map((env) => `${env}-gke (existing cluster)`)];
+
+describe.each(LABELS)("%s through Terraform 1.11.4 and the stand-ins", (label) => {
+  const phase = (p: Phase): Run => {
+    const run = runs.get(label)?.phases[p];
+    if (!run) throw new Error(`${label}: ${p} never ran (an earlier phase failed)`);
+    return run;
+  };
+  const explain = (p: Phase): string => `${label} ${p} (exit ${phase(p).code}):\n${phase(p).stderr}\n${phase(p).stdout.slice(-3000)}`;
+
+  it("initialises without installing the stand-in providers", () => {
+    expect(explain("init")).toMatch(/exit 0/);
+    expect(phase("init").stdout).not.toMatch(/Installing (hashicorp\/google|cloudflare|hashicorp\/time)/);
+  });
+  it("validates", () => expect(explain("validate")).toMatch(/exit 0\):[\s\S]*Success! The configuration is valid/));
+  it("plans changes", () => expect(explain("plan")).toMatch(/exit 2\)/));
+  it("applies", () => expect(explain("apply")).toMatch(/exit 0\):[\s\S]*Apply complete!/));
+  it("plans no changes a second time", () => expect(explain("second plan")).toMatch(/exit 0\):[\s\S]*No changes/));
+});
+
+/** A copy of the initialised packagecloud-pre-dns, its JSON edited, with state of its own. */
+function copyOfPreDns(edit: (json: any) => void): string {
+  const source = runs.get("pre-dns")!.dir;
+  const dir = fs.mkdtempSync(path.join(root, "copy-"));
+  fs.cpSync(path.join(source, ".terraform"), path.join(dir, ".terraform"), { recursive: true });
+  const json = JSON.parse(fs.readFileSync(path.join(source, "cdk.tf.json"), "utf8"));
+  json.terraform.backend.local.path = path.join(dir, "terraform.tfstate");
+  edit(json);
+  fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(json, null, 2));
+  return dir;
+}
+
+describe("Terraform's own schema checks, on broken copies of packagecloud-pre-dns", () => {
+  const broken = async (edit: (record: any) => void): Promise<string> => {
+    const dir = copyOfPreDns((json) => edit(json.resource.google_dns_record_set.record));
+    const run = await tf(["validate"], dir, stackEnv(dedicated, stackName("pre", "dns")));
+    expect(run.code).toBe(1);
+    return run.stderr;
+  };
+
+  it("refuses an attribute the schema does not have", async () => {
+    expect(await broken((r) => (r.colour = "blue"))).toMatch(/Extraneous JSON object property[\s\S]*No argument or block type is named "colour"/);
+  });
+  it("refuses a missing required attribute", async () => {
+    expect(await broken((r) => delete r.managed_zone)).toMatch(/Missing required argument[\s\S]*The argument "managed_zone" is required/);
+  });
+  it("refuses a value of the wrong type", async () => {
+    expect(await broken((r) => (r.ttl = "five minutes"))).toMatch(/Incorrect attribute value type[\s\S]*a number is required/);
+  });
+  it("refuses a block written as a plain value, and more blocks than the schema allows", async () => {
+    expect(await broken((r) => (r.routing_policy = "wrr"))).toMatch(/Incorrect JSON value type[\s\S]*"routing_policy" blocks/);
+    expect(await broken((r) => (r.routing_policy = [{}, {}]))).toMatch(/Too many routing_policy blocks/);
+  });
+});
+
+describe("adoption: the existing DNS records, seeded in the stand-ins, are imported", () => {
+  it.each(ENV_NAMES)("%s", (env) => {
+    const record = seeded.get(env)!;
+    const run = runs.get(`${env}-dns`)!;
+    expect(run.phases.plan!.stdout).toMatch(/1 to import/);
+    expect(run.phases.plan!.stdout).toContain(OLD_RECORD_ADDRESS);
+    const address = Object.keys(run.ids).find((a) => a.startsWith(`${record.type}.`))!;
+    expect(run.ids[address]).toBe(record.id);
+    // Imported, then updated to the new address: no second create of the record.
+    expect(run.creates.filter((c) => c.type === record.type)).toEqual([]);
+  });
+
+  it("refuses to import what does not exist, with the providers' message", async () => {
+    const dir = copyOfPreDns((json) => (json.import[0].id = json.import[0].id.replace("packages.", "missing.")));
+    const env = stackEnv(dedicated, stackName("pre", "dns"));
+    expect((await tf(["init", "-input=false", "-reconfigure"], dir, env)).code).toBe(0);
+    const run = await tf(["plan", "-input=false"], dir, env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Cannot import non-existent remote object/);
+  });
+});
+
+describe("drift: an object changed behind Terraform's back shows in the next plan", () => {
+  it.each(ENV_NAMES)("%s-dns", async (env) => {
+    const record = seeded.get(env)!;
+    await standins.patch(record.type, record.id, { ttl: 3600 });
+    const stack = stackName(env, "dns");
+    const plan = await tf(["plan", "-input=false", "-detailed-exitcode"], stackDir(dedicated, stack), stackEnv(dedicated, stack));
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(/~ ttl += 3600 -> \d+/);
+  });
+});
+
+/** Which API's enablement creates the service agent a key grant names (the others: a service identity). */
+const AGENT_APIS: Array<{ agent: string; identityOf?: string; api?: string }> = [
+  { agent: "@gcp-sa-cloud-sql.iam.gserviceaccount.com", identityOf: "sqladmin.googleapis.com" },
+  { agent: "@cloud-redis.iam.gserviceaccount.com", api: "redis.googleapis.com" },
+  { agent: "@container-engine-robot.iam.gserviceaccount.com", api: "container.googleapis.com" },
+];
+const CMEK_CONSUMERS = ["google_sql_database_instance", "google_redis_instance", "google_container_cluster"];
+
+describe.each(LABELS)("%s: the order Terraform created things in", (label) => {
+  let run: StackRun;
+  let config: any;
+  /** The create record of a Terraform address; undefined for an imported object (never created here). */
+  const created = (address: string): CreateRecord | undefined => {
+    const [type] = address.split(".");
+    return run.creates.find((c) => c.type === type && c.id === run.ids[address]);
+  };
+  const addresses = (type: string): string[] => Object.keys(run.ids).filter((a) => a.startsWith(`${type}.`));
+  const body = (address: string): any => {
+    const [type, name] = address.split(".");
+    return config.resource[type][name];
+  };
+  /** A problem when `then` was created before `first` had finished being created; undefined when in order. */
+  const outOfOrder = (first: string, then: string): string | undefined => {
+    const b = created(then);
+    if (!b) return undefined;
+    const a = created(first);
+    if (!a) return `${first}: no create in the stand-ins' log (id ${run.ids[first]})`;
+    return a.end <= b.start ? undefined : `${then} started at ${b.start} ms, before ${first} ended (${a.end} ms)`;
+  };
+  beforeAll(() => {
+    run = runs.get(label)!;
+    config = JSON.parse(fs.readFileSync(path.join(run.dir, "cdk.tf.json"), "utf8"));
+  });
+
+  it("ran creates side by side (Terraform's parallelism, not one at a time)", () => {
+    const overlapping = run.creates.some((a, i) => run.creates.some((b, j) => i !== j && a.start < b.end && b.start < a.end));
+    expect(overlapping || run.creates.length < 2).toBe(true);
+  });
+
+  it("created no Google resource before the enablement of each API it calls had finished", () => {
+    const problems: string[] = [];
+    const enabling = (api: string) => addresses("google_project_service").find((a) => body(a).service === api);
+    for (const address of Object.keys(run.ids)) {
+      const type = address.split(".")[0];
+      if (!type.startsWith("google_") || type === "google_project_service") continue;
+      const apis = type === SERVICE_IDENTITY_TYPE ? [body(address).service] : (APIS_OF_TYPE[type] ?? []);
+      for (const api of apis) {
+        const service = enabling(api);
+        if (!service) problems.push(`${address}: ${api} is not enabled in this stack`);
+        else problems.push(...[outOfOrder(service, address)].filter((p): p is string => p !== undefined));
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("granted no key before its service agent existed, and created no CMEK consumer before the propagation wait", () => {
+    const problems: string[] = [];
+    for (const grant of addresses("google_kms_crypto_key_iam_member")) {
+      const member = String(body(grant).member);
+      // The agent is either a service identity the grant references, or comes with its API.
+      const identity = member.match(new RegExp(`${SERVICE_IDENTITY_TYPE}\\.([a-z0-9_]+)`));
+      const agent = AGENT_APIS.find((a) => member.includes(a.agent));
+      const creator = identity
+        ? `${SERVICE_IDENTITY_TYPE}.${identity[1]}`
+        : agent?.identityOf
+          ? addresses(SERVICE_IDENTITY_TYPE).find((i) => body(i).service === agent.identityOf)
+          : addresses("google_project_service").find((s) => body(s).service === agent?.api);
+      if (!creator) problems.push(`${grant}: nothing here creates the agent in ${member}`);
+      else problems.push(...[outOfOrder(creator, grant)].filter((p): p is string => p !== undefined));
+    }
+    const waits = addresses("time_sleep");
+    for (const type of CMEK_CONSUMERS) {
+      for (const consumer of addresses(type)) {
+        if (waits.length === 0) problems.push(`${consumer}: no propagation wait in this stack`);
+        for (const wait of waits) problems.push(...[outOfOrder(wait, consumer)].filter((p): p is string => p !== undefined));
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("bound no Workload Identity user before the cluster existed", () => {
+    const bindings = addresses("google_service_account_iam_member").filter((b) => body(b).role === "roles/iam.workloadIdentityUser");
+    for (const cluster of addresses("google_container_cluster")) {
+      for (const binding of bindings) expect(outOfOrder(cluster, binding)).toBeUndefined();
+    }
+  });
+});
