@@ -21,7 +21,7 @@ import { stringify } from "yaml";
 import type { EnvironmentConfig } from "../config";
 import type { FirstBootExtension } from "../constructs/first-boot";
 import { STS_AUDIENCE } from "../constructs/gke-aws-federation";
-import { cloudSqlConnectionName, gkeClusterName, resourceName } from "../constructs/naming";
+import { cloudSqlConnectionName, gkeClusterName, resourceName } from "../config/naming";
 import { BACKUP_NAMES } from "../monitoring/from-config";
 
 /** The script, shipped as is by first boot and by the container image (backup/Dockerfile). */

@@ -5,7 +5,7 @@
  * Each check is a plain function returning problems with their field paths; the loader adds the environment and
  * the value. To add one, write the function and list it in ENVIRONMENT_CHECKS, or add a claim to `claimsOf`.
  */
-import { LAYERS, gkeClusterName, resourceName, stackName, stateKey } from "../constructs/naming";
+import { LAYERS, gkeClusterName, resourceName, stackName, stateKey } from "./naming";
 import { checkCidrSet, touchesPublic } from "./cidr-sets";
 import { AWS_ZONES, EC2_INSTANCE_TYPES, GCE_MACHINE_TYPES, GCP_ZONES, gcpZonesOf, notInCatalog } from "./catalog/cloud-catalog";
 import { PRODUCTION_INVARIANTS } from "./catalog/production";

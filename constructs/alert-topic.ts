@@ -14,7 +14,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { EnvName, HttpsReceiver } from "../config";
 import { EncryptionKey } from "./encryption-key";
-import { resourceName } from "./naming";
+import { resourceName } from "../config/naming";
 import { policyDocument } from "./policy-document";
 
 export interface AlertTopicProps {

@@ -29,7 +29,7 @@ import type { EnvName } from "../config";
 import { checkCidr, isWorldOpen, parseCidr } from "../config/validators";
 import type { EncryptionKey } from "./encryption-key";
 import { gzippedCloudConfigForTerraform, DATA_DEVICE_NAME, type AptRepository, type FirstBootExtension } from "./first-boot";
-import { resourceName } from "./naming";
+import { resourceName } from "../config/naming";
 import { policyDocument } from "./policy-document";
 
 /** Where packagecloud keeps everything (seed 000). */

@@ -20,7 +20,7 @@ import { GkeNetwork } from "../constructs/gke-network";
 import { enableGoogleApis } from "../constructs/google-apis";
 import { GoogleKms } from "../constructs/google-kms";
 import { MemorystoreRedis } from "../constructs/memorystore-redis";
-import { googleLabels, resourceName, stackName } from "../constructs/naming";
+import { googleLabels, resourceName, stackName } from "../config/naming";
 import { WorkloadIdentity } from "../constructs/workload-identity";
 import { configureBackend } from "./backend";
 import { PackagecloudStack } from "./base-stack";

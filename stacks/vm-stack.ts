@@ -8,7 +8,7 @@ import { TerraformOutput } from "cdktf";
 import type { EnvironmentConfig } from "../config";
 import { DataDiskBackup } from "../constructs/data-disk-backup";
 import { EncryptionKey } from "../constructs/encryption-key";
-import { resourceName, stackName } from "../constructs/naming";
+import { resourceName, stackName } from "../config/naming";
 import { PackagecloudVm } from "../constructs/packagecloud-vm";
 import { VmNetwork } from "../constructs/vm-network";
 import { awsProvider, targetAccountId } from "./aws-provider";

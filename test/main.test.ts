@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES, loadEnvironments } from "../config";
-import { LAYERS } from "../constructs/naming";
+import { LAYERS } from "../config/naming";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import type { TerraformStack } from "cdktf";
 import { buildApp } from "../stacks/app";

@@ -32,7 +32,7 @@ import {
 } from "../../backup/jobs";
 import { cloudConfig } from "../../constructs/first-boot";
 import { GkeAwsFederation } from "../../constructs/gke-aws-federation";
-import { cloudSqlConnectionName } from "../../constructs/naming";
+import { cloudSqlConnectionName } from "../../config/naming";
 import { constructStack, sharedStack, sharedStorage, synth, Synthesized } from "../support/synth";
 import PROXY_FLAGS from "./cloud-sql-proxy-flags.json";
 
