@@ -8,8 +8,10 @@
  * same address fail synth instead of silently sharing one. As in the AWS CDK, a child with the id `Default`
  * is a construct's main resource and adds nothing to the name (`aws_kms_key.backups_key`).
  */
-import type { Construct, Node } from "constructs";
+import type { Construct, IValidation, Node } from "constructs";
 import { TerraformStack, type TerraformElement } from "cdktf";
+// Not exported from the package root; the deep path is what cdktf's own constructs import.
+import { ValidateBinaryVersion } from "cdktf/lib/validations/validate-binary-version";
 import { describeViolation, evaluate, SUPPRESSIONS } from "../policy";
 import type { Suppression } from "../policy/suppressions";
 
@@ -21,6 +23,32 @@ export function snakeCase(id: string): string {
     .toLowerCase();
 }
 
+/**
+ * The Terraform versions every stack accepts, written as `terraform.required_version`: Terraform itself refuses
+ * to init, plan or apply a configuration whose constraint its version does not meet ("Unsupported Terraform Core
+ * version"), which is where the version matters. 1.10 for the S3 backend's `use_lockfile` (stacks/backend.ts);
+ * import blocks need 1.5.
+ */
+export const TERRAFORM_REQUIRED_VERSION = ">= 1.10";
+
+/** A stack's validations failed: the messages, without cdktf's advice to skip validation. */
+export class StackValidationError extends Error {
+  constructor(readonly stack: string, readonly environment: string | undefined, readonly problems: readonly string[]) {
+    super(`${stack}: ${problems.length} check(s) failed:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "StackValidationError";
+  }
+}
+
+/**
+ * The validations a construct carries. constructs 10.x keeps them in a private array (`Node#_validations`, pinned
+ * at 10.4.2 in package.json); a change of that shape fails here, loudly, rather than skipping validation.
+ */
+function validationsOf(node: Node): readonly IValidation[] {
+  const list = (node as unknown as { _validations?: unknown })._validations;
+  if (!Array.isArray(list)) throw new Error("stacks/base-stack.ts: constructs' Node no longer keeps _validations; review runAllValidations");
+  return list as IValidation[];
+}
+
 export interface PackagecloudStackOptions {
   /**
    * Run the policy pack (policy/) on every synth: a violation that policy/suppressions.ts does not cover fails
@@ -28,14 +56,20 @@ export interface PackagecloudStackOptions {
    * @default - true; only tests of a single construct in isolation turn it off
    */
   readonly enforcePolicy?: boolean;
+  /** The environment the stack deploys, named in its validation errors (config/construct-fields.ts). */
+  readonly environment?: string;
 }
 
 export class PackagecloudStack extends TerraformStack {
   private readonly addresses = new Map<string, string>();
   private readonly targetSuppressions: Suppression[] = [];
 
+  private readonly environment: string | undefined;
+
   constructor(scope: Construct, id: string, options: PackagecloudStackOptions = {}) {
     super(scope, id);
+    this.environment = options.environment;
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     if (options.enforcePolicy ?? true) {
       this.node.addValidation({
         validate: () => {
@@ -44,6 +78,26 @@ export class PackagecloudStack extends TerraformStack {
         },
       });
     }
+  }
+
+  /**
+   * cdktf's `TerraformStack#runAllValidations` (cdktf 0.21 lib/terraform-stack.js), with two differences:
+   *
+   * - cdktf's `ValidateTerraformVersion` is not run. cdktf adds one to every resource with an import block and
+   *   each runs `terraform version` through `execSync` (validations/validate-binary-version.js): 1.5 s of a 2.7 s
+   *   synth here, and a synth that fails where no Terraform is installed, though synth never runs it. The
+   *   version is held where Terraform runs: `terraform.required_version` above.
+   * - A failure throws StackValidationError, which names the stack and its environment; cdktf's error advises
+   *   passing `skipValidation: true`, which no operator should do.
+   */
+  runAllValidations(): void {
+    const problems = this.node.findAll().flatMap((construct) =>
+      validationsOf(construct.node)
+        .filter((v) => !(v instanceof ValidateBinaryVersion))
+        .flatMap((v) => v.validate())
+        .map((message) => (construct === this ? message : `[${construct.node.path}] ${message}`)),
+    );
+    if (problems.length > 0) throw new StackValidationError(this.node.id, this.environment, problems);
   }
 
   /**

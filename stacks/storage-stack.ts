@@ -66,7 +66,7 @@ export class StorageStack extends PackagecloudStack {
   constructor(scope: Construct, props: StorageStackProps) {
     const { env, target } = props;
     const name = stackName(env.name, "storage");
-    super(scope, name);
+    super(scope, name, { environment: env.name });
     configureBackend(this, env, name, target);
     const storage = env.storage;
     const accountId = targetAccountId(env, target);
