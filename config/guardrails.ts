@@ -6,6 +6,7 @@
  * the value. To add one, write the function and list it in ENVIRONMENT_CHECKS, or add a claim to `claimsOf`.
  */
 import { LAYERS, gkeClusterName, resourceName, stackName, stateKey } from "./naming";
+import { checkBackupJob } from "./backup-job-checks";
 import { checkCidrSet, touchesPublic } from "./cidr-sets";
 import { AWS_ZONES, EC2_INSTANCE_TYPES, GCE_MACHINE_TYPES, GCP_ZONES, gcpZonesOf, notInCatalog } from "./catalog/cloud-catalog";
 import { PRODUCTION_INVARIANTS } from "./catalog/production";
@@ -196,8 +197,21 @@ export function checkSqlTier(tier: string): string | undefined {
   return undefined;
 }
 
+/** The Cloudflare ids an environment's DNS names: its zone, and the record it adopts. */
+function cloudflareIds(env: EnvironmentConfig): { zoneId?: string; recordId?: string } {
+  return { zoneId: env.dns.provider === "cloudflare" ? env.dns.zoneId : undefined, recordId: env.adopt?.dnsRecord?.cloudflareRecordId };
+}
+
+/** A record id is never a zone id: the import would name the zone as its own record. */
+function adoption(env: EnvironmentConfig): Problem[] {
+  const { zoneId, recordId } = cloudflareIds(env);
+  return recordId !== undefined && recordId === zoneId
+    ? [at("adopt.dnsRecord.cloudflareRecordId", `is dns.zoneId, the zone's id: give the id of the ${env.dns.recordName} record in it (GET /zones/${zoneId}/dns_records?name=${env.dns.recordName})`)]
+    : [];
+}
+
 /** The checks run on every schema-valid environment, in order. */
-export const ENVIRONMENT_CHECKS: ReadonlyArray<(env: EnvironmentConfig) => Problem[]> = [uniqueEntries, cidrSets, production, cloudLimits];
+export const ENVIRONMENT_CHECKS: ReadonlyArray<(env: EnvironmentConfig) => Problem[]> = [uniqueEntries, cidrSets, production, cloudLimits, checkBackupJob, adoption];
 
 export function checkEnvironment(env: EnvironmentConfig): Problem[] {
   return ENVIRONMENT_CHECKS.flatMap((check) => check(env));
@@ -239,6 +253,12 @@ export function claimsOf(env: EnvironmentConfig): Claim[] {
     { kind: "GCS bucket name", scope: "globally", value: env.state.gcsBucket, field: "state.gcsBucket" },
     { kind: "public DNS name", scope: "globally", value: env.dns.recordName, field: "dns.recordName" },
     { kind: "Google Cloud project", scope: "globally", value: env.gcp.project, field: "gcp.project" },
+    // Adopting another environment's record would import and rewrite it on this environment's first apply.
+    ...(env.adopt?.dnsRecord?.cloudflareRecordId
+      ? [{ kind: "adopted Cloudflare record id", scope: "across environments", value: env.adopt.dnsRecord.cloudflareRecordId, field: "adopt.dnsRecord.cloudflareRecordId" }]
+      : []),
+    // One key per environment: production's identity must never be needed, so never held, outside production.
+    { kind: "age recipient for backups", scope: "across environments", value: env.backupJob.ageRecipient, field: "backupJob.ageRecipient" },
     {
       kind: "GKE cluster name",
       scope: "across environments",
@@ -287,6 +307,17 @@ export function checkAcrossEnvironments(envs: readonly EnvironmentConfig[]): Cro
       for (const [a, b] of [[env, other], [other, env]] as const) {
         if (a.dns.recordName.endsWith(`.${b.dns.recordName}`)) {
           problems.push({ environment: a.name, path: ["dns", "recordName"], message: `lies under environment "${b.name}"'s public name (${b.dns.recordName}): each environment answers only for its own name` });
+        }
+      }
+      // A record id is never a zone id, in either direction between environments.
+      for (const [a, b] of [[env, other], [other, env]] as const) {
+        const recordId = cloudflareIds(a).recordId;
+        if (recordId !== undefined && recordId === cloudflareIds(b).zoneId) {
+          problems.push({
+            environment: a.name,
+            path: ["adopt", "dnsRecord", "cloudflareRecordId"],
+            message: `is environment "${b.name}"'s dns.zoneId, a zone's id: give the id of this environment's ${a.dns.recordName} record`,
+          });
         }
       }
       // One Cloudflare zone id is one zone: two environments may share it only under the same zone name.

@@ -41,7 +41,8 @@ function realEnvironments(): Record<string, EnvironmentConfig> {
   real.ops.network.prometheusCidrs = ["198.51.100.20/32", "198.51.100.21/32"];
   real.ops.adopt.dnsRecord.cloudflareRecordId = "ffeeddccbbaa99887766554433221100";
   for (const env of [real.pre, real.ops]) {
-    env.backupJob.ageRecipient = `age1${"q".repeat(57)}${env.name === "pre" ? "p" : "z"}`;
+    // Two X25519 keys with valid Bech32 checksums (config/backup-job-checks.ts), one per environment.
+    env.backupJob.ageRecipient = env.name === "pre" ? "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqpqm9n04y" : "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqzq2tzggw";
     env.backupJob.kubernetes.images.backup = `registry.example.com/backup@sha256:${"ab".repeat(32)}`;
     env.backupJob.kubernetes.images.scratchMysql = `registry.example.com/mysql@sha256:${"cd".repeat(32)}`;
     env.backupJob.kubernetes.images.cloudSqlProxy = `registry.example.com/cloud-sql-proxy@sha256:${"ef".repeat(32)}`;
