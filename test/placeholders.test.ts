@@ -63,6 +63,18 @@ describe("placeholder values in config/environments.ts", () => {
     expect(placeholderFields({ a: [{ b: placeholder("stand-in-value") }], c: "stand-in-value-2" })).toEqual(["a.0.b"]);
   });
 
+  it("are tracked where they were written: a string marked in ops is not flagged where pre uses it for real", () => {
+    const pre = structuredClone(ENVIRONMENTS.pre) as any;
+    pre.aws.accountId = ENVIRONMENTS.ops.aws.accountId; // one AWS account for both
+    pre.vm.amiId = ENVIRONMENTS.ops.vm.amiId;
+    pre.application.edgeFunctionPrefix = "packagecloud_pre_cloudfront_auth";
+    expect(placeholderFields(pre)).toEqual(PRE_FIELDS.filter((f) => f !== "aws.accountId" && f !== "vm.amiId"));
+    expect(placeholderFields(ENVIRONMENTS.ops)).toEqual(OPS_FIELDS);
+    const both = parseEnvironments({ ...ENVIRONMENTS, pre });
+    expect(placeholderFields(both.pre)).not.toContain("aws.accountId");
+    expect(placeholderFields(both.ops)).toContain("aws.accountId");
+  });
+
   it("disappear once replaced", () => {
     const real = realEnvironments();
     expect(placeholderFields(real.pre)).toEqual([]);
