@@ -210,8 +210,19 @@ function adoption(env: EnvironmentConfig): Problem[] {
     : [];
 }
 
+/**
+ * A Cloudflare record must be proxied: an unproxied A record publishes the origin's address and leaves it
+ * without Cloudflare's protection (the policy pack's PC_DNS_RECORDS refuses the stack; said here first, as
+ * the field).
+ */
+function publicRecord(env: EnvironmentConfig): Problem[] {
+  return env.dns.provider === "cloudflare" && !env.dns.proxied
+    ? [at("dns.proxied", "must be true for a Cloudflare record (with ttl 1): unproxied, the record publishes the origin's address and leaves it unprotected")]
+    : [];
+}
+
 /** The checks run on every schema-valid environment, in order. */
-export const ENVIRONMENT_CHECKS: ReadonlyArray<(env: EnvironmentConfig) => Problem[]> = [uniqueEntries, cidrSets, production, cloudLimits, checkBackupJob, adoption];
+export const ENVIRONMENT_CHECKS: ReadonlyArray<(env: EnvironmentConfig) => Problem[]> = [uniqueEntries, cidrSets, production, cloudLimits, checkBackupJob, adoption, publicRecord];
 
 export function checkEnvironment(env: EnvironmentConfig): Problem[] {
   return ENVIRONMENT_CHECKS.flatMap((check) => check(env));

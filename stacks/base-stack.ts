@@ -12,7 +12,9 @@ import type { Construct, IValidation, Node } from "constructs";
 import { TerraformStack, type TerraformElement } from "cdktf";
 // Not exported from the package root; the deep path is what cdktf's own constructs import.
 import { ValidateBinaryVersion } from "cdktf/lib/validations/validate-binary-version";
-import { describeViolation, evaluate, SUPPRESSIONS } from "../policy";
+import { ConfigError, type EnvironmentConfig } from "../config";
+import { POLICY_FIELDS } from "../config/construct-fields";
+import { describeViolation, evaluate, SUPPRESSIONS, type Finding } from "../policy";
 import type { Suppression } from "../policy/suppressions";
 
 export function snakeCase(id: string): string {
@@ -56,28 +58,26 @@ export interface PackagecloudStackOptions {
    * @default - true; only tests of a single construct in isolation turn it off
    */
   readonly enforcePolicy?: boolean;
-  /** The environment the stack deploys, named in its validation errors (config/construct-fields.ts). */
-  readonly environment?: string;
+  /**
+   * The environment the stack deploys: the policy pack checks the stack against this configuration, and a
+   * violation a configuration value causes fails as a ConfigError naming the environment and the field
+   * (config/construct-fields.ts, POLICY_FIELDS).
+   */
+  readonly environment?: EnvironmentConfig;
 }
 
 export class PackagecloudStack extends TerraformStack {
   private readonly addresses = new Map<string, string>();
   private readonly targetSuppressions: Suppression[] = [];
 
-  private readonly environment: string | undefined;
+  private readonly environment: EnvironmentConfig | undefined;
+  private readonly enforcePolicy: boolean;
 
   constructor(scope: Construct, id: string, options: PackagecloudStackOptions = {}) {
     super(scope, id);
     this.environment = options.environment;
+    this.enforcePolicy = options.enforcePolicy ?? true;
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
-    if (options.enforcePolicy ?? true) {
-      this.node.addValidation({
-        validate: () => {
-          const report = evaluate(this.toTerraform(), [...SUPPRESSIONS, ...this.targetSuppressions]);
-          return [...report.invalidSuppressions, ...report.violations.map(describeViolation)];
-        },
-      });
-    }
   }
 
   /**
@@ -87,8 +87,10 @@ export class PackagecloudStack extends TerraformStack {
    *   each runs `terraform version` through `execSync` (validations/validate-binary-version.js): 1.5 s of a 2.7 s
    *   synth here, and a synth that fails where no Terraform is installed, though synth never runs it. The
    *   version is held where Terraform runs: `terraform.required_version` above.
-   * - A failure throws StackValidationError, which names the stack and its environment; cdktf's error advises
-   *   passing `skipValidation: true`, which no operator should do.
+   * - The policy pack runs here too. A violation a configuration value causes (POLICY_FIELDS) fails as a
+   *   ConfigError naming the environment and the field, like every other configuration error; the rest fail as
+   *   StackValidationError, which names the stack. cdktf's own error advises passing `skipValidation: true`,
+   *   which no operator should do, and neither error does.
    */
   runAllValidations(): void {
     const problems = this.node.findAll().flatMap((construct) =>
@@ -97,7 +99,22 @@ export class PackagecloudStack extends TerraformStack {
         .flatMap((v) => v.validate())
         .map((message) => (construct === this ? message : `[${construct.node.path}] ${message}`)),
     );
-    if (problems.length > 0) throw new StackValidationError(this.node.id, this.environment, problems);
+    const findings: Finding[] = [];
+    if (this.enforcePolicy) {
+      const report = evaluate(this.toTerraform(), [...SUPPRESSIONS, ...this.targetSuppressions], this.environment && [this.environment]);
+      problems.push(...report.invalidSuppressions);
+      findings.push(...report.violations);
+    }
+    const env = this.environment;
+    const fromConfig = env ? findings.filter((f) => POLICY_FIELDS[f.rule] !== undefined) : [];
+    const others = [...problems, ...findings.filter((f) => !fromConfig.includes(f)).map(describeViolation)];
+    if (env && fromConfig.length > 0) {
+      throw new ConfigError(env.name, [
+        ...fromConfig.map((f) => `${POLICY_FIELDS[f.rule]}: the stacks built from it break the policy pack (stack ${this.node.id}): ${describeViolation(f)}`),
+        ...others.map((p) => `(stack ${this.node.id}) ${p}`),
+      ]);
+    }
+    if (others.length > 0) throw new StackValidationError(this.node.id, env?.name, others);
   }
 
   /**

@@ -35,7 +35,7 @@ export class DnsStack extends PackagecloudStack {
   constructor(scope: Construct, props: DnsStackProps) {
     const { env, target } = props;
     const name = stackName(env.name, "dns");
-    super(scope, name, { environment: env.name });
+    super(scope, name, { environment: env });
     configureBackend(this, env, name, target, "gcs");
 
     if (env.variant === "gke") {

@@ -48,7 +48,7 @@ export class GkeStack extends PackagecloudStack {
   constructor(scope: Construct, props: GkeStackProps) {
     const { env, target } = props;
     const name = stackName(env.name, "gke");
-    super(scope, name, { environment: env.name });
+    super(scope, name, { environment: env });
     configureBackend(this, env, name, target, "gcs");
     googleProvider(this, env, "gke");
     const beta = googleBetaProvider(this, env, "gke");

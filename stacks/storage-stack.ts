@@ -66,7 +66,7 @@ export class StorageStack extends PackagecloudStack {
   constructor(scope: Construct, props: StorageStackProps) {
     const { env, target } = props;
     const name = stackName(env.name, "storage");
-    super(scope, name, { environment: env.name });
+    super(scope, name, { environment: env });
     configureBackend(this, env, name, target);
     const storage = env.storage;
     const accountId = targetAccountId(env, target);

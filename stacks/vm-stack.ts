@@ -30,7 +30,7 @@ export class VmStack extends PackagecloudStack {
   constructor(scope: Construct, props: VmStackProps) {
     const { env, target } = props;
     const name = stackName(env.name, "vm");
-    super(scope, name, { environment: env.name });
+    super(scope, name, { environment: env });
     configureBackend(this, env, name, target);
     awsProvider(this, "aws", { env, target, layer: "vm", region: env.aws.region });
     const copyProvider = awsProvider(this, "aws-replica", { env, target, layer: "vm", region: env.aws.replicaRegion, alias: "replica" });
