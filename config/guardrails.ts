@@ -11,6 +11,7 @@ import { checkCidrSet, touchesPublic } from "./cidr-sets";
 import { AWS_ZONES, EC2_INSTANCE_TYPES, GCE_MACHINE_TYPES, GCP_ZONES, gcpZonesOf, notInCatalog } from "./catalog/cloud-catalog";
 import { PRODUCTION_INVARIANTS } from "./catalog/production";
 import type { EnvName, EnvironmentConfig } from "./schema";
+import { looksSecret } from "./redact";
 import { parseCidr } from "./validators";
 
 export interface Problem {
@@ -221,8 +222,26 @@ function publicRecord(env: EnvironmentConfig): Problem[] {
     : [];
 }
 
+/**
+ * No value that looks secret (config/redact.ts): configuration is committed to git and printed in plans. Keys
+ * belong in Terraform variables (TF_VAR_…) or Kubernetes Secrets, which the configuration only names.
+ */
+function noSecrets(env: EnvironmentConfig): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (value: unknown, path: Array<string | number>) => {
+    if (typeof value === "string") {
+      if (looksSecret(value)) {
+        problems.push({ path, message: "looks like a secret (a key, token or URL carrying one): configuration is committed to git; keep it in a Terraform variable or a Kubernetes Secret and name that here" });
+      }
+    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+  };
+  walk(env, []);
+  return problems;
+}
+
 /** The checks run on every schema-valid environment, in order. */
-export const ENVIRONMENT_CHECKS: ReadonlyArray<(env: EnvironmentConfig) => Problem[]> = [uniqueEntries, cidrSets, production, cloudLimits, checkBackupJob, adoption, publicRecord];
+export const ENVIRONMENT_CHECKS: ReadonlyArray<(env: EnvironmentConfig) => Problem[]> = [uniqueEntries, cidrSets, production, cloudLimits, checkBackupJob, adoption, publicRecord, noSecrets];
 
 export function checkEnvironment(env: EnvironmentConfig): Problem[] {
   return ENVIRONMENT_CHECKS.flatMap((check) => check(env));
