@@ -14,6 +14,7 @@ import { TerraformStack, type TerraformElement } from "cdktf";
 import { ValidateBinaryVersion } from "cdktf/lib/validations/validate-binary-version";
 import { ConfigError, type EnvironmentConfig } from "../config";
 import { POLICY_FIELDS } from "../config/construct-fields";
+import { redactSecrets } from "../config/redact";
 import { describeViolation, evaluate, SUPPRESSIONS, type Finding } from "../policy";
 import type { Suppression } from "../policy/suppressions";
 
@@ -33,10 +34,14 @@ export function snakeCase(id: string): string {
  */
 export const TERRAFORM_REQUIRED_VERSION = ">= 1.10";
 
-/** A stack's validations failed: the messages, without cdktf's advice to skip validation. */
+/** A stack's validations failed: the messages (secrets redacted), without cdktf's advice to skip validation. */
 export class StackValidationError extends Error {
-  constructor(readonly stack: string, readonly environment: string | undefined, readonly problems: readonly string[]) {
-    super(`${stack}: ${problems.length} check(s) failed:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  readonly problems: readonly string[];
+
+  constructor(readonly stack: string, readonly environment: string | undefined, problems: readonly string[]) {
+    const redacted = problems.map(redactSecrets);
+    super(`${stack}: ${redacted.length} check(s) failed:\n${redacted.map((p) => `  - ${p}`).join("\n")}`);
+    this.problems = redacted;
     this.name = "StackValidationError";
   }
 }
