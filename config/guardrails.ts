@@ -315,7 +315,7 @@ export function checkAcrossEnvironments(envs: readonly EnvironmentConfig[]): Cro
   const problems: CrossProblem[] = [];
   const owners = new Map<string, { env: EnvironmentConfig; claim: Claim }>();
   for (const env of envs) {
-    for (const claim of claimsOf(env)) {
+    for (const claim of safely(() => claimsOf(env), []).filter((c) => typeof c.value === "string")) {
       const key = `${claim.kind}\u0000${claim.scope}\u0000${claim.value}`;
       const owner = owners.get(key);
       if (owner && owner.env.name !== env.name) {
@@ -332,47 +332,62 @@ export function checkAcrossEnvironments(envs: readonly EnvironmentConfig[]): Cro
     }
   }
   envs.forEach((env, i) => {
-    for (const other of envs.slice(0, i)) {
-      // An environment's public name must not sit under another's: pre must never answer for ops's name.
-      for (const [a, b] of [[env, other], [other, env]] as const) {
-        if (a.dns.recordName.endsWith(`.${b.dns.recordName}`)) {
-          problems.push({ environment: a.name, path: ["dns", "recordName"], message: `lies under environment "${b.name}"'s public name (${b.dns.recordName}): each environment answers only for its own name` });
-        }
-      }
-      // A record id is never a zone id, in either direction between environments.
-      for (const [a, b] of [[env, other], [other, env]] as const) {
-        const recordId = cloudflareIds(a).recordId;
-        if (recordId !== undefined && recordId === cloudflareIds(b).zoneId) {
-          problems.push({
-            environment: a.name,
-            path: ["adopt", "dnsRecord", "cloudflareRecordId"],
-            message: `is environment "${b.name}"'s dns.zoneId, a zone's id: give the id of this environment's ${a.dns.recordName} record`,
-          });
-        }
-      }
-      // One Cloudflare zone id is one zone: two environments may share it only under the same zone name.
-      if (env.dns.provider === "cloudflare" && other.dns.provider === "cloudflare" && env.dns.zoneId === other.dns.zoneId && env.dns.zoneName !== other.dns.zoneName) {
-        for (const [mine, theirs] of [[env, other], [other, env]] as const) {
-          problems.push({
-            environment: mine.name,
-            path: ["dns", "zoneName"],
-            message: `differs from environment "${theirs.name}"'s zone name (${theirs.dns.zoneName}) for the same Cloudflare zone id: one of them names the wrong zone`,
-          });
-        }
-      }
-      if (env.aws.accountId === other.aws.accountId) {
-        const [p, q] = [env.application.edgeFunctionPrefix, other.application.edgeFunctionPrefix];
-        if (p.startsWith(q) || q.startsWith(p)) {
-          for (const [mine, theirs] of [[env, other], [other, env]] as const) {
-            problems.push({
-              environment: mine.name,
-              path: ["application", "edgeFunctionPrefix"],
-              message: `overlaps environment "${theirs.name}"'s prefix (${theirs.application.edgeFunctionPrefix}) in the shared AWS account ${env.aws.accountId}: each application could manage the other's Lambda@Edge functions`,
-            });
-          }
-        }
-      }
-    }
+    for (const other of envs.slice(0, i)) safely(() => comparePair(env, other, problems), undefined);
   });
   return problems;
+}
+
+/**
+ * `read()`, or `fallback` when it throws: an environment the schema refused is compared from its plain data,
+ * where a value may be missing or of the wrong type (its own error already says so).
+ */
+function safely<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+/** The checks between two environments other than shared names. */
+function comparePair(env: EnvironmentConfig, other: EnvironmentConfig, problems: CrossProblem[]): void {
+  // An environment's public name must not sit under another's: pre must never answer for ops's name.
+  for (const [a, b] of [[env, other], [other, env]] as const) {
+    if (a.dns.recordName.endsWith(`.${b.dns.recordName}`)) {
+      problems.push({ environment: a.name, path: ["dns", "recordName"], message: `lies under environment "${b.name}"'s public name (${b.dns.recordName}): each environment answers only for its own name` });
+    }
+  }
+  // A record id is never a zone id, in either direction between environments.
+  for (const [a, b] of [[env, other], [other, env]] as const) {
+    const recordId = cloudflareIds(a).recordId;
+    if (recordId !== undefined && recordId === cloudflareIds(b).zoneId) {
+      problems.push({
+        environment: a.name,
+        path: ["adopt", "dnsRecord", "cloudflareRecordId"],
+        message: `is environment "${b.name}"'s dns.zoneId, a zone's id: give the id of this environment's ${a.dns.recordName} record`,
+      });
+    }
+  }
+  // One Cloudflare zone id is one zone: two environments may share it only under the same zone name.
+  if (env.dns.provider === "cloudflare" && other.dns.provider === "cloudflare" && env.dns.zoneId === other.dns.zoneId && env.dns.zoneName !== other.dns.zoneName) {
+    for (const [mine, theirs] of [[env, other], [other, env]] as const) {
+      problems.push({
+        environment: mine.name,
+        path: ["dns", "zoneName"],
+        message: `differs from environment "${theirs.name}"'s zone name (${theirs.dns.zoneName}) for the same Cloudflare zone id: one of them names the wrong zone`,
+      });
+    }
+  }
+  if (env.aws.accountId === other.aws.accountId) {
+    const [p, q] = [env.application.edgeFunctionPrefix, other.application.edgeFunctionPrefix];
+    if (p.startsWith(q) || q.startsWith(p)) {
+      for (const [mine, theirs] of [[env, other], [other, env]] as const) {
+        problems.push({
+          environment: mine.name,
+          path: ["application", "edgeFunctionPrefix"],
+          message: `overlaps environment "${theirs.name}"'s prefix (${theirs.application.edgeFunctionPrefix}) in the shared AWS account ${env.aws.accountId}: each application could manage the other's Lambda@Edge functions`,
+        });
+      }
+    }
+  }
 }

@@ -101,7 +101,7 @@ export function parseEnvironment(name: string, input: unknown): EnvironmentConfi
 }
 
 /** The typed environment (when the schema accepted it, even if a later check did not) and every problem. */
-function checkEnvironmentInput(name: string, input: unknown): { data?: EnvironmentConfig; messages: string[] } {
+function checkEnvironmentInput(name: string, input: unknown): { data?: EnvironmentConfig; plain?: unknown; messages: string[] } {
   try {
     const { data, problems: raw } = toPlainData(input);
     const messages = raw.map((p) => `${formatPath(p.path)} = ${p.shown}: ${p.message}`);
@@ -111,7 +111,7 @@ function checkEnvironmentInput(name: string, input: unknown): { data?: Environme
       const issues = result.error.issues.filter((i) => !raw.some((p) => startsWith(i.path, p.path)));
       messages.push(...issues.flatMap((i) => describe(i, data, input)));
     }
-    if (!result.success) return { messages };
+    if (!result.success) return { plain: data, messages };
     if (result.data.name !== name) {
       messages.push(`name = ${formatValue(result.data.name)}: must equal the environment's key "${formatName(name)}"`);
     }
@@ -136,16 +136,22 @@ export function parseEnvironments(inputs: Record<string, unknown>): Record<EnvNa
   }
   const parsed = {} as Record<EnvName, EnvironmentConfig>;
   const messages = {} as Record<EnvName, string[]>;
+  // What the cross-environment checks read: the typed environment, or, where the schema refused it, its plain
+  // data (best effort: a check that cannot read a value skips it).
+  const compared = {} as Record<EnvName, EnvironmentConfig>;
   for (const name of ENV_NAMES) {
     if (!(name in inputs)) throw new ConfigError(name, ["(environment) = missing: every environment must be configured"]);
     const checked = checkEnvironmentInput(name, inputs[name]);
     messages[name] = checked.messages;
-    if (checked.data) parsed[name] = checked.data;
+    if (checked.data) parsed[name] = compared[name] = checked.data;
+    else if (checked.plain !== null && typeof checked.plain === "object" && (checked.plain as { name?: unknown }).name === name) {
+      compared[name] = checked.plain as EnvironmentConfig;
+    }
   }
-  // Across every environment the schema accepted, even one a later check refused: a per-environment problem
-  // must not hide a collision with another environment.
-  const problems = checkAcrossEnvironments(ENV_NAMES.filter((n) => n in parsed).map((n) => parsed[n]));
-  for (const p of problems) messages[p.environment].push(`${formatPath(p.path)} = ${formatValue(valueAt(parsed[p.environment], p.path))}: ${p.message}`);
+  // Across every environment, even one a check refused: a per-environment problem must not hide a collision
+  // with another environment.
+  const problems = checkAcrossEnvironments(ENV_NAMES.filter((n) => n in compared).map((n) => compared[n]));
+  for (const p of problems) messages[p.environment].push(`${formatPath(p.path)} = ${formatValue(valueAt(compared[p.environment], p.path))}: ${p.message}`);
   const errors = ENV_NAMES.filter((n) => messages[n].length > 0).map((n) => new ConfigError(n, messages[n]));
   if (errors.length > 0) throw new ConfigError(errors[0]!.environment, errors[0]!.problems, errors.slice(1));
   return parsed;

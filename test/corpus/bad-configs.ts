@@ -206,6 +206,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   // 4. Refusals name the field, and one refusal does not hide another.
   { id: "unproxied-cloudflare-record", env: "ops", edits: [{ set: "dns.proxied", value: false }, { set: "dns.ttl", value: 300 }], field: "dns.proxied", allowed: "must be true for a Cloudflare record" },
   { id: "own-error-does-not-hide-collision", env: "pre", across: true, edits: [{ set: "monitoring.dailyBackups.maxAgeHours", value: 24 }, { set: "state.bucket", value: "packagecloud-ops-terraform-state" }], field: "monitoring.dailyBackups.maxAgeHours", alsoField: "state.bucket", allowed: "is also used by environment \"(pre|ops)\"" },
+  { id: "schema-error-does-not-hide-collision", env: "pre", across: true, edits: [{ set: "storage.packages.bucketname", value: "x" }, { set: "state.gcsBucket", value: "gitlab-ops-terraform-state" }], field: "storage.packages.bucketname", alsoField: "state.gcsBucket", allowed: "GCS bucket name \"gitlab-ops-terraform-state\" is also used by environment \"(pre|ops)\"" },
   { id: "one-environment-does-not-hide-the-other", env: "ops", across: true, edits: [{ set: "dns.proxied", value: false }, { set: "dns.ttl", value: 300 }, { set: "backupJob.ageRecipient", value: PRE_AGE_RECIPIENT }], field: "dns.proxied", alsoField: "backupJob.ageRecipient", allowed: "environment \"pre\":[\\s\\S]*environment \"ops\":\\n  - dns\\.proxied = false[\\s\\S]*\\n  - backupJob\\.ageRecipient = .*also used by environment \"pre\"" },
 ];
 
