@@ -148,7 +148,8 @@ function record(manifestFile, base, previous) {
       const outer = loading;
       loading = filename;
       try {
-        if (ext === ".json") code.set(filename, `module.exports = JSON.parse(${JSON.stringify(fs.readFileSync(filename, "utf8"))});`);
+        // As Node's JSON loader: without a byte-order mark.
+        if (ext === ".json") code.set(filename, `module.exports = JSON.parse(${JSON.stringify(fs.readFileSync(filename, "utf8").replace(/^\uFEFF/, ""))});`);
         return load.call(this, module, filename);
       } finally {
         loading = outer;

@@ -27,7 +27,7 @@ beforeEach(() => {
       "console.log(JSON.stringify({ lib: lib.value, same: lib === require('./lib.js'), data, spaced, dep, main: require.main === module, self: __filename.endsWith('entry.js'), bundled: /[.][0-9a-f]{16}[.]js:/.test(new Error().stack) }));",
     ].join("\n"),
     "lib.js": '"use strict";\nexports.value = "gr\u00fc\u00dfe \u{1F600} " + /[\u00e0-\u00fc]+/u.exec("x\u00e4\u00f6y")[0];\n//# sourceMappingURL=data:application/json;base64,eyJ9',
-    "data.json": '{ "name": "caf\u00e9" }',
+    "data.json": "\ufeff{ \"name\": \"caf\u00e9\" }",
     // A no-break space as a separator: it cannot be escaped, so this module stays out of the bundle.
     "spaced.js": "module.exports =\u00a0{ ok: true };",
     "node_modules/dep/package.json": '{ "name": "dep", "main": "main.js" }',
