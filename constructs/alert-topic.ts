@@ -7,35 +7,20 @@
  *   const alerts = new AlertTopic(this, "Alerts", { environment: "ops", accountId, emails, httpsEndpoints });
  *   alerts.topicArn  // alarm_actions
  */
-import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import { TerraformVariable } from "cdktf";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { EnvName, HttpsReceiver } from "../config";
+import { distinctIds } from "./construct-ids";
 import { EncryptionKey } from "./encryption-key";
 import { resourceName } from "../config/naming";
 import { policyDocument } from "./policy-document";
 
-/** The Terraform name a construct id becomes (stacks/base-stack.ts's snakeCase, repeated: constructs sit below stacks). */
-const addressOf = (id: string) =>
-  id.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toLowerCase();
-
-/**
- * Each e-mail address's subscription id: `email-<address with every other character as ->`, as before, so that
- * existing subscriptions keep their Terraform address. Distinct addresses can share that id (`a.b@x.com`,
- * `a-b@x.com`) or its Terraform name (`aB@x.com`); a later one then gets a suffix from its own SHA-256, stable
- * whatever its position, instead of failing synth as a duplicate.
- */
+/** Each e-mail address's subscription id, distinct even where two addresses read alike (construct-ids.ts). */
 export function emailSubscriptionIds(emails: readonly string[]): Array<[string, string]> {
-  const taken = new Set<string>();
-  return emails.map((email) => {
-    let id = `email-${email.replace(/[^a-zA-Z0-9]+/g, "-")}`;
-    if (taken.has(addressOf(id))) id = `${id}-${createHash("sha256").update(email).digest("hex").slice(0, 8)}`;
-    taken.add(addressOf(id));
-    return [email, id];
-  });
+  return distinctIds(emails, (email) => `email-${email.replace(/[^a-zA-Z0-9]+/g, "-")}`);
 }
 
 export interface AlertTopicProps {

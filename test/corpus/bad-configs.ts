@@ -225,6 +225,7 @@ export interface GoodConfig {
 export const GOOD_CONFIGS: readonly GoodConfig[] = [
   { id: "two-emails-one-sanitized-id", env: "ops", synth: true, edits: [{ set: "monitoring.notifications.emails", value: ["alerts.ops@gitlab.com", "alerts-ops@gitlab.com"] }] },
   { id: "two-emails-one-terraform-name", env: "pre", synth: true, edits: [{ set: "monitoring.notifications.emails", value: ["opsAlerts@gitlab.com", "ops-alerts@gitlab.com"] }] },
+  { id: "two-networks-one-slug", env: "pre", synth: true, edits: [{ set: "network.prometheusCidrs", value: ["2a00:1450::a/128", "2a00:1450:a::/128"] }] },
   { id: "image-with-tag-and-digest", env: "ops", edits: [{ set: "backupJob.kubernetes.images.scratchMysql", value: `docker.io/library/mysql:8.0.39@sha256:${"0a".repeat(32)}` }] },
   { id: "registry-port-tag-and-digest", env: "pre", edits: [{ set: "backupJob.kubernetes.images.backup", value: `registry.example.com:5000/gl-infra/backup:v1.2.3-rc.1@sha256:${"1b".repeat(32)}` }] },
   { id: "lock-shorter-than-the-repository-s", env: "pre", synth: true, edits: [{ set: "storage.offsiteBackups.objectLock.days", value: 1 }, { set: "storage.offsiteBackups.expireAfterDays", value: 1 }] },
