@@ -14,9 +14,11 @@ import { applyEdits, BAD_CONFIGS, GOOD_CONFIGS } from "./corpus/bad-configs";
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-it("has at least 79 cases (39 from round one, 40 or more from issue 14), each with its own id", () => {
-  expect(BAD_CONFIGS.length).toBeGreaterThanOrEqual(79);
-  expect(new Set(BAD_CONFIGS.map((c) => c.id)).size).toBe(BAD_CONFIGS.length);
+it("has at least 131 cases (39 from round one, 40 or more from issue 14, 24 from issue 23) and 6 legitimate ones, each with its own id", () => {
+  expect(BAD_CONFIGS.length).toBeGreaterThanOrEqual(131);
+  expect(GOOD_CONFIGS.length).toBeGreaterThanOrEqual(6);
+  const ids = [...BAD_CONFIGS, ...GOOD_CONFIGS].map((c) => c.id);
+  expect(new Set(ids).size).toBe(ids.length);
 });
 
 it.each(BAD_CONFIGS.map((c) => [c.id, c] as const))("rejects %s, naming environment, field and what is allowed", (_id, c) => {
