@@ -107,7 +107,7 @@ function useBundle(manifest, bundleFile, codeCacheFile) {
   for (const ext of EXTENSIONS) {
     const load = Module._extensions[ext];
     Module._extensions[ext] = function loadFromBundle(module, filename) {
-      const factory = factories[filename];
+      const factory = Object.hasOwn(factories, filename) ? factories[filename] : undefined;
       if (factory === undefined) return load.call(this, module, filename);
       factory.call(module.exports, module.exports, makeRequire(module), module, filename, path.dirname(filename));
     };
