@@ -12,6 +12,7 @@ import { ConfigError, loadEnvironments } from "./config";
 import { kubernetesFiles } from "./backup/jobs";
 import { monitoringFiles } from "./monitoring/from-config";
 import { buildApp } from "./stacks/app";
+import { StackValidationError } from "./stacks/base-stack";
 import { synthesizeAtomically } from "./stacks/synthesize";
 import type { DeployTarget } from "./stacks/target";
 
@@ -38,7 +39,8 @@ try {
     return { ...monitoringFiles(Object.values(environments)), ...kubernetesFiles(Object.values(environments)) };
   });
 } catch (error) {
-  if (error instanceof ConfigError) {
+  // Both name what to fix; a stack trace would add nothing an operator can act on.
+  if (error instanceof ConfigError || error instanceof StackValidationError) {
     console.error(error.message);
     process.exit(1);
   }

@@ -21,7 +21,7 @@ import { stringify } from "yaml";
 import type { EnvironmentConfig } from "../config";
 import type { FirstBootExtension } from "../constructs/first-boot";
 import { STS_AUDIENCE } from "../constructs/gke-aws-federation";
-import { cloudSqlConnectionName, gkeClusterName, resourceName } from "../constructs/naming";
+import { cloudSqlConnectionName, gkeClusterName, resourceName } from "../config/naming";
 import { BACKUP_NAMES } from "../monitoring/from-config";
 import { placeholderFields } from "../config/placeholders";
 

@@ -12,10 +12,17 @@ import { dailyRuns, overlaps, type WeekInterval } from "./maintenance-window";
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC)");
 const k8sName = (what: string) =>
   z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, `must be a Kubernetes ${what} name (RFC 1123 label)`);
-/** An image pinned by digest: a tag can be moved under the job, a digest cannot. */
+/**
+ * An image pinned by digest: a tag can be moved under the job, a digest cannot. A tag may stay beside the digest
+ * (`name:tag@sha256:…`, the reference grammar of distribution/reference: `name [":" tag] ["@" digest]`); the
+ * digest decides what runs, the tag only says which release it was.
+ */
 const pinnedImage = z
   .string()
-  .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/, "must be an image pinned by digest: <registry>/<repository>@sha256:<64 hex digits>");
+  .regex(
+    /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[0-9a-f]{64}$/,
+    "must be an image pinned by digest: <registry>/<repository>[:<tag>]@sha256:<64 hex digits>",
+  );
 /** Table names are pasted into the verification's SQL: plain identifiers only. */
 const tableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a plain MySQL table name (letters, digits, _)");
 /** A binary on the VM: an absolute path, pasted into a systemd environment file. */

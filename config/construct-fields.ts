@@ -33,6 +33,29 @@ export const CONSTRUCT_FIELDS: readonly ConstructField[] = [
   { construct: "SecureBucket", prop: "bucketName", field: "storage (one of the bucket names)" },
 ];
 
+/**
+ * The policy rules (policy/rules/) a configuration value can break, and the field that feeds the resource they
+ * check: PackagecloudStack#runAllValidations turns such a violation into a ConfigError naming the environment and
+ * this field. The loader refuses the values it knows of first; this row is the backstop, so that no refusal a
+ * configuration value causes reaches the operator as a stack's raw failure. Add a row with each rule that reads a
+ * configured value.
+ */
+export const POLICY_FIELDS: Readonly<Record<string, string>> = {
+  // The record's proxied flag and TTL come from dns.proxied and dns.ttl.
+  PC_DNS_RECORDS: "dns.proxied or dns.ttl",
+  // The offsite bucket's lock mode and days.
+  PC_S3_OBJECT_LOCK_MODE: "storage.offsiteBackups.objectLock",
+  // Which bucket CloudFront reads: storage.packages names both.
+  PC_S3_CDN_ORIGIN_NOT_KMS: "storage.packages (bucketName, replicaBucketName, serveFrom)",
+  // The control plane's networks.
+  PC_GKE_AUTHORIZED_NETWORKS: "gcp.cluster.masterAuthorizedNetworks",
+  // A pool's location and sizes: gcp.cluster.location and nodePools.
+  PC_GKE_REGIONAL_POOL_TOTALS: "gcp.cluster.location or gcp.cluster.nodePools",
+  // The security groups' sources.
+  PC_SG_NO_WORLD_ADMIN: "network.adminCidrs",
+  PC_SG_WORLD_HTTP: "network.prometheusCidrs",
+};
+
 /** constructs' "There is already a Construct with name 'x' in AlertTopic [Alerts]": a list entry used twice. */
 const DUPLICATE_ID = /There is already a Construct with name '([^']*)' in (\w+)/;
 

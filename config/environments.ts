@@ -7,7 +7,7 @@
  * Values wrapped in `placeholder(...)` are this repository's stand-ins: plan and apply against real AWS, Google
  * and Cloudflare refuse an environment until each is replaced (config/placeholders.ts).
  */
-import { placeholder } from "./placeholders";
+import { environment, placeholder } from "./placeholders";
 import type { EnvName, EnvironmentInput } from "./schema";
 
 /**
@@ -71,8 +71,9 @@ function backupJob(ageRecipient: string): EnvironmentInput["backupJob"] {
   };
 }
 
+// Each environment is wrapped in environment(), which records where its own placeholders are (placeholders.ts).
 export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
-  pre: {
+  pre: environment({
     name: "pre",
     tier: "non-production",
     variant: "gke",
@@ -189,8 +190,8 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     state: { bucket: "packagecloud-pre-terraform-state", region: "us-west-1", keyPrefix: "packagecloud/", gcsBucket: "gitlab-pre-terraform-state" },
     // packages.pre.gke.gitlab.net exists today in the pre-gke-gitlab-net zone (seed 001): imported, not created.
     adopt: { dnsRecord: {}, evidence: { dnsRecord: "seed 001: packages.pre.gke.gitlab.net in the pre-gke-gitlab-net Cloud DNS zone" } },
-  },
-  ops: {
+  }),
+  ops: environment({
     name: "ops",
     tier: "production",
     variant: "gke",
@@ -332,5 +333,5 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       // Placeholder: the id of the existing packages.gitlab.com A record (GET /zones/<zoneId>/dns_records?name=packages.gitlab.com).
       dnsRecord: { cloudflareRecordId: placeholder("fedcba9876543210fedcba9876543210") },
     },
-  },
+  }),
 };

@@ -5,11 +5,13 @@
  * Each check is a plain function returning problems with their field paths; the loader adds the environment and
  * the value. To add one, write the function and list it in ENVIRONMENT_CHECKS, or add a claim to `claimsOf`.
  */
-import { LAYERS, gkeClusterName, resourceName, stackName, stateKey } from "../constructs/naming";
+import { LAYERS, gkeClusterName, resourceName, stackName, stateKey } from "./naming";
+import { checkBackupJob } from "./backup-job-checks";
 import { checkCidrSet, touchesPublic } from "./cidr-sets";
 import { AWS_ZONES, EC2_INSTANCE_TYPES, GCE_MACHINE_TYPES, GCP_ZONES, gcpZonesOf, notInCatalog } from "./catalog/cloud-catalog";
 import { PRODUCTION_INVARIANTS } from "./catalog/production";
 import type { EnvName, EnvironmentConfig } from "./schema";
+import { looksSecret } from "./redact";
 import { parseCidr } from "./validators";
 
 export interface Problem {
@@ -196,8 +198,50 @@ export function checkSqlTier(tier: string): string | undefined {
   return undefined;
 }
 
+/** The Cloudflare ids an environment's DNS names: its zone, and the record it adopts. */
+function cloudflareIds(env: EnvironmentConfig): { zoneId?: string; recordId?: string } {
+  return { zoneId: env.dns.provider === "cloudflare" ? env.dns.zoneId : undefined, recordId: env.adopt?.dnsRecord?.cloudflareRecordId };
+}
+
+/** A record id is never a zone id: the import would name the zone as its own record. */
+function adoption(env: EnvironmentConfig): Problem[] {
+  const { zoneId, recordId } = cloudflareIds(env);
+  return recordId !== undefined && recordId === zoneId
+    ? [at("adopt.dnsRecord.cloudflareRecordId", `is dns.zoneId, the zone's id: give the id of the ${env.dns.recordName} record in it (GET /zones/${zoneId}/dns_records?name=${env.dns.recordName})`)]
+    : [];
+}
+
+/**
+ * A Cloudflare record must be proxied: an unproxied A record publishes the origin's address and leaves it
+ * without Cloudflare's protection (the policy pack's PC_DNS_RECORDS refuses the stack; said here first, as
+ * the field).
+ */
+function publicRecord(env: EnvironmentConfig): Problem[] {
+  return env.dns.provider === "cloudflare" && !env.dns.proxied
+    ? [at("dns.proxied", "must be true for a Cloudflare record (with ttl 1): unproxied, the record publishes the origin's address and leaves it unprotected")]
+    : [];
+}
+
+/**
+ * No value that looks secret (config/redact.ts): configuration is committed to git and printed in plans. Keys
+ * belong in Terraform variables (TF_VAR_…) or Kubernetes Secrets, which the configuration only names.
+ */
+function noSecrets(env: EnvironmentConfig): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (value: unknown, path: Array<string | number>) => {
+    if (typeof value === "string") {
+      if (looksSecret(value)) {
+        problems.push({ path, message: "looks like a secret (a key, token or URL carrying one): configuration is committed to git; keep it in a Terraform variable or a Kubernetes Secret and name that here" });
+      }
+    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+  };
+  walk(env, []);
+  return problems;
+}
+
 /** The checks run on every schema-valid environment, in order. */
-export const ENVIRONMENT_CHECKS: ReadonlyArray<(env: EnvironmentConfig) => Problem[]> = [uniqueEntries, cidrSets, production, cloudLimits];
+export const ENVIRONMENT_CHECKS: ReadonlyArray<(env: EnvironmentConfig) => Problem[]> = [uniqueEntries, cidrSets, production, cloudLimits, checkBackupJob, adoption, publicRecord, noSecrets];
 
 export function checkEnvironment(env: EnvironmentConfig): Problem[] {
   return ENVIRONMENT_CHECKS.flatMap((check) => check(env));
@@ -239,6 +283,12 @@ export function claimsOf(env: EnvironmentConfig): Claim[] {
     { kind: "GCS bucket name", scope: "globally", value: env.state.gcsBucket, field: "state.gcsBucket" },
     { kind: "public DNS name", scope: "globally", value: env.dns.recordName, field: "dns.recordName" },
     { kind: "Google Cloud project", scope: "globally", value: env.gcp.project, field: "gcp.project" },
+    // Adopting another environment's record would import and rewrite it on this environment's first apply.
+    ...(env.adopt?.dnsRecord?.cloudflareRecordId
+      ? [{ kind: "adopted Cloudflare record id", scope: "across environments", value: env.adopt.dnsRecord.cloudflareRecordId, field: "adopt.dnsRecord.cloudflareRecordId" }]
+      : []),
+    // One key per environment: production's identity must never be needed, so never held, outside production.
+    { kind: "age recipient for backups", scope: "across environments", value: env.backupJob.ageRecipient, field: "backupJob.ageRecipient" },
     {
       kind: "GKE cluster name",
       scope: "across environments",
@@ -265,7 +315,7 @@ export function checkAcrossEnvironments(envs: readonly EnvironmentConfig[]): Cro
   const problems: CrossProblem[] = [];
   const owners = new Map<string, { env: EnvironmentConfig; claim: Claim }>();
   for (const env of envs) {
-    for (const claim of claimsOf(env)) {
+    for (const claim of safely(() => claimsOf(env), []).filter((c) => typeof c.value === "string")) {
       const key = `${claim.kind}\u0000${claim.scope}\u0000${claim.value}`;
       const owner = owners.get(key);
       if (owner && owner.env.name !== env.name) {
@@ -282,36 +332,62 @@ export function checkAcrossEnvironments(envs: readonly EnvironmentConfig[]): Cro
     }
   }
   envs.forEach((env, i) => {
-    for (const other of envs.slice(0, i)) {
-      // An environment's public name must not sit under another's: pre must never answer for ops's name.
-      for (const [a, b] of [[env, other], [other, env]] as const) {
-        if (a.dns.recordName.endsWith(`.${b.dns.recordName}`)) {
-          problems.push({ environment: a.name, path: ["dns", "recordName"], message: `lies under environment "${b.name}"'s public name (${b.dns.recordName}): each environment answers only for its own name` });
-        }
-      }
-      // One Cloudflare zone id is one zone: two environments may share it only under the same zone name.
-      if (env.dns.provider === "cloudflare" && other.dns.provider === "cloudflare" && env.dns.zoneId === other.dns.zoneId && env.dns.zoneName !== other.dns.zoneName) {
-        for (const [mine, theirs] of [[env, other], [other, env]] as const) {
-          problems.push({
-            environment: mine.name,
-            path: ["dns", "zoneName"],
-            message: `differs from environment "${theirs.name}"'s zone name (${theirs.dns.zoneName}) for the same Cloudflare zone id: one of them names the wrong zone`,
-          });
-        }
-      }
-      if (env.aws.accountId === other.aws.accountId) {
-        const [p, q] = [env.application.edgeFunctionPrefix, other.application.edgeFunctionPrefix];
-        if (p.startsWith(q) || q.startsWith(p)) {
-          for (const [mine, theirs] of [[env, other], [other, env]] as const) {
-            problems.push({
-              environment: mine.name,
-              path: ["application", "edgeFunctionPrefix"],
-              message: `overlaps environment "${theirs.name}"'s prefix (${theirs.application.edgeFunctionPrefix}) in the shared AWS account ${env.aws.accountId}: each application could manage the other's Lambda@Edge functions`,
-            });
-          }
-        }
-      }
-    }
+    for (const other of envs.slice(0, i)) safely(() => comparePair(env, other, problems), undefined);
   });
   return problems;
+}
+
+/**
+ * `read()`, or `fallback` when it throws: an environment the schema refused is compared from its plain data,
+ * where a value may be missing or of the wrong type (its own error already says so).
+ */
+function safely<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+/** The checks between two environments other than shared names. */
+function comparePair(env: EnvironmentConfig, other: EnvironmentConfig, problems: CrossProblem[]): void {
+  // An environment's public name must not sit under another's: pre must never answer for ops's name.
+  for (const [a, b] of [[env, other], [other, env]] as const) {
+    if (a.dns.recordName.endsWith(`.${b.dns.recordName}`)) {
+      problems.push({ environment: a.name, path: ["dns", "recordName"], message: `lies under environment "${b.name}"'s public name (${b.dns.recordName}): each environment answers only for its own name` });
+    }
+  }
+  // A record id is never a zone id, in either direction between environments.
+  for (const [a, b] of [[env, other], [other, env]] as const) {
+    const recordId = cloudflareIds(a).recordId;
+    if (recordId !== undefined && recordId === cloudflareIds(b).zoneId) {
+      problems.push({
+        environment: a.name,
+        path: ["adopt", "dnsRecord", "cloudflareRecordId"],
+        message: `is environment "${b.name}"'s dns.zoneId, a zone's id: give the id of this environment's ${a.dns.recordName} record`,
+      });
+    }
+  }
+  // One Cloudflare zone id is one zone: two environments may share it only under the same zone name.
+  if (env.dns.provider === "cloudflare" && other.dns.provider === "cloudflare" && env.dns.zoneId === other.dns.zoneId && env.dns.zoneName !== other.dns.zoneName) {
+    for (const [mine, theirs] of [[env, other], [other, env]] as const) {
+      problems.push({
+        environment: mine.name,
+        path: ["dns", "zoneName"],
+        message: `differs from environment "${theirs.name}"'s zone name (${theirs.dns.zoneName}) for the same Cloudflare zone id: one of them names the wrong zone`,
+      });
+    }
+  }
+  if (env.aws.accountId === other.aws.accountId) {
+    const [p, q] = [env.application.edgeFunctionPrefix, other.application.edgeFunctionPrefix];
+    if (p.startsWith(q) || q.startsWith(p)) {
+      for (const [mine, theirs] of [[env, other], [other, env]] as const) {
+        problems.push({
+          environment: mine.name,
+          path: ["application", "edgeFunctionPrefix"],
+          message: `overlaps environment "${theirs.name}"'s prefix (${theirs.application.edgeFunctionPrefix}) in the shared AWS account ${env.aws.accountId}: each application could manage the other's Lambda@Edge functions`,
+        });
+      }
+    }
+  }
 }

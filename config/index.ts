@@ -8,6 +8,7 @@
  */
 import { z, type ZodIssue, type ZodTypeAny } from "zod";
 import { ENVIRONMENTS } from "./environments";
+import { redactSecrets } from "./redact";
 import { formatPath, formatValue } from "./format";
 import { checkAcrossEnvironments, checkEnvironment } from "./guardrails";
 import { toPlainData } from "./raw-input";
@@ -16,10 +17,20 @@ import { ENV_NAMES, environmentSchema, type EnvName, type EnvironmentConfig } fr
 export * from "./schema";
 export { placeholder, placeholderFields } from "./placeholders";
 
-/** A configuration that cannot be deployed; the message lists every problem found. */
+/**
+ * A configuration that cannot be deployed; the message lists every problem found, with values that look secret
+ * redacted (config/redact.ts). `others` are the other environments' errors found in the same load, so that one
+ * environment's problem never hides another's.
+ */
 export class ConfigError extends Error {
-  constructor(readonly environment: string, readonly problems: readonly string[]) {
-    super(`Invalid configuration for environment "${formatName(environment)}":\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  readonly problems: readonly string[];
+
+  constructor(readonly environment: string, problems: readonly string[], readonly others: readonly ConfigError[] = []) {
+    const redacted = problems.map(redactSecrets);
+    super(
+      [`Invalid configuration for environment "${formatName(environment)}":\n${redacted.map((p) => `  - ${p}`).join("\n")}`, ...others.map((o) => o.message)].join("\n"),
+    );
+    this.problems = redacted;
     this.name = "ConfigError";
   }
 }
@@ -84,6 +95,13 @@ const startsWith = (path: ReadonlyArray<string | number>, prefix: ReadonlyArray<
 
 /** Validates one environment's raw configuration; throws a ConfigError naming every bad field. */
 export function parseEnvironment(name: string, input: unknown): EnvironmentConfig {
+  const { data, messages } = checkEnvironmentInput(name, input);
+  if (messages.length > 0 || !data) throw new ConfigError(name, messages);
+  return data;
+}
+
+/** The typed environment (when the schema accepted it, even if a later check did not) and every problem. */
+function checkEnvironmentInput(name: string, input: unknown): { data?: EnvironmentConfig; plain?: unknown; messages: string[] } {
   try {
     const { data, problems: raw } = toPlainData(input);
     const messages = raw.map((p) => `${formatPath(p.path)} = ${p.shown}: ${p.message}`);
@@ -93,19 +111,17 @@ export function parseEnvironment(name: string, input: unknown): EnvironmentConfi
       const issues = result.error.issues.filter((i) => !raw.some((p) => startsWith(i.path, p.path)));
       messages.push(...issues.flatMap((i) => describe(i, data, input)));
     }
-    if (!result.success) throw new ConfigError(name, messages);
+    if (!result.success) return { plain: data, messages };
     if (result.data.name !== name) {
       messages.push(`name = ${formatValue(result.data.name)}: must equal the environment's key "${formatName(name)}"`);
     }
     // The typed checks run whenever the schema passed, so a look-alike string does not hide a world-open range.
     const problems = checkEnvironment(result.data).filter((p) => !raw.some((r) => startsWith(p.path, r.path)));
     messages.push(...problems.map((p) => `${formatPath(p.path)} = ${formatValue(valueAt(result.data, p.path))}: ${p.message}`));
-    if (messages.length > 0) throw new ConfigError(name, messages);
-    return result.data;
+    return { data: result.data, messages };
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
     // A check that fails on input nobody foresaw is still an answer about the configuration, not a crash.
-    throw new ConfigError(name, [`(top level) = ${formatValue(input)}: could not be checked (${formatValue(error instanceof Error ? error.message : error)}); fix the input or report the loader bug`]);
+    return { messages: [`(top level) = ${formatValue(input)}: could not be checked (${formatValue(error instanceof Error ? error.message : error)}); fix the input or report the loader bug`] };
   }
 }
 
@@ -119,17 +135,25 @@ export function parseEnvironments(inputs: Record<string, unknown>): Record<EnvNa
     throw new ConfigError(unknown[0], [`(environment name): must be one of ${ENV_NAMES.join(", ")}`]);
   }
   const parsed = {} as Record<EnvName, EnvironmentConfig>;
+  const messages = {} as Record<EnvName, string[]>;
+  // What the cross-environment checks read: the typed environment, or, where the schema refused it, its plain
+  // data (best effort: a check that cannot read a value skips it).
+  const compared = {} as Record<EnvName, EnvironmentConfig>;
   for (const name of ENV_NAMES) {
     if (!(name in inputs)) throw new ConfigError(name, ["(environment) = missing: every environment must be configured"]);
-    parsed[name] = parseEnvironment(name, inputs[name]);
-  }
-  const problems = checkAcrossEnvironments(ENV_NAMES.map((n) => parsed[n]));
-  for (const name of ENV_NAMES) {
-    const own = problems.filter((p) => p.environment === name);
-    if (own.length > 0) {
-      throw new ConfigError(name, own.map((p) => `${formatPath(p.path)} = ${formatValue(valueAt(parsed[name], p.path))}: ${p.message}`));
+    const checked = checkEnvironmentInput(name, inputs[name]);
+    messages[name] = checked.messages;
+    if (checked.data) parsed[name] = compared[name] = checked.data;
+    else if (checked.plain !== null && typeof checked.plain === "object" && (checked.plain as { name?: unknown }).name === name) {
+      compared[name] = checked.plain as EnvironmentConfig;
     }
   }
+  // Across every environment, even one a check refused: a per-environment problem must not hide a collision
+  // with another environment.
+  const problems = checkAcrossEnvironments(ENV_NAMES.filter((n) => n in compared).map((n) => compared[n]));
+  for (const p of problems) messages[p.environment].push(`${formatPath(p.path)} = ${formatValue(valueAt(compared[p.environment], p.path))}: ${p.message}`);
+  const errors = ENV_NAMES.filter((n) => messages[n].length > 0).map((n) => new ConfigError(n, messages[n]));
+  if (errors.length > 0) throw new ConfigError(errors[0]!.environment, errors[0]!.problems, errors.slice(1));
   return parsed;
 }
 

@@ -13,9 +13,15 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { EnvName, HttpsReceiver } from "../config";
+import { distinctIds } from "./construct-ids";
 import { EncryptionKey } from "./encryption-key";
-import { resourceName } from "./naming";
+import { resourceName } from "../config/naming";
 import { policyDocument } from "./policy-document";
+
+/** Each e-mail address's subscription id, distinct even where two addresses read alike (construct-ids.ts). */
+export function emailSubscriptionIds(emails: readonly string[]): Array<[string, string]> {
+  return distinctIds(emails, (email) => `email-${email.replace(/[^a-zA-Z0-9]+/g, "-")}`);
+}
 
 export interface AlertTopicProps {
   readonly environment: EnvName;
@@ -62,8 +68,8 @@ export class AlertTopic extends Construct {
         },
       ]),
     });
-    for (const email of props.emails) {
-      new SnsTopicSubscription(this, `email-${email.replace(/[^a-zA-Z0-9]+/g, "-")}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
+    for (const [email, id] of emailSubscriptionIds(props.emails)) {
+      new SnsTopicSubscription(this, id, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
     }
     for (const { variable: name, receiver } of props.httpsEndpoints) {
       const endpoint = new TerraformVariable(this, name, {

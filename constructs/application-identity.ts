@@ -19,7 +19,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamUserGroupMembership } from "@cdktf/provider-aws/lib/iam-user-group-membership";
 import type { EnvName } from "../config";
-import { resourceName } from "./naming";
+import { resourceName } from "../config/naming";
 import { policyDocument } from "./policy-document";
 import type { SecureBucket } from "./secure-bucket";
 

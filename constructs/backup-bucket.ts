@@ -18,7 +18,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { EnvName } from "../config";
 import type { EncryptionKey } from "./encryption-key";
-import { resourceName } from "./naming";
+import { resourceName } from "../config/naming";
 import { policyDocument } from "./policy-document";
 import { BucketEncryption, type ObjectLockRetention, SecureBucket } from "./secure-bucket";
 

@@ -13,7 +13,7 @@ import { Construct } from "constructs";
 import { LoggingMetric } from "@cdktf/provider-google/lib/logging-metric";
 import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
 import type { EnvName } from "../config";
-import { cloudSqlInstanceName, resourceName } from "./naming";
+import { cloudSqlInstanceName, resourceName } from "../config/naming";
 
 export interface CloudSqlBackupAlertsProps {
   readonly environment: EnvName;

@@ -17,7 +17,7 @@ import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
 import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-instance";
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
 import type { EnvName, EnvironmentConfig } from "../config";
-import { cloudSqlInstanceName } from "./naming";
+import { cloudSqlInstanceName } from "../config/naming";
 
 /** Flags set explicitly, never inherited: CIS benchmark for Cloud SQL MySQL, plus IAM authentication. */
 export const MYSQL_FLAGS = {

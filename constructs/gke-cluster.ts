@@ -30,7 +30,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import type { EnvName, EnvironmentConfig } from "../config";
 import { recurringWindowTimes } from "../config/maintenance-window";
 import { PODS_RANGE, SERVICES_RANGE, type GkeNetwork } from "./gke-network";
-import { PROJECT, resourceName } from "./naming";
+import { PROJECT, resourceName } from "../config/naming";
 
 /** What a GKE node needs and nothing more (GKE hardening guide: least-privilege node service account). */
 export const NODE_ROLES = [

@@ -16,7 +16,7 @@ import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
 import type { EnvName, EnvironmentConfig } from "../config";
 import { parseCidr } from "../config/validators";
-import { resourceName } from "./naming";
+import { resourceName } from "../config/naming";
 
 export const PODS_RANGE = "pods";
 export const SERVICES_RANGE = "services";

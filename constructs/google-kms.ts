@@ -29,7 +29,7 @@ import { KmsKeyRing } from "@cdktf/provider-google/lib/kms-key-ring";
 import { GoogleProjectServiceIdentity } from "@cdktf/provider-google-beta/lib/google-project-service-identity";
 import { Sleep } from "@cdktf/provider-time/lib/sleep";
 import type { EnvName } from "../config";
-import { resourceName } from "./naming";
+import { resourceName } from "../config/naming";
 
 interface ServiceAgent {
   readonly email: (projectNumber: string) => string;

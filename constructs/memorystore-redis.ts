@@ -10,7 +10,7 @@ import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import { RedisInstance } from "@cdktf/provider-google/lib/redis-instance";
 import type { EnvName, EnvironmentConfig } from "../config";
-import { resourceName } from "./naming";
+import { resourceName } from "../config/naming";
 
 export interface MemorystoreRedisProps {
   readonly environment: EnvName;

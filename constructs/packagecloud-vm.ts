@@ -35,7 +35,8 @@ import { gzipSync } from "node:zlib";
 import { defaultNetworkWait, DATA_DEVICE_NAME, type AptRepository, type FirstBootExtension } from "./first-boot";
 import { BucketEncryption, SecureBucket } from "./secure-bucket";
 import { bootstrapCloudConfig, bundleForTerraform, VM_CONFIG_KEY, type BundleSecret } from "./vm-config";
-import { resourceName } from "./naming";
+import { distinctIds } from "./construct-ids";
+import { resourceName } from "../config/naming";
 import { policyDocument } from "./policy-document";
 
 /** Where packagecloud keeps everything (seed 000). */
@@ -161,9 +162,10 @@ export class PackagecloudVm extends Construct {
       ingress(`${proto}-ipv4`, port, "0.0.0.0/0", `${proto.toUpperCase()} from anywhere (IPv4): package downloads and the UI`);
       ingress(`${proto}-ipv6`, port, "::/0", `${proto.toUpperCase()} from anywhere (IPv6): package downloads and the UI`);
     }
-    for (const cidr of adminCidrs) ingress(`ssh-from-${slug(cidr)}`, 22, cidr, `SSH from admin network ${cidr}`);
+    // distinctIds: two networks can share a slug (2001:db8::a/128, 2001:db8:a::/128).
+    for (const [cidr, id] of distinctIds(adminCidrs, (c) => `ssh-from-${slug(c)}`)) ingress(id, 22, cidr, `SSH from admin network ${cidr}`);
     for (const [exporter, port] of Object.entries(EXPORTER_PORTS)) {
-      for (const cidr of props.prometheusCidrs) ingress(`${exporter}-from-${slug(cidr)}`, port, cidr, `${exporter} scraped by Prometheus at ${cidr}`);
+      for (const [cidr, id] of distinctIds(props.prometheusCidrs, (c) => `${exporter}-from-${slug(c)}`)) ingress(id, port, cidr, `${exporter} scraped by Prometheus at ${cidr}`);
     }
     // Out: HTTPS (S3, CloudFront management, the apt repository) and HTTP (Ubuntu mirrors) only. DNS to the VPC
     // resolver and NTP to the link-local time service are not filtered by security groups.

@@ -20,7 +20,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import type { EnvName } from "../config";
 import { EncryptionKey } from "./encryption-key";
-import { resourceName } from "./naming";
+import { resourceName } from "../config/naming";
 import { policyDocument, type PolicyStatement } from "./policy-document";
 import { BucketEncryption, SecureBucket } from "./secure-bucket";
 

@@ -15,7 +15,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import type { EnvName, EnvironmentConfig } from "../config";
-import { resourceName } from "./naming";
+import { resourceName } from "../config/naming";
 
 export interface VmNetworkProps {
   readonly environment: EnvName;

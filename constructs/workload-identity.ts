@@ -13,7 +13,7 @@ import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member"
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import type { EnvName } from "../config";
-import { resourceName } from "./naming";
+import { resourceName } from "../config/naming";
 
 /** Connect to Cloud SQL through the connector/proxy, and log in as an IAM database user. */
 export const APP_ROLES = ["roles/cloudsql.client", "roles/cloudsql.instanceUser"] as const;

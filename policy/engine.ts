@@ -3,6 +3,8 @@
  * added beside the constructs is checked exactly like one the constructs made.
  */
 
+import { loadEnvironments, type EnvironmentConfig } from "../config";
+
 /** One resource of a synthesized stack. */
 export interface TfResource {
   readonly type: string;
@@ -34,11 +36,22 @@ export interface Rule {
 /** Read access to a synthesized stack's resources, with the lookups rules need. */
 export class StackView {
   readonly all: TfResource[];
+  private configured?: readonly EnvironmentConfig[];
 
-  constructor(readonly json: Record<string, any>) {
+  constructor(readonly json: Record<string, any>, environments?: readonly EnvironmentConfig[]) {
+    this.configured = environments;
     this.all = Object.entries(json.resource ?? {}).flatMap(([type, byName]) =>
       Object.entries(byName as Record<string, any>).map(([name, config]) => ({ type, name, config })),
     );
+  }
+
+  /**
+   * The configuration the stack was built from, for rules that compare the two: the stack's own environment when
+   * it said which, else the project's environments (loaded once, when a rule first asks).
+   */
+  get environments(): readonly EnvironmentConfig[] {
+    this.configured ??= Object.values(loadEnvironments());
+    return this.configured;
   }
 
   resources(type: string): TfResource[] {

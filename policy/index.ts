@@ -1,6 +1,7 @@
 /**
  * Runs the policy pack over a synthesized stack and applies the suppressions table.
  */
+import type { EnvironmentConfig } from "../config";
 import { StackView, type Finding } from "./engine";
 import { RULES } from "./rules";
 import { SUPPRESSIONS, type Suppression } from "./suppressions";
@@ -24,8 +25,12 @@ export interface PolicyReport {
   readonly invalidSuppressions: string[];
 }
 
-export function evaluate(stackJson: Record<string, any>, suppressions: readonly Suppression[] = SUPPRESSIONS): PolicyReport {
-  const view = new StackView(stackJson);
+/**
+ * `environments`: the configuration the stack was built from (a stack passes its own environment); rules that
+ * compare the stack with the configuration read it. By default the project's environments.
+ */
+export function evaluate(stackJson: Record<string, any>, suppressions: readonly Suppression[] = SUPPRESSIONS, environments?: readonly EnvironmentConfig[]): PolicyReport {
+  const view = new StackView(stackJson, environments);
   const findings = RULES.flatMap((rule) => rule.check(view));
   const violations: Finding[] = [];
   const suppressed: Array<Finding & { reason: string }> = [];

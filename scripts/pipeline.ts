@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { ENV_NAMES } from "../config";
-import { LAYERS, PROTECTED_LAYERS, stackName } from "../constructs/naming";
+import { LAYERS, PROTECTED_LAYERS, stackName } from "../config/naming";
 
 export const PIPELINE_FILE = path.resolve(__dirname, "..", ".gitlab-ci.yml");
 

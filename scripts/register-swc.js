@@ -50,3 +50,6 @@ function transpile(source, filename) {
 require.extensions[".ts"] = function compileTypeScript(module, filename) {
   module._compile(transpile(fs.readFileSync(filename, "utf8"), filename), filename);
 };
+
+// After the .ts hook, so the bundle records swc's output (scripts/module-bundle.js).
+require("./module-bundle").install({ cacheDir: path.join(CACHE_DIR, "..", "packagecloud-bundle"), entry: process.argv[1], salt: CACHE_SALT });

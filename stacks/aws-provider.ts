@@ -4,7 +4,7 @@
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../config";
-import { defaultTags, type Layer } from "../constructs/naming";
+import { defaultTags, type Layer } from "../config/naming";
 import { AWS_SERVICES, EMULATOR_ACCOUNT_ID, type DeployTarget } from "./target";
 
 /**

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import type { EnvironmentConfig } from "../config";
 import type { DeployTarget } from "./target";
 
-import { stateKey } from "../constructs/naming";
+import { stateKey } from "../config/naming";
 
 // Defined with the naming rule, so the config loader can check keys across environments without loading cdktf.
 export { stateKey };

@@ -14,7 +14,7 @@ import { DataGoogleComputeGlobalAddress } from "@cdktf/provider-google/lib/data-
 import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
 import type { EnvironmentConfig } from "../config";
 import { enableGoogleApis } from "../constructs/google-apis";
-import { resourceName, stackName } from "../constructs/naming";
+import { resourceName, stackName } from "../config/naming";
 import { adoptDnsRecord } from "./adoption";
 import { awsProvider } from "./aws-provider";
 import { configureBackend } from "./backend";
@@ -35,7 +35,7 @@ export class DnsStack extends PackagecloudStack {
   constructor(scope: Construct, props: DnsStackProps) {
     const { env, target } = props;
     const name = stackName(env.name, "dns");
-    super(scope, name);
+    super(scope, name, { environment: env });
     configureBackend(this, env, name, target, "gcs");
 
     if (env.variant === "gke") {

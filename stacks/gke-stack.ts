@@ -20,7 +20,7 @@ import { GkeNetwork } from "../constructs/gke-network";
 import { enableGoogleApis } from "../constructs/google-apis";
 import { GoogleKms } from "../constructs/google-kms";
 import { MemorystoreRedis } from "../constructs/memorystore-redis";
-import { googleLabels, resourceName, stackName } from "../constructs/naming";
+import { googleLabels, resourceName, stackName } from "../config/naming";
 import { WorkloadIdentity } from "../constructs/workload-identity";
 import { configureBackend } from "./backend";
 import { PackagecloudStack } from "./base-stack";
@@ -48,7 +48,7 @@ export class GkeStack extends PackagecloudStack {
   constructor(scope: Construct, props: GkeStackProps) {
     const { env, target } = props;
     const name = stackName(env.name, "gke");
-    super(scope, name);
+    super(scope, name, { environment: env });
     configureBackend(this, env, name, target, "gcs");
     googleProvider(this, env, "gke");
     const beta = googleBetaProvider(this, env, "gke");

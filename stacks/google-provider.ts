@@ -6,7 +6,7 @@ import type { Construct } from "constructs";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { GoogleBetaProvider } from "@cdktf/provider-google-beta/lib/provider";
 import type { EnvironmentConfig } from "../config";
-import { googleLabels, type Layer } from "../constructs/naming";
+import { googleLabels, type Layer } from "../config/naming";
 
 export function googleProvider(scope: Construct, env: EnvironmentConfig, layer: Layer): GoogleProvider {
   return new GoogleProvider(scope, "google", {

@@ -15,7 +15,7 @@ import { BackupBucket } from "../constructs/backup-bucket";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { GkeAwsFederation } from "../constructs/gke-aws-federation";
 import { clusterIssuer, gkeRoleNames } from "../backup/jobs";
-import { resourceName, stackName } from "../constructs/naming";
+import { resourceName, stackName } from "../config/naming";
 import { ReplicatedBucket } from "../constructs/replicated-bucket";
 import { ReplicationAlarms } from "../constructs/replication-alarms";
 import { BucketEncryption, ObjectLockRetention, SecureBucket } from "../constructs/secure-bucket";
@@ -66,7 +66,7 @@ export class StorageStack extends PackagecloudStack {
   constructor(scope: Construct, props: StorageStackProps) {
     const { env, target } = props;
     const name = stackName(env.name, "storage");
-    super(scope, name);
+    super(scope, name, { environment: env });
     configureBackend(this, env, name, target);
     const storage = env.storage;
     const accountId = targetAccountId(env, target);

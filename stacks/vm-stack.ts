@@ -10,7 +10,7 @@ import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aw
 import type { EnvironmentConfig } from "../config";
 import { DataDiskBackup } from "../constructs/data-disk-backup";
 import { EncryptionKey } from "../constructs/encryption-key";
-import { resourceName, stackName } from "../constructs/naming";
+import { resourceName, stackName } from "../config/naming";
 import { PackagecloudVm } from "../constructs/packagecloud-vm";
 import { VmNetwork } from "../constructs/vm-network";
 import { awsProvider, targetAccountId } from "./aws-provider";
@@ -33,7 +33,7 @@ export class VmStack extends PackagecloudStack {
   constructor(scope: Construct, props: VmStackProps) {
     const { env, target } = props;
     const name = stackName(env.name, "vm");
-    super(scope, name);
+    super(scope, name, { environment: env });
     configureBackend(this, env, name, target);
     awsProvider(this, "aws", { env, target, layer: "vm", region: env.aws.region });
     const copyProvider = awsProvider(this, "aws-replica", { env, target, layer: "vm", region: env.aws.replicaRegion, alias: "replica" });

@@ -4,15 +4,18 @@
  */
 import { testApp } from "./support/synth";
 import { ConfigError, loadEnvironments, type EnvironmentConfig } from "../config";
-import { CONSTRUCT_FIELDS } from "../config/construct-fields";
+import { CONSTRUCT_FIELDS, POLICY_FIELDS } from "../config/construct-fields";
+import { RULES } from "../policy";
 import { buildApp } from "../stacks/app";
 
-function buildWith(change: (ops: any) => void): unknown {
+function buildWith(change: (ops: any) => void, synth = false): unknown {
   const environments = loadEnvironments();
   const ops = structuredClone(environments.ops) as EnvironmentConfig;
   change(ops);
   try {
-    buildApp(testApp(), { environments: { ...environments, ops }, target: { kind: "aws", remoteState: false } });
+    const app = testApp();
+    buildApp(app, { environments: { ...environments, ops }, target: { kind: "aws", remoteState: false } });
+    if (synth) app.synth();
   } catch (error) {
     return error;
   }
@@ -40,5 +43,23 @@ describe("construct checks name the config field", () => {
 
   it("names a field for every row, each a path of the configuration", () => {
     for (const row of CONSTRUCT_FIELDS) expect(row.field).toMatch(/^[a-z]/);
+  });
+
+  it("turns a policy violation a config value causes into a ConfigError naming the field, never cdktf's advice to skip validation", () => {
+    // The loader refuses an unproxied record first; bypassing it shows the backstop.
+    const error = buildWith((ops) => ((ops.dns.proxied = false), (ops.dns.ttl = 300)), true);
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^Invalid configuration for environment "ops":\n  - dns\.proxied or dns\.ttl: the stacks built from it break the policy pack \(stack packagecloud-ops-dns\): \[PC_DNS_RECORDS\] cloudflare_dns_record\.record: is not proxied/);
+    expect(message).not.toMatch(/skipValidation/);
+  });
+
+  it("holds a stack to the configuration it was built from, not the repository's", () => {
+    expect(buildWith((ops) => (ops.storage.offsiteBackups.objectLock.days = 31), true)).toBeUndefined();
+  });
+
+  it("maps only rules that exist", () => {
+    const ids = new Set(RULES.map((r) => r.id));
+    for (const rule of Object.keys(POLICY_FIELDS)) expect(ids.has(rule) ? rule : `${rule} (no such rule)`).toBe(rule);
   });
 });

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES, loadEnvironments } from "../config";
-import { LAYERS } from "../constructs/naming";
+import { LAYERS } from "../config/naming";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import type { TerraformStack } from "cdktf";
 import { buildApp } from "../stacks/app";
@@ -14,7 +14,8 @@ import { synthesizeAtomically } from "../stacks/synthesize";
 
 const ROOT = path.resolve(__dirname, "..");
 
-function runMain(env: Record<string, string>) {
+/** Runs main.ts; with `contents`, also every synthesized file's content (for comparing two runs). */
+function runMain(env: Record<string, string>, contents = false) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-main-"));
   const run = spawnSync(process.execPath, ["-r", "./scripts/register-swc.js", "main.ts"], {
     cwd: ROOT,
@@ -22,13 +23,34 @@ function runMain(env: Record<string, string>) {
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
   });
   const stacks = fs.existsSync(path.join(outdir, "stacks")) ? fs.readdirSync(path.join(outdir, "stacks")).sort() : [];
+  const files = contents
+    ? Object.fromEntries(
+        (fs.readdirSync(outdir, { recursive: true }) as string[])
+          .filter((f) => fs.statSync(path.join(outdir, f)).isFile())
+          .sort()
+          .map((f) => [f, fs.readFileSync(path.join(outdir, f), "utf8")]),
+      )
+    : undefined;
   fs.rmSync(outdir, { recursive: true, force: true });
-  return { code: run.status, stderr: run.stderr, stacks };
+  return { code: run.status, stderr: run.stderr, stacks, ...(files && { files }) };
 }
 
 describe("main.ts", () => {
   it("synthesizes every stack of every environment", () => {
     expect(runMain({ PACKAGECLOUD_TARGET: "aws" })).toMatchObject({ code: 0, stacks: ENV_NAMES.flatMap((env) => LAYERS.map((layer) => `packagecloud-${env}-${layer}`)).sort() });
+  });
+
+  it("synthesizes with no terraform on PATH (synth never runs Terraform), and the same from the module bundle as from disk", () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-no-tools-"));
+    try {
+      const noTerraform = { PATH: empty, PACKAGECLOUD_TARGET: "aws" };
+      expect(spawnSync("sh", ["-c", "command -v terraform"], { env: noTerraform }).status).not.toBe(0);
+      const fromDisk = runMain({ ...noTerraform, PACKAGECLOUD_BUNDLE: "0" }, true);
+      expect(fromDisk).toMatchObject({ code: 0, stderr: "" });
+      for (let i = 0; i < 2; i++) expect(runMain(noTerraform, true)).toEqual(fromDisk);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it("fails if the target is unknown, saying which targets exist", () => {

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ENV_NAMES } from "../config";
-import { LAYERS, PROTECTED_LAYERS, stackName } from "../constructs/naming";
+import { LAYERS, PROTECTED_LAYERS, stackName } from "../config/naming";
 import { PIPELINE_FILE, pipelineYaml } from "../scripts/pipeline";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -45,7 +45,8 @@ function realEnvironments(): Record<string, EnvironmentConfig> {
   for (const env of [real.pre, real.ops]) {
     env.application.edgeLambdaRoleName = `packagecloud-${env.name}-edge-role-recorded`;
     env.application.cdnSetup = { region: "us-east-1", keyAlias: "packagecloud-edge-recorded" };
-    env.backupJob.ageRecipient = `age1${"q".repeat(57)}${env.name === "pre" ? "p" : "z"}`;
+    // Two X25519 keys with valid Bech32 checksums (config/backup-job-checks.ts), one per environment.
+    env.backupJob.ageRecipient = env.name === "pre" ? "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqpqm9n04y" : "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqzq2tzggw";
     env.backupJob.kubernetes.images.backup = `registry.example.com/backup@sha256:${"ab".repeat(32)}`;
     env.backupJob.kubernetes.images.scratchMysql = `registry.example.com/mysql@sha256:${"cd".repeat(32)}`;
     env.backupJob.kubernetes.images.cloudSqlProxy = `registry.example.com/cloud-sql-proxy@sha256:${"ef".repeat(32)}`;
@@ -64,6 +65,18 @@ describe("placeholder values in config/environments.ts", () => {
   it("are found in raw and validated configuration alike, by path", () => {
     expect(placeholderFields(ENVIRONMENTS.ops)).toEqual(OPS_FIELDS);
     expect(placeholderFields({ a: [{ b: placeholder("stand-in-value") }], c: "stand-in-value-2" })).toEqual(["a.0.b"]);
+  });
+
+  it("are tracked where they were written: a string marked in ops is not flagged where pre uses it for real", () => {
+    const pre = structuredClone(ENVIRONMENTS.pre) as any;
+    pre.aws.accountId = ENVIRONMENTS.ops.aws.accountId; // one AWS account for both
+    pre.vm.amiId = ENVIRONMENTS.ops.vm.amiId;
+    pre.application.edgeFunctionPrefix = "packagecloud_pre_cloudfront_auth";
+    expect(placeholderFields(pre)).toEqual(PRE_FIELDS.filter((f) => f !== "aws.accountId" && f !== "vm.amiId"));
+    expect(placeholderFields(ENVIRONMENTS.ops)).toEqual(OPS_FIELDS);
+    const both = parseEnvironments({ ...ENVIRONMENTS, pre });
+    expect(placeholderFields(both.pre)).not.toContain("aws.accountId");
+    expect(placeholderFields(both.ops)).toContain("aws.accountId");
   });
 
   it("disappear once replaced", () => {

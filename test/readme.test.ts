@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LAYERS } from "../constructs/naming";
+import { LAYERS } from "../config/naming";
 import { GENERATED_TABLES } from "../scripts/lib/readme-tables";
 
 const ROOT = path.resolve(__dirname, "..");

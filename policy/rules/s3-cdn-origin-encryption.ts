@@ -1,12 +1,11 @@
-import { loadEnvironments } from "../../config";
-import { finding, parsePolicy, type Rule, type TfResource } from "../engine";
+import { finding, parsePolicy, type Rule, type StackView, type TfResource } from "../engine";
 
 /** An origin access identity as a bucket-policy principal, literal or a Terraform reference. */
 const OAI_PRINCIPAL = /CloudFront Origin Access Identity|aws_cloudfront_origin_access_identity\./;
 
 /** The buckets packagecloud serves through CloudFront: its package bucket and the replica it fails over to. */
-function configuredOrigins(): Set<string> {
-  return new Set(Object.values(loadEnvironments()).flatMap((env) => [env.storage.packages.bucketName, env.storage.packages.replicaBucketName]));
+function configuredOrigins(stack: StackView): Set<string> {
+  return new Set(stack.environments.flatMap((env) => [env.storage.packages.bucketName, env.storage.packages.replicaBucketName]));
 }
 
 /**
@@ -26,7 +25,7 @@ export const s3CdnOriginEncryption: Rule = {
     "Encrypt CDN origins with SSE-S3 (SecureBucket BucketEncryption.s3Managed(reason), ReplicatedBucket s3ManagedEncryption); " +
     "only an origin access control with a key-policy grant can read SSE-KMS (CloudFront Developer Guide, private-content-restricting-access-to-s3)",
   check(stack) {
-    const origins = configuredOrigins();
+    const origins = configuredOrigins(stack);
     const servedByOai = (bucket: TfResource) =>
       origins.has(bucket.config.bucket) ||
       stack

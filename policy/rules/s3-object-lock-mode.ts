@@ -1,9 +1,11 @@
-import { loadEnvironments } from "../../config";
-import { finding, type Rule } from "../engine";
+import { finding, type Rule, type StackView } from "../engine";
 
-/** Every Object-Locked bucket the configuration declares, with its configured default retention. */
-function configuredLocks(): Map<string, { mode: string; days: number }> {
-  return new Map(Object.values(loadEnvironments()).map((env) => [env.storage.offsiteBackups.bucketName, env.storage.offsiteBackups.objectLock]));
+/**
+ * Every Object-Locked bucket the configuration declares, with its configured default retention: the configuration
+ * the stack was built from, not the repository's (a stack of an edited environment is held to its own values).
+ */
+function configuredLocks(stack: StackView): Map<string, { mode: string; days: number }> {
+  return new Map(stack.environments.map((env) => [env.storage.offsiteBackups.bucketName, env.storage.offsiteBackups.objectLock]));
 }
 
 /**
@@ -16,7 +18,7 @@ export const s3ObjectLockMode: Rule = {
   title: "Object Lock is enabled where configured, in the configured mode and period, and nowhere else",
   fix: "Use BackupBucket with ObjectLockRetention.of(config mode, config days); lock buckets only through config",
   check(stack) {
-    const expected = configuredLocks();
+    const expected = configuredLocks(stack);
     return stack.resources("aws_s3_bucket").flatMap((bucket) => {
       const want = expected.get(bucket.config.bucket);
       const locked = bucket.config.object_lock_enabled === true;

@@ -19,7 +19,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES, type EnvName, type EnvironmentConfig } from "../../config";
-import { LAYERS, LAYER_CLOUDS, stackName, type Layer } from "../../constructs/naming";
+import { LAYERS, LAYER_CLOUDS, stackName, type Layer } from "../../config/naming";
 import { buildApp } from "../../stacks/app";
 import type { DeployTarget } from "../../stacks/target";
 

@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironments, type EnvName } from "../../config";
-import { stackName } from "../../constructs/naming";
+import { stackName } from "../../config/naming";
 import { applyStack, awsStacks, configuredAmiIds, stackDir, stackEnv, synthForEmulator, type EmulatorWorkspace, type StackOutputs } from "./emulator-deploy";
 import { startEmulator, type Emulator } from "./moto";
 import { terraform } from "./terraform";

@@ -19,7 +19,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EnvName } from "../../config";
-import { LAYERS, stackName } from "../../constructs/naming";
+import { LAYERS, stackName } from "../../config/naming";
 import { awsStacks, stackEnv, synthForEmulator } from "./emulator-deploy";
 import { PROJECT_ROOT, terraformEnv, type TerraformResult } from "./terraform";
 import { driftFromPlan, summarize, type DriftReport, type StackDriftReport } from "./drift-report";

@@ -6,7 +6,7 @@ import { TRANSIENT_TRANSPORT_ERROR } from "../../stacks/aws-provider";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LAYER_CLOUDS, LAYERS, stackName } from "../../constructs/naming";
+import { LAYER_CLOUDS, LAYERS, stackName } from "../../config/naming";
 import { loadEnvironments, type EnvName } from "../../config";
 import { PROJECT_ROOT, terraform, terraformEnv, terraformOk } from "./terraform";
 

@@ -40,7 +40,7 @@ import {
 import { cloudConfig } from "../../constructs/first-boot";
 import { EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
 import { GkeAwsFederation } from "../../constructs/gke-aws-federation";
-import { cloudSqlConnectionName } from "../../constructs/naming";
+import { cloudSqlConnectionName } from "../../config/naming";
 import { constructStack, sharedStack, sharedStorage, synth, Synthesized } from "../support/synth";
 import PROXY_FLAGS from "./cloud-sql-proxy-flags.json";
 

@@ -1,7 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { Construct } from "constructs";
-import { defaultTags, resourceName, stackName } from "../../constructs/naming";
+import { defaultTags, resourceName, stackName } from "../../config/naming";
 import { PackagecloudStack, snakeCase } from "../../stacks/base-stack";
 import { synth, testApp } from "../support/synth";
 

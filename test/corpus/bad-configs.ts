@@ -16,6 +16,10 @@ export interface BadConfig {
   readonly allowed: string;
   /** Load every environment together (the case is about one environment colliding with another). */
   readonly across?: boolean;
+  /** A secret the case pastes somewhere: the message must not repeat it. */
+  readonly secret?: string;
+  /** Another field the same message must also name (an error that must not hide another). */
+  readonly alsoField?: string;
 }
 
 /** An array that contains itself. */
@@ -34,6 +38,18 @@ function throwingGetter(): object {
 function nullPrototypePackages(): object {
   return Object.assign(Object.create(null), { bucketName: 5, replicaBucketName: "packages-gitlab-com-replica", noncurrentVersionDays: 30, serveFrom: "source" });
 }
+
+// Values of config/environments.ts the round-three cases collide with.
+const OPS_ZONE_ID = "0123456789abcdef0123456789abcdef";
+const OPS_RECORD_ID = "fedcba9876543210fedcba9876543210";
+const OPS_AGE_RECIPIENT = "age1ff9knpa9m0dv5ed30m8es5euwcrxeutgkk8yxkxjhgvq0gmngaysqunk6g";
+const PRE_AGE_RECIPIENT = "age1wrfpuua6duya5ct8uj9yh0jjhhkprdzpxj8a9ppegk60us2es46qxv7evy";
+/** pre's record in ops's Cloudflare zone, under a name of its own. */
+const PRE_IN_OPS_ZONE = { provider: "cloudflare", zoneId: OPS_ZONE_ID, zoneName: "gitlab.com", recordName: "packages-pre.gitlab.com", proxied: true, ttl: 1 };
+/** Shaped like the real thing; none of them is anyone's. */
+const AGE_IDENTITY = `AGE-SECRET-KEY-1${"QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGP9X"}`;
+const PAGERDUTY_URL = "https://events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue";
+const SLACK_WEBHOOK = "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX";
 
 /** The whole internet, spelled as halves of the IPv4 space. */
 const HALVES = ["0.0.0.0/1", "128.0.0.0/1"];
@@ -163,6 +179,56 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { id: "greek-letter-in-public-name", env: "ops", edits: [{ set: "dns.recordName", value: "packages.gitlab.c\u03bfm" }], field: "dns.recordName", allowed: "U\\+03BF \\(Greek\\) among Latin letters" },
   { id: "invisible-character-in-bucket", env: "ops", edits: [{ set: "storage.packages.bucketName", value: "packages-gitlab\u200b-com" }], field: "storage.packages.bucketName", allowed: "invisible character U\\+200B" },
   { id: "non-ascii-in-runbook-url", env: "pre", edits: [{ set: "monitoring.runbookUrl", value: "https://runbooks.gitlab.net/packagecloud/back\u00fcps" }], field: "monitoring.runbookUrl", allowed: "non-ASCII character U\\+00FC: configuration values are ASCII only" },
+  // ---- Round three (issue 23) ----
+  // 1. One environment cannot take over another's public name through adoption.
+  { id: "pre-adopts-ops-record", env: "pre", across: true, edits: [{ set: "dns", value: PRE_IN_OPS_ZONE }, { set: "adopt", value: { dnsRecord: { cloudflareRecordId: OPS_RECORD_ID } } }], field: "adopt.dnsRecord.cloudflareRecordId", allowed: `adopted Cloudflare record id "${OPS_RECORD_ID}" is also used by environment "ops"` },
+  { id: "pre-adopts-ops-zone-as-record", env: "pre", across: true, edits: [{ set: "dns", value: { provider: "cloudflare", zoneId: "aaaabbbbccccddddeeeeffff00001111", zoneName: "gitlab.net", recordName: "packages.gitlab.net", proxied: true, ttl: 1 } }, { set: "adopt", value: { dnsRecord: { cloudflareRecordId: OPS_ZONE_ID } } }], field: "adopt.dnsRecord.cloudflareRecordId", allowed: "is environment \"ops\"'s dns.zoneId, a zone's id" },
+  { id: "record-id-is-own-zone-id", env: "ops", edits: [{ set: "adopt.dnsRecord.cloudflareRecordId", value: OPS_ZONE_ID }], field: "adopt.dnsRecord.cloudflareRecordId", allowed: "is dns.zoneId, the zone's id: give the id of the packages\\.gitlab\\.com record" },
+  { id: "pre-adopts-ops-bucket", env: "pre", across: true, edits: [{ set: "storage.packages.bucketName", value: "packages-gitlab-com" }, { set: "adopt", value: { buckets: { packages: ["versioning"] } } }], field: "storage.packages.bucketName", allowed: "S3 bucket name \"packages-gitlab-com\" is also used by environment \"ops\"" },
+  // 2. Secrets: not shared across environments, never in configuration, never repeated in a message.
+  { id: "pre-encrypts-to-ops-key", env: "pre", across: true, edits: [{ set: "backupJob.ageRecipient", value: OPS_AGE_RECIPIENT }], field: "backupJob.ageRecipient", allowed: "age recipient for backups \"age1ff9.*\" is also used by environment \"ops\"" },
+  { id: "age-identity-pasted-as-recipient", env: "ops", edits: [{ set: "backupJob.ageRecipient", value: AGE_IDENTITY }], field: "backupJob.ageRecipient", allowed: "AGE-SECRET-KEY-1…\\(redacted\\)\"?: must be an age X25519 public key", secret: AGE_IDENTITY.slice(16) },
+  { id: "pagerduty-url-as-runbook", env: "pre", edits: [{ set: "monitoring.runbookUrl", value: PAGERDUTY_URL }], field: "monitoring.runbookUrl", allowed: "https://events\\.pagerduty\\.com/…\\(redacted\\).*: looks like a secret", secret: "0123456789abcdef0123456789abcdef" },
+  { id: "slack-webhook-as-variable", env: "ops", edits: [{ set: "monitoring.notifications.httpsEndpoints", value: [{ variable: SLACK_WEBHOOK, receiver: "webhook" }] }], field: "monitoring.notifications.httpsEndpoints.0.variable", allowed: "hooks\\.slack\\.com/…\\(redacted\\)\": must be a Terraform variable name", secret: "XXXXXXXXXXXXXXXXXXXXXXXX" },
+  { id: "gitlab-token-in-apt-url", env: "ops", edits: [{ set: "vm.packagecloudApt.url", value: "https://glpat-abcdefghij0123456789@packagecloud.io/gitlab/pkgs/" }], field: "vm.packagecloudApt.url", allowed: "glpat-…\\(redacted\\)", secret: "abcdefghij0123456789" },
+  { id: "access-key-as-role-name", env: "pre", edits: [{ set: "application.edgeLambdaRoleName", value: "AKIAIOSFODNN7EXAMPLE" }], field: "application.edgeLambdaRoleName", allowed: "AKIA…\\(redacted\\)\": looks like a secret", secret: "IOSFODNN7EXAMPLE" },
+  // 3. The backup job's settings, together.
+  { id: "binary-path-is-directory", env: "ops", edits: [{ set: "backupJob.vm.binaries.xbstream", value: "/opt/packagecloud/embedded/bin" }], field: "backupJob.vm.binaries.xbstream", allowed: "must name the xbstream program \\(a file called xbstream or mbstream\\), not a directory" },
+  { id: "binary-path-trailing-slash", env: "pre", edits: [{ set: "backupJob.vm.binaries.mysqld", value: "/opt/packagecloud/embedded/bin/mysqld/" }], field: "backupJob.vm.binaries.mysqld", allowed: "no trailing /" },
+  { id: "binary-is-another-program", env: "ops", edits: [{ set: "backupJob.vm.binaries.xtrabackup", value: "/opt/packagecloud/embedded/bin/mysqld" }], field: "backupJob.vm.binaries.xtrabackup", allowed: "must name the xtrabackup program" },
+  { id: "canary-reads-nothing", env: "ops", edits: [{ set: "backupJob.verify.canary", value: { query: "SELECT 1", expected: "1" } }], field: "backupJob.verify.canary.query", allowed: "must read one of verify\\.tables .*passes with an empty restore" },
+  { id: "canary-reads-information-schema", env: "pre", edits: [{ set: "backupJob.verify.canary", value: { query: "SELECT COUNT(*) FROM information_schema.tables", expected: "61" } }], field: "backupJob.verify.canary.query", allowed: "not MySQL's own schemas" },
+  { id: "canary-reads-unverified-table", env: "ops", edits: [{ set: "backupJob.verify.canary.query", value: "SELECT name FROM repositories_archive LIMIT 1" }], field: "backupJob.verify.canary.query", allowed: "must read one of verify\\.tables \\(schema_migrations, users, repositories, packages\\)" },
+  { id: "canary-reads-other-database", env: "ops", edits: [{ set: "backupJob.verify.canary.query", value: "SELECT name FROM staging.repositories WHERE name = 'gitlab-ce'" }], field: "backupJob.verify.canary.query", allowed: "with FROM or JOIN in packagecloud" },
+  { id: "age-recipient-bad-checksum", env: "ops", edits: [{ set: "backupJob.ageRecipient", value: `${OPS_AGE_RECIPIENT.slice(0, -1)}q` }], field: "backupJob.ageRecipient", allowed: "wrong Bech32 checksum" },
+  { id: "backup-outlasts-its-interval", env: "ops", edits: [{ set: "backupJob.timeouts.dumpMinutes", value: 600 }, { set: "backupJob.timeouts.uploadMinutes", value: 600 }], field: "backupJob.timeouts", allowed: "backup run take up to 60\\.3 h .*longer than the 24 h until the next daily run" },
+  { id: "verification-outlasts-its-interval", env: "pre", edits: [{ set: "backupJob.timeouts.restoreMinutes", value: 720 }], field: "backupJob.timeouts", allowed: "restore verification take up to 30\\.5 h" },
+  // 4. Refusals name the field, and one refusal does not hide another.
+  { id: "unproxied-cloudflare-record", env: "ops", edits: [{ set: "dns.proxied", value: false }, { set: "dns.ttl", value: 300 }], field: "dns.proxied", allowed: "must be true for a Cloudflare record" },
+  { id: "own-error-does-not-hide-collision", env: "pre", across: true, edits: [{ set: "monitoring.dailyBackups.maxAgeHours", value: 24 }, { set: "state.bucket", value: "packagecloud-ops-terraform-state" }], field: "monitoring.dailyBackups.maxAgeHours", alsoField: "state.bucket", allowed: "is also used by environment \"(pre|ops)\"" },
+  { id: "schema-error-does-not-hide-collision", env: "pre", across: true, edits: [{ set: "storage.packages.bucketname", value: "x" }, { set: "state.gcsBucket", value: "gitlab-ops-terraform-state" }], field: "storage.packages.bucketname", alsoField: "state.gcsBucket", allowed: "GCS bucket name \"gitlab-ops-terraform-state\" is also used by environment \"(pre|ops)\"" },
+  { id: "one-environment-does-not-hide-the-other", env: "ops", across: true, edits: [{ set: "dns.proxied", value: false }, { set: "dns.ttl", value: 300 }, { set: "backupJob.ageRecipient", value: PRE_AGE_RECIPIENT }], field: "dns.proxied", alsoField: "backupJob.ageRecipient", allowed: "environment \"pre\":[\\s\\S]*environment \"ops\":\\n  - dns\\.proxied = false[\\s\\S]*\\n  - backupJob\\.ageRecipient = .*also used by environment \"pre\"" },
+];
+
+/**
+ * Legitimate input that was refused (issue 23 §3): each must load, and with `synth` synthesize every stack; `check`
+ * looks at the loaded environments.
+ */
+export interface GoodConfig {
+  readonly id: string;
+  readonly env: "pre" | "ops";
+  readonly edits: readonly Edit[];
+  readonly synth?: boolean;
+  readonly check?: (loaded: Record<"pre" | "ops", any>) => void;
+}
+
+export const GOOD_CONFIGS: readonly GoodConfig[] = [
+  { id: "two-emails-one-sanitized-id", env: "ops", synth: true, edits: [{ set: "monitoring.notifications.emails", value: ["alerts.ops@gitlab.com", "alerts-ops@gitlab.com"] }] },
+  { id: "two-emails-one-terraform-name", env: "pre", synth: true, edits: [{ set: "monitoring.notifications.emails", value: ["opsAlerts@gitlab.com", "ops-alerts@gitlab.com"] }] },
+  { id: "two-networks-one-slug", env: "pre", synth: true, edits: [{ set: "network.prometheusCidrs", value: ["2a00:1450::a/128", "2a00:1450:a::/128"] }] },
+  { id: "image-with-tag-and-digest", env: "ops", edits: [{ set: "backupJob.kubernetes.images.scratchMysql", value: `docker.io/library/mysql:8.0.39@sha256:${"0a".repeat(32)}` }] },
+  { id: "registry-port-tag-and-digest", env: "pre", edits: [{ set: "backupJob.kubernetes.images.backup", value: `registry.example.com:5000/gl-infra/backup:v1.2.3-rc.1@sha256:${"1b".repeat(32)}` }] },
+  { id: "lock-shorter-than-the-repository-s", env: "pre", synth: true, edits: [{ set: "storage.offsiteBackups.objectLock.days", value: 1 }, { set: "storage.offsiteBackups.expireAfterDays", value: 1 }] },
 ];
 
 /** Applies a case's edits to a deep copy of an environment. */

@@ -22,7 +22,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { loadEnvironments, parseEnvironment, type EnvironmentInput } from "../../config";
 import { ENVIRONMENTS } from "../../config/environments";
-import { stackName } from "../../constructs/naming";
+import { stackName } from "../../config/naming";
 import { stackEnv, type EmulatorWorkspace } from "../../scripts/lib/emulator-deploy";
 import { startEmulator, type Emulator } from "../../scripts/lib/moto";
 import { terraform, terraformOk } from "../../scripts/lib/terraform";

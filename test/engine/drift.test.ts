@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { AuthorizeSecurityGroupIngressCommand, CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { GetBucketVersioningCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { loadEnvironments } from "../../config";
-import { resourceName, stackName } from "../../constructs/naming";
+import { resourceName, stackName } from "../../config/naming";
 import { DRIFT_EXIT, type DriftReport, type StackDriftReport } from "../../scripts/lib/drift";
 import { applyStack, awsStacks, configuredAmiIds, synthForEmulator, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
 import { startEmulator, type Emulator } from "../../scripts/lib/moto";

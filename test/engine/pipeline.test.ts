@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES } from "../../config";
-import { LAYERS, stackName } from "../../constructs/naming";
+import { LAYERS, stackName } from "../../config/naming";
 import { requireTool } from "../../scripts/lib/tools";
 
 const ROOT = path.resolve(__dirname, "../..");

@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES } from "../../config";
-import { LAYER_CLOUDS, LAYERS } from "../../constructs/naming";
+import { LAYER_CLOUDS, LAYERS } from "../../config/naming";
 import { deriveProviderSchema, type ProviderSchemaJson, type ProvidersSchemaDocument } from "../../scripts/lib/standin/schema";
 import { AWS_PROVIDER_VERSION, terraformEnv, terraformOk } from "../../scripts/lib/terraform";
 import type { DeployTarget } from "../../stacks/target";

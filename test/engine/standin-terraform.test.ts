@@ -15,7 +15,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES, loadEnvironments, type EnvName } from "../../config";
 import { APIS_OF_TYPE, SERVICE_IDENTITY_TYPE } from "../../constructs/google-apis";
-import { stackName } from "../../constructs/naming";
+import { stackName } from "../../config/naming";
 import { GkeStack } from "../../stacks/gke-stack";
 import { stackDir, stackEnv, synthForEmulator, type EmulatorWorkspace } from "../../scripts/lib/emulator-deploy";
 import { startStandins, typesUsed, type Standins } from "../../scripts/lib/standin/client";

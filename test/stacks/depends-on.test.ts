@@ -4,7 +4,7 @@
  * environment, both targets' layers and the existing-cluster mode, read the way Terraform reads it.
  */
 import { ENV_NAMES } from "../../config";
-import { LAYERS } from "../../constructs/naming";
+import { LAYERS } from "../../config/naming";
 import { sharedStack } from "../support/synth";
 import { TerraformGraph } from "../support/terraform-graph";
 import { existingClusterStack } from "./gke-modes";

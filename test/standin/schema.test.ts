@@ -3,7 +3,7 @@
  * the providers' own sources at the pinned tags (the engine test proves the derivation on the real aws provider).
  */
 import { ENV_NAMES } from "../../config";
-import { LAYER_CLOUDS, LAYERS } from "../../constructs/naming";
+import { LAYER_CLOUDS, LAYERS } from "../../config/naming";
 import {
   BINDINGS,
   bindingsProviderVersion,

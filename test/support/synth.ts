@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { loadEnvironments, type EnvName } from "../../config";
 import { PackagecloudStack } from "../../stacks/base-stack";
-import { LAYERS, type Layer } from "../../constructs/naming";
+import { LAYERS, type Layer } from "../../config/naming";
 import { DnsStack } from "../../stacks/dns-stack";
 import { GkeStack } from "../../stacks/gke-stack";
 import { StorageStack } from "../../stacks/storage-stack";

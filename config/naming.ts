@@ -5,7 +5,7 @@
  *   resourceName("ops", "replication")   // "packagecloud-ops-replication"
  *   stackName("ops", "storage")          // "packagecloud-ops-storage"
  */
-import type { EnvName, EnvironmentConfig } from "../config";
+import type { EnvName, EnvironmentConfig } from "./schema";
 
 export const PROJECT = "packagecloud";
 

@@ -1,0 +1,113 @@
+/**
+ * The import graph of the project's own TypeScript: no cycles anywhere, and the floors stay in order —
+ * configuration (config/) below constructs/ and stacks/, so nothing in config/ imports upwards.
+ *
+ * Imports are read by TypeScript's own scanner (`ts.preProcessFile`: static imports, `export … from`, `import()`,
+ * `require()`), type-only imports included: a type-only arrow still ties the floors together and would become a
+ * runtime cycle with the first value imported along it.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as ts from "typescript";
+
+const ROOT = path.resolve(__dirname, "..");
+const SKIP = new Set(["node_modules", ".git", "cdktf.out", "dist", "coverage"]);
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (SKIP.has(entry.name) || entry.name.startsWith(".")) return [];
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return /\.(ts|js)$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [full] : [];
+  });
+}
+
+/** The project file a relative specifier resolves to (as Node and tsc resolve it), or undefined. */
+function resolveLocal(from: string, specifier: string): string | undefined {
+  if (!specifier.startsWith(".")) return undefined;
+  const base = path.resolve(path.dirname(from), specifier);
+  for (const candidate of [base, `${base}.ts`, `${base}.js`, path.join(base, "index.ts"), path.join(base, "index.js")]) {
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+  }
+  throw new Error(`${path.relative(ROOT, from)}: import "${specifier}" resolves to no file`);
+}
+
+/** Every project file → the project files it imports. */
+export function importGraph(files: readonly string[]): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const info = ts.preProcessFile(fs.readFileSync(file, "utf8"), true, true);
+    const targets = info.importedFiles.map((f) => resolveLocal(file, f.fileName)).filter((t): t is string => t !== undefined);
+    graph.set(file, [...new Set(targets)]);
+  }
+  return graph;
+}
+
+/** Every elementary cycle's representative: Tarjan's strongly connected components of more than one file (or a self-import). */
+export function cycles(graph: Map<string, string[]>): string[][] {
+  let index = 0;
+  const indices = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string) => {
+    indices.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!indices.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, indices.get(w)!));
+      }
+    }
+    if (low.get(v) === indices.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(component.sort());
+    }
+  };
+  for (const v of [...graph.keys()].sort()) if (!indices.has(v)) visit(v);
+  return found;
+}
+
+const rel = (file: string) => path.relative(ROOT, file).split(path.sep).join("/");
+
+describe("import layering", () => {
+  const graph = importGraph(sourceFiles(ROOT));
+
+  it("reads the whole tree", () => {
+    // A scanner that silently found nothing would pass every check below.
+    expect(graph.size).toBeGreaterThan(100);
+    expect(graph.get(path.join(ROOT, "config/guardrails.ts"))?.map(rel)).toContain("config/naming.ts");
+  });
+
+  it("has no import cycle", () => {
+    expect(cycles(graph).map((c) => c.map(rel).join(" ↔ "))).toEqual([]);
+  });
+
+  it("never imports from config/ up into constructs/, stacks/ or any other floor", () => {
+    const upward = [...graph].flatMap(([from, targets]) =>
+      rel(from).startsWith("config/") ? targets.filter((t) => !rel(t).startsWith("config/")).map((t) => `${rel(from)} → ${rel(t)}`) : [],
+    );
+    expect(upward).toEqual([]);
+  });
+
+  it("detects a cycle and an upward import when there is one (the check can fail)", () => {
+    const a = path.join(ROOT, "config/a.ts");
+    const b = path.join(ROOT, "constructs/b.ts");
+    const c = path.join(ROOT, "config/c.ts");
+    const g = new Map([[a, [b]], [b, [c]], [c, [a]]]);
+    expect(cycles(g).map((x) => x.map(rel))).toEqual([["config/a.ts", "config/c.ts", "constructs/b.ts"]]);
+    expect(cycles(new Map([[a, [a]]]))).toHaveLength(1);
+    expect(cycles(new Map([[a, [c]], [c, []]]))).toEqual([]);
+  });
+});

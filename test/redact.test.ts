@@ -1,0 +1,45 @@
+/** config/redact.ts: values that look secret never appear in a refusal, and ordinary values are left alone. */
+import { ConfigError } from "../config";
+import { looksSecret, redactSecrets } from "../config/redact";
+
+describe("redactSecrets", () => {
+  it.each([
+    ["an age identity", `AGE-SECRET-KEY-1${"QYQSZQGP".repeat(7)}9X`, "QYQSZQGPQYQSZQGP"],
+    ["a PagerDuty integration URL", "https://events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue", "0123456789abcdef"],
+    ["a PagerDuty EU routing key in a query", "https://events.eu.pagerduty.com/v2/enqueue?routing_key=R0123456789ABCDEF", "R0123456789ABCDEF"],
+    ["a Slack webhook", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "XXXXXXXXXXXX"],
+    ["a Slack bot token", "xoxb-123456789012-abcdefABCDEF", "abcdefABCDEF"],
+    ["a GitLab token", "glpat-abcdefghij0123456789", "abcdefghij0123456789"],
+    ["a GitHub token", `ghp_${"a1B2".repeat(9)}`, "a1B2a1B2a1B2"],
+    ["an AWS access key id", "AKIAIOSFODNN7EXAMPLE", "IOSFODNN7EXAMPLE"],
+    ["a URL's password", "https://deploy:s3cr3t-pass@packagecloud.io/x/", "s3cr3t-pass"],
+    ["a token query parameter", "https://example.com/hook?token=abc123def456", "abc123def456"],
+    ["a PEM private key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----", "b3BlbnNzaC1rZXktdjEAAAAA"],
+  ])("cuts %s out, saying what it was", (_what, secret, part) => {
+    const text = `field = "${secret}": is wrong`;
+    const redacted = redactSecrets(text);
+    expect(redacted).not.toContain(part);
+    expect(redacted).toContain("…(redacted)");
+    expect(looksSecret(redacted)).toBe(false);
+    expect(redactSecrets(redacted)).toBe(redacted);
+  });
+
+  it("leaves ordinary configuration values alone", () => {
+    for (const value of [
+      "https://runbooks.gitlab.net/packagecloud/backups",
+      "age1ff9knpa9m0dv5ed30m8es5euwcrxeutgkk8yxkxjhgvq0gmngaysqunk6g",
+      "https://packagecloud.io/computology/packagecloud-enterprise/gpgkey",
+      "packagecloud-alerts@gitlab.com",
+      "registry.gitlab.com/gitlab-com/gl-infra/packagecloud-backup@sha256:" + "0".repeat(64),
+      "packagecloud-backup-age-identity",
+    ]) {
+      expect(redactSecrets(value)).toBe(value);
+    }
+  });
+
+  it("applies to every ConfigError, whoever raises it", () => {
+    const error = new ConfigError("ops", ["x = \"glpat-abcdefghij0123456789\": bad"], [new ConfigError("pre", ["y = \"AKIAIOSFODNN7EXAMPLE\": bad"])]);
+    expect(error.message).not.toMatch(/abcdefghij0123456789|IOSFODNN7EXAMPLE/);
+    expect(error.problems[0]).toBe("x = \"glpat-…(redacted)\": bad");
+  });
+});
