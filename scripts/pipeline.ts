@@ -58,6 +58,9 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
     privileged: true,
   },
   "test:pipeline": { files: ["test/engine/pipeline.test.ts"], tools: ["rsync", "git"] },
+  // Terraform 1.11.4 attached to the stand-in providers (scripts/lib/standin/), and the schema derivation proven
+  // against the real aws provider's `terraform providers schema -json`.
+  "test:standin": { files: ["test/engine/standin-terraform.test.ts", "test/engine/standin-schema.test.ts"], tools: ["terraform"] },
 };
 
 const NPM_CI = "npm ci --prefer-offline --no-audit --no-fund";
