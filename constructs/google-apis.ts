@@ -50,6 +50,23 @@ export const SERVICE_IDENTITY_TYPE = "google_project_service_identity";
 
 type GoogleElement = TerraformResource | TerraformDataSource;
 
+/**
+ * APIs the first deploy enables by hand before any stack runs (docs/first-deploy.md, prerequisites: enabling an API
+ * goes through them, hashicorp/terraform-provider-google#16883). The stack still declares them, never disabling.
+ */
+export const PREREQUISITE_APIS: readonly string[] = ["serviceusage.googleapis.com", "cloudresourcemanager.googleapis.com"];
+
+/**
+ * A data source that calls only prerequisite APIs gets no depends_on (issue 22 item 6): Terraform defers a data
+ * source's read to apply whenever anything in its depends_on has a pending change, and every attribute is then
+ * unknown. For `data.google_project` that made the project number unknown on any edit of the Resource Manager API's
+ * `google_project_service`, and each key grant's `member` (ForceNew) planned a replacement. Its API is on before the
+ * first plan, so the read never has to wait.
+ */
+export function readsWithoutWaiting(element: GoogleElement): boolean {
+  return element instanceof TerraformDataSource && apisOf(element).every((api) => PREREQUISITE_APIS.includes(api));
+}
+
 function googleElements(scope: Construct): GoogleElement[] {
   return scope.node
     .findAll()
@@ -91,13 +108,14 @@ export function enableGoogleApis(stack: TerraformStack): Map<string, ProjectServ
   // can find it again.
   const address = new Map([...services].map(([api, service]) => [api, dependable(service)]));
   for (const element of elements) {
+    if (readsWithoutWaiting(element)) continue;
     const own = apisOf(element).map((api) => address.get(api)!);
     element.dependsOn = [...new Set([...(element.dependsOn ?? []), ...own])];
   }
   stack.node.addValidation({
     validate: () =>
       googleElements(stack).flatMap((element) =>
-        apisOf(element)
+        (readsWithoutWaiting(element) ? [] : apisOf(element))
           .filter((api) => !(address.has(api) && (element.dependsOn ?? []).includes(address.get(api)!)))
           .map((api) => `${element.node.path}: ${element.terraformResourceType} must depend on google_project_service for ${api}; create it before enableGoogleApis(stack)`),
       ),

@@ -3,20 +3,22 @@
  * usable only by that service's Google-managed service agent. Rotation every 90 days; `prevent_destroy`
  * because destroying a key destroys every byte it encrypts.
  *
- * What a first apply into an empty project needs, in order (item 2 and 3 of issue 11):
- * - the agent must exist: Cloud SQL's agent is created only on request (`gcloud beta services identity create
- *   --service=sqladmin.googleapis.com`; Cloud Foundation Fabric's modules/project/service-agents.yaml marks it
- *   `jit: true`), so this construct requests it with google-beta's `google_project_service_identity` (GA google
- *   6.50.0 has no such resource). Memorystore's (cloud-redis) and GKE's (container-engine-robot) agents come
- *   with their APIs (not `jit` there; GKE's security overview: the agent "is automatically granted" its role), so
- *   their grants wait for the API's enablement instead (enableGoogleApis).
+ * What a first apply into an empty project needs, in order (issue 11 items 2-3, issue 22 items 2 and 6):
+ * - the agent must exist before a grant names it, or IAM answers "Service account … does not exist" and the
+ *   provider does not retry. Cloud SQL's agent is created only on request (Cloud Foundation Fabric's
+ *   modules/project/service-agents.yaml marks it `jit: true`); Memorystore's (cloud-redis) and GKE's
+ *   (container-engine-robot) come with their APIs, but the provider enables APIs in batches
+ *   (transport/batcher.go, serviceusage_batching.go), so `container` or `redis` may be enabled in a later batch than
+ *   `cloudkms`, and "comes with the API" gives no order against the grant. So every agent is requested with
+ *   google-beta's `google_project_service_identity` (generateServiceIdentity, idempotent; GA google 6.50.0 has no
+ *   such resource) and its grant depends on that identity, which itself waits for its API (enableGoogleApis).
  * - the grant names the agent by its documented address, `service-<project number>@…`, not by the identity's
  *   `email`: the provider notes that generateServiceIdentity "may not return the service identity's details"
  *   (google-beta v6.50.0, google-beta/services/resourcemanager/resource_project_service_identity.go:126-127).
  * - IAM grants are eventually consistent: "typically propagate in 2 minutes, but could potentially take 7
  *   minutes or longer" (cloud.google.com/iam/docs/access-change-propagation). `ready` waits after every grant;
- *   consumers depend on it, so no create races its key grant.
- *
+ *   consumers depend on it, so no create races its key grant. The wait's `triggers` name every grant, so a new or
+ *   replaced grant replaces the wait and it runs again (time_sleep runs only on create).
  * @example
  *   const kms = new GoogleKms(this, "Kms", { environment: "ops", region: "us-east1", projectNumber, services: ["cloudsql"], betaProvider });
  *   new SqlDatabaseInstance(this, "Db", { encryptionKeyName: kms.keyId("cloudsql"), dependsOn: [kms.ready] });
@@ -33,16 +35,16 @@ import { resourceName } from "../config/naming";
 
 interface ServiceAgent {
   readonly email: (projectNumber: string) => string;
-  /** The API whose agent exists only once requested (generateServiceIdentity); absent when enabling the API creates it. */
-  readonly createdOnRequestFor?: string;
+  /** The API whose agent this is: requested with generateServiceIdentity before any grant names it. */
+  readonly service: string;
 }
 
 /** The service agents that encrypt with a customer key, by the service they serve. */
 export const SERVICE_AGENTS: Readonly<Record<"cloudsql" | "redis" | "gke-secrets", ServiceAgent>> = {
   // Cloud SQL CMEK docs: create the agent with `gcloud beta services identity create --service=sqladmin.googleapis.com`.
-  cloudsql: { email: (n) => `service-${n}@gcp-sa-cloud-sql.iam.gserviceaccount.com`, createdOnRequestFor: "sqladmin.googleapis.com" },
-  redis: { email: (n) => `service-${n}@cloud-redis.iam.gserviceaccount.com` },
-  "gke-secrets": { email: (n) => `service-${n}@container-engine-robot.iam.gserviceaccount.com` },
+  cloudsql: { email: (n) => `service-${n}@gcp-sa-cloud-sql.iam.gserviceaccount.com`, service: "sqladmin.googleapis.com" },
+  redis: { email: (n) => `service-${n}@cloud-redis.iam.gserviceaccount.com`, service: "redis.googleapis.com" },
+  "gke-secrets": { email: (n) => `service-${n}@container-engine-robot.iam.gserviceaccount.com`, service: "container.googleapis.com" },
 };
 export type EncryptedService = keyof typeof SERVICE_AGENTS;
 
@@ -79,23 +81,24 @@ export class GoogleKms extends Construct {
         rotationPeriod: `${90 * 24 * 3600}s`,
         lifecycle: { preventDestroy: true },
       });
-      let identity: GoogleProjectServiceIdentity | undefined;
-      if (agent.createdOnRequestFor !== undefined) {
-        identity = new GoogleProjectServiceIdentity(this, `${service}-agent-identity`, { provider: props.betaProvider, service: agent.createdOnRequestFor });
-        this.identities.set(service, identity);
-      }
+      const identity = new GoogleProjectServiceIdentity(this, `${service}-agent-identity`, { provider: props.betaProvider, service: agent.service });
+      this.identities.set(service, identity);
       this.grants.set(
         service,
         new KmsCryptoKeyIamMember(this, `${service}-agent`, {
           cryptoKeyId: key.id,
           role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
           member: `serviceAccount:${agent.email(props.projectNumber)}`,
-          dependsOn: identity ? [identity] : undefined,
+          dependsOn: [identity],
         }),
       );
       this.keys.set(service, key);
     }
-    this.ready = new Sleep(this, "GrantPropagation", { createDuration: `${IAM_PROPAGATION_SECONDS}s`, dependsOn: [...this.grants.values()] });
+    this.ready = new Sleep(this, "GrantPropagation", {
+      createDuration: `${IAM_PROPAGATION_SECONDS}s`,
+      triggers: Object.fromEntries([...this.grants].map(([service, grant]) => [service, grant.id])),
+      dependsOn: [...this.grants.values()],
+    });
   }
 
   /** The key's resource id, for `encryption_key_name` and its kin. */

@@ -278,18 +278,21 @@ describe("WorkloadIdentity and GoogleKms", () => {
     });
   });
 
-  it("requests the Cloud SQL agent with google-beta before granting to it; GKE's agent comes with its API", () => {
-    expect(out.resource("google_project_service_identity", "kms_cloudsql_agent_identity")).toMatchObject({
-      provider: "google-beta",
-      service: "sqladmin.googleapis.com",
-    });
+  it("requests every service agent with google-beta before granting to it (APIs are enabled in batches: no order comes with the API)", () => {
+    expect(out.resource("google_project_service_identity", "kms_cloudsql_agent_identity")).toMatchObject({ provider: "google-beta", service: "sqladmin.googleapis.com" });
+    expect(out.resource("google_project_service_identity", "kms_gke_secrets_agent_identity")).toMatchObject({ provider: "google-beta", service: "container.googleapis.com" });
     expect(out.resource("google_kms_crypto_key_iam_member", "kms_cloudsql_agent").depends_on).toEqual(["google_project_service_identity.kms_cloudsql_agent_identity"]);
-    expect(Object.keys(out.resources("google_project_service_identity"))).toEqual(["kms_cloudsql_agent_identity"]);
+    expect(out.resource("google_kms_crypto_key_iam_member", "kms_gke_secrets_agent").depends_on).toEqual(["google_project_service_identity.kms_gke_secrets_agent_identity"]);
+    expect(Object.keys(out.resources("google_project_service_identity")).sort()).toEqual(["kms_cloudsql_agent_identity", "kms_gke_secrets_agent_identity"]);
   });
 
-  it("waits Google's documented IAM propagation time after the grants before anything uses the keys", () => {
+  it("waits Google's documented IAM propagation time after the grants, again whenever a grant is new or replaced", () => {
     expect(out.resource("time_sleep", "kms_grant_propagation")).toEqual({
       create_duration: "120s",
+      triggers: {
+        cloudsql: "${google_kms_crypto_key_iam_member.kms_cloudsql_agent.id}",
+        "gke-secrets": "${google_kms_crypto_key_iam_member.kms_gke_secrets_agent.id}",
+      },
       depends_on: ["google_kms_crypto_key_iam_member.kms_cloudsql_agent", "google_kms_crypto_key_iam_member.kms_gke_secrets_agent"],
     });
   });
