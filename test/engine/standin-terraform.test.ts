@@ -316,5 +316,5 @@ describe("a routine edit of the Resource Manager API's enablement replaces no ke
     } finally {
       await standins.patch("google_project_service", run.ids[api], { disable_on_destroy: false });
     }
-  });
+  }, 180_000);
 });
