@@ -77,7 +77,9 @@ const MYSQL_UID = 999;
 export const GRANT_SCRIPT = [
   "set -eu",
   "umask 077",
-  `printf '[client]\\npassword="%s"\\n' "$(cat ${ADMIN_SECRET_DIR}/password)" > /tmp/admin.cnf`,
+  // An assignment of its own, so that `set -e` stops on a missing or unreadable secret.
+  `password=$(cat ${ADMIN_SECRET_DIR}/password)`,
+  `printf '[client]\\npassword="%s"\\n' "$password" > /tmp/admin.cnf`,
   `mysql --defaults-extra-file=/tmp/admin.cnf --host=127.0.0.1 --port=${CLOUD_SQL_PROXY_PORT} --user="$ADMIN_USER" --batch -e "$GRANT_STATEMENTS"`,
   "echo 'grants applied'",
 ].join("\n");
