@@ -58,6 +58,8 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
     privileged: true,
   },
   "test:pipeline": { files: ["test/engine/pipeline.test.ts"], tools: ["rsync", "git"] },
+  // A scratch MariaDB as an unprivileged process: no root needed, unlike test:backup.
+  "test:database-grants": { files: ["test/engine/database-grants.test.ts"], tools: ["mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump"] },
 };
 
 const NPM_CI = "npm ci --prefer-offline --no-audit --no-fund";
