@@ -34,7 +34,7 @@ refuse_placeholders() {
 # are applied on create and when their _wo_version changes). Any other gcloud error stops the job.
 admin_password() {
   local info secret project err
-  info=$(node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if ((c.variable || {}).sql_admin_password) { const s = Object.values(c.resource.google_secret_manager_secret)[0]; console.log(`${s.secret_id} ${c.provider.google[0].project}`); }' cdk.tf.json)
+  info=$(node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if ((c.variable || {}).sql_admin_password) { const s = Object.values(c.resource.google_secret_manager_secret)[0]; console.log(s.secret_id + " " + c.provider.google[0].project); }' cdk.tf.json)
   [[ -z "$info" || -n "${TF_VAR_sql_admin_password:-}" ]] && return 0
   read -r secret project <<<"$info"
   err=$(mktemp)
