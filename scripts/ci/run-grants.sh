@@ -3,7 +3,8 @@
 # by backup/database-grants.ts) and waits for it: deletes the previous run's Job (a Job's pod template is immutable,
 # so `kubectl apply` cannot update it), creates it, waits for completion, prints its log. The grants are idempotent:
 # run it after every apply of the gke stack. Refuses a manifest that still holds placeholder values (exit 4), as
-# scripts/ci/kubectl-apply.sh does. Needs the Kubernetes Secret packagecloud-sql-admin (docs/first-deploy.md).
+# scripts/ci/kubectl-apply.sh does. First copies the admin password from Secret Manager (packagecloud-<env>-sql-admin)
+# into the Kubernetes Secret the Job mounts (packagecloud-sql-admin), never through a file or the command line.
 #   scripts/ci/run-grants.sh <env>
 set -euo pipefail
 env_name=${1:?usage: run-grants.sh <env>}
@@ -19,14 +20,22 @@ if [[ -z "$header" || "$fields" != none ]]; then
   echo "run-grants.sh: refusing to run ${file#"$root"/}: placeholder values in ${fields:-(no header)}. Replace each in config/environments.ts and synthesize again." >&2
   exit 4
 fi
-if ! command -v kubectl >/dev/null; then
-  echo "run-grants.sh: kubectl is required but was not found. Get it: https://kubernetes.io/docs/tasks/tools/" >&2
-  exit 127
-fi
-kubectl delete -f "$file" --ignore-not-found --wait=true
-kubectl create -f "$file"
+for tool in kubectl gcloud; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "run-grants.sh: $tool is required but was not found" >&2
+    exit 127
+  fi
+done
 namespace=$(sed -n 's/^  namespace: //p' "$file" | head -n 1)
 name=$(sed -n 's/^  name: //p' "$file" | head -n 1)
+# The proxy's last argument is the instance connection name, <project>:<region>:<instance>.
+project=$(grep -m 1 -oE '^ +- [a-z][-a-z0-9]+:[a-z0-9-]+:packagecloud-[a-z0-9-]+-mysql$' "$file" | sed -E 's/^ +- //; s/:.*//')
+secret="packagecloud-$env_name-sql-admin"
+gcloud secrets versions access latest --secret="$secret" --project="$project" |
+  kubectl -n "$namespace" create secret generic packagecloud-sql-admin --from-file=password=/dev/stdin --dry-run=client -o yaml |
+  kubectl apply -f -
+kubectl delete -f "$file" --ignore-not-found --wait=true
+kubectl create -f "$file"
 status=0
 kubectl -n "$namespace" wait --for=condition=complete --timeout=600s "job/$name" || status=$?
 kubectl -n "$namespace" logs "job/$name" -c grants || true
