@@ -9,6 +9,7 @@
  */
 import * as path from "node:path";
 import { ConfigError, loadEnvironments } from "./config";
+import { grantFiles } from "./backup/database-grants";
 import { kubernetesFiles } from "./backup/jobs";
 import { monitoringFiles } from "./monitoring/from-config";
 import { buildApp } from "./stacks/app";
@@ -36,7 +37,7 @@ try {
   const environments = loadEnvironments();
   synthesizeAtomically(process.env.CDKTF_OUTDIR ?? "cdktf.out", (app) => {
     buildApp(app, { environments, target });
-    return { ...monitoringFiles(Object.values(environments)), ...kubernetesFiles(Object.values(environments)) };
+    return { ...monitoringFiles(Object.values(environments)), ...kubernetesFiles(Object.values(environments)), ...grantFiles(Object.values(environments)) };
   });
 } catch (error) {
   // Both name what to fix; a stack trace would add nothing an operator can act on.

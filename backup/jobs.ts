@@ -254,7 +254,7 @@ const cron = (hhmm: string) => {
 };
 
 /** Non-root, read-only root filesystem, no privilege escalation, no capabilities. */
-const restricted = (runAsUser: number) => ({
+export const restricted = (runAsUser: number) => ({
   runAsNonRoot: true,
   runAsUser,
   runAsGroup: runAsUser,
@@ -318,12 +318,12 @@ export function cloudSqlProxyArgs(env: EnvironmentConfig): string[] {
  * before the backup container, which starts only once the startup probe passed, and stopped by the kubelet when
  * the backup container has ended (examples/k8s-sidecar/job_with_sidecar.yaml at v2.25.3).
  */
-function cloudSqlProxySidecar(env: EnvironmentConfig): IContainer {
+export function cloudSqlProxySidecar(env: EnvironmentConfig, args: string[] = cloudSqlProxyArgs(env)): IContainer {
   return {
     name: "cloud-sql-proxy",
     image: env.backupJob.kubernetes.images.cloudSqlProxy,
     restartPolicy: "Always",
-    args: cloudSqlProxyArgs(env),
+    args,
     startupProbe: {
       // `cloud-sql-proxy wait` polls http://<http-address>:<http-port>/startup until it answers 200 (cmd/root.go,
       // runWaitCmd); /startup answers 200 once the listeners are open (internal/healthcheck). An exec probe,

@@ -12,12 +12,14 @@
  *   db.connectionName
  */
 import { Construct } from "constructs";
-import { Fn, type ITerraformDependable } from "cdktf";
+import { Fn, TerraformVariable, type ITerraformDependable } from "cdktf";
+import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
+import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
 import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
 import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-instance";
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
 import type { EnvName, EnvironmentConfig } from "../config";
-import { cloudSqlInstanceName } from "../config/naming";
+import { cloudSqlInstanceName, resourceName } from "../config/naming";
 
 /** Flags set explicitly, never inherited: CIS benchmark for Cloud SQL MySQL, plus IAM authentication. */
 export const MYSQL_FLAGS = {
@@ -27,6 +29,20 @@ export const MYSQL_FLAGS = {
 } as const;
 
 export const DATABASE_NAME = "packagecloud";
+
+/**
+ * The built-in admin user (issue 22): the provider deletes `root`@`%` right after creating a MySQL primary
+ * (google v6.50.0, services/sql/resource_sql_database_instance.go, "If a default root user was created with a
+ * wildcard ('%') hostname, delete it"), and Cloud SQL gives IAM database users no privileges until someone runs
+ * GRANT. This user runs the grants (backup/database-grants.ts) and is the break-glass login.
+ */
+export const ADMIN_USER = "packagecloud-admin";
+
+/** The Terraform variable (TF_VAR_<this>) that carries the admin password into the write-only arguments. */
+export const ADMIN_PASSWORD_VARIABLE = "sql_admin_password";
+
+/** The Secret Manager secret holding the admin password: `packagecloud-<env>-sql-admin`. */
+export const adminSecretId = (environment: EnvName) => resourceName(environment, "sql-admin");
 
 export interface CloudSqlMysqlProps {
   readonly environment: EnvName;
@@ -39,11 +55,19 @@ export interface CloudSqlMysqlProps {
   readonly labels: Record<string, string>;
   /** The private service access connection and the key grant's propagation wait: the instance needs both first. */
   readonly dependsOn: ITerraformDependable[];
+  /**
+   * Bump to rotate the admin password: the new TF_VAR_sql_admin_password is then written to the user and as a new
+   * secret version. While it is unchanged the variable's value is sent but never used (write-only arguments are
+   * applied on create and when their `_wo_version` changes). Default 1.
+   */
+  readonly adminPasswordVersion?: number;
 }
 
 export class CloudSqlMysql extends Construct {
   readonly instance: SqlDatabaseInstance;
   readonly connectionName: string;
+  readonly adminUser: SqlUser;
+  readonly adminSecret: SecretManagerSecret;
 
   constructor(scope: Construct, id: string, props: CloudSqlMysqlProps) {
     super(scope, id);
@@ -111,6 +135,49 @@ export class CloudSqlMysql extends Construct {
         deletionPolicy: "ABANDON",
       });
     }
+
+    // The admin path. The password is generated outside Terraform (docs/first-deploy.md) and reaches Terraform as an
+    // ephemeral, sensitive input variable (Terraform >= 1.10: kept out of plan files and state), used only in
+    // write-only arguments (Terraform >= 1.11), which providers never store: the user's `password_wo` (google
+    // v6.50.0 resource_sql_user.go, WriteOnly) and the secret version's `secret_data_wo`. State holds the secret's
+    // name, the version's name and the two `_wo_version` numbers, never the password (test/engine/standin-terraform
+    // .test.ts reads the state). `password` and `secret_data` (stored in state, Sensitive only hides them in output)
+    // stay unset, and no data source reads the secret back (a data source's result is in state).
+    const version = props.adminPasswordVersion ?? 1;
+    const password = new TerraformVariable(this, ADMIN_PASSWORD_VARIABLE, {
+      type: "string",
+      sensitive: true,
+      nullable: false,
+      description: `Password of the Cloud SQL user ${ADMIN_USER}: generated once and kept in Secret Manager (${adminSecretId(props.environment)}); set TF_VAR_${ADMIN_PASSWORD_VARIABLE} from it (docs/first-deploy.md)`,
+    });
+    password.overrideLogicalId(ADMIN_PASSWORD_VARIABLE);
+    // cdktf 0.21 has no `ephemeral` field on variables; Terraform 1.11 reads it from the JSON as written here.
+    password.addOverride("ephemeral", true);
+    this.adminSecret = new SecretManagerSecret(this, "AdminPassword", {
+      secretId: adminSecretId(props.environment),
+      labels: props.labels,
+      replication: { auto: {} },
+      deletionProtection: true,
+      lifecycle: { preventDestroy: true },
+    });
+    new SecretManagerSecretVersion(this, "AdminPasswordVersion", {
+      secret: this.adminSecret.id,
+      secretDataWo: password.stringValue,
+      secretDataWoVersion: version,
+      // A rotation replaces this version: disable the old one rather than destroy it (it can be re-enabled).
+      deletionPolicy: "DISABLE",
+    });
+    this.adminUser = new SqlUser(this, "admin", {
+      instance: this.instance.name,
+      name: ADMIN_USER,
+      // '%' through the Cloud SQL Auth Proxy (the only way in: private IP, TLS required); the proxy's connections
+      // arrive from Google's side, not from a fixed address.
+      host: "%",
+      type: "BUILT_IN",
+      passwordWo: password.stringValue,
+      passwordWoVersion: version,
+      deletionPolicy: "ABANDON",
+    });
     this.connectionName = this.instance.connectionName;
   }
 }

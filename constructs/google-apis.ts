@@ -39,6 +39,8 @@ export const APIS_OF_TYPE: Readonly<Record<string, readonly string[]>> = {
   google_sql_database_instance: ["sqladmin.googleapis.com"],
   google_sql_database: ["sqladmin.googleapis.com"],
   google_sql_user: ["sqladmin.googleapis.com"],
+  google_secret_manager_secret: ["secretmanager.googleapis.com"],
+  google_secret_manager_secret_version: ["secretmanager.googleapis.com"],
   google_redis_instance: ["redis.googleapis.com"],
   google_logging_metric: ["logging.googleapis.com"],
   google_monitoring_alert_policy: ["monitoring.googleapis.com"],

@@ -15,6 +15,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES, loadEnvironments, type EnvName } from "../../config";
 import { APIS_OF_TYPE, SERVICE_IDENTITY_TYPE } from "../../constructs/google-apis";
+import { ADMIN_PASSWORD_VARIABLE, ADMIN_USER } from "../../constructs/cloud-sql-mysql";
 import { stackName } from "../../config/naming";
 import { GkeStack } from "../../stacks/gke-stack";
 import { stackDir, stackEnv, synthForEmulator, type EmulatorWorkspace } from "../../scripts/lib/emulator-deploy";
@@ -317,4 +318,30 @@ describe("a routine edit of the Resource Manager API's enablement replaces no ke
       await standins.patch("google_project_service", run.ids[api], { disable_on_destroy: false });
     }
   }, 180_000);
+});
+
+describe("issue 22: the database admin's password is nowhere in state", () => {
+  it.each(ENV_NAMES)("%s-gke: the user and the secret version hold only their _wo_version, and no copy of the password", async (env) => {
+    const stack = stackName(env, "gke");
+    const dir = stackDir(dedicated, stack);
+    const tfEnv = stackEnv(dedicated, stack);
+    const password = tfEnv[`TF_VAR_${ADMIN_PASSWORD_VARIABLE}`]!;
+    expect(password.length).toBeGreaterThan(10);
+    const shown = await tf(["show", "-json"], dir, tfEnv);
+    const pulled = await tf(["state", "pull"], dir, tfEnv);
+    expect(shown.code).toBe(0);
+    expect(pulled.code).toBe(0);
+    const resources: any[] = JSON.parse(shown.stdout).values.root_module.resources;
+    const admin = resources.find((r) => r.type === "google_sql_user" && r.values.name === ADMIN_USER);
+    const version = resources.find((r) => r.type === "google_secret_manager_secret_version");
+    const secret = resources.find((r) => r.type === "google_secret_manager_secret");
+    console.log(`${env}-gke state of the admin path:\n${JSON.stringify({ admin: admin?.values, secret: secret?.values?.secret_id, version: version?.values }, null, 1)}`);
+    expect(admin.values).toMatchObject({ type: "BUILT_IN", host: "%", password_wo: null, password_wo_version: 1 });
+    expect(admin.values.password ?? null).toBeNull();
+    expect(version.values).toMatchObject({ secret_data_wo: null, secret_data_wo_version: 1 });
+    expect(version.values.secret_data ?? null).toBeNull();
+    // Not under any attribute, not in the raw state file either.
+    expect(shown.stdout).not.toContain(password);
+    expect(pulled.stdout).not.toContain(password);
+  });
 });

@@ -44,6 +44,7 @@ describe.each(ENV_NAMES)("packagecloud-%s-gke", (name) => {
       "logging.googleapis.com",
       "monitoring.googleapis.com",
       "redis.googleapis.com",
+      "secretmanager.googleapis.com",
       "servicenetworking.googleapis.com",
       "sqladmin.googleapis.com",
     ]);

@@ -113,7 +113,7 @@ export class StandinProvider {
   plan(type: string, prior: unknown, proposed: unknown): unknown {
     const { block } = this.resourceSchema(type);
     if (proposed === null) return null; // destroy
-    const planned = normalizeBlock(block, proposed);
+    const planned = withoutWriteOnly(block, normalizeBlock(block, proposed));
     // On update Terraform's proposal already carries the prior computed values (objchange.ProposedNew): keep them,
     // as a provider does when nothing it computes changes.
     if (prior !== null || !isObject(planned)) return planned;
@@ -128,7 +128,7 @@ export class StandinProvider {
       return null;
     }
     const seed = `${type}\0${stableJson(planned)}`;
-    const value = this.fill(connection, type, block, normalizeBlock(block, planned) as Obj, seed);
+    const value = withoutWriteOnly(block, this.fill(connection, type, block, normalizeBlock(block, planned) as Obj, seed)) as Obj;
     const id = typeof value.id === "string" ? value.id : hash(seed).slice(0, 16);
     if (prior === null) {
       const start = this.world.now();
@@ -231,6 +231,19 @@ export class StandinProvider {
 }
 
 // ---- plan: computed and unset -> unknown ---------------------------------------------------------------------
+
+/**
+ * Write-only attributes are null in every plan and state a provider returns: Terraform 1.11 refuses anything else
+ * (internal/lang/ephemeral, ValidateWriteOnlyAttributes, "Provider produced invalid object"), and a real provider
+ * never stores them (terraform-plugin-sdk v2 nulls them, helper/schema/write_only.go). Top-level attributes: the
+ * only write-only attributes of the types used (LOST_FACTS) are.
+ */
+function withoutWriteOnly(block: SchemaBlock, value: unknown): unknown {
+  if (!isObject(value)) return value;
+  const out: Obj = { ...value };
+  for (const [name, attr] of Object.entries(block.attributes ?? {})) if (attr.write_only && name in out) out[name] = null;
+  return out;
+}
 
 function markComputedUnknown(block: SchemaBlock, value: Obj): Obj {
   const out: Obj = { ...value };

@@ -542,6 +542,8 @@ const GOOGLE_FACTS: readonly LostFact[] = [
   { path: "google_sql_database_instance.server_ca_cert", sensitive: true, source: "google/services/sql/resource_sql_database_instance.go:1039" },
   { path: "google_sql_user.password", sensitive: true, source: "google/services/sql/resource_sql_user.go:111" },
   { path: "google_sql_user.password_wo", write_only: true, source: "google/services/sql/resource_sql_user.go:120" },
+  { path: "google_secret_manager_secret_version.secret_data", sensitive: true, source: "google/services/secretmanager/resource_secret_manager_secret_version.go" },
+  { path: "google_secret_manager_secret_version.secret_data_wo", write_only: true, source: "google/services/secretmanager/resource_secret_manager_secret_version.go" },
 ];
 
 export const LOST_FACTS: Readonly<Record<string, readonly LostFact[]>> = {
