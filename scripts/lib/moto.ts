@@ -17,7 +17,8 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on loopback right now (for moto_server, MariaDB and other local peers of the tests). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

@@ -42,7 +42,7 @@ import { BACKUP_SCRIPT_SOURCE, BACKUP_SCRIPT_PATH, systemdService, systemdTimer,
 import { cloudConfig } from "../../constructs/first-boot";
 import { monitoringDefinitions } from "../../monitoring/from-config";
 import { ALERTS, type AlertingRule, prometheusRules, prometheusRulesYaml } from "../../monitoring/prometheus-rules";
-import { startEmulator, type Emulator } from "../../scripts/lib/moto";
+import { startEmulator, type Emulator, freePort } from "../../scripts/lib/moto";
 import { promtoolPath, requireTool } from "../../scripts/lib/tools";
 
 jest.setTimeout(120_000);
@@ -66,17 +66,6 @@ let rootfs: string;
 /** The image's /work (an emptyDir in the CronJob): the job's WORK_DIR, HOME, metrics and the age identity. */
 const imageWork = path.join(work, "image-work");
 const IMAGE_USER = "65532:65532";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function must(command: string, args: string[], input?: string): string {
   const result = spawnSync(command, args, { encoding: "utf8", input });

@@ -8,7 +8,6 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -17,6 +16,7 @@ import { ADMIN_USER } from "../../constructs/cloud-sql-mysql";
 import { appDatabaseUser, GRANT_JOB_FILE, grantFiles, grantJob, grantStatements } from "../../backup/database-grants";
 import { backupDatabaseUser, CLOUD_SQL_PROXY_PORT } from "../../backup/jobs";
 import { requireTool } from "../../scripts/lib/tools";
+import { freePort } from "../../scripts/lib/moto";
 
 jest.setTimeout(120_000);
 
@@ -30,17 +30,6 @@ const USER_PASSWORD = "iam-login-stand-in";
 let port: number;
 let mysqld: ReturnType<typeof spawn>;
 const started = Date.now();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function must(command: string, args: string[]): string {
   const result = spawnSync(command, args, { encoding: "utf8" });
