@@ -3,10 +3,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { requireTool } from "./tools";
+import { freePort } from "./ports";
 
 export interface Emulator {
   readonly endpoint: string;
@@ -17,18 +17,6 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-/** A TCP port free on loopback right now (for moto_server, MariaDB and other local peers of the tests). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;

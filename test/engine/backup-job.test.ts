@@ -42,7 +42,8 @@ import { BACKUP_SCRIPT_SOURCE, BACKUP_SCRIPT_PATH, systemdService, systemdTimer,
 import { cloudConfig } from "../../constructs/first-boot";
 import { monitoringDefinitions } from "../../monitoring/from-config";
 import { ALERTS, type AlertingRule, prometheusRules, prometheusRulesYaml } from "../../monitoring/prometheus-rules";
-import { startEmulator, type Emulator, freePort } from "../../scripts/lib/moto";
+import { startEmulator, type Emulator } from "../../scripts/lib/moto";
+import { freePort } from "../../scripts/lib/ports";
 import { promtoolPath, requireTool } from "../../scripts/lib/tools";
 
 jest.setTimeout(120_000);

@@ -16,7 +16,7 @@ import { ADMIN_USER } from "../../constructs/cloud-sql-mysql";
 import { appDatabaseUser, GRANT_JOB_FILE, grantFiles, grantJob, grantStatements } from "../../backup/database-grants";
 import { backupDatabaseUser, CLOUD_SQL_PROXY_PORT } from "../../backup/jobs";
 import { requireTool } from "../../scripts/lib/tools";
-import { freePort } from "../../scripts/lib/moto";
+import { freePort } from "../../scripts/lib/ports";
 
 jest.setTimeout(120_000);
 
