@@ -15,16 +15,37 @@ const ops = loadEnvironments().ops;
 const labels = { environment: "ops" };
 const opsCluster = ops.gcp.cluster.mode === "dedicated" ? ops.gcp.cluster : (undefined as never);
 
+/** The resources other than GkeNetwork's own (its Service Networking agent grant, which every googleStack has). */
+const outside = (resources: Record<string, any>) => Object.fromEntries(Object.entries(resources).filter(([name]) => !name.startsWith("network_")));
+
 function googleStack() {
   const stack = new PackagecloudStack(testApp(), "test", { enforcePolicy: false });
   new GoogleProvider(stack, "google", { project: ops.gcp.project, region: ops.gcp.region });
-  const network = new GkeNetwork(stack, "Network", { environment: "ops", region: ops.gcp.region, ranges: ops.gcp.network });
-  return { stack, network };
+  new TimeProvider(stack, "time");
+  const beta = new GoogleBetaProvider(stack, "google-beta", { project: ops.gcp.project });
+  const network = new GkeNetwork(stack, "Network", { environment: "ops", region: ops.gcp.region, ranges: ops.gcp.network, project: ops.gcp.project, projectNumber: "123456789012", betaProvider: beta });
+  return { stack, network, beta };
 }
 
 describe("GkeNetwork", () => {
   const { stack } = googleStack();
   const out = synth(stack);
+
+  it("fails if the private service connection can start before the Service Networking agent exists, holds its role and has propagated (provider issue #14720)", () => {
+    const identities = Object.entries(out.resources("google_project_service_identity"));
+    expect(identities.map(([, i]) => i.service)).toEqual(["servicenetworking.googleapis.com"]);
+    const [[identity]] = identities;
+    const grants = Object.entries(out.resources("google_project_iam_member")).filter(([, g]) => g.role === "roles/servicenetworking.serviceAgent");
+    expect(grants).toHaveLength(1);
+    const [grantName, grant] = grants[0];
+    expect(grant.member).toBe("serviceAccount:service-123456789012@service-networking.iam.gserviceaccount.com");
+    expect(grant.depends_on).toContain(`google_project_service_identity.${identity}`);
+    const sleeps = Object.entries(out.resources("time_sleep")).filter(([, s]) => (s.depends_on ?? []).includes(`google_project_iam_member.${grantName}`));
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0][1].triggers).toEqual({ grant: `\${google_project_iam_member.${grantName}.id}` });
+    const [connection] = Object.values(out.resources("google_service_networking_connection"));
+    expect(connection.depends_on).toContain(`time_sleep.${sleeps[0][0]}`);
+  });
 
   it("gives the subnet secondary ranges for pods and services, and private Google access", () => {
     expect(out.resource("google_compute_subnetwork", "network_subnetwork")).toMatchObject({
@@ -141,9 +162,9 @@ describe("GkeCluster", () => {
   });
 
   it("gives the node service account exactly the roles nodes need", () => {
-    const roles = Object.values(out.resources("google_project_iam_member")).map((m: any) => m.role).sort();
+    const roles = Object.values(outside(out.resources("google_project_iam_member"))).map((m: any) => m.role).sort();
     expect(roles).toEqual([...NODE_ROLES].sort());
-    for (const member of Object.values(out.resources("google_project_iam_member")) as any[]) {
+    for (const member of Object.values(outside(out.resources("google_project_iam_member"))) as any[]) {
       expect(member.member).toBe("serviceAccount:${google_service_account.cluster_node_service_account.email}");
     }
   });
@@ -255,9 +276,7 @@ describe("MemorystoreRedis", () => {
 });
 
 describe("WorkloadIdentity and GoogleKms", () => {
-  const { stack, network } = googleStack();
-  const beta = new GoogleBetaProvider(stack, "google-beta", { project: ops.gcp.project });
-  new TimeProvider(stack, "time");
+  const { stack, network, beta } = googleStack();
   new WorkloadIdentity(stack, "App", { environment: "ops", project: ops.gcp.project, namespace: "packagecloud", serviceAccount: "packagecloud", cluster: network.network });
   const kms = new GoogleKms(stack, "Kms", { environment: "ops", region: ops.gcp.region, projectNumber: "123456789012", services: ["cloudsql", "gke-secrets"], betaProvider: beta });
   const out = synth(stack);
@@ -267,7 +286,7 @@ describe("WorkloadIdentity and GoogleKms", () => {
       role: "roles/iam.workloadIdentityUser",
       member: `serviceAccount:${ops.gcp.project}.svc.id.goog[packagecloud/packagecloud]`,
     });
-    expect(Object.values(out.resources("google_project_iam_member")).map((m: any) => m.role).sort()).toEqual([...APP_ROLES].sort());
+    expect(Object.values(outside(out.resources("google_project_iam_member"))).map((m: any) => m.role).sort()).toEqual([...APP_ROLES].sort());
   });
 
   it("rotates keys every 90 days, protects them from destroy, and lets only the service agent use them", () => {
@@ -283,7 +302,7 @@ describe("WorkloadIdentity and GoogleKms", () => {
     expect(out.resource("google_project_service_identity", "kms_gke_secrets_agent_identity")).toMatchObject({ provider: "google-beta", service: "container.googleapis.com" });
     expect(out.resource("google_kms_crypto_key_iam_member", "kms_cloudsql_agent").depends_on).toEqual(["google_project_service_identity.kms_cloudsql_agent_identity"]);
     expect(out.resource("google_kms_crypto_key_iam_member", "kms_gke_secrets_agent").depends_on).toEqual(["google_project_service_identity.kms_gke_secrets_agent_identity"]);
-    expect(Object.keys(out.resources("google_project_service_identity")).sort()).toEqual(["kms_cloudsql_agent_identity", "kms_gke_secrets_agent_identity"]);
+    expect(Object.keys(outside(out.resources("google_project_service_identity"))).sort()).toEqual(["kms_cloudsql_agent_identity", "kms_gke_secrets_agent_identity"]);
   });
 
   it("waits Google's documented IAM propagation time after the grants, again whenever a grant is new or replaced", () => {
