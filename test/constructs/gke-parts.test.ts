@@ -3,7 +3,7 @@ import { GoogleBetaProvider } from "@cdktf/provider-google-beta/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { loadEnvironments } from "../../config";
 import { CloudSqlMysql, MYSQL_FLAGS } from "../../constructs/cloud-sql-mysql";
-import { GkeCluster, NODE_ROLES, POOL_LABEL } from "../../constructs/gke-cluster";
+import { GkeCluster, NODE_ROLES, POOL_LABEL, nodePoolName } from "../../constructs/gke-cluster";
 import { GkeNetwork } from "../../constructs/gke-network";
 import { GoogleKms, SERVICE_AGENTS } from "../../constructs/google-kms";
 import { MemorystoreRedis } from "../../constructs/memorystore-redis";
@@ -145,7 +145,7 @@ describe("GkeCluster", () => {
       const p = out.resource("google_container_node_pool", `cluster_pool_${pool}`);
       const size = ops.gcp.cluster.nodePools[pool];
       expect(p).toMatchObject({
-        name: `packagecloud-${pool}`,
+        name: expect.stringMatching(new RegExp(`^packagecloud-${pool}-[0-9a-f]{8}$`)),
         // ops is regional: config's totals are written as totals, not per zone.
         autoscaling: { total_min_node_count: size.minNodes, total_max_node_count: size.maxNodes, location_policy: "BALANCED" },
         management: { auto_repair: true, auto_upgrade: true },
@@ -159,6 +159,20 @@ describe("GkeCluster", () => {
         labels: expect.objectContaining({ [POOL_LABEL]: pool }),
       });
     }
+  });
+
+  it("fails if a pool replacement can remove the only serving pool before its successor exists, or a new pool starts at 0 nodes (issue 22 item 8)", () => {
+    for (const pool of ["serving", "background"] as const) {
+      const p = out.resource("google_container_node_pool", `cluster_pool_${pool}`);
+      expect(p.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ["initial_node_count"] });
+      expect(p.initial_node_count).toBe(1);
+      expect(p.name.length).toBeLessThanOrEqual(40);
+    }
+    // A change that replaces the pool changes its name, so old and new can exist side by side.
+    const settings = { machineType: "n2-standard-4", diskSizeGb: 100, diskType: "pd-balanced", imageType: "COS_CONTAINERD" };
+    expect(nodePoolName("serving", settings)).not.toBe(nodePoolName("serving", { ...settings, machineType: "n2-standard-8" }));
+    expect(nodePoolName("serving", settings)).not.toBe(nodePoolName("serving", { ...settings, diskSizeGb: 200 }));
+    expect(nodePoolName("serving", settings)).toBe(nodePoolName("serving", { ...settings }));
   });
 
   it("gives the node service account exactly the roles nodes need", () => {
