@@ -277,7 +277,10 @@ const nodePoolsSchema = z
     /** resque (indexing) and toolbox (ad-hoc): background work that must not starve serving. */
     background: nodePoolSchema,
   })
-  .strict();
+  .strict()
+  // With 0 the autoscaler may remove every serving node when traffic is low, and packages.gitlab.com answers
+  // nothing until it scales up again (issue 22 item 8).
+  .refine((p) => p.serving.minNodes >= 1, { message: "must be at least 1: the serving pool is all web and rainbows run on (set serving.minNodes to 1 or more)", path: ["serving", "minNodes"] });
 
 const gcpSchema = z
   .object({

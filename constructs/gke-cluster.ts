@@ -20,6 +20,7 @@
  *   const gke = new GkeCluster(this, "Cluster", { environment: "ops", project, cluster: gcp.cluster, network, masterCidr, secretsKeyId, labels });
  *   gke.name; gke.networkId
  */
+import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import { ContainerCluster } from "@cdktf/provider-google/lib/container-cluster";
@@ -175,20 +176,29 @@ export class GkeCluster extends Construct {
     const pools = {} as Record<PoolName, ContainerNodePool>;
     for (const pool of Object.keys(POOL_WORKLOADS) as PoolName[]) {
       const size = c.nodePools[pool];
+      // The settings whose change replaces the pool (ForceNew under node_config in google 6.50.0
+      // resource_container_node_pool.go / node_config.go). Their hash is part of the name, so a replacement gets a
+      // new name and create_before_destroy can create it while the old pool still serves (with a fixed name the
+      // new pool could not exist beside the old one: Terraform would destroy the only serving pool first).
+      // `name_prefix` would do the same, but its 26-character unique suffix plus "packagecloud-background-" exceeds
+      // GKE's 40-character pool name limit.
+      const replacing = { machineType: size.machineType, diskSizeGb: size.diskGb, diskType: "pd-balanced", imageType: "COS_CONTAINERD" };
       pools[pool] = new ContainerNodePool(this, `pool-${pool}`, {
         // Prefixed: in a shared cluster the pools sit beside other teams' pools.
-        name: `${PROJECT}-${pool}`,
+        name: nodePoolName(pool, replacing),
         cluster: this.name,
         location: c.location,
         dependsOn: [this.dependable],
+        // A new pool starts with nodes (per zone; initial_node_count is ForceNew and the autoscaler owns the
+        // count afterwards, hence ignored): without it a pool with autoscaling starts at 0 nodes and nothing
+        // schedules until the autoscaler reacts. The serving pool's minimum is at least 1 (config refuses 0).
+        initialNodeCount: 1,
+        lifecycle: { createBeforeDestroy: true, ignoreChanges: ["initial_node_count"] },
         autoscaling: poolAutoscaling(c.location, size),
         management: { autoRepair: true, autoUpgrade: true },
         upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
         nodeConfig: {
-          machineType: size.machineType,
-          diskSizeGb: size.diskGb,
-          diskType: "pd-balanced",
-          imageType: "COS_CONTAINERD",
+          ...replacing,
           serviceAccount: this.nodeServiceAccount.email,
           oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
           shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
@@ -202,4 +212,10 @@ export class GkeCluster extends Construct {
     }
     this.nodePools = pools;
   }
+}
+
+/** `packagecloud-<pool>-<8 hex>`: the hash of the settings that replace the pool, so a replacement has a new name. */
+export function nodePoolName(pool: string, replacing: Readonly<Record<string, string | number>>): string {
+  const hash = createHash("sha256").update(JSON.stringify(replacing)).digest("hex").slice(0, 8);
+  return `${PROJECT}-${pool}-${hash}`;
 }

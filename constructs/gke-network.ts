@@ -8,15 +8,20 @@
  *   network.networkId; network.subnetworkId; network.privateServiceAccess  // depend on it before SQL/Redis
  */
 import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeNetwork } from "@cdktf/provider-google/lib/compute-network";
 import { ComputeRouter } from "@cdktf/provider-google/lib/compute-router";
 import { ComputeRouterNat } from "@cdktf/provider-google/lib/compute-router-nat";
 import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
+import { GoogleProjectServiceIdentity } from "@cdktf/provider-google-beta/lib/google-project-service-identity";
+import { Sleep } from "@cdktf/provider-time/lib/sleep";
 import type { EnvName, EnvironmentConfig } from "../config";
 import { parseCidr } from "../config/validators";
 import { resourceName } from "../config/naming";
+import { IAM_PROPAGATION_SECONDS } from "./google-kms";
 
 export const PODS_RANGE = "pods";
 export const SERVICES_RANGE = "services";
@@ -25,6 +30,11 @@ export interface GkeNetworkProps {
   readonly environment: EnvName;
   readonly region: string;
   readonly ranges: EnvironmentConfig["gcp"]["network"];
+  readonly project: string;
+  /** The project number (a Terraform reference), for the Service Networking agent's address. */
+  readonly projectNumber: string;
+  /** google-beta, for google_project_service_identity (GA google 6.50.0 has none). */
+  readonly betaProvider: TerraformProvider;
 }
 
 export class GkeNetwork extends Construct {
@@ -75,7 +85,28 @@ export class GkeNetwork extends Construct {
       prefixLength: psa.prefix,
       network: this.network.id,
     });
+    // Issue 22 item 5: right after servicenetworking.googleapis.com is enabled in a new project, creating the
+    // connection intermittently fails with "Error code 7, message: Required 'compute.globalAddresses.list'
+    // permission" (hashicorp/terraform-provider-google#14720; GoogleCloudPlatform/cloud-foundation-fabric#1399):
+    // the Service Networking agent does not exist yet or has not received roles/servicenetworking.serviceAgent.
+    // So: request the agent (generateServiceIdentity, idempotent), grant it the role explicitly, wait for IAM
+    // propagation, and only then create the connection. The wait's triggers name the grant, so a replaced grant
+    // waits again (time_sleep runs only on create).
+    const agent = new GoogleProjectServiceIdentity(this, "ServiceNetworkingAgentIdentity", { provider: props.betaProvider, service: "servicenetworking.googleapis.com" });
+    const agentGrant = new ProjectIamMember(this, "ServiceNetworkingAgent", {
+      project: props.project,
+      role: "roles/servicenetworking.serviceAgent",
+      // The documented address, not the identity's email (generateServiceIdentity may not return it; see google-kms.ts).
+      member: `serviceAccount:service-${props.projectNumber}@service-networking.iam.gserviceaccount.com`,
+      dependsOn: [agent],
+    });
+    const agentReady = new Sleep(this, "ServiceNetworkingAgentPropagation", {
+      createDuration: `${IAM_PROPAGATION_SECONDS}s`,
+      triggers: { grant: agentGrant.id },
+      dependsOn: [agentGrant],
+    });
     this.privateServiceAccess = new ServiceNetworkingConnection(this, "PrivateServiceAccess", {
+      dependsOn: [agentReady],
       network: this.network.id,
       service: "servicenetworking.googleapis.com",
       reservedPeeringRanges: [range.name],

@@ -59,7 +59,7 @@ export class GkeStack extends PackagecloudStack {
 
     // The project's number names the service agents; read from the project, so config cannot disagree with it.
     const project = new DataGoogleProject(this, "Project", { projectId: gcp.project });
-    const network = dedicated ? new GkeNetwork(this, "Network", { environment: env.name, region: gcp.region, ranges: gcp.network }) : undefined;
+    const network = dedicated ? new GkeNetwork(this, "Network", { environment: env.name, region: gcp.region, ranges: gcp.network, project: gcp.project, projectNumber: project.number, betaProvider: beta }) : undefined;
     const kms = new GoogleKms(this, "Kms", {
       environment: env.name,
       region: gcp.region,

@@ -31,6 +31,11 @@ describe("GKE maintenance availability (48 h in every 32 days, from windows of a
     expect(worst32DayHours(rule("FREQ=DAILY"), 0, 24)).toBe(32 * 24);
   });
 
+  it("fails if the serving pool may scale to 0 nodes, naming the env, field and fix (issue 22 item 8)", () => {
+    expect(rejection("ops", (e) => (e.gcp.cluster.nodePools.serving.minNodes = 0))).toMatch(/ops[\s\S]*gcp\.cluster\.nodePools\.serving\.minNodes[\s\S]*must be at least 1[\s\S]*set serving\.minNodes to 1 or more/);
+    expect(() => rejection("ops", (e) => (e.gcp.cluster.nodePools.background.minNodes = 0))).toThrow("the configuration was accepted");
+  });
+
   it("fails if ops keeps its old 4-hour weekend window (32 h)", () => {
     expect(rejection("ops", (e) => Object.assign(e.gcp.cluster, { maintenanceStartUtc: "03:00", maintenanceHours: 4 }))).toMatch(
       /gcp\.cluster\.maintenanceRecurrence = "FREQ=WEEKLY;BYDAY=SA,SU": allows only 32 h of maintenance in the worst 32-day period; GKE requires at least 48 h/,

@@ -3,7 +3,7 @@ import { GoogleBetaProvider } from "@cdktf/provider-google-beta/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { loadEnvironments } from "../../config";
 import { CloudSqlMysql, MYSQL_FLAGS } from "../../constructs/cloud-sql-mysql";
-import { GkeCluster, NODE_ROLES, POOL_LABEL } from "../../constructs/gke-cluster";
+import { GkeCluster, NODE_ROLES, POOL_LABEL, nodePoolName } from "../../constructs/gke-cluster";
 import { GkeNetwork } from "../../constructs/gke-network";
 import { GoogleKms, SERVICE_AGENTS } from "../../constructs/google-kms";
 import { MemorystoreRedis } from "../../constructs/memorystore-redis";
@@ -15,16 +15,37 @@ const ops = loadEnvironments().ops;
 const labels = { environment: "ops" };
 const opsCluster = ops.gcp.cluster.mode === "dedicated" ? ops.gcp.cluster : (undefined as never);
 
+/** The resources other than GkeNetwork's own (its Service Networking agent grant, which every googleStack has). */
+const outside = (resources: Record<string, any>) => Object.fromEntries(Object.entries(resources).filter(([name]) => !name.startsWith("network_")));
+
 function googleStack() {
   const stack = new PackagecloudStack(testApp(), "test", { enforcePolicy: false });
   new GoogleProvider(stack, "google", { project: ops.gcp.project, region: ops.gcp.region });
-  const network = new GkeNetwork(stack, "Network", { environment: "ops", region: ops.gcp.region, ranges: ops.gcp.network });
-  return { stack, network };
+  new TimeProvider(stack, "time");
+  const beta = new GoogleBetaProvider(stack, "google-beta", { project: ops.gcp.project });
+  const network = new GkeNetwork(stack, "Network", { environment: "ops", region: ops.gcp.region, ranges: ops.gcp.network, project: ops.gcp.project, projectNumber: "123456789012", betaProvider: beta });
+  return { stack, network, beta };
 }
 
 describe("GkeNetwork", () => {
   const { stack } = googleStack();
   const out = synth(stack);
+
+  it("fails if the private service connection can start before the Service Networking agent exists, holds its role and has propagated (provider issue #14720)", () => {
+    const identities = Object.entries(out.resources("google_project_service_identity"));
+    expect(identities.map(([, i]) => i.service)).toEqual(["servicenetworking.googleapis.com"]);
+    const [[identity]] = identities;
+    const grants = Object.entries(out.resources("google_project_iam_member")).filter(([, g]) => g.role === "roles/servicenetworking.serviceAgent");
+    expect(grants).toHaveLength(1);
+    const [grantName, grant] = grants[0];
+    expect(grant.member).toBe("serviceAccount:service-123456789012@service-networking.iam.gserviceaccount.com");
+    expect(grant.depends_on).toContain(`google_project_service_identity.${identity}`);
+    const sleeps = Object.entries(out.resources("time_sleep")).filter(([, s]) => (s.depends_on ?? []).includes(`google_project_iam_member.${grantName}`));
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0][1].triggers).toEqual({ grant: `\${google_project_iam_member.${grantName}.id}` });
+    const [connection] = Object.values(out.resources("google_service_networking_connection"));
+    expect(connection.depends_on).toContain(`time_sleep.${sleeps[0][0]}`);
+  });
 
   it("gives the subnet secondary ranges for pods and services, and private Google access", () => {
     expect(out.resource("google_compute_subnetwork", "network_subnetwork")).toMatchObject({
@@ -124,7 +145,7 @@ describe("GkeCluster", () => {
       const p = out.resource("google_container_node_pool", `cluster_pool_${pool}`);
       const size = ops.gcp.cluster.nodePools[pool];
       expect(p).toMatchObject({
-        name: `packagecloud-${pool}`,
+        name: expect.stringMatching(new RegExp(`^packagecloud-${pool}-[0-9a-f]{8}$`)),
         // ops is regional: config's totals are written as totals, not per zone.
         autoscaling: { total_min_node_count: size.minNodes, total_max_node_count: size.maxNodes, location_policy: "BALANCED" },
         management: { auto_repair: true, auto_upgrade: true },
@@ -140,10 +161,24 @@ describe("GkeCluster", () => {
     }
   });
 
+  it("fails if a pool replacement can remove the only serving pool before its successor exists, or a new pool starts at 0 nodes (issue 22 item 8)", () => {
+    for (const pool of ["serving", "background"] as const) {
+      const p = out.resource("google_container_node_pool", `cluster_pool_${pool}`);
+      expect(p.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ["initial_node_count"] });
+      expect(p.initial_node_count).toBe(1);
+      expect(p.name.length).toBeLessThanOrEqual(40);
+    }
+    // A change that replaces the pool changes its name, so old and new can exist side by side.
+    const settings = { machineType: "n2-standard-4", diskSizeGb: 100, diskType: "pd-balanced", imageType: "COS_CONTAINERD" };
+    expect(nodePoolName("serving", settings)).not.toBe(nodePoolName("serving", { ...settings, machineType: "n2-standard-8" }));
+    expect(nodePoolName("serving", settings)).not.toBe(nodePoolName("serving", { ...settings, diskSizeGb: 200 }));
+    expect(nodePoolName("serving", settings)).toBe(nodePoolName("serving", { ...settings }));
+  });
+
   it("gives the node service account exactly the roles nodes need", () => {
-    const roles = Object.values(out.resources("google_project_iam_member")).map((m: any) => m.role).sort();
+    const roles = Object.values(outside(out.resources("google_project_iam_member"))).map((m: any) => m.role).sort();
     expect(roles).toEqual([...NODE_ROLES].sort());
-    for (const member of Object.values(out.resources("google_project_iam_member")) as any[]) {
+    for (const member of Object.values(outside(out.resources("google_project_iam_member"))) as any[]) {
       expect(member.member).toBe("serviceAccount:${google_service_account.cluster_node_service_account.email}");
     }
   });
@@ -255,9 +290,7 @@ describe("MemorystoreRedis", () => {
 });
 
 describe("WorkloadIdentity and GoogleKms", () => {
-  const { stack, network } = googleStack();
-  const beta = new GoogleBetaProvider(stack, "google-beta", { project: ops.gcp.project });
-  new TimeProvider(stack, "time");
+  const { stack, network, beta } = googleStack();
   new WorkloadIdentity(stack, "App", { environment: "ops", project: ops.gcp.project, namespace: "packagecloud", serviceAccount: "packagecloud", cluster: network.network });
   const kms = new GoogleKms(stack, "Kms", { environment: "ops", region: ops.gcp.region, projectNumber: "123456789012", services: ["cloudsql", "gke-secrets"], betaProvider: beta });
   const out = synth(stack);
@@ -267,7 +300,7 @@ describe("WorkloadIdentity and GoogleKms", () => {
       role: "roles/iam.workloadIdentityUser",
       member: `serviceAccount:${ops.gcp.project}.svc.id.goog[packagecloud/packagecloud]`,
     });
-    expect(Object.values(out.resources("google_project_iam_member")).map((m: any) => m.role).sort()).toEqual([...APP_ROLES].sort());
+    expect(Object.values(outside(out.resources("google_project_iam_member"))).map((m: any) => m.role).sort()).toEqual([...APP_ROLES].sort());
   });
 
   it("rotates keys every 90 days, protects them from destroy, and lets only the service agent use them", () => {
@@ -283,7 +316,7 @@ describe("WorkloadIdentity and GoogleKms", () => {
     expect(out.resource("google_project_service_identity", "kms_gke_secrets_agent_identity")).toMatchObject({ provider: "google-beta", service: "container.googleapis.com" });
     expect(out.resource("google_kms_crypto_key_iam_member", "kms_cloudsql_agent").depends_on).toEqual(["google_project_service_identity.kms_cloudsql_agent_identity"]);
     expect(out.resource("google_kms_crypto_key_iam_member", "kms_gke_secrets_agent").depends_on).toEqual(["google_project_service_identity.kms_gke_secrets_agent_identity"]);
-    expect(Object.keys(out.resources("google_project_service_identity")).sort()).toEqual(["kms_cloudsql_agent_identity", "kms_gke_secrets_agent_identity"]);
+    expect(Object.keys(outside(out.resources("google_project_service_identity"))).sort()).toEqual(["kms_cloudsql_agent_identity", "kms_gke_secrets_agent_identity"]);
   });
 
   it("waits Google's documented IAM propagation time after the grants, again whenever a grant is new or replaced", () => {

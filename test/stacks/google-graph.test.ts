@@ -82,10 +82,26 @@ describe.each(STACKS)("%s: first-apply order", (_label, load) => {
     expect(problems).toEqual([]);
   });
 
-  it("the propagation wait runs again for a new or replaced grant: its triggers name every grant", () => {
-    for (const wait of graph.ofType("time_sleep")) {
+  it("the propagation wait runs again for a new or replaced grant: its triggers name every grant it waits for", () => {
+    const isGrant = (a: string) => /^google_(kms_crypto_key|project)_iam_member\./.test(a);
+    const waits = graph.ofType("time_sleep");
+    for (const grant of graph.ofType("google_kms_crypto_key_iam_member")) expect(waits.some((w) => (body(out, w).depends_on ?? []).includes(grant))).toBe(true);
+    for (const wait of waits) {
       const triggers = JSON.stringify(body(out, wait).triggers ?? {});
-      for (const grant of graph.ofType("google_kms_crypto_key_iam_member")) expect(`${wait} triggers: ${triggers}`).toContain(`\${${grant}.id}`);
+      for (const grant of (body(out, wait).depends_on ?? []).filter(isGrant)) expect(`${wait} triggers: ${triggers}`).toContain(`\${${grant}.id}`);
+    }
+  });
+
+  it("fails if the private service connection can be created before the Service Networking agent exists, holds roles/servicenetworking.serviceAgent and the grant has propagated (provider issue #14720, issue 22 item 5)", () => {
+    for (const connection of graph.ofType("google_service_networking_connection")) {
+      const grant = graph.ofType("google_project_iam_member").find((g) => body(out, g).role === "roles/servicenetworking.serviceAgent");
+      const identity = graph.ofType("google_project_service_identity").find((i) => body(out, i).service === "servicenetworking.googleapis.com");
+      const wait = graph.ofType("time_sleep").find((w) => (body(out, w).depends_on ?? []).includes(grant));
+      expect([grant, identity, wait].every(Boolean)).toBe(true);
+      expect(graph.orders(identity!, grant!)).toBe(true);
+      expect(graph.orders(grant!, wait!)).toBe(true);
+      expect(graph.orders(wait!, connection)).toBe(true);
+      expect(body(out, grant!).member).toMatch(/^serviceAccount:service-\$\{data\.google_project\.project\.number\}@service-networking\.iam\.gserviceaccount\.com$/);
     }
   });
 
