@@ -1,8 +1,9 @@
 /**
  * `npm run local [-- <env>]`: deploys every stack of the environment here, as the pipeline would: the AWS stacks
  * into moto_server, the Google and DNS stacks into the stand-in providers (scripts/lib/standin/, real Terraform
- * attached to them), in dependency order (storage, vm, gke, dns); prints their outputs, plans every stack again
- * (exit 1 unless each second plan shows no changes), and stops the emulator and the stand-ins.
+ * attached to them), each after the stacks it depends on and independent ones side by side (storage with gke,
+ * then vm and dns); prints their outputs, plans every stack again, side by side (exit 1 unless each second plan
+ * shows no changes), and stops the emulator and the stand-ins.
  * The DNS record each environment adopts is seeded into the stand-ins first, so its import block imports it.
  * Set PACKAGECLOUD_EMULATOR_ENDPOINT to deploy into an emulator you already run (it is then left running), and
  * PACKAGECLOUD_LOCAL_DIR to keep the work files somewhere other than .local/emulator (the engine tests do).
@@ -10,7 +11,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENV_NAMES, loadEnvironments, type EnvName } from "../config";
-import { allStacks, applyStack, configuredAmiIds, secondPlan, stackDir, standinStacks, synthForEmulator } from "./lib/emulator-deploy";
+import { allStacks, applyInDependencyOrder, configuredAmiIds, secondPlan, stackDir, standinStacks, synthForEmulator } from "./lib/emulator-deploy";
 import { startEmulator, type Emulator } from "./lib/moto";
 import { startStandins, typesUsed, type Standins } from "./lib/standin/client";
 import { seedAdoptedDnsRecord } from "./lib/standin/fixtures";
@@ -44,19 +45,19 @@ async function main(): Promise<void> {
     console.log(`stand-in providers (google, google-beta, cloudflare, time): ready in ${seconds(started)}`);
     if (seeded) console.log(`  seeded the existing ${seeded.type} ${seeded.importId}, to be imported`);
     const ws = { ...base, extraEnv: standins.env };
-    for (const stack of stacks) {
-      started = Date.now();
-      const outputs = applyStack(ws, stack);
-      console.log(`\n${stack}: applied in ${seconds(started)}`);
+    // Each stack after the stacks it depends on, independent ones side by side (storage with gke, vm with dns).
+    await applyInDependencyOrder(ws, stacks, (stack, outputs, took) => {
+      console.log(`\n${stack}: applied in ${took.toFixed(1)} s`);
       for (const [key, value] of Object.entries(outputs)) console.log(`  ${key} = ${value}`);
-    }
+    });
+    started = Date.now();
+    const plans = await Promise.all(stacks.map(async (stack) => ({ stack, plan: await secondPlan(ws, stack) })));
     let drifted = 0;
-    for (const stack of stacks) {
-      started = Date.now();
-      const plan = secondPlan(ws, stack);
-      console.log(`\n${stack}: second plan ${plan.code === 0 ? "shows no changes" : `shows changes:\n${plan.changes}`} (${seconds(started)})`);
+    for (const { stack, plan } of plans) {
+      console.log(`\n${stack}: second plan ${plan.code === 0 ? "shows no changes" : `shows changes:\n${plan.changes}`}`);
       if (plan.code !== 0) drifted += 1;
     }
+    console.log(`\nsecond plans of ${stacks.length} stacks, side by side: ${seconds(started)}`);
     if (drifted > 0) throw new Error(`${drifted} stack(s) would change on a second plan: the emulator and the code disagree`);
     console.log(`\n${env}: every stack deployed and planned clean in ${seconds(began)}`);
   } finally {

@@ -44,7 +44,7 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
   // In band: without a local mirror its files run `terraform init` against one provider plugin cache, which
   // Terraform does not make safe for concurrent use.
   "test:emulator": {
-    files: ["test/engine/emulator.test.ts", "test/engine/cdn-origin.test.ts", "test/engine/drift.test.ts", "test/engine/adoption.test.ts", "test/engine/validate.test.ts", "test/engine/placeholder-guard.test.ts"],
+    files: ["test/engine/emulator.test.ts", "test/engine/ops.test.ts", "test/engine/adoption.test.ts", "test/engine/validate.test.ts", "test/engine/placeholder-guard.test.ts"],
     tools: ["terraform", "moto_server"],
     runInBand: true,
   },

@@ -14,14 +14,14 @@
  *
  * Used by `npm run drift` (scripts/drift.ts) and the scheduled pipeline's drift jobs.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EnvName } from "../../config";
 import { LAYERS, stackName } from "../../config/naming";
 import { awsStacks, stackEnv, synthForEmulator } from "./emulator-deploy";
-import { PROJECT_ROOT, terraformEnv, type TerraformResult } from "./terraform";
+import { PROJECT_ROOT, terraformAsync as terraform, terraformEnv, type TerraformResult } from "./terraform";
 import { driftFromPlan, summarize, type DriftReport, type StackDriftReport } from "./drift-report";
 import { ADMIN_PASSWORD_VARIABLE } from "../../constructs/cloud-sql-mysql";
 
@@ -32,19 +32,6 @@ export type { AttributeChange, DriftReport, PendingChange, ResourceDrift, StackD
 function terraformError(result: TerraformResult): string {
   const text = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-40).join("\n");
   return text.length > 0 ? text : `terraform exited with ${result.code}`;
-}
-
-/** Terraform as a child process, so that the stacks of an environment are planned side by side. */
-function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("terraform", [...args, "-no-color"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
-  });
 }
 
 /**

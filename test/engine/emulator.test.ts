@@ -3,15 +3,16 @@
  * emulator, packagecloud-pre-storage and packagecloud-pre-vm deployed in dependency order, the instance lost and
  * rebuilt. One deployment serves every check (each apply waits ~55 s on the provider's lifecycle waiter):
  * - storage, through the S3 API: what the config says is what S3 holds, a locked backup cannot be deleted, the
- *   application's own bucket policy statement survives an apply, a second plan is clean, destroy is refused;
+ *   package buckets as CloudFront origins (packages stored SSE-S3, which an origin access identity can read; the
+ *   application's OAI statement in both bucket policies survives an apply), a second plan is clean, destroy is
+ *   refused;
  * - the drill: the instance rebuilt, the data volume and the buckets kept, the next plan clean;
  * - the rebuilt VM, through the EC2 API: instance, volumes, attachment and security-group rules as configured;
- *   destroying the data volume is refused.
- * Meanwhile `ops` (COMPLIANCE locks, termination protection) deploys exactly as a user runs it, `npm run local --
- * ops`, in a child process on its own moto_server and stand-in providers, in parallel: every stack (storage, vm,
- * gke, dns) applies and plans clean a second time.
+ *   destroying the data volume is refused;
+ * - a changed backup script reaching the running VM through its bundle, with no instance change.
+ * `ops` deploys as a user runs it, `npm run local -- ops`, in test/engine/ops.test.ts, which also checks drift on it.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -34,6 +35,7 @@ import {
   GetObjectCommand,
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
+  HeadObjectCommand,
   ListObjectVersionsCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
@@ -45,8 +47,8 @@ import { defaultNetworkWait } from "../../constructs/first-boot";
 import { APT_AUTH_FILE, bootstrapCloudConfig, bundleJson, PACKAGECLOUD_CONFIG_FILE, SYNC_AGENT_SOURCE, VM_CONFIG_KEY, vmConfigBundle, vmSecretParameter } from "../../constructs/vm-config";
 import { DATA_MOUNT_POINT, EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
 import { formatSteps, runDrill, type DrillResult } from "../../scripts/lib/dr-drill";
-import { allStacks, stackDir, stackEnv, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
-import { PROJECT_ROOT, terraform, terraformOk } from "../../scripts/lib/terraform";
+import { stackDir, stackEnv, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
+import { terraform, terraformOk } from "../../scripts/lib/terraform";
 
 // The SDK is pinned; its notice that future releases need Node 22 says nothing about this test.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -59,29 +61,16 @@ let outputs: StackOutputs;
 let vm: StackOutputs;
 let s3: S3Client;
 let ec2: EC2Client;
-let opsRun: Promise<{ code: number; log: string; seconds: number }>;
-const opsDir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-local-ops-"));
+const clients: S3Client[] = [];
 
-/** `npm run local -- ops` in a child process; output to a file, so a blocked event loop never stalls it. */
-function deployOps(): Promise<{ code: number; log: string; seconds: number }> {
-  const started = Date.now();
-  const logFile = path.join(opsDir, "local.log");
-  const fd = fs.openSync(logFile, "w");
-  // Its own emulator: no PACKAGECLOUD_EMULATOR_ENDPOINT from the caller's environment.
-  const { PACKAGECLOUD_EMULATOR_ENDPOINT: _ignored, ...env } = process.env;
-  const child = spawn(process.execPath, ["-r", "./scripts/register-swc.js", "scripts/local.ts", "ops"], {
-    cwd: PROJECT_ROOT,
-    stdio: ["ignore", fd, fd],
-    env: { ...env, PACKAGECLOUD_LOCAL_DIR: path.join(opsDir, "work") },
-  });
-  fs.closeSync(fd);
-  return new Promise((resolve) => {
-    child.on("close", (code) => resolve({ code: code ?? 1, log: fs.readFileSync(logFile, "utf8"), seconds: (Date.now() - started) / 1000 }));
-  });
+/** An S3 client for another region of the same emulator (the replica bucket lives in the replica region). */
+function s3For(region: string): S3Client {
+  const client = new S3Client({ endpoint: drill.emulator.endpoint, region, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+  clients.push(client);
+  return client;
 }
 
 beforeAll(async () => {
-  opsRun = deployOps();
   drill = await runDrill("pre");
   // The timings, for docs/disaster-recovery.md §6 and the issue note.
   console.log(`DR drill (pre):\n${formatSteps(drill.steps)}`);
@@ -94,8 +83,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  await opsRun;
-  fs.rmSync(opsDir, { recursive: true, force: true });
+  for (const client of clients) client.destroy();
   s3?.destroy();
   ec2?.destroy();
   await drill?.cleanup();
@@ -159,23 +147,38 @@ describe(`${STACK} in the emulator`, () => {
     expect(versions.Versions?.map((v) => v.VersionId)).toEqual([put.VersionId]);
   });
 
-  it("keeps the application's own statement in the package bucket policy, and restores every other policy", async () => {
-    const Bucket = outputs.packages_bucket_name;
-    const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy!);
-    const appStatement = {
-      Sid: "PackagecloudCloudFrontRead",
-      Effect: "Allow",
-      Principal: { AWS: "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLE" },
-      Action: "s3:GetObject",
-      Resource: `arn:aws:s3:::${Bucket}/*`,
-    };
-    policy.Statement.push(appStatement);
-    await s3.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify(policy) }));
+  // What packagecloud's CloudFront setup does to the package buckets ("AWS CloudFront Setup"): an origin access
+  // identity and its statement in each bucket policy (the replica serves during failover). moto 5.2.1 has no
+  // origin-access-identity API (its CloudFront backend implements origin access controls only) and does not
+  // evaluate principals, so the OAI is an example id and the read through CloudFront itself is not exercised;
+  // PC_S3_CDN_ORIGIN_NOT_KMS and test/constructs/cdn-setup.test.ts cover the rest at synth.
+  const OAI_PRINCIPAL = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLEOAI";
+  const packageKey = "pool/main/p/packagecloud-test/packagecloud-test_1.0_amd64.deb";
+
+  it("stores packages SSE-S3 in both package buckets and keeps the application's OAI statement through the next apply; every other policy is restored", async () => {
+    const packageBuckets = [
+      { Bucket: outputs.packages_bucket_name, client: s3 },
+      { Bucket: outputs.replica_bucket_name, client: s3For(env.aws.replicaRegion) },
+    ];
+    for (const { Bucket, client } of packageBuckets) {
+      const policy = JSON.parse((await client.send(new GetBucketPolicyCommand({ Bucket }))).Policy!);
+      // moto evaluates bucket policies without their conditions, so the TLS-only Deny refuses every object call
+      // over the emulator's plain HTTP: remove the policy to put the package, then write it back as the app would.
+      await client.send(new DeleteBucketPolicyCommand({ Bucket }));
+      await client.send(new PutObjectCommand({ Bucket, Key: packageKey, Body: "package bytes" }));
+      expect({ Bucket, sse: (await client.send(new HeadObjectCommand({ Bucket, Key: packageKey }))).ServerSideEncryption }).toEqual({ Bucket, sse: "AES256" });
+      policy.Statement.push({ Sid: "PackagecloudCloudFrontRead", Effect: "Allow", Principal: { AWS: OAI_PRINCIPAL }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${Bucket}/*` });
+      await client.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify(policy) }));
+    }
 
     terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(ws, STACK), stackEnv(ws, STACK));
-    const sids = async (b: string) => JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: b }))).Policy!).Statement.map((x: any) => x.Sid);
-    expect(await sids(Bucket)).toEqual(["DenyInsecureTransport", "PackagecloudCloudFrontRead"]);
-    expect(await sids(outputs.offsite_backups_bucket_name)).toEqual(["DenyInsecureTransport"]);
+    const statements = async (client: S3Client, Bucket: string) => JSON.parse((await client.send(new GetBucketPolicyCommand({ Bucket }))).Policy!).Statement;
+    for (const { Bucket, client } of packageBuckets) {
+      const kept = await statements(client, Bucket);
+      expect({ Bucket, sids: kept.map((x: any) => x.Sid), oai: kept[1]?.Principal }).toEqual({ Bucket, sids: ["DenyInsecureTransport", "PackagecloudCloudFrontRead"], oai: { AWS: OAI_PRINCIPAL } });
+    }
+    // The offsite bucket's policy, removed above to reach Object Lock, is back.
+    expect((await statements(s3, outputs.offsite_backups_bucket_name)).map((x: any) => x.Sid)).toEqual(["DenyInsecureTransport"]);
   }, 300_000);
 
   it("shows no changes on a second plan", () => {
@@ -353,21 +356,4 @@ describe("a changed backup script on the running pre VM", () => {
     expect(second.commands).not.toContain("data-disk");
     expect(second.commands).toEqual(expect.arrayContaining([expect.stringMatching(/^extension-/)]));
   }, 600_000);
-});
-
-describe("packagecloud-ops in the emulator (npm run local -- ops, in parallel)", () => {
-  let run: { code: number; log: string; seconds: number };
-  beforeAll(async () => {
-    run = await opsRun;
-    console.log(`npm run local -- ops: ${run.seconds.toFixed(1)} s\n${run.log.split("\n").filter((l) => /applied in|second plan/.test(l)).join("\n")}`);
-  }, 900_000);
-
-  it("deploys every stack of ops: AWS into moto, Google and DNS into the stand-in providers", () => {
-    expect({ code: run.code, tail: run.code === 0 ? "" : run.log.slice(-4000) }).toEqual({ code: 0, tail: "" });
-    for (const stack of allStacks("ops")) expect(run.log).toMatch(new RegExp(`${stack}: applied in`));
-  });
-
-  it("shows no changes on a second plan of every stack (emulator quirks declared in stacks/emulator-quirks.ts)", () => {
-    for (const stack of allStacks("ops")) expect(run.log).toMatch(new RegExp(`${stack}: second plan shows no changes`));
-  });
 });
