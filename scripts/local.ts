@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { ENV_NAMES, loadEnvironments, type EnvName } from "../config";
 import { allStacks, applyInDependencyOrder, configuredAmiIds, secondPlan, stackDir, standinStacks, synthForEmulator } from "./lib/emulator-deploy";
 import { startEmulator, type Emulator } from "./lib/moto";
+import { attachesAws, startProviderPool, type ProviderPool } from "./lib/provider-pool";
 import { startStandins, typesUsed, type Standins } from "./lib/standin/client";
 import { seedAdoptedDnsRecord } from "./lib/standin/fixtures";
 import { PROJECT_ROOT } from "./lib/terraform";
@@ -33,7 +34,14 @@ async function main(): Promise<void> {
   // The stand-ins start empty every run, even when the emulator is kept: their stacks' old state goes too.
   for (const stack of standinStacks(env)) fs.rmSync(path.join(base.stateDir, `${stack}.tfstate`), { force: true });
   let standins: Standins | undefined;
+  let pool: ProviderPool | undefined;
   try {
+    // Running AWS provider processes shared by every command (scripts/lib/provider-pool; off with
+    // PACKAGECLOUD_PROVIDER_POOL=off), unless the caller already runs a pool.
+    if (!attachesAws()) {
+      pool = await startProviderPool();
+      if (pool) process.env.TF_REATTACH_PROVIDERS = pool.env.TF_REATTACH_PROVIDERS;
+    }
     console.log(`emulator: ${endpoint}`);
     let started = Date.now();
     synthForEmulator(base);
@@ -61,6 +69,11 @@ async function main(): Promise<void> {
     if (drifted > 0) throw new Error(`${drifted} stack(s) would change on a second plan: the emulator and the code disagree`);
     console.log(`\n${env}: every stack deployed and planned clean in ${seconds(began)}`);
   } finally {
+    if (pool) {
+      const stats = pool.stats();
+      console.log(`AWS provider pool: ${stats.leases} provider instances served by ${stats.started} processes`);
+      await pool.stop();
+    }
     await standins?.stop();
     await emulator?.stop();
   }

@@ -44,7 +44,7 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
   // In band: without a local mirror its files run `terraform init` against one provider plugin cache, which
   // Terraform does not make safe for concurrent use.
   "test:emulator": {
-    files: ["test/engine/emulator.test.ts", "test/engine/ops.test.ts", "test/engine/adoption.test.ts", "test/engine/validate.test.ts", "test/engine/placeholder-guard.test.ts"],
+    files: ["test/engine/emulator.test.ts", "test/engine/ops.test.ts", "test/engine/adoption.test.ts", "test/engine/provider-pool.test.ts", "test/engine/validate.test.ts", "test/engine/placeholder-guard.test.ts"],
     tools: ["terraform", "moto_server"],
     runInBand: true,
   },
@@ -66,6 +66,12 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
 };
 
 const NPM_CI = "npm ci --prefer-offline --no-audit --no-fund";
+/**
+ * The jobs that only synthesize or plan (synth, drift) install the runtime dependencies alone: half the install's
+ * time and 1.2 GB instead of 1.7 GB (no jest, TypeScript, cdktf-cli, AWS SDK). @swc/core, which runs the
+ * TypeScript entry points, is a runtime dependency for that reason.
+ */
+export const NPM_CI_RUNTIME = "npm ci --omit=dev --prefer-offline --no-audit --no-fund";
 
 function engineTestJobs(): Record<string, unknown> {
   const jobs: Record<string, unknown> = {};
@@ -170,6 +176,7 @@ export function pipeline(): Record<string, unknown> {
     synth: {
       extends: ".node",
       stage: "synth",
+      before_script: [NPM_CI_RUNTIME],
       script: ["npm run synth"],
       artifacts: { name: "cdktf-out", paths: ["cdktf.out/"], expire_in: "30 days" },
     },
@@ -214,7 +221,7 @@ function withDriftDetection(ci: Record<string, unknown>): Record<string, unknown
       timeout: "1h",
       cache: { key: { files: ["package-lock.json"] }, paths: [".npm/"], policy: "pull" },
       // Cloud credentials and the TF_VAR_* alert endpoints come from the project's protected CI/CD variables, as for plan.
-      script: ["npm ci --prefer-offline --no-audit --no-fund", `npm run drift -- ${env} --report-dir drift-report/${env}`],
+      script: [NPM_CI_RUNTIME, `npm run drift -- ${env} --report-dir drift-report/${env}`],
       artifacts: { name: `drift-${env}`, when: "always", paths: [`drift-report/${env}/`], expire_in: "30 days" },
     };
   }

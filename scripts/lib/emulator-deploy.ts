@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LAYER_CLOUDS, LAYERS, stackName } from "../../config/naming";
 import { loadEnvironments, type EnvName } from "../../config";
+import { mergeReattach } from "./provider-pool";
 import { PROJECT_ROOT, terraformAsync, terraformEnv, terraformOk, terraformOkAsync } from "./terraform";
 
 export interface EmulatorWorkspace {
@@ -64,7 +65,8 @@ export type StackOutputs = Record<string, string>;
  * caller's environment sets TF_VAR_<name> (the variables are alert endpoints; the emulator sends nothing).
  */
 export function stackEnv(ws: EmulatorWorkspace, stack: string): NodeJS.ProcessEnv {
-  const env = { ...terraformEnv(), ...ws.extraEnv };
+  // The stand-ins' providers and, where it runs, the AWS provider pool's: both attach through TF_REATTACH_PROVIDERS.
+  const env = mergeReattach(terraformEnv(), ws.extraEnv ?? {});
   const declared = JSON.parse(fs.readFileSync(path.join(stackDir(ws, stack), "cdk.tf.json"), "utf8")).variable ?? {};
   for (const name of Object.keys(declared)) {
     env[`TF_VAR_${name}`] ??= `https://alerts.invalid/emulator/${name}`;

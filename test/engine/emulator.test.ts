@@ -48,7 +48,7 @@ import { APT_AUTH_FILE, bootstrapCloudConfig, bundleJson, PACKAGECLOUD_CONFIG_FI
 import { DATA_MOUNT_POINT, EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
 import { formatSteps, runDrill, type DrillResult } from "../../scripts/lib/dr-drill";
 import { stackDir, stackEnv, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
-import { terraform, terraformOk } from "../../scripts/lib/terraform";
+import { terraform, terraformAsync, terraformOk, terraformOkAsync } from "../../scripts/lib/terraform";
 
 // The SDK is pinned; its notice that future releases need Node 22 says nothing about this test.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -56,25 +56,97 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const STACK = "packagecloud-pre-storage";
 const env = loadEnvironments().pre;
 let drill: DrillResult;
-let ws: EmulatorWorkspace;
 let outputs: StackOutputs;
 let vm: StackOutputs;
 let s3: S3Client;
 let ec2: EC2Client;
 const clients: S3Client[] = [];
 
-/** An S3 client for another region of the same emulator (the replica bucket lives in the replica region). */
-function s3For(region: string): S3Client {
-  const client = new S3Client({ endpoint: drill.emulator.endpoint, region, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
-  clients.push(client);
-  return client;
+/** What the storage checks did and saw, beside the vm steps of the drill (asserted below). */
+interface StorageChecks {
+  lock: { putVersion?: string; deleteVersion: string; marker?: boolean; versionsLeft?: (string | undefined)[] };
+  packages: { Bucket: string; sse?: string }[];
+  policiesAfterApply: { Bucket: string; sids: string[]; oai: unknown }[];
+  offsiteSidsAfterApply: string[];
+  secondPlan: { code: number; stdout: string; stderr: string };
+  destroy: { code: number; stderr: string };
+}
+let storage: StorageChecks;
+
+const backupKey = `${env.storage.offsiteBackups.prefix}packagecloud-streamed-database-backup.1.xbstream`;
+// What packagecloud's CloudFront setup does to the package buckets ("AWS CloudFront Setup"): an origin access
+// identity and its statement in each bucket policy (the replica serves during failover). moto 5.2.1 has no
+// origin-access-identity API (its CloudFront backend implements origin access controls only) and does not
+// evaluate principals, so the OAI is an example id and the read through CloudFront itself is not exercised;
+// PC_S3_CDN_ORIGIN_NOT_KMS and test/constructs/cdn-setup.test.ts cover the rest at synth.
+const OAI_PRINCIPAL = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLEOAI";
+const packageKey = "pool/main/p/packagecloud-test/packagecloud-test_1.0_amd64.deb";
+
+/**
+ * The storage stack's checks that change or apply it, run by the drill beside its vm steps (storage is done
+ * when they start, and the vm steps never touch it): Object Lock, the CloudFront origins' policy statements
+ * through an apply, a clean second plan, and destroy refused.
+ */
+async function storageChecks(workspace: EmulatorWorkspace, emulator: { endpoint: string }, out: StackOutputs): Promise<StorageChecks> {
+  const client = (region: string) => {
+    const made = new S3Client({ endpoint: emulator.endpoint, region, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    clients.push(made);
+    return made;
+  };
+  const main = client(env.aws.region);
+  const dir = stackDir(workspace, STACK);
+  const tfEnv = stackEnv(workspace, STACK);
+
+  // Object Lock. moto evaluates bucket policies without their conditions, so the TLS-only Deny refuses every
+  // object call over the emulator's plain HTTP: remove the policy to reach the lock; the apply below puts it back.
+  const offsite = out.offsite_backups_bucket_name;
+  await main.send(new DeleteBucketPolicyCommand({ Bucket: offsite }));
+  const put = await main.send(new PutObjectCommand({ Bucket: offsite, Key: backupKey, Body: "backup" }));
+  const deleteVersion = await main.send(new DeleteObjectCommand({ Bucket: offsite, Key: backupKey, VersionId: put.VersionId })).then(
+    () => "deleted",
+    (error: Error) => error.message,
+  );
+  const marker = await main.send(new DeleteObjectCommand({ Bucket: offsite, Key: backupKey }));
+  const versions = await main.send(new ListObjectVersionsCommand({ Bucket: offsite, Prefix: backupKey }));
+  const lock = { putVersion: put.VersionId, deleteVersion, marker: marker.DeleteMarker, versionsLeft: versions.Versions?.map((v) => v.VersionId) };
+
+  // The CloudFront origins: a package in each, and the application's OAI statement in each policy.
+  const packageBuckets = [
+    { Bucket: out.packages_bucket_name, s3: main },
+    { Bucket: out.replica_bucket_name, s3: client(env.aws.replicaRegion) },
+  ];
+  const packages: StorageChecks["packages"] = [];
+  for (const { Bucket, s3: c } of packageBuckets) {
+    const policy = JSON.parse((await c.send(new GetBucketPolicyCommand({ Bucket }))).Policy!);
+    await c.send(new DeleteBucketPolicyCommand({ Bucket }));
+    await c.send(new PutObjectCommand({ Bucket, Key: packageKey, Body: "package bytes" }));
+    packages.push({ Bucket, sse: (await c.send(new HeadObjectCommand({ Bucket, Key: packageKey }))).ServerSideEncryption });
+    policy.Statement.push({ Sid: "PackagecloudCloudFrontRead", Effect: "Allow", Principal: { AWS: OAI_PRINCIPAL }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${Bucket}/*` });
+    await c.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify(policy) }));
+  }
+
+  await terraformOkAsync(["apply", "-auto-approve", "-input=false"], dir, tfEnv);
+  const statements = async (c: S3Client, Bucket: string) => JSON.parse((await c.send(new GetBucketPolicyCommand({ Bucket }))).Policy!).Statement;
+  const policiesAfterApply: StorageChecks["policiesAfterApply"] = [];
+  for (const { Bucket, s3: c } of packageBuckets) {
+    const kept = await statements(c, Bucket);
+    policiesAfterApply.push({ Bucket, sids: kept.map((x: any) => x.Sid), oai: kept[1]?.Principal });
+  }
+  const offsiteSidsAfterApply = (await statements(main, offsite)).map((x: any) => x.Sid);
+
+  const secondPlan = await terraformAsync(["plan", "-detailed-exitcode", "-input=false"], dir, tfEnv);
+  const destroy = await terraformAsync(["plan", "-destroy", "-input=false"], dir, tfEnv);
+  return { lock, packages, policiesAfterApply, offsiteSidsAfterApply, secondPlan, destroy };
 }
 
 beforeAll(async () => {
-  drill = await runDrill("pre");
+  drill = await runDrill("pre", () => undefined, {
+    alongsideStorage: async (workspace, emulator, out) => {
+      storage = await storageChecks(workspace, emulator, out);
+    },
+  });
   // The timings, for docs/disaster-recovery.md §6 and the issue note.
   console.log(`DR drill (pre):\n${formatSteps(drill.steps)}`);
-  ws = drill.workspace;
   outputs = drill.outputs[STACK];
   vm = drill.outputs["packagecloud-pre-vm"];
   const client = { endpoint: drill.emulator.endpoint, region: env.aws.region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
@@ -131,71 +203,38 @@ describe(`${STACK} in the emulator`, () => {
     });
   });
 
-  const backupKey = `${env.storage.offsiteBackups.prefix}packagecloud-streamed-database-backup.1.xbstream`;
-
-  it("refuses to delete a locked backup version; a delete without a version only adds a delete marker", async () => {
-    const Bucket = outputs.offsite_backups_bucket_name;
-    // moto evaluates bucket policies without their conditions, so the TLS-only Deny refuses every object call
-    // here. Remove the policy to reach Object Lock; the next apply must put it back (asserted below).
-    await s3.send(new DeleteBucketPolicyCommand({ Bucket }));
-    const put = await s3.send(new PutObjectCommand({ Bucket, Key: backupKey, Body: "backup" }));
-    expect(put.VersionId).toBeTruthy();
-    await expect(s3.send(new DeleteObjectCommand({ Bucket, Key: backupKey, VersionId: put.VersionId }))).rejects.toThrow(/Access Denied/);
-    const marker = await s3.send(new DeleteObjectCommand({ Bucket, Key: backupKey }));
-    expect(marker.DeleteMarker).toBe(true);
-    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: backupKey }));
-    expect(versions.Versions?.map((v) => v.VersionId)).toEqual([put.VersionId]);
+  it("refuses to delete a locked backup version; a delete without a version only adds a delete marker", () => {
+    expect(storage.lock.putVersion).toBeTruthy();
+    expect(storage.lock.deleteVersion).toMatch(/Access Denied/);
+    expect(storage.lock.marker).toBe(true);
+    expect(storage.lock.versionsLeft).toEqual([storage.lock.putVersion]);
   });
 
-  // What packagecloud's CloudFront setup does to the package buckets ("AWS CloudFront Setup"): an origin access
-  // identity and its statement in each bucket policy (the replica serves during failover). moto 5.2.1 has no
-  // origin-access-identity API (its CloudFront backend implements origin access controls only) and does not
-  // evaluate principals, so the OAI is an example id and the read through CloudFront itself is not exercised;
-  // PC_S3_CDN_ORIGIN_NOT_KMS and test/constructs/cdn-setup.test.ts cover the rest at synth.
-  const OAI_PRINCIPAL = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLEOAI";
-  const packageKey = "pool/main/p/packagecloud-test/packagecloud-test_1.0_amd64.deb";
-
-  it("stores packages SSE-S3 in both package buckets and keeps the application's OAI statement through the next apply; every other policy is restored", async () => {
-    const packageBuckets = [
-      { Bucket: outputs.packages_bucket_name, client: s3 },
-      { Bucket: outputs.replica_bucket_name, client: s3For(env.aws.replicaRegion) },
-    ];
-    for (const { Bucket, client } of packageBuckets) {
-      const policy = JSON.parse((await client.send(new GetBucketPolicyCommand({ Bucket }))).Policy!);
-      // moto evaluates bucket policies without their conditions, so the TLS-only Deny refuses every object call
-      // over the emulator's plain HTTP: remove the policy to put the package, then write it back as the app would.
-      await client.send(new DeleteBucketPolicyCommand({ Bucket }));
-      await client.send(new PutObjectCommand({ Bucket, Key: packageKey, Body: "package bytes" }));
-      expect({ Bucket, sse: (await client.send(new HeadObjectCommand({ Bucket, Key: packageKey }))).ServerSideEncryption }).toEqual({ Bucket, sse: "AES256" });
-      policy.Statement.push({ Sid: "PackagecloudCloudFrontRead", Effect: "Allow", Principal: { AWS: OAI_PRINCIPAL }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${Bucket}/*` });
-      await client.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify(policy) }));
-    }
-
-    terraformOk(["apply", "-auto-approve", "-input=false"], stackDir(ws, STACK), stackEnv(ws, STACK));
-    const statements = async (client: S3Client, Bucket: string) => JSON.parse((await client.send(new GetBucketPolicyCommand({ Bucket }))).Policy!).Statement;
-    for (const { Bucket, client } of packageBuckets) {
-      const kept = await statements(client, Bucket);
-      expect({ Bucket, sids: kept.map((x: any) => x.Sid), oai: kept[1]?.Principal }).toEqual({ Bucket, sids: ["DenyInsecureTransport", "PackagecloudCloudFrontRead"], oai: { AWS: OAI_PRINCIPAL } });
-    }
-    // The offsite bucket's policy, removed above to reach Object Lock, is back.
-    expect((await statements(s3, outputs.offsite_backups_bucket_name)).map((x: any) => x.Sid)).toEqual(["DenyInsecureTransport"]);
-  }, 300_000);
+  it("stores packages SSE-S3 in both package buckets and keeps the application's OAI statement through the next apply; every other policy is restored", () => {
+    expect(storage.packages).toEqual([
+      { Bucket: outputs.packages_bucket_name, sse: "AES256" },
+      { Bucket: outputs.replica_bucket_name, sse: "AES256" },
+    ]);
+    expect(storage.policiesAfterApply).toEqual(
+      [outputs.packages_bucket_name, outputs.replica_bucket_name].map((Bucket) => ({ Bucket, sids: ["DenyInsecureTransport", "PackagecloudCloudFrontRead"], oai: { AWS: OAI_PRINCIPAL } })),
+    );
+    // The offsite bucket's policy, removed to reach Object Lock, is back.
+    expect(storage.offsiteSidsAfterApply).toEqual(["DenyInsecureTransport"]);
+  });
 
   it("shows no changes on a second plan", () => {
-    const plan = terraform(["plan", "-detailed-exitcode", "-input=false"], stackDir(ws, STACK), stackEnv(ws, STACK));
-    expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: "" });
-    expect(plan.stdout).toMatch(/No changes/);
-  }, 300_000);
+    expect({ code: storage.secondPlan.code, stderr: storage.secondPlan.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(storage.secondPlan.stdout).toMatch(/No changes/);
+  });
 
   it("refuses to destroy the protected buckets", () => {
-    const destroy = terraform(["plan", "-destroy", "-input=false"], stackDir(ws, STACK), stackEnv(ws, STACK));
-    expect(destroy.code).not.toBe(0);
-    const stderr = destroy.stderr.replace(/\s+/g, " "); // Terraform wraps its messages
+    expect(storage.destroy.code).not.toBe(0);
+    const stderr = storage.destroy.stderr.replace(/\s+/g, " "); // Terraform wraps its messages
     expect(stderr).toMatch(/Instance cannot be destroyed/);
     for (const bucket of ["packages_source", "packages_replica", "offsite_backups_bucket", "daily_backups_bucket"]) {
       expect(stderr).toMatch(new RegExp(`aws_s3_bucket\\.${bucket} has lifecycle\\.prevent_destroy set`));
     }
-  }, 300_000);
+  });
 });
 
 describe("after losing the instance", () => {
