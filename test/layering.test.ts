@@ -8,6 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { builtinModules } from "node:module";
 import * as ts from "typescript";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -109,5 +110,46 @@ describe("import layering", () => {
     expect(cycles(g).map((x) => x.map(rel))).toEqual([["config/a.ts", "config/c.ts", "constructs/b.ts"]]);
     expect(cycles(new Map([[a, [a]]]))).toHaveLength(1);
     expect(cycles(new Map([[a, [c]], [c, []]]))).toEqual([]);
+  });
+});
+
+/** The npm packages a file imports by bare specifier (`@scope/name` or `name`), Node's built-ins left out. */
+function packagesImported(file: string): string[] {
+  const info = ts.preProcessFile(fs.readFileSync(file, "utf8"), true, true);
+  return info.importedFiles
+    .map((f) => f.fileName)
+    .filter((specifier) => !specifier.startsWith(".") && !specifier.startsWith("node:") && !builtinModules.includes(specifier.split("/")[0]))
+    .map((specifier) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/"));
+}
+
+/** Every package reached from the entry files through project imports. */
+function packagesReached(graph: Map<string, string[]>, entries: readonly string[]): Map<string, string> {
+  const reached = new Map<string, string>();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const pkg of packagesImported(file)) if (!reached.has(pkg)) reached.set(pkg, rel(file));
+    for (const next of graph.get(file) ?? []) visit(next);
+  };
+  entries.forEach(visit);
+  return reached;
+}
+
+describe("the pipeline jobs that install runtime dependencies only (npm ci --omit=dev: synth, drift)", () => {
+  const graph = importGraph(sourceFiles(ROOT));
+  const runtime = new Set(Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).dependencies));
+  // `npm run synth` and `npm run drift`: node -r ./scripts/register-swc.js <entry>
+  const entries = ["scripts/register-swc.js", "main.ts", "scripts/drift.ts"].map((f) => path.join(ROOT, f));
+
+  it("reach only packages in dependencies", () => {
+    const reached = packagesReached(graph, entries);
+    expect(reached.size).toBeGreaterThan(5); // cdktf, constructs, the providers, zod, yaml, @swc/core
+    expect([...reached].filter(([pkg]) => !runtime.has(pkg)).map(([pkg, from]) => `${pkg} (imported by ${from})`)).toEqual([]);
+  });
+
+  it("notices a devDependency reached from an entry (the check can fail)", () => {
+    const reached = packagesReached(graph, [path.join(ROOT, "test/engine/ops.test.ts")]);
+    expect([...reached.keys()].filter((pkg) => !runtime.has(pkg))).toEqual(expect.arrayContaining(["@aws-sdk/client-s3"]));
   });
 });

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { stopThroughStdin } from "../child";
 import { AWS_PROVIDER_VERSION, providerMirror } from "../terraform-config";
 import type { PoolServerConfig } from "./server";
 
@@ -94,9 +95,8 @@ export async function startProviderPool(options: PoolOptions = {}, vars: NodeJS.
   const logFile = path.join(dir, "pool.log");
   const log = fs.openSync(logFile, "w");
   const child = spawn(process.execPath, ["-r", path.join(__dirname, "..", "..", "register-swc.js"), path.join(__dirname, "server.ts"), configFile], {
+    // Its stdin is the lifeline: when this process ends, stdin closes and the pool stops its providers.
     stdio: ["pipe", "pipe", log],
-    // Its own process group: a test runner's Ctrl-C reaches the pool through its stdin closing, in order.
-    detached: false,
   });
   fs.closeSync(log);
   const ready = await new Promise<{ reattach: unknown }>((resolve, reject) => {
@@ -116,13 +116,6 @@ export async function startProviderPool(options: PoolOptions = {}, vars: NodeJS.
     env: { TF_REATTACH_PROVIDERS: JSON.stringify(ready.reattach) },
     logFile,
     stats: () => JSON.parse(fs.readFileSync(path.join(dir, "stats.json"), "utf8")) as PoolStats,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.stdin!.end();
-        await exited;
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    stop: () => stopThroughStdin(child, dir),
   };
 }

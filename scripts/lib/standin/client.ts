@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { stopThroughStdin } from "../child";
 import type { CreateRecord, StoredObject } from "./provider";
 import type { StandinProviderConfig, StandinServerConfig } from "./server";
 
@@ -99,14 +100,7 @@ export async function startStandins(options: StartOptions = {}): Promise<Standin
     objects: () => call("GET", "/objects"),
     seed: (object) => call("POST", "/seed", object),
     patch: (type, id, set) => call("POST", "/patch", { type, id, set }),
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.stdin!.end();
-        await exited;
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    stop: () => stopThroughStdin(child, dir),
   };
 }
 
