@@ -2,7 +2,7 @@
  * This repository's stand-in values: account ids, AMI ids, the Cloudflare zone id, Google project numbers and
  * notification channels that look real, pass every check and belong to no one. Marking them keeps synth, the
  * tests and the emulator working, while `plan` and `apply` against the real target refuse an environment that
- * still holds one, naming each field (stacks/placeholder-guard.ts, scripts/ci/terraform.sh).
+ * still holds one, naming each field (stacks/placeholder-guard.ts, operator/ci/terraform.sh).
  *
  * ```ts
  * aws: { accountId: placeholder("855261479204"), region: "us-west-1", ... }

@@ -10,7 +10,7 @@ import { AWS_SERVICES, EMULATOR_ACCOUNT_ID, type DeployTarget } from "./target";
 /**
  * The transport errors a local moto_server produces now and then under load (seen: "use of closed network
  * connection" on SNS SetTopicAttributes). The provider already retries them (max_retries below);
- * scripts/lib/emulator-deploy.ts has the bounded second line: one more apply, only for these messages. Anything else, such as an
+ * emulator/lib/emulator-deploy.ts has the bounded second line: one more apply, only for these messages. Anything else, such as an
  * unimplemented API's HTTP 500, fails at once.
  */
 export const TRANSIENT_TRANSPORT_ERROR = /use of closed network connection|connection reset by peer|broken pipe/i;

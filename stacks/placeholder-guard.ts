@@ -11,7 +11,7 @@
 import { TerraformLocal, TerraformOutput, type TerraformStack } from "cdktf";
 import { placeholderFields, type EnvironmentConfig } from "../config";
 
-/** The Terraform local listing the placeholder fields; scripts/ci/terraform.sh reads it before `init`. */
+/** The Terraform local listing the placeholder fields; operator/ci/terraform.sh reads it before `init`. */
 export const PLACEHOLDER_LOCAL = "placeholder_fields";
 
 export function placeholderMessage(stack: string, env: string, fields: readonly string[]): string {

@@ -1,10 +1,10 @@
 /**
- * docs/architecture.md is drawn from the synthesized stacks (scripts/lib/architecture.ts): it must be the file
+ * docs/architecture.md is drawn from the synthesized stacks (tooling/lib/architecture.ts): it must be the file
  * the code generates today, and show what talks to what.
  */
 import * as fs from "node:fs";
 import { loadEnvironments, type EnvName, type EnvironmentConfig } from "../config";
-import { ARCHITECTURE_FILE, architectureMarkdown, synthesizeStacks } from "../scripts/lib/architecture";
+import { ARCHITECTURE_FILE, architectureMarkdown, synthesizeStacks } from "../tooling/lib/architecture";
 
 const environments = loadEnvironments();
 const generated = architectureMarkdown(synthesizeStacks(environments));

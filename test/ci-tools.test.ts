@@ -1,6 +1,6 @@
 /**
  * The pipeline runs on a stock GitLab runner: every external tool the tests of a job require (the project's own
- * list, scripts/lib/tools.ts) is installed by that job's install step, which the CI image recipe runs for every
+ * list, operator/lib/tools.ts) is installed by that job's install step, which the CI image recipe runs for every
  * tool; the job that needs loop devices asks for a privileged runner; Terraform is installed only after its
  * checksum is verified; providers come from the registry where there is no local mirror.
  */
@@ -9,14 +9,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ENGINE_TEST_JOBS, INSTALL_TOOLS, NODE_IMAGE, PIPELINE_FILE, PRIVILEGED_TAG_VARIABLE } from "../scripts/pipeline";
-import { TOOLS } from "../scripts/lib/tools";
-import { AWS_PROVIDER_VERSION, cliConfig, providerMirror } from "../scripts/lib/terraform-config";
+import { ENGINE_TEST_JOBS, INSTALL_TOOLS, NODE_IMAGE, PIPELINE_FILE, PRIVILEGED_TAG_VARIABLE } from "../tooling/pipeline";
+import { TOOLS } from "../operator/lib/tools";
+import { AWS_PROVIDER_VERSION, cliConfig, providerMirror } from "../operator/lib/terraform-config";
 import { toolsRequiredBy } from "./support/required-tools";
 
 const ROOT = path.resolve(__dirname, "..");
 const ci = parse(fs.readFileSync(PIPELINE_FILE, "utf8"));
-const INSTALLER = path.join(ROOT, "scripts/ci/install-tools-ci.sh");
+const INSTALLER = path.join(ROOT, "operator/ci/install-tools-ci.sh");
 const DOCKERFILE = fs.readFileSync(path.join(ROOT, "ci/Dockerfile"), "utf8");
 
 function testFiles(dir: string): string[] {
@@ -29,7 +29,7 @@ function testFiles(dir: string): string[] {
 const engineFiles = testFiles("test/engine").sort();
 const unitFiles = testFiles("test").filter((f) => !f.startsWith("test/engine/"));
 
-/** The tools a job's install step installs: the arguments of `bash scripts/ci/install-tools-ci.sh ...`. */
+/** The tools a job's install step installs: the arguments of `bash operator/ci/install-tools-ci.sh ...`. */
 function installedBy(job: { before_script?: string[] }): string[] {
   return (job.before_script ?? []).filter((step) => step.startsWith(`${INSTALL_TOOLS} `)).flatMap((step) => step.slice(INSTALL_TOOLS.length + 1).split(/\s+/));
 }
@@ -50,7 +50,7 @@ function missingTools(job: string): string[] {
   }
   return [...users]
     .filter(([tool]) => !installed.includes(tool))
-    .map(([tool, files]) => `${job} needs ${tool} (${files.join(", ")}): add it to the job's tools in scripts/pipeline.ts`);
+    .map(([tool, files]) => `${job} needs ${tool} (${files.join(", ")}): add it to the job's tools in tooling/pipeline.ts`);
 }
 
 describe("pipeline jobs on a stock runner", () => {
@@ -100,17 +100,17 @@ describe("pipeline jobs on a stock runner", () => {
   });
 });
 
-describe("scripts/ci/install-tools-ci.sh and ci/Dockerfile", () => {
+describe("operator/ci/install-tools-ci.sh and ci/Dockerfile", () => {
   const known = spawnSync("bash", [INSTALLER, "--list"], { encoding: "utf8" }).stdout.trim().split("\n");
 
-  it("knows how to install every tool of scripts/lib/tools.ts, and every tool a job asks for", () => {
+  it("knows how to install every tool of operator/lib/tools.ts, and every tool a job asks for", () => {
     expect(known).toEqual(expect.arrayContaining(Object.keys(TOOLS)));
     expect(known).toEqual(expect.arrayContaining(["mariadbd", "age", "rclone", "systemctl"]));
     for (const job of [...testJobs, ".terraform"]) expect(known).toEqual(expect.arrayContaining(installedBy(ci[job])));
   });
 
   it("is what the CI image runs, for every tool", () => {
-    expect(DOCKERFILE).toMatch(/^COPY scripts\/ci\/install-tools-ci\.sh (\S+)\nRUN bash \1 all\b/m);
+    expect(DOCKERFILE).toMatch(/^COPY operator\/ci\/install-tools-ci\.sh (\S+)\nRUN bash \1 all\b/m);
   });
 
   it("fails if asked for a tool it does not know, naming the ones it does", () => {

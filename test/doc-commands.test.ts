@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { commandsIn, pathsIn, problemWith } from "../scripts/lib/doc-commands";
+import { commandsIn, pathsIn, problemWith } from "../tooling/lib/doc-commands";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "node_modules", ".bin");
@@ -40,12 +40,12 @@ describe("commands in the documentation", () => {
   });
 
   it("reads repository paths from inline code, not commands or generated output", () => {
-    const doc = "See `stacks/nowhere.ts`, `cdktf.out/stacks/x`, `npm run synth` and `./scripts/pipeline.ts`.";
-    expect(pathsIn("a.md", doc).map((p) => p.text)).toEqual(["stacks/nowhere.ts", "scripts/pipeline.ts"]);
+    const doc = "See `stacks/nowhere.ts`, `cdktf.out/stacks/x`, `npm run synth` and `./tooling/pipeline.ts`.";
+    expect(pathsIn("a.md", doc).map((p) => p.text)).toEqual(["stacks/nowhere.ts", "tooling/pipeline.ts"]);
   });
 
   it("points only at files and directories that exist", () => {
-    expect(paths.map((p) => p.text)).toEqual(expect.arrayContaining(["stacks/target.ts", "scripts/lib/architecture.ts"]));
+    expect(paths.map((p) => p.text)).toEqual(expect.arrayContaining(["stacks/target.ts", "tooling/lib/architecture.ts"]));
     const missing = paths.filter((p) => !fs.existsSync(path.join(ROOT, p.text))).map((p) => `${p.file}:${p.line}: \`${p.text}\` does not exist`);
     expect(missing).toEqual([]);
   });

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DRIFT_EXIT, diffAttributes, driftFromPlan, exitCode, renderMarkdown, summarize, writeReports, type StackDriftReport } from "../scripts/lib/drift-report";
+import { DRIFT_EXIT, diffAttributes, driftFromPlan, exitCode, renderMarkdown, summarize, writeReports, type StackDriftReport } from "../operator/lib/drift-report";
 
 const bucketVersioning = (status: string) => ({ bucket: "b", expected_bucket_owner: "", mfa: null, versioning_configuration: [{ mfa_delete: "", status }] });
 

@@ -113,6 +113,62 @@ describe("import layering", () => {
   });
 });
 
+/**
+ * The rooms of the tree, written here by hand from the rooms' READMEs (operator/, emulator/, tooling/): the product
+ * (what synthesizes, and what operators and the pipeline run against real clouds), the emulated world the tests and
+ * `npm run local` stand on, the project's own tooling, and the tests. Product never imports the emulated world,
+ * the tooling or the tests; the emulated world and the tooling import the product only (and themselves).
+ */
+type Room = "product" | "emulated world" | "tooling" | "tests";
+const PRODUCT_PREFIXES = ["main.ts", "config/", "constructs/", "stacks/", "policy/", "monitoring/", "backup/", "operator/"];
+function roomOf(file: string): Room | undefined {
+  const r = rel(file);
+  if (PRODUCT_PREFIXES.some((p) => r === p || r.startsWith(p))) return "product";
+  if (r.startsWith("emulator/")) return "emulated world";
+  if (r.startsWith("tooling/")) return "tooling";
+  if (r.startsWith("test/")) return "tests";
+  return undefined;
+}
+const MAY_IMPORT: Record<Room, readonly Room[]> = {
+  product: ["product"],
+  "emulated world": ["product", "emulated world"],
+  tooling: ["product", "tooling"],
+  tests: ["product", "emulated world", "tooling", "tests"],
+};
+function crossings(graph: Map<string, string[]>): string[] {
+  return [...graph].flatMap(([from, targets]) => {
+    const a = roomOf(from);
+    return targets.filter((t) => a && !MAY_IMPORT[a].includes(roomOf(t)!)).map((t) => `${rel(from)} (${a}) → ${rel(t)} (${roomOf(t)})`);
+  });
+}
+
+describe("rooms by purpose", () => {
+  const graph = importGraph(sourceFiles(ROOT));
+
+  it("puts every source file in a room: product, emulated world, tooling or tests", () => {
+    expect([...graph.keys()].filter((f) => !roomOf(f)).map(rel)).toEqual([]);
+    // Each room holds files (a prefix that matches nothing would let a whole room go unchecked).
+    for (const room of ["product", "emulated world", "tooling", "tests"] as Room[]) expect([...graph.keys()].some((f) => roomOf(f) === room)).toBe(true);
+  });
+
+  it("never imports the emulated world, the tooling or the tests from the product, nor the tooling from the emulated world", () => {
+    expect(crossings(graph)).toEqual([]);
+  });
+
+  it("catches a product file importing the emulated world (the check can fail)", () => {
+    const drift = path.join(ROOT, "operator/lib/drift.ts");
+    const moto = path.join(ROOT, "emulator/lib/moto.ts");
+    expect(crossings(new Map([[drift, [moto]]]))).toEqual(["operator/lib/drift.ts (product) → emulator/lib/moto.ts (emulated world)"]);
+  });
+
+  it("gives each room outside the product's classic folders a README that says who may import it", () => {
+    for (const dir of ["operator", "emulator", "tooling"]) {
+      const readme = fs.readFileSync(path.join(ROOT, dir, "README.md"), "utf8");
+      expect(readme).toMatch(/Who may import it/);
+    }
+  });
+});
+
 /** The npm packages a file imports by bare specifier (`@scope/name` or `name`), Node's built-ins left out. */
 function packagesImported(file: string): string[] {
   const info = ts.preProcessFile(fs.readFileSync(file, "utf8"), true, true);
@@ -139,8 +195,8 @@ function packagesReached(graph: Map<string, string[]>, entries: readonly string[
 describe("the pipeline jobs that install runtime dependencies only (npm ci --omit=dev: synth, drift)", () => {
   const graph = importGraph(sourceFiles(ROOT));
   const runtime = new Set(Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).dependencies));
-  // `npm run synth` and `npm run drift`: node -r ./scripts/register-swc.js <entry>
-  const entries = ["scripts/register-swc.js", "main.ts", "scripts/drift.ts"].map((f) => path.join(ROOT, f));
+  // `npm run synth` and `npm run drift`: node -r ./tooling/register-swc.js <entry>
+  const entries = ["tooling/register-swc.js", "main.ts", "operator/drift.ts"].map((f) => path.join(ROOT, f));
 
   it("reach only packages in dependencies", () => {
     const reached = packagesReached(graph, entries);

@@ -17,7 +17,7 @@ const ROOT = path.resolve(__dirname, "..");
 /** Runs main.ts; with `contents`, also every synthesized file's content (for comparing two runs). */
 function runMain(env: Record<string, string>, contents = false) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-main-"));
-  const run = spawnSync(process.execPath, ["-r", "./scripts/register-swc.js", "main.ts"], {
+  const run = spawnSync(process.execPath, ["-r", "./tooling/register-swc.js", "main.ts"], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },

@@ -1,5 +1,5 @@
 /**
- * scripts/module-bundle.js: the cached bundle that `npm run synth` and the other scripts load their modules from.
+ * tooling/module-bundle.js: the cached bundle that `npm run synth` and the other scripts load their modules from.
  * It must change nothing but the speed: same results as loading from disk, a changed file noticed at once, and
  * code it cannot hold loaded from disk as before.
  */
@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-const BUNDLER = path.resolve(__dirname, "..", "scripts", "module-bundle.js");
+const BUNDLER = path.resolve(__dirname, "..", "tooling", "module-bundle.js");
 
 let dir: string;
 let cacheDir: string;

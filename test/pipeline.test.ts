@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { ENV_NAMES } from "../config";
 import { LAYERS, PROTECTED_LAYERS, stackName } from "../config/naming";
-import { PIPELINE_FILE, pipelineYaml } from "../scripts/pipeline";
+import { PIPELINE_FILE, pipelineYaml } from "../tooling/pipeline";
 
 const ROOT = path.resolve(__dirname, "..");
 const committed = fs.readFileSync(PIPELINE_FILE, "utf8");
@@ -28,13 +28,13 @@ describe(".gitlab-ci.yml", () => {
   });
 
   it.each(stacks.map((s) => [s.stack, s] as const))("validates, plans and deploys %s", (_name, { env, layer, stack }) => {
-    expect(ci[`validate:${stack}`].script).toEqual([`scripts/ci/terraform.sh validate ${stack}`]);
+    expect(ci[`validate:${stack}`].script).toEqual([`operator/ci/terraform.sh validate ${stack}`]);
     const plan = ci[`plan:${stack}`];
-    expect(plan.script).toEqual([`scripts/ci/terraform.sh plan ${stack}`]);
+    expect(plan.script).toEqual([`operator/ci/terraform.sh plan ${stack}`]);
     expect(plan.artifacts.reports.terraform).toBe(`cdktf.out/stacks/${stack}/plan-report.json`);
     const deploy = ci[`deploy:${stack}`];
     expect(deploy.needs).toEqual(["synth", `plan:${stack}`]);
-    expect(deploy.script).toEqual([`scripts/ci/terraform.sh apply ${stack}`]);
+    expect(deploy.script).toEqual([`operator/ci/terraform.sh apply ${stack}`]);
     expect(deploy.rules).toEqual([
       { if: '$PIPELINE_KIND == "drift"', when: "never" },
       { if: `$ENVIRONMENT != "all" && $ENVIRONMENT != "${env}"`, when: "never" },
@@ -76,7 +76,7 @@ describe("the scheduled drift pipeline (PIPELINE_KIND=drift)", () => {
   });
 });
 
-describe("scripts/ci/plan-report.js", () => {
+describe("operator/ci/plan-report.js", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-plan-"));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const plan = (actions: string[][]) => {
@@ -85,7 +85,7 @@ describe("scripts/ci/plan-report.js", () => {
     return file;
   };
   const run = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [path.join(ROOT, "scripts/ci/plan-report.js"), ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+    spawnSync(process.execPath, [path.join(ROOT, "operator/ci/plan-report.js"), ...args], { encoding: "utf8", env: { ...process.env, ...env } });
 
   it("prints GitLab's Terraform report", () => {
     const out = run([plan([["create"], ["update"], ["delete", "create"], ["no-op"]])]);
@@ -106,18 +106,18 @@ describe("scripts/ci/plan-report.js", () => {
   });
 });
 
-describe("scripts/ci/terraform.sh apply", () => {
+describe("operator/ci/terraform.sh apply", () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-ci-"));
   const stack = "packagecloud-ops-storage";
   beforeAll(() => {
-    fs.mkdirSync(path.join(root, "scripts/ci"), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, "scripts/ci/terraform.sh"), path.join(root, "scripts/ci/terraform.sh"));
+    fs.mkdirSync(path.join(root, "operator/ci"), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, "operator/ci/terraform.sh"), path.join(root, "operator/ci/terraform.sh"));
     fs.mkdirSync(path.join(root, "cdktf.out/stacks", stack), { recursive: true });
     fs.writeFileSync(path.join(root, "cdktf.out/stacks", stack, "cdk.tf.json"), "{}");
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
   const apply = (env: Record<string, string>) =>
-    spawnSync("bash", [path.join(root, "scripts/ci/terraform.sh"), "apply", stack], { encoding: "utf8", env: { ...process.env, ...env } });
+    spawnSync("bash", [path.join(root, "operator/ci/terraform.sh"), "apply", stack], { encoding: "utf8", env: { ...process.env, ...env } });
 
   it("refuses to apply without the reviewed plan", () => {
     const out = apply({});

@@ -115,13 +115,13 @@ describe("the real target's stacks", () => {
   });
 });
 
-describe("scripts/ci/terraform.sh against placeholders", () => {
+describe("operator/ci/terraform.sh against placeholders", () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-ci-placeholders-"));
   const stack = "packagecloud-ops-storage";
   const dir = path.join(root, "cdktf.out/stacks", stack);
   beforeAll(() => {
-    fs.mkdirSync(path.join(root, "scripts/ci"), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, "scripts/ci/terraform.sh"), path.join(root, "scripts/ci/terraform.sh"));
+    fs.mkdirSync(path.join(root, "operator/ci"), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, "operator/ci/terraform.sh"), path.join(root, "operator/ci/terraform.sh"));
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "plan.tfplan"), "");
   });
@@ -129,7 +129,7 @@ describe("scripts/ci/terraform.sh against placeholders", () => {
   // PATH without terraform: the refusal must come before any Terraform command.
   const run = (action: string, config: object) => {
     fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(config));
-    return spawnSync("bash", [path.join(root, "scripts/ci/terraform.sh"), action, stack], {
+    return spawnSync("bash", [path.join(root, "operator/ci/terraform.sh"), action, stack], {
       encoding: "utf8",
       env: { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, PROTECTED_LAYER: "false" },
     });

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LAYERS } from "../config/naming";
-import { GENERATED_TABLES } from "../scripts/lib/readme-tables";
+import { GENERATED_TABLES } from "../tooling/lib/readme-tables";
 
 const ROOT = path.resolve(__dirname, "..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");

@@ -1,5 +1,5 @@
 /**
- * scripts/ci/run-grants.sh with stand-in gcloud and kubectl: it refuses a manifest with placeholders before either
+ * operator/ci/run-grants.sh with stand-in gcloud and kubectl: it refuses a manifest with placeholders before either
  * runs, and otherwise copies the admin password from Secret Manager into the Job's Kubernetes Secret (through a pipe),
  * replaces the Job and waits for it. The Job's statements against a real server: test/engine/database-grants.test.ts.
  */
@@ -17,8 +17,8 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function run(text: string) {
   const root = fs.mkdtempSync(path.join(dir, "root-"));
-  fs.mkdirSync(path.join(root, "scripts", "ci"), { recursive: true });
-  fs.copyFileSync(path.join(__dirname, "../../scripts/ci/run-grants.sh"), path.join(root, "scripts", "ci", "run-grants.sh"));
+  fs.mkdirSync(path.join(root, "operator", "ci"), { recursive: true });
+  fs.copyFileSync(path.join(__dirname, "../../operator/ci/run-grants.sh"), path.join(root, "operator", "ci", "run-grants.sh"));
   const file = path.join(root, "cdktf.out", GRANT_JOB_FILE("ops"));
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
@@ -27,11 +27,11 @@ function run(text: string) {
   // Stand-ins that log their arguments (and what reached their stdin) and answer as the real ones would here.
   fs.writeFileSync(path.join(root, "bin", "gcloud"), `#!/bin/sh\necho "gcloud $*" >> ${log}\nprintf s3cret\n`, { mode: 0o755 });
   fs.writeFileSync(path.join(root, "bin", "kubectl"), `#!/bin/sh\necho "kubectl $*" >> ${log}\ncase "$*" in *"create secret"*) echo "stdin: $(cat)" >> ${log};; esac\n`, { mode: 0o755 });
-  const result = spawnSync("bash", [path.join(root, "scripts", "ci", "run-grants.sh"), "ops"], { encoding: "utf8", env: { PATH: `${path.join(root, "bin")}:/usr/bin:/bin` } });
+  const result = spawnSync("bash", [path.join(root, "operator", "ci", "run-grants.sh"), "ops"], { encoding: "utf8", env: { PATH: `${path.join(root, "bin")}:/usr/bin:/bin` } });
   return { ...result, calls: fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [] };
 }
 
-describe("scripts/ci/run-grants.sh", () => {
+describe("operator/ci/run-grants.sh", () => {
   const text = grantFiles([envs.ops])[GRANT_JOB_FILE("ops")];
 
   it("fails if: the manifest still holds placeholders (exit 4, before gcloud or kubectl)", () => {

@@ -1,6 +1,6 @@
 /**
  * The backup image's packages (backup/Dockerfile) and the root filesystem the engine test runs the job in
- * (scripts/backup-rootfs.sh) are one recipe: every package the Dockerfile installs is pinned `name=version`, and
+ * (emulator/backup-rootfs.sh) are one recipe: every package the Dockerfile installs is pinned `name=version`, and
  * the rootfs script installs exactly those pins from the Dockerfile's own Debian suite.
  */
 import { spawnSync } from "node:child_process";
@@ -10,7 +10,7 @@ import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const DOCKERFILE = path.join(ROOT, "backup", "Dockerfile");
-const SCRIPT = path.join(ROOT, "scripts", "backup-rootfs.sh");
+const SCRIPT = path.join(ROOT, "emulator", "backup-rootfs.sh");
 
 /** The words of the Dockerfile's `apt-get install` (continuation lines joined), without its flags. */
 function installWords(dockerfile: string): string[] {

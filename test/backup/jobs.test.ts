@@ -277,13 +277,13 @@ describe("manifests as kubectl reads them (YAML 1.1)", () => {
   });
 });
 
-describe("placeholders are refused before kubectl apply (scripts/ci/kubectl-apply.sh)", () => {
+describe("placeholders are refused before kubectl apply (operator/ci/kubectl-apply.sh)", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubectl-apply-"));
-  const script = path.join(__dirname, "..", "..", "scripts", "ci", "kubectl-apply.sh");
+  const script = path.join(__dirname, "..", "..", "operator", "ci", "kubectl-apply.sh");
   const run = (files: Record<string, string>) => {
     const root = path.join(dir, String(Math.random()).slice(2));
-    fs.mkdirSync(path.join(root, "scripts", "ci"), { recursive: true });
-    fs.copyFileSync(script, path.join(root, "scripts", "ci", "kubectl-apply.sh"));
+    fs.mkdirSync(path.join(root, "operator", "ci"), { recursive: true });
+    fs.copyFileSync(script, path.join(root, "operator", "ci", "kubectl-apply.sh"));
     for (const [file, text] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(root, "cdktf.out", file)), { recursive: true });
       fs.writeFileSync(path.join(root, "cdktf.out", file), text);
@@ -291,7 +291,7 @@ describe("placeholders are refused before kubectl apply (scripts/ci/kubectl-appl
     // A stand-in kubectl first on PATH: it prints what it was asked to do.
     fs.mkdirSync(path.join(root, "bin"));
     fs.writeFileSync(path.join(root, "bin", "kubectl"), '#!/bin/sh\necho "kubectl $*"\n', { mode: 0o755 });
-    return spawnSync("bash", [path.join(root, "scripts", "ci", "kubectl-apply.sh"), "ops", "--server-side"], { encoding: "utf8", env: { PATH: `${path.join(root, "bin")}:/usr/bin:/bin` } });
+    return spawnSync("bash", [path.join(root, "operator", "ci", "kubectl-apply.sh"), "ops", "--server-side"], { encoding: "utf8", env: { PATH: `${path.join(root, "bin")}:/usr/bin:/bin` } });
   };
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

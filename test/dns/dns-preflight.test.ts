@@ -5,7 +5,7 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseEnvironment } from "../../config";
-import { dnsPreflight } from "../../scripts/lib/dns-preflight";
+import { dnsPreflight } from "../../operator/lib/dns-preflight";
 import { variant } from "../support/config";
 
 const ID = "fedcba9876543210fedcba9876543210";

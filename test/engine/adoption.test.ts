@@ -23,9 +23,9 @@ import {
 import { loadEnvironments, parseEnvironment, type EnvironmentInput } from "../../config";
 import { ENVIRONMENTS } from "../../config/environments";
 import { stackName } from "../../config/naming";
-import { stackEnv, type EmulatorWorkspace } from "../../scripts/lib/emulator-deploy";
-import { startEmulator, type Emulator } from "../../scripts/lib/moto";
-import { terraform, terraformOk } from "../../scripts/lib/terraform";
+import { stackEnv, type EmulatorWorkspace } from "../../emulator/lib/emulator-deploy";
+import { startEmulator, type Emulator } from "../../emulator/lib/moto";
+import { terraform, terraformOk } from "../../operator/lib/terraform";
 import { buildApp } from "../../stacks/app";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";

@@ -3,7 +3,7 @@
  * directory on a private socket, never as a system service), the AWS emulator with an Object-Locked bucket, age,
  * the AWS CLI and the real script (backup/packagecloud-backup.sh).
  *
- * The GKE job runs with the image's userland: scripts/backup-rootfs.sh builds backup/Dockerfile's root filesystem
+ * The GKE job runs with the image's userland: emulator/backup-rootfs.sh builds backup/Dockerfile's root filesystem
  * (bookworm, its pinned packages: awscli 2.9.19, MariaDB 10.11 client, age) and the job runs inside it (a private
  * mount namespace, chroot, read-only root, /work writable, uid 65532 as the CronJob), reaching the emulator and
  * MariaDB on loopback (the network namespace is shared). The VM variant runs with this machine's MariaDB tools
@@ -42,9 +42,9 @@ import { BACKUP_SCRIPT_SOURCE, BACKUP_SCRIPT_PATH, systemdService, systemdTimer,
 import { cloudConfig } from "../../constructs/first-boot";
 import { monitoringDefinitions } from "../../monitoring/from-config";
 import { ALERTS, type AlertingRule, prometheusRules, prometheusRulesYaml } from "../../monitoring/prometheus-rules";
-import { startEmulator, type Emulator } from "../../scripts/lib/moto";
-import { freePort } from "../../scripts/lib/ports";
-import { promtoolPath, requireTool } from "../../scripts/lib/tools";
+import { startEmulator, type Emulator } from "../../emulator/lib/moto";
+import { freePort } from "../../emulator/lib/ports";
+import { promtoolPath, requireTool } from "../../operator/lib/tools";
 
 jest.setTimeout(120_000);
 
@@ -224,8 +224,8 @@ beforeAll(async () => {
     throw new Error("running the job inside the image's root filesystem needs root (mmdebstrap's root mode, unshare --mount, chroot): run this test as root, as the privileged test:backup CI job does");
   }
   const t1 = Date.now();
-  rootfs = must("bash", [path.join(__dirname, "..", "..", "scripts", "backup-rootfs.sh")]);
-  timings["image rootfs (scripts/backup-rootfs.sh)"] = (Date.now() - t1) / 1000;
+  rootfs = must("bash", [path.join(__dirname, "..", "..", "emulator", "backup-rootfs.sh")]);
+  timings["image rootfs (emulator/backup-rootfs.sh)"] = (Date.now() - t1) / 1000;
   // Mount points: the CronJob's /work, and the Dockerfile's COPY of the script (bound to the repository's).
   fs.mkdirSync(path.join(rootfs, "work"), { recursive: true });
   const installed = path.join(rootfs, "usr", "local", "sbin", "packagecloud-backup");

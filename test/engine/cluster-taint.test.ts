@@ -12,8 +12,8 @@ import * as path from "node:path";
 import { loadEnvironments } from "../../config";
 import { stackName } from "../../config/naming";
 import { GkeStack } from "../../stacks/gke-stack";
-import { stackEnv, type EmulatorWorkspace } from "../../scripts/lib/emulator-deploy";
-import { startStandins, typesUsed, type Standins } from "../../scripts/lib/standin/client";
+import { stackEnv, type EmulatorWorkspace } from "../../emulator/lib/emulator-deploy";
+import { startStandins, typesUsed, type Standins } from "../../emulator/standin/client";
 import { synth, testApp } from "../support/synth";
 
 const ROOT = path.resolve(__dirname, "../..");

@@ -15,8 +15,8 @@ import { loadEnvironments } from "../../config";
 import { ADMIN_USER } from "../../constructs/cloud-sql-mysql";
 import { appDatabaseUser, GRANT_JOB_FILE, grantFiles, grantJob, grantStatements } from "../../backup/database-grants";
 import { backupDatabaseUser, CLOUD_SQL_PROXY_PORT } from "../../backup/jobs";
-import { requireTool } from "../../scripts/lib/tools";
-import { freePort } from "../../scripts/lib/ports";
+import { requireTool } from "../../operator/lib/tools";
+import { freePort } from "../../emulator/lib/ports";
 
 jest.setTimeout(120_000);
 

@@ -1,5 +1,5 @@
 /**
- * Every AWS stack of `pre` in the emulator, through the disaster-recovery drill (scripts/lib/dr-drill.ts): an empty
+ * Every AWS stack of `pre` in the emulator, through the disaster-recovery drill (emulator/lib/dr-drill.ts): an empty
  * emulator, packagecloud-pre-storage and packagecloud-pre-vm deployed in dependency order, the instance lost and
  * rebuilt. One deployment serves every check (each apply waits ~55 s on the provider's lifecycle waiter):
  * - storage, through the S3 API: what the config says is what S3 holds, a locked backup cannot be deleted, the
@@ -46,9 +46,9 @@ import { BACKUP_SCRIPT_PATH, VM_AGE_IDENTITY_FILE, vmFirstBootExtension } from "
 import { defaultNetworkWait } from "../../constructs/first-boot";
 import { APT_AUTH_FILE, bootstrapCloudConfig, bundleJson, PACKAGECLOUD_CONFIG_FILE, SYNC_AGENT_SOURCE, VM_CONFIG_KEY, vmConfigBundle, vmSecretParameter } from "../../constructs/vm-config";
 import { DATA_MOUNT_POINT, EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
-import { formatSteps, runDrill, type DrillResult } from "../../scripts/lib/dr-drill";
-import { stackDir, stackEnv, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
-import { terraform, terraformAsync, terraformOk, terraformOkAsync } from "../../scripts/lib/terraform";
+import { formatSteps, runDrill, type DrillResult } from "../../emulator/lib/dr-drill";
+import { stackDir, stackEnv, type EmulatorWorkspace, type StackOutputs } from "../../emulator/lib/emulator-deploy";
+import { terraform, terraformAsync, terraformOk, terraformOkAsync } from "../../operator/lib/terraform";
 
 // The SDK is pinned; its notice that future releases need Node 22 says nothing about this test.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";

@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES, loadEnvironments } from "../../config";
 import { cloudConfig, dataDiskScript, defaultNetworkWait, installScript, networkWaitScript } from "../../constructs/first-boot";
-import { requireTool } from "../../scripts/lib/tools";
+import { requireTool } from "../../operator/lib/tools";
 
 const envs = loadEnvironments();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-first-boot-"));

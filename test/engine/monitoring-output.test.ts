@@ -9,14 +9,14 @@ import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { parseAllDocuments } from "yaml";
 import { ENV_NAMES } from "../../config";
-import { promtoolPath } from "../../scripts/lib/tools";
+import { promtoolPath } from "../../operator/lib/tools";
 
-// The project root, not imported from scripts/lib/terraform: this job needs promtool, not Terraform.
+// The project root, not imported from operator/lib/terraform: this job needs promtool, not Terraform.
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-monitoring-"));
 
 beforeAll(() => {
-  const run = spawnSync(process.execPath, ["-r", "./scripts/register-swc.js", "main.ts"], {
+  const run = spawnSync(process.execPath, ["-r", "./tooling/register-swc.js", "main.ts"], {
     cwd: PROJECT_ROOT,
     encoding: "utf8",
     env: { ...process.env, CDKTF_OUTDIR: outdir },

@@ -17,10 +17,10 @@ import { AuthorizeSecurityGroupIngressCommand, CreateTagsCommand, EC2Client } fr
 import { DeletePublicAccessBlockCommand, GetBucketVersioningCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { loadEnvironments } from "../../config";
 import { stackName } from "../../config/naming";
-import { DRIFT_EXIT, type DriftReport, type StackDriftReport } from "../../scripts/lib/drift";
-import { allStacks, configuredAmiIds, readOutputs, type EmulatorWorkspace, type StackOutputs } from "../../scripts/lib/emulator-deploy";
-import { startEmulator, type Emulator } from "../../scripts/lib/moto";
-import { PROJECT_ROOT } from "../../scripts/lib/terraform";
+import { DRIFT_EXIT, type DriftReport, type StackDriftReport } from "../../operator/lib/drift";
+import { allStacks, configuredAmiIds, readOutputs, type EmulatorWorkspace, type StackOutputs } from "../../emulator/lib/emulator-deploy";
+import { startEmulator, type Emulator } from "../../emulator/lib/moto";
+import { PROJECT_ROOT } from "../../operator/lib/terraform";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -47,7 +47,7 @@ interface DriftRun {
 /** A project command as a user runs it, output to a file (a blocked event loop never stalls it). */
 function run(script: string, args: string[], extraEnv: NodeJS.ProcessEnv, logFile: string): Promise<{ code: number; log: string }> {
   const fd = fs.openSync(logFile, "w");
-  const child = spawn(process.execPath, ["-r", "./scripts/register-swc.js", script, ...args], { cwd: PROJECT_ROOT, stdio: ["ignore", fd, fd], env: { ...process.env, ...extraEnv } });
+  const child = spawn(process.execPath, ["-r", "./tooling/register-swc.js", script, ...args], { cwd: PROJECT_ROOT, stdio: ["ignore", fd, fd], env: { ...process.env, ...extraEnv } });
   fs.closeSync(fd);
   return new Promise((resolve, reject) => {
     child.on("error", reject);
@@ -67,7 +67,7 @@ async function timed<T>(step: string, action: () => Promise<T> | T): Promise<T> 
 /** `npm run drift -- ops` against the emulator, exactly as an operator runs it. */
 async function runDrift(name: string): Promise<DriftRun> {
   const reportDir = path.join(root, name);
-  const result = await run("scripts/drift.ts", ["ops", "--report-dir", reportDir], { PACKAGECLOUD_TARGET: "emulator", PACKAGECLOUD_EMULATOR_ENDPOINT: emulator.endpoint, PACKAGECLOUD_STATE_DIR: ws.stateDir }, path.join(root, `${name}.log`));
+  const result = await run("operator/drift.ts", ["ops", "--report-dir", reportDir], { PACKAGECLOUD_TARGET: "emulator", PACKAGECLOUD_EMULATOR_ENDPOINT: emulator.endpoint, PACKAGECLOUD_STATE_DIR: ws.stateDir }, path.join(root, `${name}.log`));
   const json = path.join(reportDir, "drift-report.json");
   if (!fs.existsSync(json)) throw new Error(`npm run drift wrote no report (exit ${result.code}):\n${result.log}`);
   return { code: result.code, report: JSON.parse(fs.readFileSync(json, "utf8")), markdown: fs.readFileSync(path.join(reportDir, "drift-report.md"), "utf8"), stderr: result.log };
@@ -84,7 +84,7 @@ beforeAll(async () => {
   const dir = path.join(root, "local");
   ws = { outdir: path.join(dir, "cdktf.out"), stateDir: path.join(dir, "state"), endpoint: emulator.endpoint };
   // The emulator is this test's: `npm run local` deploys into it and leaves it running for the drift check.
-  local = await timed("npm run local -- ops", () => run("scripts/local.ts", ["ops"], { PACKAGECLOUD_EMULATOR_ENDPOINT: emulator.endpoint, PACKAGECLOUD_LOCAL_DIR: dir }, path.join(root, "local.log")));
+  local = await timed("npm run local -- ops", () => run("emulator/local.ts", ["ops"], { PACKAGECLOUD_EMULATOR_ENDPOINT: emulator.endpoint, PACKAGECLOUD_LOCAL_DIR: dir }, path.join(root, "local.log")));
   console.log(`npm run local -- ops: ${timings["npm run local -- ops"].toFixed(1)} s\n${local.log.split("\n").filter((l) => /applied in|second plan|side by side/.test(l)).join("\n")}`);
   if (local.code !== 0) return;
   vm = readOutputs(ws, VM);

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES } from "../../config";
 import { LAYERS, stackName } from "../../config/naming";
-import { requireTool } from "../../scripts/lib/tools";
+import { requireTool } from "../../operator/lib/tools";
 
 const ROOT = path.resolve(__dirname, "../..");
 const BIN = path.join(ROOT, "node_modules/.bin/gitlab-ci-local");

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { Testing } from "cdktf";
 import { loadEnvironments } from "../../config";
 import { buildApp } from "../../stacks/app";
-import { terraform, terraformEnv, terraformOk } from "../../scripts/lib/terraform";
+import { terraform, terraformEnv, terraformOk } from "../../operator/lib/terraform";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-guard-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -25,7 +25,7 @@ import {
   REPLICATION_LATENCY_METRIC,
 } from "../../monitoring/definitions";
 import { ALERTS, type AlertingRule, prometheusRules, prometheusRulesYaml, type RuleFile } from "../../monitoring/prometheus-rules";
-import { promtoolPath } from "../../scripts/lib/tools";
+import { promtoolPath } from "../../operator/lib/tools";
 
 const GB = 1e9;
 const DEFS: MonitoringDefinitions = {

@@ -1,7 +1,7 @@
 /**
  * The proof of the stand-in providers' schemas, on the one real provider here: the derivation that gives the
  * google, google-beta, cloudflare and time stand-ins their schemas from the prebuilt cdktf bindings
- * (scripts/lib/standin/schema.ts), applied to @cdktf/provider-aws 20.1.0, must reproduce what
+ * (emulator/standin/schema.ts), applied to @cdktf/provider-aws 20.1.0, must reproduce what
  * `terraform providers schema -json` prints for hashicorp/aws 5.100.0 from the mirror, in every attribute and
  * block the project's synthesized AWS stacks set (both environments, both targets). Every other difference is
  * listed by kind, not failed on; across all 2,134 aws types, the differences that change validation or plans may
@@ -12,8 +12,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES } from "../../config";
 import { LAYER_CLOUDS, LAYERS } from "../../config/naming";
-import { deriveProviderSchema, type ProviderSchemaJson, type ProvidersSchemaDocument } from "../../scripts/lib/standin/schema";
-import { AWS_PROVIDER_VERSION, terraformEnv, terraformOk } from "../../scripts/lib/terraform";
+import { deriveProviderSchema, type ProviderSchemaJson, type ProvidersSchemaDocument } from "../../emulator/standin/schema";
+import { AWS_PROVIDER_VERSION, terraformEnv, terraformOk } from "../../operator/lib/terraform";
 import type { DeployTarget } from "../../stacks/target";
 import { countByKind, entryDiffs, SEMANTIC_KINDS, setPaths, touchesSetPath, type SchemaDiff } from "../support/schema-diff";
 import { synthLayer, UNIT_TARGET } from "../support/synth";

@@ -1,6 +1,6 @@
 /**
  * Terraform 1.11.4 itself loads, validates, plans and applies every Google and DNS stack, attached to the stand-in
- * providers (scripts/lib/standin/): `pre` and `ops`, gke in both cluster modes (dedicated, and `existing` reading the
+ * providers (emulator/standin/): `pre` and `ops`, gke in both cluster modes (dedicated, and `existing` reading the
  * shared cluster) and dns, each through init, validate, plan, apply and a second plan that must show no changes.
  * Then, on the same objects: Terraform's own schema checks refuse broken copies of a stack, the adopted DNS records
  * were imported from what was seeded, drift made behind Terraform's back shows in a plan, and the stand-ins' create
@@ -18,10 +18,10 @@ import { APIS_OF_TYPE, SERVICE_IDENTITY_TYPE } from "../../constructs/google-api
 import { ADMIN_PASSWORD_VARIABLE, ADMIN_USER } from "../../constructs/cloud-sql-mysql";
 import { stackName } from "../../config/naming";
 import { GkeStack } from "../../stacks/gke-stack";
-import { stackDir, stackEnv, synthForEmulator, type EmulatorWorkspace } from "../../scripts/lib/emulator-deploy";
-import { startStandins, typesUsed, type Standins } from "../../scripts/lib/standin/client";
-import { OLD_RECORD_ADDRESS, seedAdoptedDnsRecord, type SeededRecord } from "../../scripts/lib/standin/fixtures";
-import type { CreateRecord } from "../../scripts/lib/standin/provider";
+import { stackDir, stackEnv, synthForEmulator, type EmulatorWorkspace } from "../../emulator/lib/emulator-deploy";
+import { startStandins, typesUsed, type Standins } from "../../emulator/standin/client";
+import { OLD_RECORD_ADDRESS, seedAdoptedDnsRecord, type SeededRecord } from "../../emulator/standin/fixtures";
+import type { CreateRecord } from "../../emulator/standin/provider";
 import { synth, testApp } from "../support/synth";
 import { existingClusterEnv } from "../stacks/gke-modes";
 

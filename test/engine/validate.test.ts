@@ -1,7 +1,6 @@
 /**
  * `terraform validate` of every AWS stack, as synthesized for real AWS (S3 backend included), with the
- * provider from the local mirror, started by Terraform itself as in the pipeline: not through the provider pool
- * the other engine tests share (scripts/lib/provider-pool), so nothing here depends on it. Google and Cloudflare
+ * provider from the local mirror, started by Terraform itself as in the pipeline. Google and Cloudflare
  * stacks go through the stand-ins (test/engine/standin-terraform.test.ts).
  */
 import { spawnSync } from "node:child_process";
@@ -9,14 +8,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES } from "../../config";
-import { awsStacks } from "../../scripts/lib/emulator-deploy";
-import { PROJECT_ROOT, terraformEnv, terraformOk } from "../../scripts/lib/terraform";
+import { awsStacks } from "../../emulator/lib/emulator-deploy";
+import { PROJECT_ROOT, terraformEnv, terraformOk } from "../../operator/lib/terraform";
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-validate-"));
 const stacks = ENV_NAMES.flatMap((env) => awsStacks(env));
 
 beforeAll(() => {
-  const run = spawnSync(process.execPath, ["-r", "./scripts/register-swc.js", "main.ts"], {
+  const run = spawnSync(process.execPath, ["-r", "./tooling/register-swc.js", "main.ts"], {
     cwd: PROJECT_ROOT,
     encoding: "utf8",
     env: { ...process.env, CDKTF_OUTDIR: outdir, PACKAGECLOUD_TARGET: "aws" },

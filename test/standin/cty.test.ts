@@ -3,7 +3,7 @@
  * docs/plugin-protocol/object-wire-format.md; zclconf/go-cty cty/msgpack): what Terraform sends must come back
  * byte for byte, and an unknown is the extension Terraform decodes as one.
  */
-import { decodeMsgpack, encodeMsgpack, normalizeBlock, Unknown } from "../../scripts/lib/standin/cty";
+import { decodeMsgpack, encodeMsgpack, normalizeBlock, Unknown } from "../../emulator/standin/cty";
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
 

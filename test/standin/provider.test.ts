@@ -3,8 +3,8 @@
  * internal/plans/objchange: planned values equal the configuration where it sets them, only computed attributes
  * unknown; after apply all known and every known planned value unchanged), and the store behind refresh and import.
  */
-import { Unknown, type ProviderSchemaJson } from "../../scripts/lib/standin/cty";
-import { StandinProvider, StandinWorld } from "../../scripts/lib/standin/provider";
+import { Unknown, type ProviderSchemaJson } from "../../emulator/standin/cty";
+import { StandinProvider, StandinWorld } from "../../emulator/standin/provider";
 
 const schema: ProviderSchemaJson = {
   provider: { block: { attributes: { project: { type: "string", optional: true } } } },

@@ -12,7 +12,7 @@ import {
   standinSchema,
   type SchemaBlock,
   type StandinProvider,
-} from "../../scripts/lib/standin/schema";
+} from "../../emulator/standin/schema";
 import { existingClusterStack } from "../stacks/gke-modes";
 import { sharedStack, type Synthesized } from "../support/synth";
 

@@ -1,5 +1,5 @@
 /**
- * Which external tools (scripts/lib/tools.ts) a test file can require: every `requireTool("<name>")` and
+ * Which external tools (operator/lib/tools.ts) a test file can require: every `requireTool("<name>")` and
  * `promtoolPath()` in the file and in the project files it imports, transitively. An over-approximation by
  * design (a file that imports a tool helper is taken to use it): the pipeline provides a tool too many, never
  * one too few.
@@ -28,7 +28,7 @@ export function toolsRequiredBy(file: string, seen: Set<string> = new Set()): Se
   for (const match of source.matchAll(IMPORT)) {
     const target = resolveImport(absolute, match[1]);
     // The definitions themselves use no tool; reading them would count every tool the project knows.
-    if (target && !target.endsWith(path.join("scripts", "lib", "tools.ts"))) {
+    if (target && !target.endsWith(path.join("operator", "lib", "tools.ts"))) {
       for (const tool of toolsRequiredBy(target, seen)) tools.add(tool);
     }
   }

@@ -2,7 +2,7 @@
  * Comparing a derived provider schema with the one Terraform prints, and finding which attribute paths a
  * synthesized stack sets, so a difference can be judged by whether the project's configuration touches it.
  */
-import type { SchemaAttribute, SchemaBlock, SchemaEntry } from "../../scripts/lib/standin/schema";
+import type { SchemaAttribute, SchemaBlock, SchemaEntry } from "../../emulator/standin/schema";
 
 export type DiffKind =
   | "missing" // in the real schema, not in the derived one
