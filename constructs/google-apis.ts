@@ -30,7 +30,9 @@ export const APIS_OF_TYPE: Readonly<Record<string, readonly string[]>> = {
   google_kms_crypto_key_iam_member: ["cloudkms.googleapis.com"],
   // The cluster evaluates the project's Binary Authorization policy: that API must be on too.
   google_container_cluster: ["container.googleapis.com", "binaryauthorization.googleapis.com"],
-  google_container_node_pool: ["container.googleapis.com"],
+  // Every read of a pool also gets its instance group managers from Compute (google v6.50.0,
+  // services/container/resource_container_node_pool.go:1149).
+  google_container_node_pool: ["container.googleapis.com", "compute.googleapis.com"],
   google_service_account: ["iam.googleapis.com"],
   google_service_account_iam_member: ["iam.googleapis.com"],
   // projects.getIamPolicy/setIamPolicy and projects.get are Cloud Resource Manager calls.

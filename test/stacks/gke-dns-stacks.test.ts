@@ -1,7 +1,7 @@
 import { App, Testing } from "cdktf";
 import { ENV_NAMES, loadEnvironments, type EnvironmentConfig, type EnvName } from "../../config";
 import { buildApp } from "../../stacks/app";
-import { ingressAddressName } from "../../stacks/gke-stack";
+import { GkeStack, ingressAddressName } from "../../stacks/gke-stack";
 import { sharedStack, synth, testApp, UNIT_TARGET } from "../support/synth";
 import { DnsStack } from "../../stacks/dns-stack";
 
@@ -11,8 +11,14 @@ describe.each(ENV_NAMES)("packagecloud-%s-gke", (name) => {
   const env = envs[name];
   const out = sharedStack(name, "gke");
 
-  it("uses the environment's project and region, and keeps state in GCS", () => {
+  it("uses the environment's project and region", () => {
     expect(out.json.provider.google).toEqual([expect.objectContaining({ project: env.gcp.project, region: env.gcp.region })]);
+  });
+
+  it("keeps its state in the environment's GCS bucket, under its own prefix, on the real target", () => {
+    // The shared unit synth uses local state; the real target is what the pipeline plans.
+    const stack = new GkeStack(testApp(), { env, target: { kind: "aws", remoteState: true } });
+    expect(synth(stack).json.terraform.backend).toEqual({ gcs: { bucket: env.state.gcsBucket, prefix: `packagecloud/${name}/packagecloud-${name}-gke` } });
   });
 
   it("runs its own cluster where config says", () => {
