@@ -29,6 +29,12 @@ export interface AlertTopicProps {
   readonly emails: readonly string[];
   /** HTTPS endpoints, each held in a Terraform variable (TF_VAR_<variable>), and who receives it. */
   readonly httpsEndpoints: readonly { readonly variable: string; readonly receiver: HttpsReceiver }[];
+  /**
+   * A default for each endpoint variable, for a target that sends nothing (the emulator), so its working directories
+   * plan with plain Terraform and no TF_VAR_ set. Never on a real target: a missing endpoint must stop the plan.
+   * @default - none: TF_VAR_<variable> is required
+   */
+  readonly endpointDefault?: (variable: string) => string;
 }
 
 /**
@@ -77,6 +83,7 @@ export class AlertTopic extends Construct {
         sensitive: true,
         nullable: false,
         description: `HTTPS endpoint for ${resourceName(props.environment, "alerts")} (set TF_VAR_${name}; it may carry an integration key)`,
+        ...(props.endpointDefault ? { default: props.endpointDefault(name) } : {}),
       });
       // The variable's name is what the operator sets; keep it exactly as configured.
       endpoint.overrideLogicalId(name);

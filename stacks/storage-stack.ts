@@ -178,6 +178,8 @@ export class StorageStack extends PackagecloudStack {
       accountId,
       emails: monitoring.notifications.emails,
       httpsEndpoints: monitoring.notifications.httpsEndpoints,
+      // The emulator sends nothing: its stacks plan with plain Terraform, no TF_VAR_ needed (`.local/` after npm run local).
+      ...(props.target.kind === "emulator" ? { endpointDefault: (name: string) => `https://alerts.invalid/emulator/${name}` } : {}),
     });
     // A backup alarm only where something writes that backup (config/backup-writers.ts): the VM's daily backups
     // have no writer where the gke variant runs, and an alarm on them would page forever.

@@ -98,6 +98,20 @@ describe("AlertTopic", () => {
       ["https", "${var.pagerduty_cloudwatch_url}"],
     ]);
     expect(out.json.variable.pagerduty_cloudwatch_url).toMatchObject({ type: "string", sensitive: true, nullable: false });
+    // A real target gets no default: a plan without TF_VAR_pagerduty_cloudwatch_url must stop.
+    expect(out.json.variable.pagerduty_cloudwatch_url).not.toHaveProperty("default");
+  });
+
+  it("gives the endpoint variables a default only when told to (the emulator target, which sends nothing)", () => {
+    const { stack } = constructStack();
+    new AlertTopic(stack, "Alerts", {
+      environment: "ops",
+      accountId: "111122223333",
+      emails: [],
+      httpsEndpoints: [{ variable: "pagerduty_cloudwatch_url", receiver: "pagerduty" }],
+      endpointDefault: (name) => `https://alerts.invalid/emulator/${name}`,
+    });
+    expect(synth(stack).json.variable.pagerduty_cloudwatch_url.default).toBe("https://alerts.invalid/emulator/pagerduty_cloudwatch_url");
   });
 
   it("fails if no paging endpoint is configured (e-mail alone went nowhere in seed 002)", () => {
