@@ -112,6 +112,27 @@ describe("operator/ci/plan-report.js", () => {
     expect(run([file, "--guard", "packagecloud-ops-storage"], { ALLOW_DESTRUCTIVE_APPLY: "packagecloud-ops-storage" }).status).toBe(0);
     expect(run([plan([["create"], ["update"]]), "--guard", "packagecloud-ops-storage"]).status).toBe(0);
   });
+
+  const instancePlan = (before: object, after: object) => {
+    const file = path.join(dir, `instance-${Math.random()}.json`);
+    const change = { address: "aws_instance.vm_instance", type: "aws_instance", change: { actions: ["update"], before, after, after_unknown: {} } };
+    fs.writeFileSync(file, JSON.stringify({ resource_changes: [change] }));
+    return file;
+  };
+
+  it("refuses an update of a running instance that stops it (user data, instance type), naming the attributes and how to allow it", () => {
+    const out = run([instancePlan({ user_data_base64: "old", tags: {} }, { user_data_base64: "new", tags: {} }), "--guard", "packagecloud-ops-vm"]);
+    expect(out.status).toBe(3);
+    expect(out.stderr).toMatch(/updates 1 running instance\(s\)[\s\S]*aws_instance\.vm_instance \(update of user_data_base64\)[\s\S]*ALLOW_INSTANCE_RESTART=packagecloud-ops-vm/);
+    const typed = instancePlan({ instance_type: "c4.2xlarge" }, { instance_type: "c5.2xlarge" });
+    expect(run([typed, "--guard", "packagecloud-ops-vm"], { ALLOW_INSTANCE_RESTART: "packagecloud-ops-vm" }).status).toBe(0);
+  });
+
+  it("lets an instance's tags and API protections change without a restart", () => {
+    const out = run([instancePlan({ tags: { a: "1" }, disable_api_termination: false }, { tags: { a: "2" }, disable_api_termination: true }), "--guard", "packagecloud-ops-vm"]);
+    expect(out.stderr).toMatch(/no deletes, replacements or instance restarts/);
+    expect(out.status).toBe(0);
+  });
 });
 
 describe("operator/ci/terraform.sh apply", () => {
