@@ -1,0 +1,85 @@
+/**
+ * The routine edits an SRE makes on day two, each with the plan it must produce against the deployed world
+ * (issue 28 §2): an in-place update (or a create) of exactly the thing it names, and no delete, no replace, no
+ * update that stops a running instance. Judged by test/support/routine-edits.ts with the pipeline's own guard
+ * (operator/ci/plan-report.js --guard) on each environment's one engine deployment.
+ *
+ * The expected addresses are written by hand from what each edit names, not read from the code. A new layer adds
+ * its own edits here; an edit the configuration cannot express is a code edit (`code`), undone after its synth.
+ */
+import type { EnvName } from "../../config";
+import type { Layer } from "../../config/naming";
+
+/** An environment's raw configuration (config/environments.ts), as plain data the edit may change in place. */
+export type RawEnvironment = Record<string, any>;
+
+export interface RoutineEdit {
+  /** What the SRE does, in their words. */
+  readonly name: string;
+  /** The stack whose plan is judged. */
+  readonly layer: Layer;
+  /** The environments it applies to. @default both */
+  readonly envs?: readonly EnvName[];
+  /** Changes the environment's configuration (a copy of config/environments.ts's entry). */
+  readonly config?: (env: RawEnvironment, name: EnvName) => void;
+  /** Changes a file the stacks ship (repository-relative path), as a fix to it would. */
+  readonly file?: { readonly path: string; readonly change: (text: string) => string };
+  /** Changes code the stacks are built from; returns the undo. */
+  readonly code?: () => () => void;
+  /** The plan it must produce: addresses updated in place and created; nothing else may change. */
+  readonly expect: { readonly update?: readonly string[]; readonly create?: readonly string[] } | "no changes";
+  /** Why the expectation is what it is, when it is not obvious. */
+  readonly why?: string;
+}
+
+export const ROUTINE_EDITS: readonly RoutineEdit[] = [
+  // ---- storage ------------------------------------------------------------------------------------------------
+  {
+    name: "one more alert e-mail",
+    layer: "storage",
+    config: (env) => env.monitoring.notifications.emails.push("oncall-second@example.com"),
+    expect: { create: ["aws_sns_topic_subscription.alerts_email_oncall_second_example_com"] },
+  },
+  {
+    name: "longer noncurrent-version retention of the package bucket",
+    layer: "storage",
+    config: (env) => (env.storage.packages.noncurrentVersionDays += 7),
+    expect: { update: ["aws_s3_bucket_lifecycle_configuration.packages_source_lifecycle", "aws_s3_bucket_lifecycle_configuration.packages_replica_lifecycle"] },
+    why: "the replica keeps noncurrent versions as long as the source (replication copies every version)",
+  },
+  // ---- vm -----------------------------------------------------------------------------------------------------
+  {
+    name: "the first admin network",
+    layer: "vm",
+    config: (env) => (env.network.adminCidrs = ["198.51.100.7/32"]),
+    expect: { create: ["aws_vpc_security_group_ingress_rule.vm_ssh_from_198_51_100_7_32"] },
+    why: "a rule of its own; the security group (its description is ForceNew) and its other rules stay",
+  },
+  {
+    name: "a bigger data disk",
+    layer: "vm",
+    config: (env) => (env.vm.dataVolumeGiB += 512),
+    expect: { update: ["aws_ebs_volume.vm_data_volume"] },
+    why: "ModifyVolume grows it online; the agent grows the xfs to match",
+  },
+  {
+    name: "a fix to the VM's configuration agent",
+    layer: "vm",
+    file: { path: "constructs/vm-config-sync.py", change: (text) => `${text}\n# routine fix: a comment stands for any change\n` },
+    expect: { update: ["aws_s3_object.vm_config_bundle"] },
+    why: "the agent ships in the bundle and replaces itself; user data is the bootstrap only",
+  },
+  {
+    name: "a fix to the backup script",
+    layer: "vm",
+    file: { path: "backup/packagecloud-backup.sh", change: (text) => `${text}\n# routine fix: a comment stands for any change\n` },
+    expect: { update: ["aws_s3_object.vm_config_bundle"] },
+  },
+  {
+    name: "an AMI bump",
+    layer: "vm",
+    config: (env) => (env.vm.amiId = "ami-0123456789abcdef0"),
+    expect: "no changes",
+    why: "the running instance keeps its image (ignore_changes); the new AMI reaches the next rebuilt instance (docs/vm.md)",
+  },
+];
