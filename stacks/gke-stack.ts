@@ -111,6 +111,7 @@ export class GkeStack extends PackagecloudStack {
       environment: env.name,
       project: gcp.project,
       instanceName: this.database.instance.name,
+      instanceTitle: this.database.name,
       maxAgeHours: env.monitoring.cloudSqlBackups.maxAgeHours,
       firstBackupPending: env.monitoring.cloudSqlBackups.firstBackupPending,
       channels: env.monitoring.notifications.gcpChannels,
