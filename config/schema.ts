@@ -381,10 +381,10 @@ const gcpSchema = z
         maintenanceHourUtc: z.number().int().min(0, "maintenanceHourUtc must be 0-23").max(23, "maintenanceHourUtc must be 0-23"),
         /**
          * Which instance of the environment this is: 1 is `packagecloud-<env>-mysql`, n > 1 `packagecloud-<env>-mysql-<n>`.
-         * Bump it to rebuild a lost instance in the same project: a deleted instance's name stays reserved for up to
-         * a week (Cloud SQL docs, "Delete instances"), so the rebuild needs a new one (docs/disaster-recovery.md,
-         * "Cloud SQL rebuilt in the same project"). The name is ForceNew: on an instance that still exists a bump
-         * plans a replacement, which prevent_destroy refuses.
+         * Bump it to rebuild a lost instance in the same project: "after a name is used, it cannot be reused for up
+         * to one week" (google v6.50.0, services/sql/resource_sql_database_instance.go:866-871, where `name` is
+         * ForceNew), so the rebuild needs a new one (docs/disaster-recovery.md, "Cloud SQL rebuilt in the same
+         * project"). On an instance that still exists a bump plans a replacement, which prevent_destroy refuses.
          * @default - 1: the name every deployed instance has, so nothing is replaced
          */
         instanceGeneration: z
