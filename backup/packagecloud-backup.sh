@@ -48,7 +48,7 @@ backup:   BACKUP_SOURCE=xbstream: XBSTREAM_DIR (/var/opt/packagecloud/backups), 
 verify:   AGE_IDENTITY_FILE (private key, out of band), VERIFY_TABLES, VERIFY_NONEMPTY_TABLES,
           VERIFY_CANARY_QUERY, VERIFY_CANARY_EXPECTED, FETCH_TIMEOUT_SECONDS (7200), RESTORE_TIMEOUT_SECONDS (14400)
           RESTORE_SOURCE=mysqldump (default): RESTORE_DB_HOST/PORT/SOCKET/USER/AUTH/PASSWORD_FILE,
-          RESTORE_KEEP_DATABASE (a new database to restore into and keep, instead of a dropped scratch one)
+          RESTORE_KEEP_DATABASE (a new or empty database to restore into and keep, instead of a dropped scratch one)
           RESTORE_SOURCE=xbstream: XBSTREAM_BIN, XTRABACKUP_BIN, MYSQLD_BIN (the binaries of the MySQL that wrote
           the backup), MYSQL_BIN (its client), VERIFY_DATABASE (packages_onpremise), SCRATCH_RESERVE_PERCENT, MYSQLD_USER (required as root: the scratch server's
           user), SCRATCH_MYSQLD_MEMORY (512M), MYSQLD_START_TIMEOUT_SECONDS (900)
@@ -380,10 +380,12 @@ cmd_verify_restore() {
     restore_physical "$object" "$source_bytes"
     database=${VERIFY_DATABASE:-packages_onpremise}
   else
-    # RESTORE_KEEP_DATABASE (drills, a real restore): load into this new database and keep it.
+    # RESTORE_KEEP_DATABASE (drills, a real restore): load into this database and keep it.
     database=${RESTORE_KEEP_DATABASE:-"packagecloud_restore_check_$(date -u +%Y%m%d%H%M%S)_$$"}
     [[ -n "${RESTORE_KEEP_DATABASE:-}" ]] || SCRATCH_DB=$database
-    if ! run_step 60 sql -e "CREATE DATABASE \`$database\`"; then
+    if [[ -n "${RESTORE_KEEP_DATABASE:-}" ]]; then
+      keep_database_empty "$database"
+    elif ! run_step 60 sql -e "CREATE DATABASE \`$database\`"; then
       log "restore: cannot create the scratch database $database"
       finish "$EXIT_RESTORE"
     fi
@@ -425,6 +427,23 @@ check_restored() {
     fi
   fi
   if ((failed)); then finish "$EXIT_CHECK"; fi
+}
+
+# RESTORE_KEEP_DATABASE names a new database or an existing one without tables: the rebuilt Cloud SQL instance's
+# `packagecloud`, which the gke stack creates empty (docs/disaster-recovery.md, "Into the rebuilt instance").
+# One that holds a table is refused: a restore never loads over data.
+keep_database_empty() {
+  local database=$1 tables
+  if ! run_step 60 sql -e "CREATE DATABASE IF NOT EXISTS \`$database\`" ||
+    ! run_step 60 sql -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '$database'" >"$WORK/tables" ||
+    ! tables=$(<"$WORK/tables") || [[ ! "$tables" =~ ^[0-9]+$ ]]; then
+    log "restore: cannot create or inspect the database $database"
+    finish "$EXIT_RESTORE"
+  fi
+  if ((tables > 0)); then
+    log "restore: $database already holds $tables tables: RESTORE_KEEP_DATABASE loads only into a new or empty database"
+    finish "$EXIT_RESTORE"
+  fi
 }
 
 restore_pipeline() {

@@ -33,9 +33,14 @@ export function gkeClusterName(env: Pick<EnvironmentConfig, "name" | "gcp">): st
   return cluster.mode === "existing" ? cluster.name : resourceName(env.name, "gke");
 }
 
-/** The environment's Cloud SQL for MySQL instance (created by the gke stack, constructs/cloud-sql-mysql.ts). */
-export function cloudSqlInstanceName(env: EnvName): string {
-  return resourceName(env, "mysql");
+/**
+ * The environment's Cloud SQL for MySQL instance (created by the gke stack, constructs/cloud-sql-mysql.ts):
+ * `packagecloud-<env>-mysql`, or `packagecloud-<env>-mysql-<n>` from the second generation on (config
+ * `gcp.sql.instanceGeneration`: a rebuild in the same project needs a new name, the old one stays reserved).
+ */
+export function cloudSqlInstanceName(env: { readonly name: EnvName; readonly gcp: { readonly sql: { readonly instanceGeneration: number } } }): string {
+  const generation = env.gcp.sql.instanceGeneration;
+  return resourceName(env.name, generation === 1 ? "mysql" : `mysql-${generation}`);
 }
 
 /**
@@ -44,7 +49,7 @@ export function cloudSqlInstanceName(env: EnvName): string {
  * `gcp.project` and `gcp.region`.
  */
 export function cloudSqlConnectionName(env: Pick<EnvironmentConfig, "name" | "gcp">): string {
-  return `${env.gcp.project}:${env.gcp.region}:${cloudSqlInstanceName(env.name)}`;
+  return `${env.gcp.project}:${env.gcp.region}:${cloudSqlInstanceName(env)}`;
 }
 
 /** Name of an IAM role, policy, user, KMS alias suffix… for one component of one environment. */

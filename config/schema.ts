@@ -379,6 +379,20 @@ const gcpSchema = z
         /** 1 = Monday … 7 = Sunday. */
         maintenanceDay: z.number().int().min(1, "maintenanceDay must be 1 (Monday) to 7 (Sunday)").max(7, "maintenanceDay must be 1 (Monday) to 7 (Sunday)"),
         maintenanceHourUtc: z.number().int().min(0, "maintenanceHourUtc must be 0-23").max(23, "maintenanceHourUtc must be 0-23"),
+        /**
+         * Which instance of the environment this is: 1 is `packagecloud-<env>-mysql`, n > 1 `packagecloud-<env>-mysql-<n>`.
+         * Bump it to rebuild a lost instance in the same project: "after a name is used, it cannot be reused for up
+         * to one week" (google v6.50.0, services/sql/resource_sql_database_instance.go:866-871, where `name` is
+         * ForceNew), so the rebuild needs a new one (docs/disaster-recovery.md, "Cloud SQL rebuilt in the same
+         * project"). On an instance that still exists a bump plans a replacement, which prevent_destroy refuses.
+         * @default - 1: the name every deployed instance has, so nothing is replaced
+         */
+        instanceGeneration: z
+          .number()
+          .int("instanceGeneration must be a whole number")
+          .min(1, "instanceGeneration must be at least 1 (1 is packagecloud-<env>-mysql)")
+          .max(99, "instanceGeneration must be at most 99")
+          .default(1),
       })
       .strict(),
     redis: z

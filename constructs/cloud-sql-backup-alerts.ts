@@ -13,13 +13,18 @@ import { Construct } from "constructs";
 import { LoggingMetric } from "@cdktf/provider-google/lib/logging-metric";
 import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
 import type { EnvName } from "../config";
-import { cloudSqlInstanceName, resourceName } from "../config/naming";
+import { resourceName } from "../config/naming";
 
 export interface CloudSqlBackupAlertsProps {
   readonly environment: EnvName;
   readonly project: string;
-  /** The instance's name (`database_id` is `<project>:<name>`). */
+  /** The instance's name (`database_id` is `<project>:<name>`): a reference orders the alerts after the instance. */
   readonly instanceName: string;
+  /**
+   * The instance's name as a literal, for the policies' titles (config decides it: cloudSqlInstanceName).
+   * @default - instanceName
+   */
+  readonly instanceTitle?: string;
   readonly maxAgeHours: number;
   /**
    * True until the instance's first automated backup succeeded (config monitoring.cloudSqlBackups): the stale
@@ -78,8 +83,9 @@ export class CloudSqlBackupAlerts extends Construct {
     // Before the first backup, absent_over_time(...[N h]) is true minutes after apply (no sample yet) and stays true
     // until the first backup, up to a day later: the policy exists but notifies nobody until config says it landed.
     const pending = props.firstBackupPending ?? false;
+    const title = props.instanceTitle ?? props.instanceName;
     this.stale = new MonitoringAlertPolicy(this, "Stale", {
-      displayName: `${cloudSqlInstanceName(props.environment)}: no successful backup for ${props.maxAgeHours} h${pending ? " (first backup pending: not notifying)" : ""}`,
+      displayName: `${title}: no successful backup for ${props.maxAgeHours} h${pending ? " (first backup pending: not notifying)" : ""}`,
       combiner: "OR",
       severity: "CRITICAL",
       notificationChannels: pending ? [] : [...props.channels],
@@ -105,7 +111,7 @@ export class CloudSqlBackupAlerts extends Construct {
       dependsOn: [this.successMetric],
     });
     this.failed = new MonitoringAlertPolicy(this, "Failed", {
-      displayName: `${cloudSqlInstanceName(props.environment)}: automated backup failed`,
+      displayName: `${title}: automated backup failed`,
       combiner: "OR",
       severity: "CRITICAL",
       notificationChannels: [...props.channels],

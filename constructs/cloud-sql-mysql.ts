@@ -65,6 +65,8 @@ export interface CloudSqlMysqlProps {
 
 export class CloudSqlMysql extends Construct {
   readonly instance: SqlDatabaseInstance;
+  /** The instance's name, as a literal (config decides it: cloudSqlInstanceName). */
+  readonly name: string;
   readonly connectionName: string;
   readonly adminUser: SqlUser;
   readonly adminSecret: SecretManagerSecret;
@@ -77,8 +79,9 @@ export class CloudSqlMysql extends Construct {
         `CloudSqlMysql ${this.node.path}: transactionLogRetentionDays (${sql.transactionLogRetentionDays}) must be fewer than retainedBackups (${sql.retainedBackups})`,
       );
     }
+    this.name = cloudSqlInstanceName({ name: props.environment, gcp: { sql } });
     this.instance = new SqlDatabaseInstance(this, "Default", {
-      name: cloudSqlInstanceName(props.environment),
+      name: this.name,
       region: props.region,
       databaseVersion: "MYSQL_8_0",
       encryptionKeyName: props.encryptionKeyId,

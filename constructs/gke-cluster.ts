@@ -5,7 +5,8 @@
  *   pre-gitlab-gke/ops-gitlab-gke): private nodes, the control plane reached through GKE's IAM-authorized DNS
  *   endpoint or from the authorized networks, Workload Identity, a release channel, shielded nodes, Dataplane V2
  *   (network policy enforced), Kubernetes secrets encrypted with a customer key, a maintenance window GKE accepts,
- *   and deletion protection (Terraform's and `prevent_destroy`). The default node pool is removed.
+ *   Managed Service for Prometheus with system metrics, and deletion protection (Terraform's and `prevent_destroy`).
+ *   The default node pool is removed.
  * - `existing`: a shared cluster read with a data source (never managed here), checked at plan for Workload
  *   Identity on this project's pool; only packagecloud's node pools are added to it.
  * Either way the node pools run as a dedicated service account with only the roles nodes need.
@@ -22,9 +23,9 @@
  */
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
+import { Token, type ITerraformDependable } from "cdktf";
 import { ContainerCluster } from "@cdktf/provider-google/lib/container-cluster";
-import { ContainerNodePool, type ContainerNodePoolAutoscaling } from "@cdktf/provider-google/lib/container-node-pool";
+import { ContainerNodePool, type ContainerNodePoolAutoscaling, type ContainerNodePoolNodeConfig } from "@cdktf/provider-google/lib/container-node-pool";
 import { DataGoogleContainerCluster } from "@cdktf/provider-google/lib/data-google-container-cluster";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
@@ -139,6 +140,13 @@ export class GkeCluster extends Construct {
         binaryAuthorization: { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
         databaseEncryption: { state: "ENCRYPTED", keyName: props.secretsKeyId },
         maintenancePolicy: { recurringWindow: { ...window, recurrence: c.maintenanceRecurrence } },
+        // Google Cloud Managed Service for Prometheus's managed collection (PodMonitoring, Rules: the backup jobs'
+        // alerts run there), said explicitly rather than left to GKE's version-dependent default (google v6.50.0,
+        // resource_container_cluster.go:1181-1230, Optional and Computed). System metrics are named beside it:
+        // expandMonitoringConfig (:6125-6140) sends `enable_components` whenever the block is set, so a block with
+        // only managed_prometheus would send an empty component list and turn system metrics off
+        // (terraform-google-modules/terraform-google-kubernetes-engine#1786).
+        monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"], managedPrometheus: { enabled: true } },
       });
       this.dependable = this.cluster;
       this.name = this.cluster.name;
@@ -161,8 +169,9 @@ export class GkeCluster extends Construct {
       this.networkId = this.existing.network;
     }
 
+    const nodeAccountId = resourceName(props.environment, "gke-nodes");
     this.nodeServiceAccount = new ServiceAccount(this, "NodeServiceAccount", {
-      accountId: resourceName(props.environment, "gke-nodes"),
+      accountId: nodeAccountId,
       displayName: `GKE nodes of packagecloud (${props.environment})`,
     });
     for (const role of NODE_ROLES) {
@@ -173,19 +182,36 @@ export class GkeCluster extends Construct {
       });
     }
 
+    // The node service account's address, as Google forms it from the account id (a literal, unlike the resource's
+    // `email` reference, so the pool names can hash it at synth).
+    const nodeServiceAccountEmail = `${nodeAccountId}@${props.project}.iam.gserviceaccount.com`;
     const pools = {} as Record<PoolName, ContainerNodePool>;
     for (const pool of Object.keys(POOL_WORKLOADS) as PoolName[]) {
       const size = c.nodePools[pool];
-      // The settings whose change replaces the pool (ForceNew under node_config in google 6.50.0
-      // resource_container_node_pool.go / node_config.go). Their hash is part of the name, so a replacement gets a
-      // new name and create_before_destroy can create it while the old pool still serves (with a fixed name the
-      // new pool could not exist beside the old one: Terraform would destroy the only serving pool first).
-      // `name_prefix` would do the same, but its 26-character unique suffix plus "packagecloud-background-" exceeds
-      // GKE's 40-character pool name limit.
-      const replacing = { machineType: size.machineType, diskSizeGb: size.diskGb, diskType: "pd-balanced", imageType: "COS_CONTAINERD" };
+      const nodeConfig: ContainerNodePoolNodeConfig = {
+        // Updated in place (google 6.50.0 node_config.go:147-160, 237, 360; UpdateNodePool at :2560-2632): GKE
+        // recreates the nodes a few at a time under upgrade_settings, the pool and its name stay.
+        machineType: size.machineType,
+        diskSizeGb: size.diskGb,
+        diskType: "pd-balanced",
+        imageType: "COS_CONTAINERD",
+        serviceAccount: this.nodeServiceAccount.email,
+        oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        // Pods see the GKE metadata server: Workload Identity, never the node's own credentials.
+        workloadMetadataConfig: { mode: "GKE_METADATA" },
+        metadata: { "disable-legacy-endpoints": "true" },
+        labels: { [POOL_LABEL]: pool, ...props.labels },
+        resourceLabels: props.labels,
+      };
       pools[pool] = new ContainerNodePool(this, `pool-${pool}`, {
-        // Prefixed: in a shared cluster the pools sit beside other teams' pools.
-        name: nodePoolName(pool, replacing),
+        // Prefixed: in a shared cluster the pools sit beside other teams' pools. The suffix hashes the settings
+        // whose change replaces the pool (nodePoolName), so a replacement has a new name and create_before_destroy
+        // can create it while the old pool still serves: GKE refuses a second pool of the same name in a cluster,
+        // and with one name Terraform would have to destroy the only serving pool first. `name_prefix` would do
+        // the same, but its 26-character unique suffix plus "packagecloud-background-" exceeds GKE's 40-character
+        // pool name limit.
+        name: nodePoolName(pool, { ...nodeConfig, serviceAccount: nodeServiceAccountEmail }),
         cluster: this.name,
         location: c.location,
         dependsOn: [this.dependable],
@@ -197,25 +223,50 @@ export class GkeCluster extends Construct {
         autoscaling: poolAutoscaling(c.location, size),
         management: { autoRepair: true, autoUpgrade: true },
         upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
-        nodeConfig: {
-          ...replacing,
-          serviceAccount: this.nodeServiceAccount.email,
-          oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
-          shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-          // Pods see the GKE metadata server: Workload Identity, never the node's own credentials.
-          workloadMetadataConfig: { mode: "GKE_METADATA" },
-          metadata: { "disable-legacy-endpoints": "true" },
-          labels: { [POOL_LABEL]: pool, ...props.labels },
-          resourceLabels: props.labels,
-        },
+        nodeConfig,
       });
     }
     this.nodePools = pools;
   }
 }
 
-/** `packagecloud-<pool>-<8 hex>`: the hash of the settings that replace the pool, so a replacement has a new name. */
-export function nodePoolName(pool: string, replacing: Readonly<Record<string, string | number>>): string {
-  const hash = createHash("sha256").update(JSON.stringify(replacing)).digest("hex").slice(0, 8);
+/**
+ * The `node_config` fields the pools set whose change replaces the pool: ForceNew in google v6.50.0
+ * (google/services/container/node_config.go; the pool's node_config is schemaNodeConfig(),
+ * resource_container_node_pool.go:355):
+ * - `metadata` (node_config.go:367-373, ForceNew at :371)
+ * - `oauth_scopes` (:384-399, ForceNew at :388)
+ * - `service_account` (:448-454, ForceNew at :452)
+ * - `shielded_instance_config` (:470-493, ForceNew at :474; `enable_secure_boot` :482, `enable_integrity_monitoring` :489)
+ * The other fields they set change in place: `machine_type` (:360), `disk_size_gb` (:147), `disk_type` (:155) through
+ * UpdateNodePool (:2560-2632), `image_type` (:237; :2861), `labels` (:245; :2823), `resource_labels` (:254; :2785),
+ * `workload_metadata_config` (:548; :2892). The block's own ForceNew (:141) applies only when it appears or goes.
+ * Not hashed, though ForceNew on the pool: `cluster` and `location` (resource_container_node_pool.go:78-90; a change
+ * moves the pool to another cluster, where its name cannot collide), `initial_node_count` (:292-298; in
+ * ignore_changes, so never planned), and `name` itself (:339-345).
+ */
+export const POOL_REPLACING_FIELDS = ["metadata", "oauthScopes", "serviceAccount", "shieldedInstanceConfig"] as const satisfies ReadonlyArray<keyof ContainerNodePoolNodeConfig>;
+
+/** JSON with sorted keys and sorted string sets: the same settings hash the same whatever their order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).sort().join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * `packagecloud-<pool>-<8 hex>`: the hash of the pool's replacing settings (POOL_REPLACING_FIELDS), so a change that
+ * replaces the pool gives it a new name, and a change made in place keeps it. The values must be known at synth: a
+ * Terraform reference (the service account's `email`) would hash its token, which differs between synths.
+ */
+export function nodePoolName(pool: string, nodeConfig: ContainerNodePoolNodeConfig): string {
+  const replacing = Object.fromEntries(POOL_REPLACING_FIELDS.map((field) => [field, nodeConfig[field]]));
+  const text = canonical(replacing);
+  if (Token.isUnresolved(text)) {
+    throw new Error(`nodePoolName(${pool}): the settings that name the pool hold a Terraform reference (${text}); pass their literal values`);
+  }
+  const hash = createHash("sha256").update(text).digest("hex").slice(0, 8);
   return `${PROJECT}-${pool}-${hash}`;
 }

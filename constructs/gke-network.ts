@@ -89,9 +89,11 @@ export class GkeNetwork extends Construct {
     // connection intermittently fails with "Error code 7, message: Required 'compute.globalAddresses.list'
     // permission" (hashicorp/terraform-provider-google#14720; GoogleCloudPlatform/cloud-foundation-fabric#1399):
     // the Service Networking agent does not exist yet or has not received roles/servicenetworking.serviceAgent.
-    // So: request the agent (generateServiceIdentity, idempotent), grant it the role explicitly, wait for IAM
-    // propagation, and only then create the connection. The wait's triggers name the grant, so a replaced grant
-    // waits again (time_sleep runs only on create).
+    // So: request the agent (generateServiceIdentity, idempotent), grant it the role explicitly (an agent created
+    // on request gets no role: Google's "Create and grant roles to service agents"), wait for IAM propagation, and
+    // only then create the connection. The wait's triggers name the grant, so a replaced grant waits again
+    // (time_sleep runs only on create). The grant adopts Google's own binding: its destroy would remove it, so the
+    // stack forgets the grant when it leaves the configuration (stacks/gke-stack.ts, SERVICE_NETWORKING_GRANT_ADDRESSES).
     const agent = new GoogleProjectServiceIdentity(this, "ServiceNetworkingAgentIdentity", { provider: props.betaProvider, service: "servicenetworking.googleapis.com" });
     const agentGrant = new ProjectIamMember(this, "ServiceNetworkingAgent", {
       project: props.project,

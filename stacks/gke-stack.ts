@@ -23,6 +23,7 @@ import { MemorystoreRedis } from "../constructs/memorystore-redis";
 import { googleLabels, resourceName, stackName } from "../config/naming";
 import { WorkloadIdentity } from "../constructs/workload-identity";
 import { configureBackend } from "./backend";
+import { forgetOnRemoval } from "./forget-on-removal";
 import { PackagecloudStack } from "./base-stack";
 import { googleBetaProvider, googleProvider } from "./google-provider";
 import type { DeployTarget } from "./target";
@@ -31,6 +32,18 @@ import type { DeployTarget } from "./target";
 export function ingressAddressName(env: EnvironmentConfig): string {
   return resourceName(env.name, "ingress");
 }
+
+/**
+ * Every Terraform address the Service Networking agent's grant (GkeNetwork, dedicated mode) has had in this stack.
+ * Google grants its agent roles/servicenetworking.serviceAgent itself when the API creates it; the stack grants it
+ * too, because an agent created on request gets no role (Google's "Create and grant roles to service agents": "service
+ * agents that are created at a user's request aren't automatically granted roles"). A google_project_iam_member's
+ * destroy removes that member from the role's binding whoever added it, so the grant leaving the configuration
+ * (a move to `existing` mode, a renamed construct id) would take Google's own grant with it and break private
+ * service access for every peering in the project: it is forgotten instead (stacks/forget-on-removal.ts).
+ * Append the new address when the grant's address changes; never remove one.
+ */
+export const SERVICE_NETWORKING_GRANT_ADDRESSES: readonly string[] = ["google_project_iam_member.network_service_networking_agent"];
 
 export interface GkeStackProps {
   readonly env: EnvironmentConfig;
@@ -111,6 +124,7 @@ export class GkeStack extends PackagecloudStack {
       environment: env.name,
       project: gcp.project,
       instanceName: this.database.instance.name,
+      instanceTitle: this.database.name,
       maxAgeHours: env.monitoring.cloudSqlBackups.maxAgeHours,
       firstBackupPending: env.monitoring.cloudSqlBackups.firstBackupPending,
       channels: env.monitoring.notifications.gcpChannels,
@@ -148,6 +162,7 @@ export class GkeStack extends PackagecloudStack {
     // CI reaches the control plane here (`gcloud container clusters get-credentials --dns-endpoint`).
     if (this.cluster.cluster) outputs.control_plane_dns_endpoint = this.cluster.cluster.controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint;
     for (const [id, value] of Object.entries(outputs)) new TerraformOutput(this, id, { value });
+    forgetOnRemoval(this, "ForgetServiceNetworkingGrant", SERVICE_NETWORKING_GRANT_ADDRESSES);
 
     enableGoogleApis(this);
   }

@@ -2,10 +2,14 @@
  * Issue 11: GKE configuration the API would refuse is refused at load — maintenance windows (RFC 5545 subset, GKE's
  * 48 h in every 32 days from windows of at least 4 h), the control-plane access path, the cluster mode.
  */
-import { parseEnvironment } from "../config";
+import { loadEnvironments, parseEnvironment } from "../config";
 import { ENVIRONMENTS } from "../config/environments";
+import { cloudSqlInstanceName } from "../config/naming";
+import { cloudSqlProxyArgs } from "../backup/jobs";
+import { GkeStack } from "../stacks/gke-stack";
+import { synth, testApp, UNIT_TARGET } from "./support/synth";
 import { parseRecurrence, recurringWindowTimes, worst32DayHours, type Recurrence } from "../config/maintenance-window";
-import { rejection } from "./support/config";
+import { rejection, variant } from "./support/config";
 
 function accepted(name: "pre" | "ops", change: (env: any) => void): void {
   const copy = structuredClone(ENVIRONMENTS[name]) as any;
@@ -136,5 +140,31 @@ describe("cluster mode", () => {
 
   it("fails if the project number is typed into config: it is read from the project", () => {
     expect(rejection("ops", (e) => (e.gcp.projectNumber = "320000000002"))).toMatch(/Unrecognized key\(s\) in object: 'projectNumber'/);
+  });
+});
+
+describe("Cloud SQL instance generation (a rebuild in the same project: the deleted instance's name stays reserved)", () => {
+  const envs = loadEnvironments();
+
+  it.each(["pre", "ops"] as const)("%s: absent is generation 1, the name every deployed instance has", (name) => {
+    expect(envs[name].gcp.sql.instanceGeneration).toBe(1);
+    expect(cloudSqlInstanceName(envs[name])).toBe(`packagecloud-${name}-mysql`);
+  });
+
+  it("generation 2 names packagecloud-<env>-mysql-2 everywhere the instance is named: the gke stack, the backup job's proxy, the grants Job's proxy", () => {
+    const rebuilt = parseEnvironment("ops", variant("ops", (e) => (e.gcp.sql.instanceGeneration = 2)));
+    const gke = synth(new GkeStack(testApp(), { env: rebuilt, target: UNIT_TARGET }));
+    expect(gke.resource("google_sql_database_instance", "database").name).toBe("packagecloud-ops-mysql-2");
+    expect(cloudSqlProxyArgs(rebuilt).at(-1)).toBe("gitlab-ops:us-east1:packagecloud-ops-mysql-2");
+    const alerts = Object.values(gke.resources("google_monitoring_alert_policy")).map((p: any) => p.display_name);
+    expect(alerts.filter((t) => t.startsWith("packagecloud-ops-mysql-2: "))).toHaveLength(2);
+  });
+
+  it.each([
+    [0, /gcp\.sql\.instanceGeneration[\s\S]*must be at least 1/],
+    [1.5, /gcp\.sql\.instanceGeneration[\s\S]*must be a whole number/],
+    [100, /gcp\.sql\.instanceGeneration[\s\S]*must be at most 99/],
+  ])("fails if instanceGeneration is %p, naming the field", (value, message) => {
+    expect(rejection("ops", (e) => (e.gcp.sql.instanceGeneration = value))).toMatch(message);
   });
 });

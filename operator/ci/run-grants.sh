@@ -28,8 +28,9 @@ for tool in kubectl gcloud; do
 done
 namespace=$(sed -n 's/^  namespace: //p' "$file" | head -n 1)
 name=$(sed -n 's/^  name: //p' "$file" | head -n 1)
-# The proxy's last argument is the instance connection name, <project>:<region>:<instance>.
-project=$(grep -m 1 -oE '^ +- [a-z][-a-z0-9]+:[a-z0-9-]+:packagecloud-[a-z0-9-]+-mysql$' "$file" | sed -E 's/^ +- //; s/:.*//')
+# The proxy's last argument is the instance connection name, <project>:<region>:<instance> (the instance
+# packagecloud-<env>-mysql, or packagecloud-<env>-mysql-<n> after a rebuild: config gcp.sql.instanceGeneration).
+project=$(grep -m 1 -oE '^ +- [a-z][-a-z0-9]+:[a-z0-9-]+:packagecloud-[a-z0-9-]+-mysql(-[0-9]+)?$' "$file" | sed -E 's/^ +- //; s/:.*//')
 secret="packagecloud-$env_name-sql-admin"
 gcloud secrets versions access latest --secret="$secret" --project="$project" |
   kubectl -n "$namespace" create secret generic packagecloud-sql-admin --from-file=password=/dev/stdin --dry-run=client -o yaml |

@@ -7,7 +7,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadEnvironments } from "../../config";
+import { loadEnvironments, parseEnvironment } from "../../config";
+import { variant } from "../support/config";
 import { GRANT_JOB_FILE, grantFiles } from "../../backup/database-grants";
 import { PLACEHOLDER_HEADER } from "../../backup/jobs";
 
@@ -59,5 +60,16 @@ describe("operator/ci/run-grants.sh", () => {
       "kubectl -n packagecloud wait --for=condition=complete --timeout=600s job/packagecloud-database-grants",
       "kubectl -n packagecloud logs job/packagecloud-database-grants -c grants",
     ]);
+  });
+});
+
+describe("operator/ci/run-grants.sh after a Cloud SQL rebuild (gcp.sql.instanceGeneration 2: packagecloud-ops-mysql-2)", () => {
+  it("reads the project from the proxy's connection name of the rebuilt instance", () => {
+    const rebuilt = parseEnvironment("ops", variant("ops", (e) => (e.gcp.sql.instanceGeneration = 2)));
+    const text = grantFiles([rebuilt])[GRANT_JOB_FILE("ops")].replace(/^# placeholder-fields: .*$/m, `${PLACEHOLDER_HEADER} none`);
+    expect(text).toMatch(/^ +- gitlab-ops:us-east1:packagecloud-ops-mysql-2$/m);
+    const result = run(text);
+    expect(result.status).toBe(0);
+    expect(result.calls).toContain("gcloud secrets versions access latest --secret=packagecloud-ops-sql-admin --project=gitlab-ops");
   });
 });

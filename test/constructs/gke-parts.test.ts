@@ -83,7 +83,7 @@ describe("GkeNetwork", () => {
 
 describe("GkeCluster", () => {
   const { stack, network } = googleStack();
-  new GkeCluster(stack, "Cluster", {
+  const gke = new GkeCluster(stack, "Cluster", {
     environment: "ops",
     project: ops.gcp.project,
     network,
@@ -168,11 +168,72 @@ describe("GkeCluster", () => {
       expect(p.initial_node_count).toBe(1);
       expect(p.name.length).toBeLessThanOrEqual(40);
     }
-    // A change that replaces the pool changes its name, so old and new can exist side by side.
-    const settings = { machineType: "n2-standard-4", diskSizeGb: 100, diskType: "pd-balanced", imageType: "COS_CONTAINERD" };
-    expect(nodePoolName("serving", settings)).not.toBe(nodePoolName("serving", { ...settings, machineType: "n2-standard-8" }));
-    expect(nodePoolName("serving", settings)).not.toBe(nodePoolName("serving", { ...settings, diskSizeGb: 200 }));
-    expect(nodePoolName("serving", settings)).toBe(nodePoolName("serving", { ...settings }));
+  });
+
+  /**
+   * What a change of each node_config field the pools set does to the pool, read by hand from google v6.50.0
+   * (google/services/container/node_config.go at the tag; the pool's node_config is schemaNodeConfig()): "replaces"
+   * where the field is ForceNew, "in place" where the provider updates it (UpdateNodePool and friends). A field the
+   * pools set that is not listed here fails the completeness test below, so a new one gets a decision.
+   */
+  const NODE_CONFIG_FIELDS: Record<string, { change: unknown; effect: "replaces" | "in place"; source: string }> = {
+    machine_type: { change: { machineType: "n2-standard-8" }, effect: "in place", source: "node_config.go:360 (no ForceNew), UpdateNodePool :2560" },
+    disk_size_gb: { change: { diskSizeGb: 200 }, effect: "in place", source: "node_config.go:147, UpdateNodePool :2560" },
+    disk_type: { change: { diskType: "pd-ssd" }, effect: "in place", source: "node_config.go:155, UpdateNodePool :2562" },
+    image_type: { change: { imageType: "UBUNTU_CONTAINERD" }, effect: "in place", source: "node_config.go:237, :2861" },
+    labels: { change: { labels: { team: "x" } }, effect: "in place", source: "node_config.go:245, :2823" },
+    resource_labels: { change: { resourceLabels: { team: "x" } }, effect: "in place", source: "node_config.go:254, :2785" },
+    workload_metadata_config: { change: { workloadMetadataConfig: { mode: "GCE_METADATA" } }, effect: "in place", source: "node_config.go:548, :2892" },
+    metadata: { change: { metadata: { "disable-legacy-endpoints": "true", "enable-oslogin": "true" } }, effect: "replaces", source: "node_config.go:371 ForceNew" },
+    oauth_scopes: { change: { oauthScopes: ["https://www.googleapis.com/auth/devstorage.read_only"] }, effect: "replaces", source: "node_config.go:388 ForceNew" },
+    service_account: { change: { serviceAccount: "other-nodes@gitlab-ops.iam.gserviceaccount.com" }, effect: "replaces", source: "node_config.go:452 ForceNew" },
+    shielded_instance_config: { change: { shieldedInstanceConfig: { enableSecureBoot: false, enableIntegrityMonitoring: true } }, effect: "replaces", source: "node_config.go:474, :482 ForceNew" },
+  };
+
+  it("every node_config field the pools set has a reviewed decision (replaces or in place) from the provider's source", () => {
+    for (const pool of ["serving", "background"] as const) {
+      const fields = Object.keys(out.resource("google_container_node_pool", `cluster_pool_${pool}`).node_config).sort();
+      expect(fields).toEqual(Object.keys(NODE_CONFIG_FIELDS).sort());
+    }
+  });
+
+  describe("a pool's name changes exactly when a change replaces the pool (issue 28 §3: GKE refuses a second pool of one name)", () => {
+    const base = {
+      machineType: "n2-standard-4",
+      diskSizeGb: 100,
+      diskType: "pd-balanced",
+      imageType: "COS_CONTAINERD",
+      serviceAccount: "packagecloud-ops-gke-nodes@gitlab-ops.iam.gserviceaccount.com",
+      oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      workloadMetadataConfig: { mode: "GKE_METADATA" },
+      metadata: { "disable-legacy-endpoints": "true" },
+      labels: { "packagecloud.io/pool": "serving" },
+      resourceLabels: { environment: "ops" },
+    };
+    it.each(Object.entries(NODE_CONFIG_FIELDS))("%s", (_field, { change, effect }) => {
+      const before = nodePoolName("serving", base);
+      const after = nodePoolName("serving", { ...base, ...(change as object) });
+      if (effect === "replaces") expect(after).not.toBe(before);
+      else expect(after).toBe(before);
+    });
+
+    it("the synthesized pools are named from their own settings, the node service account by its literal address", () => {
+      for (const pool of ["serving", "background"] as const) {
+        const size = ops.gcp.cluster.nodePools[pool];
+        expect(out.resource("google_container_node_pool", `cluster_pool_${pool}`).name).toBe(
+          nodePoolName(pool, { ...base, machineType: size.machineType, diskSizeGb: size.diskGb }),
+        );
+      }
+    });
+
+    it("refuses to hash a Terraform reference (its token differs between synths)", () => {
+      expect(() => nodePoolName("serving", { ...base, serviceAccount: gke.nodeServiceAccount.email })).toThrow(/Terraform reference/);
+    });
+  });
+
+  it("enables Managed Service for Prometheus and keeps system metrics (an empty component list turns them off)", () => {
+    expect(cluster.monitoring_config).toEqual({ enable_components: ["SYSTEM_COMPONENTS"], managed_prometheus: { enabled: true } });
   });
 
   it("gives the node service account exactly the roles nodes need", () => {

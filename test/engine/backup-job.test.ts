@@ -748,3 +748,112 @@ describe("the script and the VM's units", () => {
     expect(result.status).not.toBe(0);
   });
 });
+
+/**
+ * Issue 27 §3: the database comes back from the offsite backup into the rebuilt Cloud SQL instance, with the
+ * commands docs/disaster-recovery.md gives ("Into the rebuilt instance", read from the doc), run in the image's
+ * userland as an operator runs them in the backup image. A second MariaDB server stands in for the rebuilt
+ * instance: fresh, its `packagecloud` database created empty (as the gke stack's google_sql_database creates it),
+ * the admin logging in with a password from a file, reached on loopback TCP as through the Cloud SQL Auth Proxy's
+ * forwarded port (the proxy and `kubectl port-forward` cannot run here). The dump it restores is the backup job's
+ * own, taken in the image from the test database into a bucket of its own.
+ */
+describe("disaster recovery: the offsite backup restored into the rebuilt instance, as docs/disaster-recovery.md says", () => {
+  const DR_BUCKET = "packagecloud-test-dr-offsite";
+  const ADMIN_PASSWORD = "dr-drill-admin-password";
+  let rebuilt: ReturnType<typeof spawn>;
+  let rebuiltSocket: string;
+  let rebuiltPort: number;
+  const rebuiltSql = (statement: string, database = "") =>
+    must("mariadb", ["--no-defaults", `--socket=${rebuiltSocket}`, "--user=root", "--batch", "--skip-column-names", ...(database ? [database] : []), "-e", statement]);
+
+  /** The doc's database-restore block, for this drill's bucket and the port the proxy's forward would listen on. */
+  function documentedRestore(): string {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "disaster-recovery.md"), "utf8");
+    const block = /<!-- database-restore -->\s*```sh\n([\s\S]*?)```\s*<!-- \/database-restore -->/.exec(doc);
+    if (!block) throw new Error("docs/disaster-recovery.md has no database-restore block");
+    expect(block[1]).toContain("RESTORE_DB_PORT=3306");
+    return block[1].replaceAll("<offsite bucket>", DR_BUCKET).replaceAll("<env>", "test").replace("RESTORE_DB_PORT=3306", `RESTORE_DB_PORT=${rebuiltPort}`);
+  }
+
+  /** The block in the image (uid 65532, read-only root, /work), with an operator's AWS credentials and the VERIFY_* of the restore-verify CronJob. */
+  function runDocumented(): Promise<Run> {
+    const t0 = Date.now();
+    const argv = inImage(["bash", "-euo", "pipefail", "-c", documentedRestore()]);
+    return new Promise((resolve, reject) => {
+      const child = spawn(argv[0], argv.slice(1), {
+        env: {
+          PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+          HOME: "/work",
+          TMPDIR: "/work",
+          AWS_ACCESS_KEY_ID: "testing",
+          AWS_SECRET_ACCESS_KEY: "testing",
+          AWS_DEFAULT_REGION: "us-west-1",
+          S3_ENDPOINT_URL: emulator.endpoint,
+          AWS_EC2_METADATA_DISABLED: "true",
+          RETRY_DELAY_SECONDS: "1",
+          VERIFY_TABLES: verifyEnv().VERIFY_TABLES,
+          VERIFY_NONEMPTY_TABLES: verifyEnv().VERIFY_NONEMPTY_TABLES,
+          VERIFY_CANARY_QUERY: verifyEnv().VERIFY_CANARY_QUERY,
+          VERIFY_CANARY_EXPECTED: verifyEnv().VERIFY_CANARY_EXPECTED,
+        },
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code: code ?? 1, stderr, seconds: (Date.now() - t0) / 1000 }));
+    });
+  }
+
+  beforeAll(async () => {
+    const t0 = Date.now();
+    const datadir = path.join(work, "rebuilt-mysql");
+    rebuiltSocket = path.join(work, "rebuilt.sock");
+    rebuiltPort = await freePort();
+    must("mariadb-install-db", ["--no-defaults", `--datadir=${datadir}`, "--auth-root-authentication-method=socket", "--skip-test-db", "--user=root"]);
+    rebuilt = spawn(
+      "mariadbd",
+      ["--no-defaults", `--datadir=${datadir}`, `--socket=${rebuiltSocket}`, `--port=${rebuiltPort}`, "--bind-address=127.0.0.1", "--user=root",
+        "--innodb-buffer-pool-size=16M", "--skip-log-bin", `--pid-file=${path.join(work, "rebuilt.pid")}`, `--log-error=${path.join(work, "rebuilt.err")}`],
+      { stdio: "ignore" },
+    );
+    for (let i = 0; spawnSync("mariadb", ["--no-defaults", `--socket=${rebuiltSocket}`, "--user=root", "-e", "SELECT 1"]).status !== 0; i++) {
+      if (i >= 150) throw new Error(`the rebuilt instance's mariadbd did not start: ${fs.readFileSync(path.join(work, "rebuilt.err"), "utf8")}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // What the rebuild leaves: the database, empty (constructs/cloud-sql-mysql.ts: utf8mb4), and the admin user.
+    rebuiltSql("CREATE DATABASE packagecloud CHARACTER SET utf8mb4");
+    rebuiltSql(`CREATE USER 'packagecloud-admin'@'127.0.0.1' IDENTIFIED BY '${ADMIN_PASSWORD}'; GRANT ALL ON *.* TO 'packagecloud-admin'@'127.0.0.1'`);
+    fs.writeFileSync(path.join(imageWork, "sql-admin-password"), ADMIN_PASSWORD, { mode: 0o400 });
+    fs.chownSync(path.join(imageWork, "sql-admin-password"), 65532, 65532);
+    // The offsite backup: the job's own, from the test database (the image, as the CronJob runs it).
+    await s3.send(new CreateBucketCommand({ Bucket: DR_BUCKET, CreateBucketConfiguration: { LocationConstraint: "us-west-1" } }));
+    const backup = await runScript("backup", { ...imageDbEnv(), BACKUP_BUCKET: DR_BUCKET, METRICS_FILE: "/work/dr-backup.prom" }, { image: true });
+    expect(`${backup.code} ${backup.stderr}`).toMatch(/^0 [\s\S]*backup: done/);
+    timings["DR drill: rebuilt instance started and the offsite backup taken"] = (Date.now() - t0) / 1000;
+  });
+  afterAll(() => {
+    rebuilt?.kill("SIGTERM");
+  });
+
+  it("loads the newest offsite dump into the rebuilt instance's empty packagecloud database, passes every check, and the canary row reads back", async () => {
+    expect(rebuiltSql("SHOW TABLES", "packagecloud")).toBe("");
+    const run = await runDocumented();
+    timings["DR drill: documented restore into the rebuilt instance (in the image)"] = run.seconds;
+    expect(`${run.code} ${run.stderr}`).toMatch(/^0 [\s\S]*restore: loading into packagecloud[\s\S]*restores and passes every check/);
+    // The restored data is readable on the rebuilt instance, row for row as the source had it.
+    expect(rebuiltSql("SELECT name FROM repositories WHERE name = 'gitlab-ce'", "packagecloud")).toBe("gitlab-ce");
+    for (const table of ["schema_migrations", "users", "repositories", "packages"]) {
+      expect(rebuiltSql(`SELECT * FROM \`${table}\` ORDER BY 1`, "packagecloud")).toBe(sql(`SELECT * FROM \`${table}\` ORDER BY 1`, "packagecloud"));
+    }
+  });
+
+  it("never loads over data: run again into the now-filled database, it exits 6 naming why, and the rows stay as they were", async () => {
+    rebuiltSql("INSERT INTO repositories VALUES (4, 1, 'written-after-the-restore', 0)", "packagecloud");
+    const run = await runDocumented();
+    expect(run.stderr).toMatch(/restore: packagecloud already holds 4 tables: RESTORE_KEEP_DATABASE loads only into a new or empty database/);
+    expect(run.stderr).not.toMatch(/restore: loading into/);
+    expect(run.code).toBe(6);
+    expect(rebuiltSql("SELECT COUNT(*) FROM repositories", "packagecloud")).toBe("4");
+  });
+});
