@@ -3,7 +3,7 @@
  * edit names and fails every other, so the corpus's engine runs can fail for the reasons they name.
  */
 import { ROUTINE_EDITS, type RoutineEdit } from "./corpus/routine-edits";
-import { judgeEdit, planChanges } from "./support/routine-edits";
+import { judgeEdit, planChanges } from "./support/edit-judge";
 
 const disk: RoutineEdit = { name: "a bigger data disk", layer: "vm", expect: { update: ["aws_ebs_volume.vm_data_volume"] } };
 const change = (address: string, actions: string[], mode = "managed") => ({ address, mode, change: { actions } });

@@ -15,6 +15,7 @@ import { stackName } from "../../config/naming";
 import { emulatorTargetEnv } from "../../operator/lib/stacks";
 import { PROJECT_ROOT, terraformAsync, terraformEnv } from "../../operator/lib/terraform";
 import type { RoutineEdit } from "../corpus/routine-edits";
+import { judgeEdit } from "./edit-judge";
 
 /** One environment's deployment: where its stacks were synthesized and initialised, its state and emulator. */
 export interface Deployment {
@@ -36,37 +37,6 @@ export interface EditPlan {
   /** What is wrong with the plan; empty when the edit plans as it must. */
   readonly problems: string[];
   readonly seconds: number;
-}
-
-/** The changes a plan makes (no-ops and data-source reads left out), as "address: actions". */
-export function planChanges(plan: any): Map<string, string[]> {
-  const changes = new Map<string, string[]>();
-  for (const change of plan.resource_changes ?? []) {
-    const actions: string[] = change.change?.actions ?? [];
-    if (change.mode === "data" || (actions.length === 1 && (actions[0] === "no-op" || actions[0] === "read"))) continue;
-    changes.set(change.address, actions);
-  }
-  return changes;
-}
-
-/** What is wrong with a plan for an edit: anything it changes beyond what the edit names, or a named change missing. */
-export function judgeEdit(edit: RoutineEdit, plan: any): string[] {
-  const changes = planChanges(plan);
-  const problems: string[] = [];
-  const expected = new Map<string, string>();
-  if (edit.expect !== "no changes") {
-    for (const address of edit.expect.update ?? []) expected.set(address, "update");
-    for (const address of edit.expect.create ?? []) expected.set(address, "create");
-  }
-  for (const [address, action] of expected) {
-    const actual = changes.get(address);
-    if (!actual) problems.push(`the edit does not reach ${address} (expected ${action})`);
-    else if (actual.join(",") !== action) problems.push(`${address}: ${actual.join(", ")} instead of ${action}`);
-  }
-  for (const [address, actions] of changes) {
-    if (!expected.has(address)) problems.push(`${address}: ${actions.join(", ")}, which the edit does not name`);
-  }
-  return problems;
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
