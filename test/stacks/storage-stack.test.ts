@@ -17,10 +17,13 @@ describe.each(ENV_NAMES)("packagecloud-%s-storage", (name) => {
     expect(stack.node.id).toBe(`packagecloud-${name}-storage`);
   });
 
-  it("pins both AWS providers to the environment's account and regions, tagging everything", () => {
-    const [primary, replica] = out.json.provider.aws;
+  it("pins its AWS providers to the environment's account and regions, tagging everything", () => {
+    const [primary, replica, cdnSetup] = out.json.provider.aws;
     expect(primary).toMatchObject({ region: env.aws.region, allowed_account_ids: [env.aws.accountId] });
     expect(replica).toMatchObject({ alias: "replica", region: env.aws.replicaRegion, allowed_account_ids: [env.aws.accountId] });
+    // The CloudFront setup's key, where its Lambda@Edge functions are (issue 29 §3).
+    expect(cdnSetup).toMatchObject({ alias: "cdn_setup", region: "us-east-1", allowed_account_ids: [env.aws.accountId] });
+    expect(out.json.provider.aws).toHaveLength(3);
     expect(primary.default_tags).toEqual([{ tags: expect.objectContaining({ Environment: name, Project: "packagecloud" }) }]);
   });
 
@@ -106,8 +109,9 @@ describe.each(ENV_NAMES)("packagecloud-%s-storage", (name) => {
     expect(Object.keys(out.resources("aws_s3_bucket")).sort()).toEqual([
       "access_logs", "daily_backups_bucket", "offsite_backups_bucket", "packages_replica", "packages_source", "replica_access_logs",
     ]);
-    // The package buckets are SSE-S3 (CloudFront OAI): no package keys.
-    expect(Object.keys(out.resources("aws_kms_key")).sort()).toEqual(["alerts_key", "backups_key"]);
+    // The package buckets are SSE-S3 (CloudFront OAI): no package keys. The CloudFront setup's key (issue 29 §3).
+    expect(Object.keys(out.resources("aws_kms_key")).sort()).toEqual(["alerts_key", "application_setup_key", "backups_key"]);
+    expect(Object.keys(out.resources("aws_kms_alias")).sort()).toEqual(["alerts_key_alias", "application_setup_key_alias", "backups_key_alias"]);
   });
 
   it("has no backend in unit synth, and an S3 backend with native locking for real deploys", () => {
