@@ -8,6 +8,7 @@
 import { LAYERS, gkeClusterName, resourceName, stackName, stateKey } from "./naming";
 import { checkBackupJob } from "./backup-job-checks";
 import { checkCidrSet, touchesPublic } from "./cidr-sets";
+import { checkExistingObjects } from "./existing-objects";
 import { AWS_ZONES, EC2_INSTANCE_TYPES, GCE_MACHINE_TYPES, GCP_ZONES, gcpZonesOf, notInCatalog } from "./catalog/cloud-catalog";
 import { PRODUCTION_INVARIANTS } from "./catalog/production";
 import type { EnvName, EnvironmentConfig } from "./schema";
@@ -241,7 +242,9 @@ function noSecrets(env: EnvironmentConfig): Problem[] {
 }
 
 /** The checks run on every schema-valid environment, in order. */
-export const ENVIRONMENT_CHECKS: ReadonlyArray<(env: EnvironmentConfig) => Problem[]> = [uniqueEntries, cidrSets, production, cloudLimits, checkBackupJob, adoption, publicRecord, noSecrets];
+export const ENVIRONMENT_CHECKS: ReadonlyArray<(env: EnvironmentConfig) => Problem[]> = [
+  uniqueEntries, cidrSets, production, cloudLimits, checkBackupJob, adoption, (env) => checkExistingObjects(env.adopt), publicRecord, noSecrets,
+];
 
 export function checkEnvironment(env: EnvironmentConfig): Problem[] {
   return ENVIRONMENT_CHECKS.flatMap((check) => check(env));

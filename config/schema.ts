@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { backupJobSchema, maintenanceConflicts } from "./backup-job-schema";
+import { existingObjectsSchema } from "./existing-objects";
 import { cloudSqlWindow, gkeWindows, GKE_MIN_HOURS_PER_32_DAYS, GKE_MIN_WINDOW_HOURS, parseRecurrence, worst32DayHours } from "./maintenance-window";
 import { AWS_REGIONS, checkBucketName, checkCidr, cidrsOverlap, isPrivateRange, isWorldOpen, parseCidr, unroutableKind } from "./validators";
 
@@ -545,6 +546,12 @@ const adoptSchema = z
       .object({ cloudflareRecordId: z.string().regex(/^[0-9a-f]{32}$/, "must be a Cloudflare DNS record id (32 hex characters)").optional() })
       .strict()
       .optional(),
+    /**
+     * Per adopted bucket: may the lifecycle expire the objects already in it? @default - "keep" for every adopted
+     * bucket: its lifecycle never expires an object version (config/existing-objects.ts). Stays after the first
+     * apply: it is the record of that decision, not only of the import.
+     */
+    existingObjects: existingObjectsSchema,
     /**
      * Why each adopted resource is known to exist (a seed, a runbook, `aws s3api head-bucket` output): importing
      * what does not exist fails the plan ("Cannot import non-existent remote object"). Required for every entry.

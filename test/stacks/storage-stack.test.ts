@@ -46,10 +46,14 @@ describe.each(ENV_NAMES)("packagecloud-%s-storage", (name) => {
     expect(rules.find((r: any) => r.id === "expire-current-versions").expiration).toEqual([{ days: env.storage.offsiteBackups.expireAfterDays }]);
   });
 
-  it("expires daily backups after the configured days and keeps them unlocked", () => {
+  it("expires daily backups after the configured days, unless the bucket is adopted with its objects kept; keeps them unlocked", () => {
     expect(out.resource("aws_s3_bucket", "daily_backups_bucket").object_lock_enabled).toBeUndefined();
     const rules = out.resource("aws_s3_bucket_lifecycle_configuration", "daily_backups_bucket_lifecycle").rule;
-    expect(rules.find((r: any) => r.id === "expire-current-versions").expiration).toEqual([{ days: env.storage.dailyBackups.expireAfterDays }]);
+    // ops adopts gitlab-packagecloud-db-backups with its VM-era backups, kept by default (test/stacks/adoption.test.ts).
+    const adoptedAndKept = env.adopt?.buckets?.dailyBackups !== undefined && env.adopt?.existingObjects?.dailyBackups !== "may-expire";
+    expect(adoptedAndKept).toBe(name === "ops");
+    if (adoptedAndKept) expect(rules.find((r: any) => r.id === "expire-current-versions")).toBeUndefined();
+    else expect(rules.find((r: any) => r.id === "expire-current-versions").expiration).toEqual([{ days: env.storage.dailyBackups.expireAfterDays }]);
   });
 
   it("keeps the application's own statements in the package buckets' policies, and owns every other policy", () => {
