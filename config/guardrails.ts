@@ -8,7 +8,10 @@
 import { LAYERS, gkeClusterName, resourceName, stackName, stateKey } from "./naming";
 import { checkBackupJob } from "./backup-job-checks";
 import { checkCidrSet, touchesPublic } from "./cidr-sets";
+import { checkCanary } from "./canary-query";
 import { checkExistingObjects } from "./existing-objects";
+import { checkIdentities } from "./identities";
+import { checkPlaces } from "./places";
 import { AWS_ZONES, EC2_INSTANCE_TYPES, GCE_MACHINE_TYPES, GCP_ZONES, gcpZonesOf, notInCatalog } from "./catalog/cloud-catalog";
 import { PRODUCTION_INVARIANTS } from "./catalog/production";
 import type { EnvName, EnvironmentConfig } from "./schema";
@@ -244,6 +247,8 @@ function noSecrets(env: EnvironmentConfig): Problem[] {
 /** The checks run on every schema-valid environment, in order. */
 export const ENVIRONMENT_CHECKS: ReadonlyArray<(env: EnvironmentConfig) => Problem[]> = [
   uniqueEntries, cidrSets, production, cloudLimits, checkBackupJob, adoption, (env) => checkExistingObjects(env.adopt), publicRecord, noSecrets,
+  // Issue 29 §4: values that name the wrong place, identities that must stay apart, one read (each in its own file).
+  checkPlaces, checkIdentities, checkCanary,
 ];
 
 export function checkEnvironment(env: EnvironmentConfig): Problem[] {
