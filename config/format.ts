@@ -44,7 +44,7 @@ function render(value: unknown, depth: number, seen: Set<object>): string {
         const shown = concealUrlSecrets(value);
         const quoted = shown.length > MAX_STRING ? `${quote(shown.slice(0, MAX_STRING))}… (${shown.length} characters)` : quote(shown);
         // The redaction marker is the one non-ASCII text shown as itself (config/redact.ts writes it too).
-        return shown === value ? quoted : quoted.split("\\u{2026}(redacted)").join("…(redacted)");
+        return shown === value || value.includes("…") ? quoted : quoted.split("\\u{2026}").join("…");
       }
     }
     if (value === null) return "null";

@@ -304,6 +304,9 @@ export function claimsOf(env: EnvironmentConfig): Claim[] {
       field: env.gcp.cluster.mode === "existing" ? "gcp.cluster.name" : `(derived from name: ${gkeClusterName(env)})`,
     },
     { kind: "IAM name", scope: account, value: env.application.edgeLambdaRoleName, field: "application.edgeLambdaRoleName" },
+    // The storage stack creates the CloudFront setup's key under this alias; KMS alias names are unique per account
+    // and region, so a second environment in the account would fail its apply (AlreadyExistsException).
+    { kind: "KMS alias", scope: `in AWS account ${env.aws.accountId}, region ${env.application.cdnSetup.region}`, value: env.application.cdnSetup.keyAlias, field: "application.cdnSetup.keyAlias" },
     ...IAM_COMPONENTS.map((c) => ({ kind: "IAM name", scope: account, value: resourceName(env.name, c), field: `(derived from name: ${resourceName(env.name, c)})` })),
     ...LAYERS.map((layer) => ({
       kind: "Terraform state key",
