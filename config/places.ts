@@ -14,8 +14,17 @@
  *   (Cloudflare SSL/TLS docs, "Universal SSL": "Universal certificates cover the root or apex domain and all
  *   first-level subdomains"), so browsers would get no certificate for `a.b.gitlab.com`.
  */
-import type { EnvironmentConfig } from "./schema";
 import { AWS_REGIONS } from "./validators";
+
+/**
+ * The parts of an environment these checks read (structural, so that config/schema.ts, which uses the field checks
+ * below, is not imported back).
+ */
+interface EnvironmentConfig {
+  readonly aws: { readonly region: string };
+  readonly vm: { readonly availabilityZone: string; readonly availabilityZoneId: string };
+  readonly dns: { readonly provider: string; readonly recordName: string; readonly zoneName: string; readonly proxied?: boolean };
+}
 
 interface Problem {
   readonly path: ReadonlyArray<string | number>;
@@ -86,7 +95,7 @@ function dnsRecord(env: EnvironmentConfig): Problem[] {
   }
   if (!recordName.endsWith(`.${zoneName}`)) return []; // "must fall inside dns.zoneName", said by the schema.
   const labels = recordName.slice(0, -zoneName.length - 1).split(".").length;
-  if (env.dns.provider === "cloudflare" && env.dns.proxied && labels > 1) {
+  if (env.dns.provider === "cloudflare" && env.dns.proxied === true && labels > 1) {
     return [
       {
         path: ["dns", "recordName"],
