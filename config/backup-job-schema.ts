@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { dailyRuns, overlaps, type WeekInterval } from "./maintenance-window";
+import { pushgatewayUrl } from "./url-secrets";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC)");
 const k8sName = (what: string) =>
@@ -107,7 +108,7 @@ export const backupJobSchema = z
           })
           .strict(),
         /** Where the jobs push their metrics (Prometheus scrapes the Pushgateway). */
-        pushgatewayUrl: z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d+)?\/?$/, "must be the Pushgateway's base URL, e.g. http://pushgateway.monitoring.svc:9091"),
+        pushgatewayUrl,
         /** Secret (created out of band) holding the age identity under the key `identity`. */
         ageIdentitySecret: k8sName("Secret"),
         /**

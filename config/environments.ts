@@ -315,7 +315,9 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     // These exist today (seeds 000, 001; each named in adopt.evidence): imported by the first apply, not created. Only parts known to exist
     // are listed (replication implies versioning on both buckets; S3 encrypts every bucket by default since 2023;
     // packagecloud writes its CloudFront statement into the package bucket's policy, which an import keeps).
-    // Check each with `aws s3api get-bucket-<part>` before the first plan; remove this block after it.
+    // Check each with `aws s3api get-bucket-<part>` before the first plan. The block stays after it: no
+    // existingObjects entry, so every adopted bucket keeps what it holds (the VM-era backups in
+    // gitlab-packagecloud-db-backups, seed 001): its lifecycle expires nothing (docs/adoption.md).
     adopt: {
       buckets: {
         packages: ["versioning", "encryption", "policy", "replication"],

@@ -10,6 +10,7 @@
  *   formatValue(10n)                 // "10n"
  *   formatValue("x".repeat(500))     // "\"xxxx…\" (500 characters)"
  */
+import { concealUrlSecrets } from "./url-secrets";
 
 /** Longest string shown before it is cut. */
 export const MAX_STRING = 80;
@@ -38,8 +39,13 @@ function render(value: unknown, depth: number, seen: Set<object>): string {
         return `a symbol (${cut(value.description ?? "")})`;
       case "function":
         return "a function";
-      case "string":
-        return value.length > MAX_STRING ? `${quote(value.slice(0, MAX_STRING))}… (${value.length} characters)` : quote(value);
+      case "string": {
+        // A URL carrying a secret is shown with the secret cut out (config/url-secrets.ts).
+        const shown = concealUrlSecrets(value);
+        const quoted = shown.length > MAX_STRING ? `${quote(shown.slice(0, MAX_STRING))}… (${shown.length} characters)` : quote(shown);
+        // The redaction marker is the one non-ASCII text shown as itself (config/redact.ts writes it too).
+        return shown === value || value.includes("…") ? quoted : quoted.split("\\u{2026}").join("…");
+      }
     }
     if (value === null) return "null";
     const object = value as object;

@@ -8,6 +8,10 @@
 import { LAYERS, gkeClusterName, resourceName, stackName, stateKey } from "./naming";
 import { checkBackupJob } from "./backup-job-checks";
 import { checkCidrSet, touchesPublic } from "./cidr-sets";
+import { checkCanary } from "./canary-query";
+import { checkExistingObjects } from "./existing-objects";
+import { checkIdentities } from "./identities";
+import { checkPlaces } from "./places";
 import { AWS_ZONES, EC2_INSTANCE_TYPES, GCE_MACHINE_TYPES, GCP_ZONES, gcpZonesOf, notInCatalog } from "./catalog/cloud-catalog";
 import { PRODUCTION_INVARIANTS } from "./catalog/production";
 import type { EnvName, EnvironmentConfig } from "./schema";
@@ -241,7 +245,11 @@ function noSecrets(env: EnvironmentConfig): Problem[] {
 }
 
 /** The checks run on every schema-valid environment, in order. */
-export const ENVIRONMENT_CHECKS: ReadonlyArray<(env: EnvironmentConfig) => Problem[]> = [uniqueEntries, cidrSets, production, cloudLimits, checkBackupJob, adoption, publicRecord, noSecrets];
+export const ENVIRONMENT_CHECKS: ReadonlyArray<(env: EnvironmentConfig) => Problem[]> = [
+  uniqueEntries, cidrSets, production, cloudLimits, checkBackupJob, adoption, (env) => checkExistingObjects(env.adopt), publicRecord, noSecrets,
+  // Issue 29 §4: values that name the wrong place, identities that must stay apart, one read (each in its own file).
+  checkPlaces, checkIdentities, checkCanary,
+];
 
 export function checkEnvironment(env: EnvironmentConfig): Problem[] {
   return ENVIRONMENT_CHECKS.flatMap((check) => check(env));
@@ -296,6 +304,9 @@ export function claimsOf(env: EnvironmentConfig): Claim[] {
       field: env.gcp.cluster.mode === "existing" ? "gcp.cluster.name" : `(derived from name: ${gkeClusterName(env)})`,
     },
     { kind: "IAM name", scope: account, value: env.application.edgeLambdaRoleName, field: "application.edgeLambdaRoleName" },
+    // The storage stack creates the CloudFront setup's key under this alias; KMS alias names are unique per account
+    // and region, so a second environment in the account would fail its apply (AlreadyExistsException).
+    { kind: "KMS alias", scope: `in AWS account ${env.aws.accountId}, region ${env.application.cdnSetup.region}`, value: env.application.cdnSetup.keyAlias, field: "application.cdnSetup.keyAlias" },
     ...IAM_COMPONENTS.map((c) => ({ kind: "IAM name", scope: account, value: resourceName(env.name, c), field: `(derived from name: ${resourceName(env.name, c)})` })),
     ...LAYERS.map((layer) => ({
       kind: "Terraform state key",

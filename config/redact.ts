@@ -12,7 +12,8 @@
  *   `ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_` (GitHub "About authentication", token formats); AWS
  *   access key ids `AKIA`/`ASIA` + 16 (IAM "Unique identifiers"); Google API keys `AIza` + 35; JSON Web Tokens;
  *   PEM private keys.
- * - Any URL's password (`https://user:password@host`) and query parameters named like a credential.
+ * - Any URL's user info (`https://user:password@host`, `https://<token>:@host`), packagecloud's `/priv/<token>/`
+ *   paths, and query parameters named like a credential.
  */
 
 const REDACTED = "…(redacted)";
@@ -29,8 +30,11 @@ const PATTERNS: ReadonlyArray<[RegExp, (match: string, ...groups: string[]) => s
   [/\bAIza[0-9A-Za-z_-]{20,}/g, () => `AIza${REDACTED}`],
   [/\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, () => `eyJ${REDACTED}`],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, () => `-----BEGIN PRIVATE KEY${REDACTED}`],
-  // user:password@ in any URL (the user name stays: it says which account).
-  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'`]*):[^\s/@"'`]+@/gi, (_m, prefix) => `${prefix}:${REDACTED}@`],
+  // Any user info in a URL, user name included: packagecloud's apt token is the user part
+  // (`https://<token>:@packagecloud.io/…`), as git hosts' tokens are (`https://<token>@host/…`).
+  [/(\b[a-z][a-z0-9+.-]*:\/\/)(?![^\s/@"'`]*…\(redacted\)@)[^\s/@"'`]+@/gi, (_m, prefix) => `${prefix}${REDACTED}@`],
+  // packagecloud's private download paths: /priv/<token>/…
+  [/(\/priv\/)(?!…)[^\s/"'`]+/g, (_m, prefix) => `${prefix}${REDACTED}`],
   // ?token=…, &routing_key=…, …
   [/([?&](?:[a-z_-]*(?:token|secret|password|passwd|signature|sig|key|auth|credential)s?[a-z_-]*)=)[^&\s"'`]+/gi, (_m, name) => `${name}${REDACTED}`],
 ];

@@ -6,6 +6,9 @@
  */
 import { z } from "zod";
 import { backupJobSchema, maintenanceConflicts } from "./backup-job-schema";
+import { existingObjectsSchema } from "./existing-objects";
+import { checkKeyAliasName, checkSetupRegion } from "./places";
+import { checkUrlSecrets } from "./url-secrets";
 import { cloudSqlWindow, gkeWindows, GKE_MIN_HOURS_PER_32_DAYS, GKE_MIN_WINDOW_HOURS, parseRecurrence, worst32DayHours } from "./maintenance-window";
 import { AWS_REGIONS, checkBucketName, checkCidr, cidrsOverlap, isPrivateRange, isWorldOpen, parseCidr, unroutableKind } from "./validators";
 
@@ -31,6 +34,12 @@ export type ObjectLockMode = (typeof OBJECT_LOCK_MODES)[number];
 const region = z.enum(AWS_REGIONS, {
   errorMap: () => ({ message: `must be an AWS region this project deploys to (${AWS_REGIONS.join(", ")})` }),
 });
+
+/** A zod refinement from a check that returns undefined or the sentence saying what is allowed. */
+const refineWith = (check: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+  const problem = check(value);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+};
 
 const bucketName = z.string().superRefine((name, ctx) => {
   const problem = checkBucketName(name);
@@ -136,8 +145,8 @@ const applicationSchema = z
      */
     cdnSetup: z
       .object({
-        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1"),
-        keyAlias: z.string().regex(/^(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/, "must be a KMS alias name without the alias/ prefix (letters, digits, '/', '_', '-'; not aws/...)"),
+        region: z.string().superRefine(refineWith(checkSetupRegion)),
+        keyAlias: z.string().superRefine(refineWith(checkKeyAliasName)),
       })
       .strict(),
   })
@@ -162,8 +171,9 @@ const httpsUrl = z
   .string()
   .url("must be a URL")
   .refine((u) => u.startsWith("https://"), "must be an https:// URL")
-  // Credentials in a URL end up in EC2 user data and Terraform state, both readable by far more people.
-  .refine((u) => !/^https:\/\/[^/]*@/.test(u), "must not contain credentials (user:token@); deliver them to the host out of band");
+  // Credentials in a URL end up in EC2 user data and Terraform state, both readable by far more people
+  // (config/url-secrets.ts: user info, credential-like query parameters, token-like path segments).
+  .superRefine(refineWith(checkUrlSecrets));
 
 /** The network the VM runs in: one the account already has, or a minimal one of its own (for a rebuild). */
 const vmNetworkSchema = z.discriminatedUnion(
@@ -560,6 +570,12 @@ const adoptSchema = z
       .strict()
       .optional(),
     /**
+     * Per adopted bucket: may the lifecycle expire the objects already in it? @default - "keep" for every adopted
+     * bucket: its lifecycle never expires an object version (config/existing-objects.ts). Stays after the first
+     * apply: it is the record of that decision, not only of the import.
+     */
+    existingObjects: existingObjectsSchema,
+    /**
      * Why each adopted resource is known to exist (a seed, a runbook, `aws s3api head-bucket` output): importing
      * what does not exist fails the plan ("Cannot import non-existent remote object"). Required for every entry.
      */
@@ -664,7 +680,11 @@ export const environmentSchema = z
     }
     const dns = env.dns;
     if (!(dns.recordName === dns.zoneName || dns.recordName.endsWith(`.${dns.zoneName}`))) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["dns", "recordName"], message: `must fall inside dns.zoneName (${dns.zoneName})` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["dns", "recordName"],
+        message: `must fall inside dns.zoneName (${dns.zoneName}): a zone holds only names under it; name the record <label>.${dns.zoneName}, or set dns.zoneName (and its zone id) to the zone that holds ${dns.recordName}`,
+      });
     }
     if (dns.provider === "cloudflare" && dns.proxied && dns.ttl !== 1) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["dns", "ttl"], message: "must be 1 (automatic) for a proxied Cloudflare record: Cloudflare rejects any other TTL" });

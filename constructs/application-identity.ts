@@ -4,6 +4,13 @@
  * Packagecloud itself"): the distribution, its origin access, Lambda@Edge functions in us-east-1, the one IAM
  * role those functions run as, and its statement in the package bucket policy. Nothing more.
  *
+ * The KMS key the setup encrypts its CloudFront secret with is Terraform's, not the application's (issue 29 §3):
+ * created here in the setup's region (us-east-1) under the alias the setup looks for, rotation on, with a key
+ * policy that keeps the application from administering it. The application's key rights name that one key ARN; it
+ * has no CreateKey, CreateAlias or PutKeyPolicy at all, so it cannot move an alias onto another team's key and
+ * then claim that key through alias-based rights (AWS KMS Developer Guide, "Use aliases to control access to KMS
+ * keys": "changing an alias can give principals permission to use KMS keys that they didn't otherwise have").
+ *
  * The identity is an IAM user in a group because the application runs outside AWS (on GKE) and authenticates
  * with an access key. The key is created out of band (`aws iam create-access-key`), never by Terraform, so that
  * the secret is not written into state. Policies attach to the group, not the user (CKV_AWS_40).
@@ -13,6 +20,7 @@
  *   app.user.arn; app.policies  // attach the same policies to an instance role for the VM variant
  */
 import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
 import { IamGroup } from "@cdktf/provider-aws/lib/iam-group";
 import { IamGroupPolicyAttachment } from "@cdktf/provider-aws/lib/iam-group-policy-attachment";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
@@ -20,6 +28,7 @@ import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamUserGroupMembership } from "@cdktf/provider-aws/lib/iam-user-group-membership";
 import type { EnvName } from "../config";
 import { resourceName } from "../config/naming";
+import { EncryptionKey } from "./encryption-key";
 import { policyDocument } from "./policy-document";
 import type { SecureBucket } from "./secure-bucket";
 
@@ -29,8 +38,15 @@ export const EDGE_REGION = "us-east-1";
 /** The only AWS managed policy the application may attach to its edge role: write logs, nothing else. */
 export const EDGE_ROLE_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
 
-/** The tag (from the providers' default_tags) that marks Terraform's own KMS keys: the application never manages those. */
-export const TERRAFORM_TAG = { key: "ManagedBy", value: "terraform" } as const;
+/**
+ * What the application may never do to a KMS key, whatever else it is granted later: create keys or aliases, move
+ * or delete an alias, rewrite a key policy, retag, grant or delete. Denied in its own policy on every key, and again
+ * in the setup key's policy.
+ */
+export const KEY_ADMINISTRATION = [
+  "kms:CreateKey", "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias", "kms:PutKeyPolicy", "kms:TagResource", "kms:UntagResource",
+  "kms:CreateGrant", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:DisableKeyRotation",
+] as const;
 
 /**
  * What packagecloud:enterprise's CloudFront setup (`packagecloud-ctl bootstrap-cloudfront`, then
@@ -40,7 +56,9 @@ export const TERRAFORM_TAG = { key: "ManagedBy", value: "terraform" } as const;
  */
 export const CLOUDFRONT_SETUP_TASKS = {
   "Create an IAM role and policy": ["ManageEdgeRole", "AttachBasicExecution", "ManageEdgeRolePolicies", "CreateEdgePolicies", "SetEdgeRoleBoundary", "PassEdgeRoleToLambdaOnly"],
-  "Create a KMS key and policy": ["CreateKey", "AliasSetupKey", "ManageSetupKey", "ListKeys"],
+  // Terraform creates the key, its alias and its policy (the setup key below); the setup finds it by its alias and
+  // encrypts with it.
+  "Create a KMS key and policy": ["UseSetupKey", "ListKeys"],
   "Create/Modify Lambda Functions": ["ManageEdgeFunctions", "CreateEdgeServiceLinkedRoles"],
   "Create CloudFront Origin Access Identity": ["CreateCdnResources", "ManageOriginAccessIdentity", "ListCdnResources"],
   "Attach Bucket Policy to S3 bucket": ["ManageBucketPolicyStatement"],
@@ -56,8 +74,16 @@ export interface ApplicationIdentityProps {
   readonly edgeLambdaRoleName: string;
   /** Name prefix of every Lambda@Edge function the application creates. */
   readonly edgeFunctionPrefix: string;
-  /** Where the CloudFront setup creates its KMS key, and the alias it gives it (recorded from CloudTrail). */
-  readonly cdnSetup: { readonly region: string; readonly keyAlias: string };
+  /**
+   * The KMS key of the CloudFront setup: its region, the alias the setup looks it up by (without `alias/`), and the
+   * provider configured for that region (Lambda@Edge and its key live in us-east-1, whatever the stack's region).
+   */
+  readonly cdnSetup: { readonly region: string; readonly keyAlias: string; readonly provider: TerraformProvider };
+  /**
+   * Other principals the application runs as (its GKE role): kept from administering the setup key too.
+   * @default - only the IAM user
+   */
+  readonly alsoRunsAs?: readonly string[];
 }
 
 export class ApplicationIdentity extends Construct {
@@ -67,6 +93,8 @@ export class ApplicationIdentity extends Construct {
   readonly cdnPolicy: IamPolicy;
   /** The permissions boundary the edge role must carry before the application may give it any policy of its own. */
   readonly edgeBoundary: IamPolicy;
+  /** The key the CloudFront setup encrypts with, under the alias it looks for (Terraform's, never the application's). */
+  readonly setupKey: EncryptionKey;
 
   constructor(scope: Construct, id: string, props: ApplicationIdentityProps) {
     super(scope, id);
@@ -79,7 +107,36 @@ export class ApplicationIdentity extends Construct {
     const boundaryArn = `arn:aws:iam::${accountId}:policy/${boundaryName}`;
     const key = props.packageBucket.encryptionKey;
     const setup = props.cdnSetup;
-    const setupAlias = `arn:aws:kms:${setup.region}:${accountId}:alias/${setup.keyAlias}`;
+    if (setup.keyAlias.startsWith("alias/")) {
+      throw new Error(`ApplicationIdentity ${this.node.path}: cdnSetup.keyAlias "${setup.keyAlias}" must be written without its alias/ prefix`);
+    }
+    const name = resourceName(environment, "app");
+    const userArn = `arn:aws:iam::${accountId}:user/${name}`;
+
+    // Rotation on, deletion window 30 days and prevent_destroy (EncryptionKey): the Lambda@Edge code carries
+    // ciphertext only this key can open. Its policy: the account administers it through IAM (Terraform's own
+    // identity included); the application, whatever IAM grants it later, never administers it.
+    this.setupKey = new EncryptionKey(this, "SetupKey", {
+      provider: setup.provider,
+      alias: setup.keyAlias,
+      description: `packagecloud ${environment}: the CloudFront setup's Lambda@Edge secret (the application encrypts, the edge role decrypts)`,
+      extraPolicy: {
+        accountId,
+        statements: [
+          {
+            // aws:PrincipalArn is the role's ARN for its sessions too (IAM global condition keys); a condition, not a
+            // Principal, so KMS does not require the principals to exist when the policy is written.
+            Sid: "ApplicationNeverAdministers",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: [...KEY_ADMINISTRATION],
+            Resource: "*",
+            Condition: { ArnEquals: { "aws:PrincipalArn": [userArn, ...(props.alsoRunsAs ?? [])] } },
+          },
+        ],
+      },
+    });
+    const setupKeyArn = this.setupKey.arn;
 
     this.packagesPolicy = new IamPolicy(this, "PackagesPolicy", {
       name: resourceName(environment, "app-packages"),
@@ -107,7 +164,7 @@ export class ApplicationIdentity extends Construct {
 
     // What a Lambda@Edge function may ever do, whatever policy the application gives its role: write its logs
     // (Lambda@Edge logs to /aws/lambda/us-east-1.<function> in every region it runs in, hence the region
-    // wildcard) and decrypt with keys that are not Terraform's (the key the setup creates for its secret).
+    // wildcard) and decrypt with the setup's key, by its ARN.
     this.edgeBoundary = new IamPolicy(this, "EdgeBoundary", {
       name: boundaryName,
       description: "packagecloud: permissions boundary of the Lambda@Edge role the application creates",
@@ -122,13 +179,11 @@ export class ApplicationIdentity extends Construct {
           ],
         },
         {
-          // Key ids are assigned by KMS, so the key part is a wildcard: the setup's region, and only its key, by
-          // alias (kms:ResourceAliases). Decrypt runs in the edge locations' regions through the key's region ARN.
+          // One key, by ARN: no alias-based condition, which would follow the alias wherever it pointed.
           Sid: "DecryptWithSetupKey",
           Effect: "Allow",
           Action: "kms:Decrypt",
-          Resource: `arn:aws:kms:${setup.region}:${accountId}:key/*`,
-          Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": `alias/${setup.keyAlias}` } },
+          Resource: setupKeyArn,
         },
       ]),
     });
@@ -260,61 +315,32 @@ export class ApplicationIdentity extends Construct {
           Condition: { StringEquals: { "iam:AWSServiceName": ["replicator.lambda.amazonaws.com", "logger.cloudfront.amazonaws.com"] } },
         },
         {
-          // kms:CreateKey has no resource (the key does not exist yet): "*" is the only resource AWS accepts. The
-          // conditions keep it to the setup's region and to a plain single-region symmetric key whose policy cannot
-          // lock the account out (AWS KMS condition keys: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
-          // No aws:RequestTag requirement: the setup is not documented to tag its key, and a tag it does not send
-          // would refuse the documented setup.
-          Sid: "CreateKey",
-          Effect: "Allow",
-          Action: "kms:CreateKey",
-          Resource: "*",
-          Condition: {
-            StringEquals: { "aws:RequestedRegion": setup.region },
-            StringEqualsIfExists: { "kms:KeySpec": "SYMMETRIC_DEFAULT", "kms:KeyUsage": "ENCRYPT_DECRYPT", "kms:KeyOrigin": "AWS_KMS" },
-            BoolIfExists: { "kms:MultiRegion": "false", "kms:BypassPolicyLockoutSafetyCheck": "false" },
-          },
-        },
-        {
-          // List calls have no resource type (Service Authorization Reference): "*" is the only resource.
+          // List calls have no resource type (Service Authorization Reference): "*" is the only resource. The setup
+          // finds its key by its alias.
           Sid: "ListKeys",
           Effect: "Allow",
           Action: ["kms:ListKeys", "kms:ListAliases"],
           Resource: "*",
         },
         {
-          // The one alias the setup gives its key, in its region. KMS cannot scope alias operations by the key's
-          // aliases (kms:ResourceAliases does not apply to CreateAlias), so the key side is any key of that region
-          // that Terraform does not own; an alias name is unique per region, so once the setup has created it, this
-          // grants nothing more (no UpdateAlias, no DeleteAlias).
-          Sid: "AliasSetupKey",
+          // Exactly one key, by ARN (Terraform made it: the ARN is known before the setup runs). Not by alias: an
+          // alias-based right (kms:ResourceAliases) follows the alias onto whatever key it is moved to, and takes up
+          // to five minutes to follow a change (AWS KMS, "Use aliases to control access to KMS keys").
+          Sid: "UseSetupKey",
           Effect: "Allow",
-          Action: "kms:CreateAlias",
-          Resource: [setupAlias, `arn:aws:kms:${setup.region}:${accountId}:key/*`],
-          Condition: { StringNotEqualsIfExists: { [`aws:ResourceTag/${TERRAFORM_TAG.key}`]: TERRAFORM_TAG.value } },
+          Action: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:Encrypt"],
+          Resource: setupKeyArn,
         },
         {
-          // Key ids are assigned by KMS, so the key part is a wildcard; the region is the setup's, and only a key
-          // carrying the setup's alias qualifies (kms:ResourceAliases, AWS KMS "Use aliases to control access").
-          // Another team's key, in any region, is out of reach whatever its tags.
-          Sid: "ManageSetupKey",
-          Effect: "Allow",
-          Action: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:Encrypt", "kms:EnableKeyRotation", "kms:TagResource"],
-          Resource: `arn:aws:kms:${setup.region}:${accountId}:key/*`,
-          Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": `alias/${setup.keyAlias}` } },
-        },
-        {
-          // Without this, the application could untag one of Terraform's keys and then rewrite its policy.
-          Sid: "NeverRetagTerraformKeys",
+          // Never administer any key, whatever another statement or policy grants later.
+          Sid: "NeverAdministerKeys",
           Effect: "Deny",
-          Action: ["kms:TagResource", "kms:UntagResource"],
+          Action: [...KEY_ADMINISTRATION],
           Resource: "*",
-          Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": [TERRAFORM_TAG.key] } },
         },
       ]),
     });
 
-    const name = resourceName(environment, "app");
     this.group = new IamGroup(this, "Group", { name });
     this.user = new IamUser(this, "User", { name, forceDestroy: false });
     new IamUserGroupMembership(this, "Membership", { user: this.user.name, groups: [this.group.name] });

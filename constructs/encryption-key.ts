@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { policyDocument } from "./policy-document";
+import { policyDocument, type PolicyStatement } from "./policy-document";
 
 export interface EncryptionKeyProps {
   /** Alias without the `alias/` prefix. */
@@ -28,6 +28,12 @@ export interface EncryptionKeyProps {
    * @default - only IAM principals of the account, through their IAM policies (the default key policy)
    */
   readonly allowServices?: { readonly accountId: string; readonly principals: readonly string[] };
+  /**
+   * Statements added to the key policy after the account's administration through IAM (e.g. a Deny that keeps
+   * one principal from administering the key whatever IAM later grants it). Requires `accountId`.
+   * @default - none: the default key policy
+   */
+  readonly extraPolicy?: { readonly accountId: string; readonly statements: readonly PolicyStatement[] };
 }
 
 export class EncryptionKey extends Construct {
@@ -47,7 +53,7 @@ export class EncryptionKey extends Construct {
       description: props.description,
       enableKeyRotation: true,
       deletionWindowInDays: window,
-      policy: props.allowServices ? servicePolicy(props.allowServices.accountId, props.allowServices.principals) : undefined,
+      policy: keyPolicy(props),
       // The key encrypts every object of its buckets: losing it loses them all.
       lifecycle: { preventDestroy: true },
     });
@@ -57,8 +63,16 @@ export class EncryptionKey extends Construct {
   }
 }
 
-/** The default key policy (the account administers the key through IAM) plus use by the named services. */
-function servicePolicy(accountId: string, principals: readonly string[]): string {
+/**
+ * The default key policy (the account administers the key through IAM), plus use by the named services and any
+ * extra statements; undefined (KMS's own default policy) when neither is asked for.
+ */
+function keyPolicy(props: EncryptionKeyProps): string | undefined {
+  const services = props.allowServices;
+  const extra = props.extraPolicy;
+  if (!services && !extra) return undefined;
+  const accountId = services?.accountId ?? extra!.accountId;
+  if (services && extra && services.accountId !== extra.accountId) throw new Error("EncryptionKey: allowServices and extraPolicy must name the same account");
   return policyDocument([
     {
       Sid: "AccountAdministersThroughIam",
@@ -67,14 +81,19 @@ function servicePolicy(accountId: string, principals: readonly string[]): string
       Action: "kms:*",
       Resource: "*",
     },
-    {
-      // Confused-deputy guard: only on behalf of this account.
-      Sid: "ServicesUseKey",
-      Effect: "Allow",
-      Principal: { Service: [...principals] },
-      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-      Resource: "*",
-      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-    },
+    ...(services
+      ? [
+          {
+            // Confused-deputy guard: only on behalf of this account.
+            Sid: "ServicesUseKey",
+            Effect: "Allow" as const,
+            Principal: { Service: [...services.principals] },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+          },
+        ]
+      : []),
+    ...(extra?.statements ?? []),
   ]);
 }

@@ -125,6 +125,7 @@ export class SecureBucket extends Construct {
   /** The configuration parts, by the name adoption uses (config `adopt.buckets`). */
   private readonly parts = new Map<BucketPart, TerraformResource>();
   private readonly provider?: TerraformProvider;
+  private readonly lifecycleProps: BucketLifecycleProps;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -134,6 +135,7 @@ export class SecureBucket extends Construct {
     validateLifecycle(where, props.lifecycle, props.objectLock);
     const provider = props.provider;
     this.provider = provider;
+    this.lifecycleProps = props.lifecycle;
 
     this.bucket = new S3Bucket(this, "Default", {
       provider,
@@ -245,6 +247,17 @@ export class SecureBucket extends Construct {
     }
   }
 
+  /**
+   * For a bucket adopted with objects in it (config `adopt.existingObjects`, default keep): a lifecycle that can
+   * remove no object version, old or new. S3 applies a lifecycle to the objects already in a bucket as well as to new
+   * ones (S3 User Guide, "Managing the lifecycle of objects": existing objects older than an expiration's days are
+   * queued for removal), and its filters cannot tell them apart by age. Kept: aborting incomplete multipart uploads
+   * and removing delete markers with no version behind them, neither of which removes data.
+   */
+  keepExistingObjects(): void {
+    this.lifecycleConfiguration.putRule(lifecycleRules(this.lifecycleProps, "keep-existing"));
+  }
+
   /** Adds a statement to the bucket policy (rendered at synth, after every construct has added its own). */
   addToResourcePolicy(statement: PolicyStatement): void {
     this.statements.push(statement);
@@ -283,7 +296,7 @@ function validateLifecycle(where: string, lifecycle: BucketLifecycleProps, lock?
   }
 }
 
-function lifecycleRules(props: BucketLifecycleProps): S3BucketLifecycleConfigurationRule[] {
+function lifecycleRules(props: BucketLifecycleProps, mode: "expire" | "keep-existing" = "expire"): S3BucketLifecycleConfigurationRule[] {
   const rules: S3BucketLifecycleConfigurationRule[] = [
     {
       id: "abort-incomplete-multipart-uploads",
@@ -291,14 +304,16 @@ function lifecycleRules(props: BucketLifecycleProps): S3BucketLifecycleConfigura
       filter: [{}],
       abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteMultipartDays ?? 7 }],
     },
-    {
+  ];
+  if (mode === "expire") {
+    rules.push({
       id: "expire-noncurrent-versions",
       status: "Enabled",
       filter: [{}],
       noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays }],
-    },
-  ];
-  if (props.expireAfterDays !== undefined) {
+    });
+  }
+  if (mode === "expire" && props.expireAfterDays !== undefined) {
     rules.push({
       id: "expire-current-versions",
       status: "Enabled",

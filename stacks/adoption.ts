@@ -11,12 +11,14 @@
  *   resourceDnsRecordSetImportState).
  *
  * An import block whose resource is already in state is a no-op, so the entries are harmless after the first
- * apply; remove them from config/environments.ts once it has run (docs/adoption.md).
+ * apply, and they stay: `adopt.existingObjects` (default keep) decides, on every apply, that an adopted bucket's
+ * lifecycle never expires what was in it (config/existing-objects.ts, docs/adoption.md).
  */
 import type { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import type { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import type { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
 import { ADOPTABLE_BUCKETS, type AdoptableBucket, type EnvironmentConfig } from "../config";
+import { existingObjectsOf } from "../config/existing-objects";
 import type { SecureBucket } from "../constructs/secure-bucket";
 import type { DeployTarget } from "./target";
 
@@ -35,6 +37,11 @@ export interface AdoptableStorage {
 }
 
 export function adoptStorage(env: EnvironmentConfig, target: DeployTarget, storage: AdoptableStorage): void {
+  // On every target, the emulator's too: what an adopted bucket's lifecycle may delete is a property of the
+  // configuration, and the emulator deployment must plan the lifecycle the real one gets.
+  for (const role of ADOPTABLE_BUCKETS) {
+    if (existingObjectsOf(env.adopt, role) === "keep") storage.buckets[role].keepExistingObjects();
+  }
   const wanted = env.adopt?.buckets;
   if (!wanted || !targetAdopts(target)) return;
   for (const role of ADOPTABLE_BUCKETS) {

@@ -75,6 +75,10 @@ export class StorageStack extends PackagecloudStack {
     const replicaProvider = awsProvider(this, "aws-replica", {
       env, target, layer: "storage", region: env.aws.replicaRegion, alias: "replica",
     });
+    // The CloudFront setup's KMS key lives where its Lambda@Edge functions do (us-east-1), whatever aws.region is.
+    const cdnSetupProvider = awsProvider(this, "aws-cdn-setup", {
+      env, target, layer: "storage", region: env.application.cdnSetup.region, alias: "cdn_setup",
+    });
 
     // Server access logs cannot be delivered into SSE-KMS buckets, and S3 logs only within a region.
     const logEncryption = BucketEncryption.s3Managed("S3 server access log delivery supports SSE-S3 only");
@@ -136,18 +140,19 @@ export class StorageStack extends PackagecloudStack {
       accessLogs: { target: accessLogs },
     });
 
+    // Issue 13: GKE pods reach AWS through their projected service-account tokens, no static key. The IAM user
+    // below stays only as the documented fallback (docs/storage.md, "No static AWS keys from GKE").
+    const roles = gkeRoleNames(env);
     this.application = new ApplicationIdentity(this, "Application", {
       environment: env.name,
       accountId,
       packageBucket: serving.bucket,
       edgeLambdaRoleName: env.application.edgeLambdaRoleName,
       edgeFunctionPrefix: env.application.edgeFunctionPrefix,
-      cdnSetup: env.application.cdnSetup,
+      cdnSetup: { ...env.application.cdnSetup, provider: cdnSetupProvider },
+      alsoRunsAs: [`arn:aws:iam::${accountId}:role/${roles.app}`],
     });
 
-    // Issue 13: GKE pods reach AWS through their projected service-account tokens, no static key. The IAM user
-    // above stays only as the documented fallback (docs/storage.md, "No static AWS keys from GKE").
-    const roles = gkeRoleNames(env);
     const job = env.backupJob.kubernetes;
     this.gkeFederation = new GkeAwsFederation(this, "GkeFederation", {
       environment: env.name,
@@ -237,6 +242,8 @@ export class StorageStack extends PackagecloudStack {
       app_packages_policy_arn: this.application.packagesPolicy.arn,
       app_cdn_policy_arn: this.application.cdnPolicy.arn,
       app_edge_boundary_arn: this.application.edgeBoundary.arn,
+      cdn_setup_key_arn: this.application.setupKey.arn,
+      cdn_setup_key_alias: this.application.setupKey.aliasName,
       gke_oidc_provider_arn: this.gkeFederation.provider.arn,
       offsite_backup_gke_role_arn: this.gkeFederation.roles.backup.arn,
       restore_verify_gke_role_arn: this.gkeFederation.roles.restore.arn,

@@ -1,3 +1,5 @@
+import { AZ_ID_PREFIX, regionOfZoneId } from "../config/places";
+import { AWS_REGIONS } from "../config/validators";
 import { loadEnvironments, parseEnvironment, parseEnvironments } from "../config";
 import { ENVIRONMENTS } from "../config/environments";
 import { cidrsOverlap, checkCidr } from "../config/validators";
@@ -256,5 +258,27 @@ describe("CIDR helpers", () => {
     expect(cidrsOverlap("10.0.0.0/8", "10.1.0.0/16")).toBe(true);
     expect(cidrsOverlap("10.0.0.0/16", "10.1.0.0/16")).toBe(false);
     expect(cidrsOverlap("10.0.0.0/8", "2001:db8::/32")).toBe(false);
+  });
+});
+
+describe("availability zone ids carry their region (config/places.ts, issue 29 §4)", () => {
+  // Golden pairs from AWS's "AWS Availability Zones" tables and "AZ IDs" page, not from AZ_ID_PREFIX.
+  it.each([
+    ["use1-az1", "us-east-1"],
+    ["usw1-az3", "us-west-1"],
+    ["usw2-az1", "us-west-2"],
+    ["euw1-az2", "eu-west-1"],
+    ["euc1-az2", "eu-central-1"],
+    ["apse1-az1", "ap-southeast-1"],
+    ["aps1-az1", "ap-south-1"],
+    ["apne1-az4", "ap-northeast-1"],
+  ])("%s is an id of %s", (id, region) => {
+    expect(regionOfZoneId(id)).toBe(region);
+  });
+
+  it("knows the prefix of every region the project deploys to, each once", () => {
+    expect(Object.keys(AZ_ID_PREFIX).sort()).toEqual([...AWS_REGIONS].sort());
+    expect(new Set(Object.values(AZ_ID_PREFIX)).size).toBe(AWS_REGIONS.length);
+    expect(regionOfZoneId("usw9-az1")).toBeUndefined();
   });
 });

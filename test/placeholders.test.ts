@@ -72,7 +72,9 @@ describe("placeholder values in config/environments.ts", () => {
     pre.aws.accountId = ENVIRONMENTS.ops.aws.accountId; // one AWS account for both
     pre.vm.amiId = ENVIRONMENTS.ops.vm.amiId;
     pre.application.edgeFunctionPrefix = "packagecloud_pre_cloudfront_auth";
-    expect(placeholderFields(pre)).toEqual(PRE_FIELDS.filter((f) => f !== "aws.accountId" && f !== "vm.amiId"));
+    // One account, one alias namespace per region: pre's setup key gets an alias of its own (a real value here).
+    pre.application.cdnSetup.keyAlias = "packagecloud_pre_cloudfront_auth_key";
+    expect(placeholderFields(pre)).toEqual(PRE_FIELDS.filter((f) => f !== "aws.accountId" && f !== "vm.amiId" && f !== "application.cdnSetup.keyAlias"));
     expect(placeholderFields(ENVIRONMENTS.ops)).toEqual(OPS_FIELDS);
     const both = parseEnvironments({ ...ENVIRONMENTS, pre });
     expect(placeholderFields(both.pre)).not.toContain("aws.accountId");

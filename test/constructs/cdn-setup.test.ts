@@ -28,7 +28,9 @@ function grants(action: string, resource: string): string[] {
 
 const fn = (suffix = "") => `arn:aws:lambda:us-east-1:${account}:function:${env.application.edgeFunctionPrefix}${suffix}`;
 const role = `arn:aws:iam::${account}:role/${env.application.edgeLambdaRoleName}`;
-const appKey = `arn:aws:kms:us-east-1:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+/** The setup's key, which Terraform creates (its ARN is a reference in the synthesized policy). */
+const setupKey = "${aws_kms_key.application_setup_key.arn}";
+const otherKey = `arn:aws:kms:us-east-1:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
 /** The calls each documented task makes, from the AWS document named beside it. */
 const CALLS: Array<[task: keyof typeof CLOUDFRONT_SETUP_TASKS, action: string, resource: string]> = [
@@ -38,10 +40,11 @@ const CALLS: Array<[task: keyof typeof CLOUDFRONT_SETUP_TASKS, action: string, r
   ["Create an IAM role and policy", "iam:PutRolePolicy", role],
   ["Create an IAM role and policy", "iam:CreatePolicy", `arn:aws:iam::${account}:policy/${env.application.edgeLambdaRoleName}-kms`],
   ["Create an IAM role and policy", "iam:PassRole", role],
-  // KMS Developer Guide: CreateKey, then PutKeyPolicy on the new key.
-  ["Create a KMS key and policy", "kms:CreateKey", "*"],
-  ["Create a KMS key and policy", "kms:PutKeyPolicy", appKey],
-  ["Create a KMS key and policy", "kms:Encrypt", appKey],
+  // The key and its policy are Terraform's (issue 29 §3): the setup looks its alias up (ListAliases), then
+  // describes the key and encrypts with it (KMS Developer Guide, ListAliases, DescribeKey, Encrypt).
+  ["Create a KMS key and policy", "kms:ListAliases", "*"],
+  ["Create a KMS key and policy", "kms:DescribeKey", setupKey],
+  ["Create a KMS key and policy", "kms:Encrypt", setupKey],
   // CloudFront Developer Guide, "Set up IAM permissions and roles for Lambda@Edge": the function in us-east-1,
   // lambda:GetFunction and lambda:EnableReplication*/DisableReplication* on the version, the replicator role.
   ["Create/Modify Lambda Functions", "lambda:CreateFunction", fn()],
@@ -97,29 +100,32 @@ describe("packagecloud's documented CloudFront setup, with the ops application i
     for (const never of ["iam:DeleteRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy", "iam:CreateUser", "iam:CreateAccessKey"]) expect(actions).not.toContain(never);
   });
 
-  it("caps the edge role at its own logs and decrypting with keys that are not Terraform's", () => {
+  it("caps the edge role at its own logs and decrypting with the setup's key", () => {
     const boundary = Synthesized.policy(out.resource("aws_iam_policy", "application_edge_boundary").policy).Statement;
     expect(boundary.flatMap((s) => [s.Action].flat()).sort()).toEqual(["kms:Decrypt", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]);
-    // Only the setup's own key, by its alias (the permission table decides the rest: test/stacks/permissions.test.ts).
-    expect(boundary.find((s) => s.Sid === "DecryptWithSetupKey").Condition).toEqual({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/packagecloud_cloudfront_auth_key" } });
+    // One key, by ARN (the permission table decides the rest: test/stacks/permissions.test.ts).
+    expect(boundary.find((s) => s.Sid === "DecryptWithSetupKey").Resource).toBe(setupKey);
   });
 
-  it("never manages Terraform's own KMS keys (tagged ManagedBy=terraform), nor retags them", () => {
-    expect(cdn.find((s) => s.Sid === "ManageSetupKey").Condition).toEqual({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/packagecloud_cloudfront_auth_key" } });
-    expect(cdn.find((s) => s.Sid === "AliasSetupKey").Condition).toEqual({ StringNotEqualsIfExists: { "aws:ResourceTag/ManagedBy": "terraform" } });
-    expect(out.json.provider.aws[0].default_tags[0].tags.ManagedBy).toBe("terraform");
-    expect(cdn.find((s) => s.Sid === "NeverRetagTerraformKeys")).toMatchObject({
-      Effect: "Deny",
-      Action: ["kms:TagResource", "kms:UntagResource"],
-      Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": ["ManagedBy"] } },
-    });
-    const actions = statements.flatMap((s) => [s.Action].flat());
-    for (const never of ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:CreateGrant", "kms:Decrypt"]) expect(cdn.flatMap((s) => [s.Action].flat())).not.toContain(never);
+  it("makes no key, no alias and no key policy: Terraform made them before the setup runs", () => {
+    for (const action of ["kms:CreateKey", "kms:TagResource"]) expect(grants(action, "*")).toEqual([]);
+    for (const action of ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"]) {
+      expect(grants(action, `arn:aws:kms:us-east-1:${account}:alias/${env.application.cdnSetup.keyAlias}`)).toEqual([]);
+      expect(grants(action, otherKey)).toEqual([]);
+    }
+    for (const action of ["kms:PutKeyPolicy", "kms:Encrypt", "kms:DescribeKey"]) expect(grants(action, otherKey)).toEqual([]);
+    expect(grants("kms:PutKeyPolicy", setupKey)).toEqual([]);
+    const key = out.resource("aws_kms_key", "application_setup_key");
+    expect(key).toMatchObject({ provider: "aws.cdn_setup", enable_key_rotation: true });
+    expect(out.json.provider.aws.find((p: any) => p.alias === "cdn_setup")).toMatchObject({ region: "us-east-1", allowed_account_ids: [account] });
+    expect(out.resource("aws_kms_alias", "application_setup_key_alias").name).toBe(`alias/${env.application.cdnSetup.keyAlias}`);
+    const actions = statements.filter((s) => s.Effect === "Allow").flatMap((s) => [s.Action].flat());
+    for (const never of ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:CreateGrant", "kms:Decrypt", "kms:*"]) expect(cdn.filter((s) => s.Effect === "Allow").flatMap((s) => [s.Action].flat())).not.toContain(never);
     expect(actions).not.toContain("kms:*");
   });
 
   it("uses Resource \"*\" only where AWS has no resource to name, each commented in the construct", () => {
     const wildcard = cdn.filter((s) => s.Effect === "Allow" && [s.Resource].flat().includes("*")).map((s) => s.Sid).sort();
-    expect(wildcard).toEqual(["CreateCdnResources", "CreateKey", "ListCdnResources", "ListKeys"]);
+    expect(wildcard).toEqual(["CreateCdnResources", "ListCdnResources", "ListKeys"]);
   });
 });

@@ -2,7 +2,10 @@
  * Adopting buckets that exist, for real in its own emulator: `pre`'s four data buckets are created through the S3
  * API first (versioned, one holding a package), then the storage stack is deployed with `adopt` configured. The
  * plan imports the buckets and the listed parts instead of creating them, the apply succeeds without touching the
- * package, and the next plan is clean.
+ * package, and the next plan is clean. The daily-backup bucket holds a backup from before (as ops's
+ * gitlab-packagecloud-db-backups holds the VM era's, seed 001): its existing objects are kept (the default), so the
+ * lifecycle the plan creates, and S3 then stores, can remove no version; the offsite bucket is adopted with
+ * `may-expire`, and its lifecycle expires (the check can fail).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -11,6 +14,7 @@ import { App } from "cdktf";
 import {
   CreateBucketCommand,
   DeleteBucketPolicyCommand,
+  GetBucketLifecycleConfigurationCommand,
   GetObjectCommand,
   ListObjectVersionsCommand,
   PutBucketEncryptionCommand,
@@ -27,6 +31,7 @@ import { stackEnv, type EmulatorWorkspace } from "../../emulator/lib/emulator-de
 import { startEmulator, type Emulator } from "../../emulator/lib/moto";
 import { terraform, terraformOk } from "../../operator/lib/terraform";
 import { buildApp } from "../../stacks/app";
+import { canRemoveExistingVersions } from "../support/lifecycle";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -44,7 +49,10 @@ const ADOPT = {
     offsiteBackups: "created by this test before the plan",
     dailyBackups: "created by this test before the plan",
   },
+  // dailyBackups: keep, the default. The offsite bucket's lifecycle may expire what is in it.
+  existingObjects: { offsiteBackups: "may-expire" },
 } as const;
+const OLD_BACKUP_KEY = "backups/2024-01-01/packagecloud-db.xbstream";
 const input = structuredClone(ENVIRONMENTS.pre) as EnvironmentInput;
 const env = parseEnvironment("pre", { ...input, adopt: structuredClone(ADOPT) as any });
 const storage = env.storage;
@@ -98,6 +106,7 @@ beforeAll(async () => {
     }),
   );
   packageVersion = (await s3.send(new PutObjectCommand({ Bucket: storage.packages.bucketName, Key: PACKAGE_KEY, Body: "a package" }))).VersionId!;
+  await s3.send(new PutObjectCommand({ Bucket: storage.dailyBackups.bucketName, Key: OLD_BACKUP_KEY, Body: "a VM-era backup" }));
   replicaS3.destroy();
 
   // The project's app with adoption on, synthesized in process for the emulator (main.ts reads only the committed config).
@@ -187,5 +196,37 @@ describe("the apply", () => {
     expect(versions.DeleteMarkers ?? []).toEqual([]);
     const body = await (await s3.send(new GetObjectCommand({ Bucket: storage.packages.bucketName, Key: PACKAGE_KEY }))).Body!.transformToString();
     expect(body).toBe("a package");
+  });
+});
+
+describe("the lifecycle of an adopted bucket whose objects are kept (issue 27 §2)", () => {
+  const rulesIn = (address: string) => change(address).after.rule as any[];
+
+  it("is planned with no rule that can remove a version already in the bucket", () => {
+    const c = change("aws_s3_bucket_lifecycle_configuration.daily_backups_bucket_lifecycle");
+    expect(c.actions).toEqual(["create"]);
+    expect(rulesIn("aws_s3_bucket_lifecycle_configuration.daily_backups_bucket_lifecycle").filter(canRemoveExistingVersions).map((r) => r.id)).toEqual([]);
+  });
+
+  it("is planned with expiry where the operator recorded may-expire (the check can fail)", () => {
+    const expiring = rulesIn("aws_s3_bucket_lifecycle_configuration.offsite_backups_bucket_lifecycle").filter(canRemoveExistingVersions).map((r) => r.id);
+    expect(expiring.sort()).toEqual(["expire-current-versions", "expire-noncurrent-versions"]);
+  });
+
+  it("is stored by S3 as planned: no Expiration by days or date, no NoncurrentVersionExpiration", async () => {
+    const stored = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: storage.dailyBackups.bucketName }));
+    const rules = stored.Rules ?? [];
+    expect(rules.map((r) => r.ID).sort()).toEqual(["abort-incomplete-multipart-uploads", "remove-expired-delete-markers"]);
+    for (const rule of rules) {
+      expect(rule.Expiration?.Days).toBeUndefined();
+      expect(rule.Expiration?.Date).toBeUndefined();
+      expect(rule.NoncurrentVersionExpiration).toBeUndefined();
+    }
+  });
+
+  it("leaves the backup that was there (moto stores lifecycle rules but never runs them: the rules above are the proof)", async () => {
+    await s3.send(new DeleteBucketPolicyCommand({ Bucket: storage.dailyBackups.bucketName }));
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: storage.dailyBackups.bucketName }));
+    expect(versions.Versions?.map((v) => v.Key)).toEqual([OLD_BACKUP_KEY]);
   });
 });

@@ -2,7 +2,8 @@
  * Adopting what exists (config `adopt`): the stacks emit Terraform import blocks with each provider's import id
  * format, only where the config names something, and never in an emulator that was not asked to adopt.
  */
-import { loadEnvironments, parseEnvironment } from "../../config";
+import { ADOPTABLE_BUCKETS, loadEnvironments, parseEnvironment } from "../../config";
+import { EXISTING_OBJECTS_BUCKETS } from "../../config/existing-objects";
 import { DnsStack } from "../../stacks/dns-stack";
 import { dnsRecordImportId } from "../../stacks/adoption";
 import { StorageStack } from "../../stacks/storage-stack";
@@ -10,6 +11,7 @@ import type { DeployTarget } from "../../stacks/target";
 import { BucketEncryption, SecureBucket } from "../../constructs/secure-bucket";
 import { constructStack, sharedStack, synth, testApp, UNIT_TARGET } from "../support/synth";
 import { rejection, variant } from "../support/config";
+import { canRemoveExistingVersions } from "../support/lifecycle";
 
 /** `import` blocks of a synthesized stack, keyed by their `to` address. */
 function imports(json: any): Record<string, { id: string; provider?: string }> {
@@ -137,5 +139,51 @@ describe("adoption config", () => {
 
   it("fails if a Cloudflare record id is not 32 hex characters", () => {
     expect(rejection("ops", (e) => (e.adopt.dnsRecord.cloudflareRecordId = "rec-1"))).toMatch(/cloudflareRecordId.*must be a Cloudflare DNS record id \(32 hex characters\)/);
+  });
+});
+
+describe("what an adopted bucket's lifecycle may delete (issue 27 §2)", () => {
+  const lifecycle = (out: ReturnType<typeof synth>, address: string) => out.resource("aws_s3_bucket_lifecycle_configuration", address).rule as any[];
+  const ops = sharedStack("ops", "storage");
+
+  it("keeps what ops's adopted buckets hold today: no rule can remove an existing version (the VM-era backups in gitlab-packagecloud-db-backups)", () => {
+    expect(envs.ops.adopt?.buckets?.dailyBackups).toBeDefined();
+    for (const address of ["daily_backups_bucket_lifecycle", "packages_source_lifecycle", "packages_replica_lifecycle"]) {
+      const rules = lifecycle(ops, address);
+      expect(rules.filter(canRemoveExistingVersions).map((r) => r.id)).toEqual([]);
+      // Still there: unfinished uploads are aborted (PC_S3_LIFECYCLE), orphaned delete markers removed.
+      expect(rules.map((r) => r.id)).toEqual(["abort-incomplete-multipart-uploads", "remove-expired-delete-markers"]);
+    }
+  });
+
+  it("expires as configured in a bucket this project creates (the offsite backups): the check can fail", () => {
+    const rules = lifecycle(ops, "offsite_backups_bucket_lifecycle");
+    expect(rules.filter(canRemoveExistingVersions).map((r) => r.id)).toEqual(["expire-noncurrent-versions", "expire-current-versions"]);
+    expect(rules.find((r) => r.id === "expire-current-versions").expiration).toEqual([{ days: envs.ops.storage.offsiteBackups.expireAfterDays }]);
+  });
+
+  it("expires an adopted bucket's objects once the operator records may-expire", () => {
+    const env = parseEnvironment("ops", variant("ops", (e) => (e.adopt.existingObjects = { dailyBackups: "may-expire" })));
+    const rules = lifecycle(synth(new StorageStack(testApp(), { env, target: UNIT_TARGET })), "daily_backups_bucket_lifecycle");
+    expect(rules.find((r) => r.id === "expire-current-versions").expiration).toEqual([{ days: 14 }]);
+    expect(rules.find((r) => r.id === "expire-noncurrent-versions").noncurrent_version_expiration).toEqual([{ noncurrent_days: 1 }]);
+  });
+
+  it("keeps them in the emulator too, which plans the lifecycle the real account gets", () => {
+    const emulator: DeployTarget = { kind: "emulator", endpoint: "http://127.0.0.1:5000", stateDir: "/tmp/state" };
+    const out = synth(new StorageStack(testApp(), { env: envs.ops, target: emulator }));
+    expect(lifecycle(out, "daily_backups_bucket_lifecycle").filter(canRemoveExistingVersions)).toEqual([]);
+  });
+
+  it("fails if existingObjects names a bucket that is not adopted, or a decision that does not exist", () => {
+    expect(rejection("ops", (e) => (e.adopt.existingObjects = { offsiteBackups: "keep" }))).toMatch(
+      /adopt\.existingObjects\.offsiteBackups = "keep": must not be set: adopt\.buckets\.offsiteBackups is not listed/,
+    );
+    expect(rejection("ops", (e) => (e.adopt.existingObjects = { dailyBackups: "delete" }))).toMatch(/adopt\.existingObjects\.dailyBackups = "delete": must be "keep" .* or "may-expire"/);
+    expect(rejection("ops", (e) => (e.adopt.existingObjects = { daily: "keep" }))).toMatch(/adopt\.existingObjects\.daily = "keep": is not a field here.*allowed: packages, replica, offsiteBackups, dailyBackups/);
+  });
+
+  it("lists the adoptable buckets the schema lists", () => {
+    expect([...EXISTING_OBJECTS_BUCKETS]).toEqual([...ADOPTABLE_BUCKETS]);
   });
 });

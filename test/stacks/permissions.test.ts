@@ -28,6 +28,7 @@ describe.each(ENV_NAMES as readonly EnvName[])("who can do what in %s", (envName
   const replica = world.bucket(storage, "packages_replica");
   const configBucket = world.bucket(vmOut, "vm_config_bucket");
   const backupsKey = world.key(storage, "backups_key");
+  const setupKeyTarget = world.key(storage, "application_setup_key");
   const diskKey = world.key(vmOut, "disk_key");
   const app = env.application;
 
@@ -48,7 +49,8 @@ describe.each(ENV_NAMES as readonly EnvName[])("who can do what in %s", (envName
     // Under the default key policy, untagged: exactly what another team's key looks like.
     "another team's key in another region": { arn: `arn:aws:kms:${other}:${accountId}:key/0a1b2c3d-other-team`, policy: defaultKeyPolicy(accountId) },
     "another team's key in the setup region": { arn: `arn:aws:kms:${app.cdnSetup.region}:${accountId}:key/0a1b2c3d-other-team`, policy: defaultKeyPolicy(accountId) },
-    "the setup's key": { arn: `arn:aws:kms:${app.cdnSetup.region}:${accountId}:key/0a1b2c3d-setup`, policy: defaultKeyPolicy(accountId) },
+    // Terraform's key for the CloudFront setup, with its key policy, in the setup's region.
+    "the setup's key": setupKeyTarget,
     "the setup's key alias": { arn: `arn:aws:kms:${app.cdnSetup.region}:${accountId}:alias/${app.cdnSetup.keyAlias}` },
     "another alias": { arn: `arn:aws:kms:${app.cdnSetup.region}:${accountId}:alias/other-team` },
     // Creations AWS authorizes against "*" only (no resource type in the Service Authorization Reference).
@@ -59,9 +61,11 @@ describe.each(ENV_NAMES as readonly EnvName[])("who can do what in %s", (envName
     "another function": { arn: `arn:aws:lambda:${EDGE_REGION}:${accountId}:function:other-team` },
     "a distribution": { arn: `arn:aws:cloudfront::${accountId}:distribution/E2EXAMPLE` },
   };
-  // The setup's key, once aliased by the setup; another team's key with its own alias.
+  // What a key's aliases say in a request (kms:ResourceAliases): the setup's key carries the setup's alias; another
+  // team's key its own, or, once someone moved the setup's alias onto it, the setup's.
   const setupKey = { "kms:ResourceAliases": [`alias/${app.cdnSetup.keyAlias}`] };
   const otherKey = { "kms:ResourceAliases": ["alias/other-team"] };
+  const otherKeyUnderSetupAlias = { "kms:ResourceAliases": ["alias/other-team", `alias/${app.cdnSetup.keyAlias}`] };
 
   const rows: Record<string, readonly Row[]> = {
     application: [
@@ -73,11 +77,11 @@ describe.each(ENV_NAMES as readonly EnvName[])("who can do what in %s", (envName
       { who: "application", can: true, action: "iam:CreateRole", on: "the edge role" },
       { who: "application", can: true, action: "iam:AttachRolePolicy", on: "the edge role", context: { "iam:PolicyARN": EDGE_ROLE_POLICY_ARN } },
       { who: "application", can: true, action: "iam:PassRole", on: "the edge role", context: { "iam:PassedToService": "edgelambda.amazonaws.com" } },
-      { who: "application", can: true, action: "kms:CreateKey", on: "a new resource", context: { "aws:RequestedRegion": app.cdnSetup.region } },
-      { who: "application", can: true, action: "kms:CreateAlias", on: "the setup's key alias" },
-      { who: "application", can: true, action: "kms:CreateAlias", on: "the setup's key" },
-      { who: "application", can: true, action: "kms:PutKeyPolicy", on: "the setup's key", context: setupKey },
+      // The setup's key is Terraform's (issue 29 §3): the setup finds it by its alias and encrypts with it.
+      { who: "application", can: true, action: "kms:ListAliases", on: "a new resource" },
+      { who: "application", can: true, action: "kms:DescribeKey", on: "the setup's key", context: setupKey },
       { who: "application", can: true, action: "kms:Encrypt", on: "the setup's key", context: setupKey },
+      { who: "application", can: true, action: "kms:GetKeyPolicy", on: "the setup's key", context: setupKey },
       { who: "application", can: true, action: "lambda:CreateFunction", on: "an edge function" },
       { who: "application", can: true, action: "cloudfront:CreateCloudFrontOriginAccessIdentity", on: "a new resource" },
       { who: "application", can: true, action: "cloudfront:CreateDistribution", on: "a new resource" },
@@ -85,8 +89,21 @@ describe.each(ENV_NAMES as readonly EnvName[])("who can do what in %s", (envName
       { who: "application", can: false, action: "kms:PutKeyPolicy", on: "another team's key in another region" },
       { who: "application", can: false, action: "kms:PutKeyPolicy", on: "another team's key in the setup region", context: otherKey },
       { who: "application", can: false, action: "kms:Encrypt", on: "another team's key in the setup region", context: otherKey },
-      // CreateAlias cannot be scoped by the key's aliases (KMS), so it reaches any key of the setup region but
-      // Terraform's, with the setup's one alias name only: unique per region, it is spent by the setup's own run.
+      // The alias takeover, step by step (issue 29 §3): put the setup's alias on another team's key (create it
+      // there, or move it there), then rewrite that key's policy, which alias-based rights would now reach. Each
+      // step is denied; so is every way to make or administer a key.
+      { who: "application", can: false, action: "kms:CreateAlias", on: "another team's key in the setup region", context: otherKey },
+      { who: "application", can: false, action: "kms:CreateAlias", on: "the setup's key alias" },
+      { who: "application", can: false, action: "kms:UpdateAlias", on: "another team's key in the setup region", context: otherKey },
+      { who: "application", can: false, action: "kms:UpdateAlias", on: "the setup's key alias" },
+      { who: "application", can: false, action: "kms:PutKeyPolicy", on: "another team's key in the setup region", context: otherKeyUnderSetupAlias },
+      { who: "application", can: false, action: "kms:Encrypt", on: "another team's key in the setup region", context: otherKeyUnderSetupAlias },
+      { who: "application", can: false, action: "kms:CreateKey", on: "a new resource", context: { "aws:RequestedRegion": app.cdnSetup.region } },
+      { who: "application", can: false, action: "kms:DeleteAlias", on: "the setup's key alias" },
+      { who: "application", can: false, action: "kms:PutKeyPolicy", on: "the setup's key", context: setupKey },
+      { who: "application", can: false, action: "kms:ScheduleKeyDeletion", on: "the setup's key", context: setupKey },
+      { who: "application", can: false, action: "kms:TagResource", on: "the setup's key", context: setupKey },
+      { who: "application", can: false, action: "kms:Decrypt", on: "the setup's key", context: setupKey },
       { who: "application", can: false, action: "kms:CreateAlias", on: "the backups key" },
       { who: "application", can: false, action: "kms:CreateAlias", on: "another alias" },
       { who: "application", can: false, action: "kms:PutKeyPolicy", on: "the backups key" },
@@ -173,6 +190,61 @@ describe.each(ENV_NAMES as readonly EnvName[])("who can do what in %s", (envName
         });
       }
     }
+  });
+
+  describe("the alias takeover (issue 29 §3): the table's rows can fail", () => {
+    const foreign = targets["another team's key in the setup region"];
+    // The application's KMS statements before issue 29, copied by hand from the previous construct: CreateAlias on
+    // any key of the setup region not tagged ManagedBy=terraform, and alias-scoped management. The engine allowed
+    // both steps of the takeover under them; the same two requests are the Denied rows above.
+    const before: Principal = {
+      name: "application (before)",
+      arn: p.application.arn,
+      identity: {
+        cdn: {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "AliasSetupKey",
+              Effect: "Allow",
+              Action: "kms:CreateAlias",
+              Resource: [`arn:aws:kms:${app.cdnSetup.region}:${accountId}:alias/${app.cdnSetup.keyAlias}`, `arn:aws:kms:${app.cdnSetup.region}:${accountId}:key/*`],
+              Condition: { StringNotEqualsIfExists: { "aws:ResourceTag/ManagedBy": "terraform" } },
+            },
+            {
+              Sid: "ManageSetupKey",
+              Effect: "Allow",
+              Action: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:Encrypt", "kms:EnableKeyRotation", "kms:TagResource"],
+              Resource: `arn:aws:kms:${app.cdnSetup.region}:${accountId}:key/*`,
+              Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": `alias/${app.cdnSetup.keyAlias}` } },
+            },
+          ],
+        },
+      },
+    };
+
+    it("allowed both steps under the previous policy", async () => {
+      expect(await world.decide(before, "kms:CreateAlias", foreign, otherKey)).toBe("Allowed");
+      expect(await world.decide(before, "kms:PutKeyPolicy", foreign, otherKeyUnderSetupAlias)).toBe("Allowed");
+    });
+
+    it("denies both steps now", async () => {
+      expect(await world.decide(p.application, "kms:CreateAlias", foreign, otherKey)).not.toBe("Allowed");
+      expect(await world.decide(p.application, "kms:PutKeyPolicy", foreign, otherKeyUnderSetupAlias)).not.toBe("Allowed");
+    });
+
+    it("keeps the application from administering the setup key through its key policy, whatever IAM grants it later", async () => {
+      const everything = { anything: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] } };
+      const broadApp: Principal = { name: "application with kms:*", arn: p.application.arn, identity: everything };
+      const gkeApp: Principal = { name: "GKE app role with kms:*", arn: p.gkeApp.arn, identity: everything };
+      const admin: Principal = { name: "an administrator", arn: `arn:aws:iam::${accountId}:role/administrator`, identity: everything };
+      for (const who of [broadApp, gkeApp]) {
+        expect(await world.decide(who, "kms:PutKeyPolicy", targets["the setup's key"], setupKey)).toBe("ExplicitlyDenied");
+        expect(await world.decide(who, "kms:ScheduleKeyDeletion", targets["the setup's key"], setupKey)).toBe("ExplicitlyDenied");
+      }
+      // The Deny is what refuses: an administrator with the same grant may (Terraform's own identity among them).
+      expect(await world.decide(admin, "kms:PutKeyPolicy", targets["the setup's key"], setupKey)).toBe("Allowed");
+    });
   });
 
   describe("the edge role, whatever policy the application gives it, stays inside its boundary", () => {

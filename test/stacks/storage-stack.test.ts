@@ -17,10 +17,13 @@ describe.each(ENV_NAMES)("packagecloud-%s-storage", (name) => {
     expect(stack.node.id).toBe(`packagecloud-${name}-storage`);
   });
 
-  it("pins both AWS providers to the environment's account and regions, tagging everything", () => {
-    const [primary, replica] = out.json.provider.aws;
+  it("pins its AWS providers to the environment's account and regions, tagging everything", () => {
+    const [primary, replica, cdnSetup] = out.json.provider.aws;
     expect(primary).toMatchObject({ region: env.aws.region, allowed_account_ids: [env.aws.accountId] });
     expect(replica).toMatchObject({ alias: "replica", region: env.aws.replicaRegion, allowed_account_ids: [env.aws.accountId] });
+    // The CloudFront setup's key, where its Lambda@Edge functions are (issue 29 §3).
+    expect(cdnSetup).toMatchObject({ alias: "cdn_setup", region: "us-east-1", allowed_account_ids: [env.aws.accountId] });
+    expect(out.json.provider.aws).toHaveLength(3);
     expect(primary.default_tags).toEqual([{ tags: expect.objectContaining({ Environment: name, Project: "packagecloud" }) }]);
   });
 
@@ -43,10 +46,14 @@ describe.each(ENV_NAMES)("packagecloud-%s-storage", (name) => {
     expect(rules.find((r: any) => r.id === "expire-current-versions").expiration).toEqual([{ days: env.storage.offsiteBackups.expireAfterDays }]);
   });
 
-  it("expires daily backups after the configured days and keeps them unlocked", () => {
+  it("expires daily backups after the configured days, unless the bucket is adopted with its objects kept; keeps them unlocked", () => {
     expect(out.resource("aws_s3_bucket", "daily_backups_bucket").object_lock_enabled).toBeUndefined();
     const rules = out.resource("aws_s3_bucket_lifecycle_configuration", "daily_backups_bucket_lifecycle").rule;
-    expect(rules.find((r: any) => r.id === "expire-current-versions").expiration).toEqual([{ days: env.storage.dailyBackups.expireAfterDays }]);
+    // ops adopts gitlab-packagecloud-db-backups with its VM-era backups, kept by default (test/stacks/adoption.test.ts).
+    const adoptedAndKept = env.adopt?.buckets?.dailyBackups !== undefined && env.adopt?.existingObjects?.dailyBackups !== "may-expire";
+    expect(adoptedAndKept).toBe(name === "ops");
+    if (adoptedAndKept) expect(rules.find((r: any) => r.id === "expire-current-versions")).toBeUndefined();
+    else expect(rules.find((r: any) => r.id === "expire-current-versions").expiration).toEqual([{ days: env.storage.dailyBackups.expireAfterDays }]);
   });
 
   it("keeps the application's own statements in the package buckets' policies, and owns every other policy", () => {
@@ -106,8 +113,9 @@ describe.each(ENV_NAMES)("packagecloud-%s-storage", (name) => {
     expect(Object.keys(out.resources("aws_s3_bucket")).sort()).toEqual([
       "access_logs", "daily_backups_bucket", "offsite_backups_bucket", "packages_replica", "packages_source", "replica_access_logs",
     ]);
-    // The package buckets are SSE-S3 (CloudFront OAI): no package keys.
-    expect(Object.keys(out.resources("aws_kms_key")).sort()).toEqual(["alerts_key", "backups_key"]);
+    // The package buckets are SSE-S3 (CloudFront OAI): no package keys. The CloudFront setup's key (issue 29 §3).
+    expect(Object.keys(out.resources("aws_kms_key")).sort()).toEqual(["alerts_key", "application_setup_key", "backups_key"]);
+    expect(Object.keys(out.resources("aws_kms_alias")).sort()).toEqual(["alerts_key_alias", "application_setup_key_alias", "backups_key_alias"]);
   });
 
   it("has no backend in unit synth, and an S3 backend with native locking for real deploys", () => {

@@ -66,7 +66,8 @@ export function iamWorld(envName: EnvName) {
   const accountId = env.aws.accountId;
   const stacks = { storage: sharedStack(envName, "storage"), vm: sharedStack(envName, "vm") };
 
-  const regionOf = (resource: any) => (resource.provider === "aws.replica" ? env.aws.replicaRegion : env.aws.region);
+  const regionOf = (resource: any) =>
+    resource.provider === "aws.replica" ? env.aws.replicaRegion : resource.provider === "aws.cdn_setup" ? env.application.cdnSetup.region : env.aws.region;
   const resolveIn = (out: Synthesized) => (text: string): string =>
     text.replace(/\$\{(aws_[a-z0-9_]+)\.([a-z0-9_]+)\.(arn|bucket|id|name)\}/g, (whole, type: string, name: string, attr: string) => {
       const r = out.resource(type, name);
@@ -159,7 +160,9 @@ export function iamWorld(envName: EnvName) {
           action,
           resource: { resource: target.arn, accountId },
           // Every request of these principals uses TLS (the buckets' DenyInsecureTransport is tested separately).
-          contextVariables: { "aws:SecureTransport": "true", "aws:PrincipalAccount": accountId, ...tags, ...context },
+          // aws:PrincipalArn is in every request AWS authorizes (IAM global condition keys; for a role's session,
+          // the role's ARN); the engine does not derive it from the principal.
+          contextVariables: { "aws:SecureTransport": "true", "aws:PrincipalAccount": accountId, "aws:PrincipalArn": principal.arn, ...tags, ...context },
         },
         identityPolicies: Object.entries(principal.identity).map(([name, policy]) => ({ name, policy })),
         permissionBoundaryPolicies: principal.boundary ? [{ name: "boundary", policy: principal.boundary }] : undefined,
