@@ -43,6 +43,9 @@ export const ROUTINE_EDITS: readonly RoutineEdit[] = [
   {
     name: "longer noncurrent-version retention of the package bucket",
     layer: "storage",
+    // ops adopts its package buckets with existingObjects "keep" (config/existing-objects.ts): no version expires
+    // there until an operator records "may-expire", so the retention has nothing to change.
+    envs: ["pre"],
     config: (env) => (env.storage.packages.noncurrentVersionDays += 7),
     expect: { update: ["aws_s3_bucket_lifecycle_configuration.packages_source_lifecycle", "aws_s3_bucket_lifecycle_configuration.packages_replica_lifecycle"] },
     why: "the replica keeps noncurrent versions as long as the source (replication copies every version)",
