@@ -7,7 +7,7 @@
  */
 import * as net from "node:net";
 import { containsUnknown, isObject, Unknown, type SchemaBlock, type SchemaBlockType, type SchemaAttribute } from "./cty";
-import type { AttributeDecision, Refusal, TypeDecision } from "./decisions/types";
+import type { Refusal, TypeDecision } from "./decisions/types";
 
 type Obj = Record<string, unknown>;
 
@@ -445,7 +445,8 @@ function pairs(block: SchemaBlock, prior: unknown, planned: unknown, names: read
   const map = new Map<string, [Position | undefined, Position | undefined]>();
   for (const p of before) map.set(key(p), [p, undefined]);
   for (const p of after) map.set(key(p), [map.get(key(p))?.[0], p]);
-  // A container that became unknown in the plan: its positions are cut short; the planned side is then unknown.
+  // A container that became unknown in the plan is one position on the planned side, against the prior's deeper
+  // ones: both count as changes, as the SDK cannot rule a change out under an unknown.
   return [...map.values()];
 }
 
@@ -462,8 +463,3 @@ export function parseImportId(decision: TypeDecision, id: string): Record<string
 
 export class ImportRefusal extends Error {}
 
-export function attributePathString(steps: readonly Step[]): string {
-  return steps.map((s) => ("attribute_name" in s ? `.${s.attribute_name}` : "element_key_int" in s ? `[${s.element_key_int}]` : `["${s.element_key_string}"]`)).join("").slice(1);
-}
-
-export type { AttributeDecision };
