@@ -4,7 +4,8 @@
  * attached to them), each after the stacks it depends on and independent ones side by side (storage with gke,
  * then vm and dns); prints their outputs, plans every stack again, side by side (exit 1 unless each second plan
  * shows no changes), and stops the emulator and the stand-ins.
- * The DNS record each environment adopts is seeded into the stand-ins first, so its import block imports it.
+ * What exists before the first deploy is seeded into the stand-ins first (the GCP project, the DNS record each
+ * environment adopts, so its import block imports it).
  * Set PACKAGECLOUD_EMULATOR_ENDPOINT to deploy into an emulator you already run (it is then left running), and
  * PACKAGECLOUD_LOCAL_DIR to keep the work files somewhere other than .local/emulator (the engine tests do).
  */
@@ -14,7 +15,7 @@ import { ENV_NAMES, loadEnvironments, type EnvName } from "../config";
 import { allStacks, applyInDependencyOrder, configuredAmiIds, secondPlan, stackDir, standinStacks, synthForEmulator } from "./lib/emulator-deploy";
 import { startEmulator, type Emulator } from "./lib/moto";
 import { startStandins, typesUsed, type Standins } from "./standin/client";
-import { seedAdoptedDnsRecord } from "./standin/fixtures";
+import { seedExisting } from "./standin/fixtures";
 import { PROJECT_ROOT } from "../operator/lib/terraform";
 
 const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -41,9 +42,10 @@ async function main(): Promise<void> {
     const stacks = allStacks(env);
     started = Date.now();
     standins = await startStandins({ types: typesUsed(stacks.map((stack) => stackDir(base, stack))) });
-    const seeded = await seedAdoptedDnsRecord(standins, loadEnvironments()[env]);
+    const seeded = await seedExisting(standins, loadEnvironments()[env]);
     console.log(`stand-in providers (google, google-beta, cloudflare, time): ready in ${seconds(started)}`);
-    if (seeded) console.log(`  seeded the existing ${seeded.type} ${seeded.importId}, to be imported`);
+    console.log(`  seeded the existing project ${seeded.project}`);
+    if (seeded.record) console.log(`  seeded the existing ${seeded.record.type} ${seeded.record.id}, to be imported`);
     const ws = { ...base, extraEnv: standins.env };
     // Each stack after the stacks it depends on, independent ones side by side (storage with gke, vm with dns).
     await applyInDependencyOrder(ws, stacks, (stack, outputs, took) => {

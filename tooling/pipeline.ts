@@ -58,9 +58,12 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
     privileged: true,
   },
   "test:pipeline": { files: ["test/engine/pipeline.test.ts"], tools: ["rsync", "git"] },
-  // Terraform 1.11.4 attached to the stand-in providers (emulator/standin/), and the schema derivation proven
-  // against the real aws provider's `terraform providers schema -json`.
-  "test:standin": { files: ["test/engine/standin-terraform.test.ts", "test/engine/standin-schema.test.ts", "test/engine/cluster-taint.test.ts", "test/engine/gke-rebuild.test.ts"], tools: ["terraform"] },
+  // Terraform 1.11.4 attached to the stand-in providers (emulator/standin/), the providers' reviewed decisions
+  // through Terraform, and the schema derivation proven against the real aws provider's `terraform providers schema -json`.
+  "test:standin": {
+    files: ["test/engine/standin-terraform.test.ts", "test/engine/standin-decide.test.ts", "test/engine/standin-schema.test.ts", "test/engine/cluster-taint.test.ts", "test/engine/gke-rebuild.test.ts"],
+    tools: ["terraform"],
+  },
   // A scratch MariaDB as an unprivileged process: no root needed, unlike test:backup.
   "test:database-grants": { files: ["test/engine/database-grants.test.ts"], tools: ["mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump"] },
 };

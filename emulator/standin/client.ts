@@ -29,7 +29,7 @@ export interface Standins {
   readonly url: string;
   creates(): Promise<CreateRecord[]>;
   objects(): Promise<StoredObject[]>;
-  seed(object: { provider: StandinName; type: string; id: string; importId?: string; value: Record<string, unknown> }): Promise<void>;
+  seed(object: { provider: StandinName; type: string; id: string; value: Record<string, unknown> }): Promise<void>;
   patch(type: string, id: string, set: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
 }
@@ -62,13 +62,11 @@ export interface StartOptions {
   /** Schema files instead of the derivation (tests of the protocol itself). */
   readonly schemaFiles?: Partial<Record<StandinName, string>>;
   readonly providers?: readonly StandinName[];
-  readonly createDelay?: boolean;
 }
 
 export async function startStandins(options: StartOptions = {}): Promise<Standins> {
   const names = options.providers ?? (Object.keys(STANDIN_PROVIDERS) as StandinName[]);
   const config: StandinServerConfig = {
-    createDelay: options.createDelay,
     providers: names.map(
       (name): StandinProviderConfig => ({
         name,

@@ -6,9 +6,15 @@
  * internal/plans/objchange/objchange.go `AssertPlanValid` and `AssertObjectCompatible`, which Terraform runs on
  * every answer): a planned value equals the configuration wherever the configuration sets it; only computed
  * attributes may be unknown; after apply every value is known and every known planned value is unchanged.
- * What the clouds' APIs would refuse or force to replace is not modelled (docs/emulator.md).
+ * What the providers themselves decide comes from the reviewed tables (decisions/, answered by decide.ts):
+ * refusals, defaults, `requires_replace`, the project they need, import ids, reads of objects that do not exist.
+ * What only the clouds' APIs decide (quotas, names taken, an API refusing a value the schema accepts) is not
+ * modelled (docs/emulator.md).
  */
 import { createHash } from "node:crypto";
+import { applyDefaults, ImportRefusal, parseImportId, requiresReplace, validateConfig, type Diagnostic, type Step } from "./decide";
+import { decisionOf } from "./decisions";
+import type { TypeDecision } from "./decisions/types";
 import {
   isObject,
   normalizeBlock,
@@ -26,7 +32,7 @@ type Obj = Record<string, unknown>;
 /** The project number every stand-in Google project answers with (data.google_project.number). */
 export const STANDIN_PROJECT_NUMBER = "100000000001";
 
-/** One create, as the order log records it. */
+/** One create, as the log records it (in the order the creates finished). */
 export interface CreateRecord {
   readonly seq: number;
   readonly provider: string;
@@ -35,9 +41,6 @@ export interface CreateRecord {
   readonly id: string;
   /** A readable name: the object's name, account_id or service, when it has one. */
   readonly label: string;
-  /** Milliseconds since the server started. */
-  readonly start: number;
-  readonly end: number;
 }
 
 export interface StoredObject {
@@ -47,15 +50,10 @@ export interface StoredObject {
   value: Obj;
 }
 
-/** State shared by every stand-in in one process, so one log orders creates across providers. */
+/** State shared by every stand-in in one process: one world, so the dns stack reads the address the gke stack made. */
 export class StandinWorld {
   readonly objects = new Map<string, StoredObject>();
-  /** `${type}\0${importId}` -> object id, for objects seeded to be imported. */
-  readonly importIds = new Map<string, string>();
   readonly creates: CreateRecord[] = [];
-  readonly epoch = Date.now();
-  /** Milliseconds each create takes at least (0 turns the delay off). */
-  createDelay: (seed: string) => number = (seed) => 20 + (parseInt(hash(seed).slice(0, 4), 16) % 81);
 
   key(type: string, id: string): string {
     return `${type}\0${id}`;
@@ -69,12 +67,31 @@ export class StandinWorld {
   delete(type: string, id: string): void {
     this.objects.delete(this.key(type, id));
   }
-  now(): number {
-    return Date.now() - this.epoch;
+  /** The objects of `type` whose attributes equal every value of `match`. */
+  find(type: string, match: Record<string, unknown>): StoredObject[] {
+    return [...this.objects.values()].filter((o) => o.type === type && Object.entries(match).every(([k, v]) => (k === "id" ? o.id === v : o.value[k] === v)));
   }
 }
 
-export class StandinError extends Error {}
+/** A provider's error diagnostic: `message` is its summary (an SDKv2 error's whole text), `detail` what follows. */
+export class StandinError extends Error {
+  constructor(
+    message: string,
+    readonly detail = "",
+  ) {
+    super(message);
+  }
+}
+
+/** What PlanResourceChange answers besides the planned state. */
+export interface Plan {
+  readonly planned: unknown;
+  readonly requiresReplace: Step[][];
+  /** terraform-plugin-sdk sends legacy_type_system on every answer; here only when the plan holds an SDKv2 default
+   *  in an attribute that is not computed, the one inconsistency the flag exists for (so Terraform keeps checking
+   *  every other answer strictly). */
+  readonly legacyTypeSystem: boolean;
+}
 
 export class StandinProvider {
   /**
@@ -101,6 +118,42 @@ export class StandinProvider {
     return schema;
   }
 
+  /** The reviewed decisions of a type ("data.<type>" for a data source). A type nobody reviewed is refused: a
+   *  stand-in that cannot say what the provider decides must not pretend it decides nothing. */
+  decision(type: string): TypeDecision {
+    const decision = decisionOf(this.name, type);
+    if (!decision) throw new StandinError(`${this.name} stand-in: no reviewed decisions for ${type} (emulator/standin/decisions/): review it from the provider's source first`);
+    return decision;
+  }
+
+  validateResource(type: string, config: unknown): Diagnostic[] {
+    return validateConfig(this.decision(type), this.resourceSchema(type).block, config);
+  }
+
+  validateDataSource(type: string, config: unknown): Diagnostic[] {
+    return validateConfig(this.decision(`data.${type}`), this.dataSourceSchema(type).block, config);
+  }
+
+  validateProvider(config: unknown): Diagnostic[] {
+    const decision = decisionOf(this.name, "provider");
+    return decision ? validateConfig(decision, this.schema.provider.block, config) : [];
+  }
+
+  /** The project an object names, else the provider's; undefined when neither does (unknown counts as named). */
+  private projectOf(connection: string, value: unknown, attribute = "project"): string | Unknown | undefined {
+    const own = isObject(value) ? value[attribute] : undefined;
+    if (own instanceof Unknown || (typeof own === "string" && own !== "")) return own;
+    const provider = this.config(connection).project;
+    return typeof provider === "string" && provider !== "" ? provider : undefined;
+  }
+
+  private refuseMissingProject(connection: string, decision: TypeDecision, at: "plan" | "apply" | "read", value: unknown): void {
+    const rule = decision.missingProject;
+    if (!rule || rule.at !== at) return;
+    const attribute = decision.identity?.includes("project_id") ? "project_id" : "project";
+    if (this.projectOf(connection, value, attribute) === undefined) throw new StandinError(rule.message);
+  }
+
   configure(connection: string, config: unknown): void {
     this.configs.set(connection, isObject(config) ? config : {});
   }
@@ -109,15 +162,24 @@ export class StandinProvider {
     return this.configs.get(connection) ?? {};
   }
 
-  /** PlanResourceChange: Terraform's proposed new state, with computed attributes left unset unknown on create. */
-  plan(type: string, prior: unknown, proposed: unknown): unknown {
+  /**
+   * PlanResourceChange: Terraform's proposed new state, with the provider's defaults where the configuration
+   * leaves them null, the project it plans (tpgresource.DefaultProviderProject sets the provider's at plan time),
+   * computed attributes left unset unknown on create, and the paths whose change replaces the object.
+   */
+  plan(connection: string, type: string, prior: unknown, proposed: unknown, config: unknown = proposed): Plan {
     const { block } = this.resourceSchema(type);
-    if (proposed === null) return null; // destroy
+    if (proposed === null) return { planned: null, requiresReplace: [], legacyTypeSystem: false }; // destroy
+    const decision = this.decision(type);
     const planned = withoutWriteOnly(block, normalizeBlock(block, proposed));
+    if (!isObject(planned)) return { planned, requiresReplace: [], legacyTypeSystem: false };
+    this.refuseMissingProject(connection, decision, "plan", planned);
+    const legacyTypeSystem = applyDefaults(decision, block, normalizeBlock(block, config), planned);
+    if (decision.missingProject?.at === "plan" && (planned.project === null || planned.project === undefined)) planned.project = this.projectOf(connection, planned) ?? null;
     // On update Terraform's proposal already carries the prior computed values (objchange.ProposedNew): keep them,
     // as a provider does when nothing it computes changes.
-    if (prior !== null || !isObject(planned)) return planned;
-    return markComputedUnknown(block, planned);
+    const final = prior !== null ? planned : markComputedUnknown(block, planned);
+    return { planned: final, requiresReplace: requiresReplace(decision, block, prior, final), legacyTypeSystem };
   }
 
   /** ApplyResourceChange: fills what the plan left unknown, stores the object, records the create. */
@@ -127,22 +189,12 @@ export class StandinProvider {
       if (isObject(prior) && typeof prior.id === "string") this.world.delete(type, prior.id);
       return null;
     }
+    if (prior === null) this.refuseMissingProject(connection, this.decision(type), "apply", planned);
     const seed = `${type}\0${stableJson(planned)}`;
     const value = withoutWriteOnly(block, this.fill(connection, type, block, normalizeBlock(block, planned) as Obj, seed)) as Obj;
     const id = typeof value.id === "string" ? value.id : hash(seed).slice(0, 16);
     if (prior === null) {
-      const start = this.world.now();
-      const delay = this.world.createDelay(seed);
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-      this.world.creates.push({
-        seq: this.world.creates.length,
-        provider: this.name,
-        type,
-        id,
-        label: labelOf(value),
-        start,
-        end: this.world.now(),
-      });
+      this.world.creates.push({ seq: this.world.creates.length, provider: this.name, type, id, label: labelOf(value) });
     } else if (isObject(prior) && typeof prior.id === "string" && prior.id !== id) {
       this.world.delete(type, prior.id);
     }
@@ -158,63 +210,60 @@ export class StandinProvider {
     return stored ? normalizeBlock(block, structuredCloneValue(stored.value)) : null;
   }
 
-  /** ImportResourceState: an object seeded under this import id, or the error the real providers give. */
-  importState(type: string, importId: string): unknown {
+  /**
+   * ImportResourceState: the id parsed with the importer's formats (refused as the importer refuses what it cannot
+   * parse), then the one stored object whose attributes are those the id names (the provider's project when the id
+   * leaves it out, as google's ParseImportId does), else the error Terraform gives for an import of nothing.
+   */
+  importState(connection: string, type: string, importId: string): unknown {
     const { block } = this.resourceSchema(type);
-    const id = this.world.importIds.get(this.world.key(type, importId)) ?? importId;
-    const stored = this.world.get(type, id);
-    if (!stored) {
+    const decision = this.decision(type);
+    let fields: Record<string, string>;
+    try {
+      fields = parseImportId(decision, importId);
+    } catch (error) {
+      if (error instanceof ImportRefusal) throw new StandinError(error.message);
+      throw error;
+    }
+    const match = Object.fromEntries(Object.entries(fields).filter(([k]) => k === "id" || k in (block.attributes ?? {})));
+    if (this.name.startsWith("google") && "project" in (block.attributes ?? {}) && match.project === undefined) {
+      const project = this.projectOf(connection, {});
+      if (typeof project === "string") match.project = project;
+    }
+    const found = this.world.find(type, match);
+    if (found.length > 1) throw new StandinError(`${this.name} stand-in: import id "${importId}" names ${found.length} objects (${JSON.stringify(match)})`);
+    if (found.length === 0) {
       throw new StandinError(
-        `Cannot import non-existent remote object: While attempting to import an existing object to "${type}", ` +
-          `the provider detected that no object exists with the given id "${importId}" (${this.name} stand-in: seed it first).`,
+        "Cannot import non-existent remote object",
+        `While attempting to import an existing object to "${type}", the provider detected that no object exists with the given id "${importId}" (${this.name} stand-in: seed it first).`,
       );
     }
-    return normalizeBlock(block, structuredCloneValue(stored.value));
+    return normalizeBlock(block, structuredCloneValue(found[0].value));
   }
 
-  /** ReadDataSource: an object this process holds with the same name, else a fixture filled from the config. */
+  /**
+   * ReadDataSource: the object the configuration names (the decision's identity attributes, the provider's project
+   * when it names none) as the world holds it, created by a stack or seeded as existing before the deploy; an object
+   * nobody made fails the read with the provider's message. What the object does not hold is filled as computed.
+   */
   readDataSource(connection: string, type: string, config: unknown): unknown {
     const { block } = this.dataSourceSchema(type);
+    const decision = this.decision(`data.${type}`);
     const value = normalizeBlock(block, config) as Obj;
-    const stored = this.findByName(type, value);
-    if (stored) {
-      for (const [k, v] of Object.entries(stored.value)) if ((value[k] === null || value[k] === undefined) && k in value) value[k] = v;
+    this.refuseMissingProject(connection, decision, "read", value);
+    const identity: Record<string, unknown> = {};
+    for (const attribute of decision.identity ?? []) {
+      const own = value[attribute];
+      identity[attribute] = own ?? (attribute === "project" || attribute === "project_id" ? this.projectOf(connection, {}) : null);
     }
-    const unset = (v: unknown): boolean => v === null || (Array.isArray(v) && v.length === 0);
-    for (const [k, v] of Object.entries(this.dataFixture(connection, type, value))) if (k in value && unset(value[k])) value[k] = v;
+    const [stored] = this.world.find(type, identity);
+    if (!stored) {
+      const message = (decision.missingObject ?? `${type} not found`).replace(/\{\{(\w+)\}\}/g, (_m, k: string) => String(identity[k] ?? ""));
+      throw new StandinError(message);
+    }
+    for (const [k, v] of Object.entries(stored.value)) if (k in value && (value[k] === null || value[k] === undefined)) value[k] = structuredCloneValue(v);
     const normalized = normalizeBlock(block, value) as Obj;
     return this.fill(connection, type, block, markComputedUnknown(block, normalized), `data\0${type}\0${stableJson(config)}`);
-  }
-
-  private findByName(type: string, config: Obj): StoredObject | undefined {
-    const name = config.name ?? config.project_id;
-    if (typeof name !== "string") return undefined;
-    for (const object of this.world.objects.values()) {
-      if (object.type === type && (object.value.name === name || object.value.project_id === name)) return object;
-    }
-    return undefined;
-  }
-
-  /** Fixtures for what the stacks read and nothing here creates. */
-  private dataFixture(connection: string, type: string, config: Obj): Obj {
-    const provider = this.config(connection);
-    const project = (config.project ?? config.project_id ?? provider.project ?? "stand-in-project") as string;
-    switch (type) {
-      case "google_project":
-        return { number: STANDIN_PROJECT_NUMBER, project_id: project, name: project, id: `projects/${project}` };
-      case "google_container_cluster":
-        // The shared cluster of `existing` mode: Workload Identity on, with the project's pool (gke-cluster.ts checks it).
-        return {
-          project,
-          id: `projects/${project}/locations/${config.location}/clusters/${config.name}`,
-          network: `projects/${project}/global/networks/default`,
-          subnetwork: `projects/${project}/regions/${provider.region ?? "us-east1"}/subnetworks/default`,
-          workload_identity_config: [{ workload_pool: `${project}.svc.id.goog` }],
-          endpoint: "10.0.0.2",
-        };
-      default:
-        return {};
-    }
   }
 
   private fill(connection: string, type: string, block: SchemaBlock, value: Obj, seed: string): Obj {
@@ -226,7 +275,20 @@ export class StandinProvider {
       region: (provider.region as string) ?? "us-east1",
       seed,
     };
-    return fillBlock(block, value, ctx, "") as Obj;
+    const filled = fillBlock(block, value, ctx, "") as Obj;
+    // The id in the provider's own format (decisions' idFormat), which other resources' validators read through
+    // references; the plausible one stays where the format names something still unknown.
+    const format = value.id instanceof Unknown ? decisionOf(this.name, type)?.idFormat : undefined;
+    if (format) {
+      const vars: Obj = { region: ctx.region, ...filled, project: filled.project ?? ctx.project };
+      const id = format.replace(/\{\{(\w+)(\|urlquery)?\}\}/g, (_m, k: string, escape?: string) => {
+        const v = vars[k];
+        if (typeof v !== "string" || v === "") return "\0";
+        return escape ? encodeURIComponent(v).replace(/%20/g, "+") : v;
+      });
+      if (!id.includes("\0")) filled.id = id;
+    }
+    return filled;
   }
 }
 

@@ -25,6 +25,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { schemaFactSources } from "./decisions";
+import type { TypeDecision } from "./decisions/types";
 
 // ---------------------------------------------------------------------------------------------------------------
 // The JSON shape `terraform providers schema -json` prints (terraform/internal/command/jsonprovider at v1.11.4:
@@ -505,12 +507,12 @@ export function deriveFile(file: string, framework: boolean): { kind: ParsedSour
 }
 
 /**
- * What the bindings lose, for the types the project's stacks use, copied from the providers' sources at the pinned
- * tags. The generator keeps no sensitive/write_only flags, no min_items/max_items beyond "required" and "one"
- * (resource-parser.js) and no schema versions, so these are searched for in each used type's source
- * (`Sensitive: true`, `WriteOnly: true`, `MaxItems:`/`MinItems:` above 1, `SchemaVersion:`) and listed here; the engine proof against the real aws provider
- * shows that, with this table, nothing differs in what the stacks set. Paths: "<type>.<block|attribute>...",
- * "data.<type>...", "provider...".
+ * What the bindings lose, for the types the project's stacks use. The generator keeps no sensitive/write_only flags,
+ * no min_items/max_items beyond "required" and "one" (resource-parser.js) and no schema versions. For the stand-ins'
+ * providers these facts are part of the reviewed decision tables (decisions/: `sensitive`, `writeOnly`, `maxItems`,
+ * `minItems`, `schemaVersion`, each with the provider source line); the AWS one is here, as the real binary reports
+ * it (the engine proof against that binary shows that, with it, nothing differs in what the stacks set). Paths:
+ * "<type>.<block|attribute>...", "data.<type>...", "provider...".
  */
 interface LostFact {
   readonly path: string;
@@ -523,41 +525,28 @@ interface LostFact {
   readonly source: string;
 }
 
-const GOOGLE_FACTS: readonly LostFact[] = [
-  // hashicorp/terraform-provider-google v6.50.0. Schema versions other than 0 (the others' sources set none):
-  { path: "google_container_cluster", version: 2, source: "google/services/container/resource_container_cluster.go:257" },
-  { path: "google_container_node_pool", version: 1, source: "google/services/container/resource_container_node_pool.go" },
-  { path: "google_kms_crypto_key", version: 1, source: "google/services/kms/resource_kms_crypto_key.go" },
-  { path: "google_sql_user", version: 1, source: "google/services/sql/resource_sql_user.go" },
-  { path: "google_container_cluster.addons_config.ray_operator_config", max_items: 3, source: "google/services/container/resource_container_cluster.go:564" },
-  { path: "google_container_cluster.maintenance_policy.maintenance_exclusion", max_items: 20, source: "google/services/container/resource_container_cluster.go:1113" },
-  { path: "google_container_cluster.master_auth.client_key", sensitive: true, source: "google/services/container/resource_container_cluster.go:1369" },
-  { path: "google_container_cluster.node_config.secondary_boot_disks", max_items: 127, source: "google/services/container/node_config.go:321" },
-  { path: "google_container_cluster.node_pool.node_config.secondary_boot_disks", max_items: 127, source: "google/services/container/node_config.go:321" },
-  { path: "google_container_node_pool.node_config.secondary_boot_disks", max_items: 127, source: "google/services/container/node_config.go:321" },
-  { path: "google_redis_instance.auth_string", sensitive: true, source: "google/services/redis/resource_redis_instance.go:585" },
-  { path: "google_sql_database_instance.root_password", sensitive: true, source: "google/services/sql/resource_sql_database_instance.go:824" },
-  // :909 marks the replica_configuration block Sensitive, which the SDK drops for blocks (only attributes carry it).
-  { path: "google_sql_database_instance.replica_configuration.password", sensitive: true, source: "google/services/sql/resource_sql_database_instance.go:971" },
-  { path: "google_sql_database_instance.server_ca_cert", sensitive: true, source: "google/services/sql/resource_sql_database_instance.go:1039" },
-  { path: "google_sql_user.password", sensitive: true, source: "google/services/sql/resource_sql_user.go:111" },
-  { path: "google_sql_user.password_wo", write_only: true, source: "google/services/sql/resource_sql_user.go:120" },
-  { path: "google_secret_manager_secret_version.secret_data", sensitive: true, source: "google/services/secretmanager/resource_secret_manager_secret_version.go" },
-  { path: "google_secret_manager_secret_version.secret_data_wo", write_only: true, source: "google/services/secretmanager/resource_secret_manager_secret_version.go" },
-];
+/** The schema facts a decision table records. */
+function factsOf(decisions: readonly TypeDecision[]): LostFact[] {
+  const out: LostFact[] = [];
+  for (const d of decisions) {
+    if (d.schemaVersion !== undefined) out.push({ path: d.type, version: d.schemaVersion, source: d.source });
+    for (const a of d.attributes) {
+      if (!a.sensitive && !a.writeOnly && a.maxItems === undefined && a.minItems === undefined) continue;
+      out.push({ path: a.path, sensitive: a.sensitive, write_only: a.writeOnly, max_items: a.maxItems, min_items: a.minItems, source: a.source });
+    }
+  }
+  return out;
+}
 
 export const LOST_FACTS: Readonly<Record<string, readonly LostFact[]>> = {
   "@cdktf/provider-aws": [
     // hashicorp/terraform-provider-aws v5.100.0, as its binary reports it (`terraform providers schema -json`).
     { path: "aws_s3_bucket_replication_configuration.rule", max_items: 1000, source: "internal/service/s3/bucket_replication_configuration.go" },
   ],
-  "@cdktf/provider-google": GOOGLE_FACTS,
-  // google-beta is generated from the same sources (magic-modules) as google for these types.
-  "@cdktf/provider-google-beta": GOOGLE_FACTS,
-  // cloudflare/terraform-provider-cloudflare v5.14.0: internal/provider.go and internal/services/dns_record/schema.go
-  // have no Sensitive, WriteOnly or size limits; hashicorp/time v0.13.1's time_sleep neither.
-  "@cdktf/provider-cloudflare": [],
-  "@cdktf/provider-time": [],
+  "@cdktf/provider-google": factsOf(schemaFactSources("google")),
+  "@cdktf/provider-google-beta": factsOf(schemaFactSources("google-beta")),
+  "@cdktf/provider-cloudflare": factsOf(schemaFactSources("cloudflare")),
+  "@cdktf/provider-time": factsOf(schemaFactSources("time")),
 };
 
 function applyFacts(schema: ProviderSchemaJson, facts: readonly LostFact[]): void {

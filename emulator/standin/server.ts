@@ -11,9 +11,9 @@
  * Run by client.ts: `node -r ./tooling/register-swc.js emulator/standin/server.ts <config.json>`. Prints one line
  * `STANDIN_READY <json>` (the reattach map and the side channel's URL) and exits when its stdin closes.
  *
- * Side channel (HTTP on 127.0.0.1, JSON): GET /creates (the order log), GET /objects, POST /seed
- * {provider,type,id,importId?,value} (an object that exists before Terraform, e.g. to import), POST /patch
- * {type,id,set} (change an object behind Terraform's back: drift), POST /delete {type,id}.
+ * Side channel (HTTP on 127.0.0.1, JSON): GET /creates (the create log), GET /objects, POST /seed
+ * {provider,type,id,value} (an object that exists before Terraform: to import, or for a data source to read), POST
+ * /patch {type,id,set} (change an object behind Terraform's back: drift), POST /delete {type,id}.
  */
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
@@ -38,8 +38,6 @@ export interface StandinProviderConfig {
 
 export interface StandinServerConfig {
   readonly providers: StandinProviderConfig[];
-  /** Per-create delay in milliseconds is 20-100 by default; false turns it off. */
-  readonly createDelay?: boolean;
 }
 
 const PROTO_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true };
@@ -101,9 +99,8 @@ function protoAttribute(name: string, a: SchemaAttribute): unknown {
 
 function errorDiagnostic(error: unknown): { severity: string; summary: string; detail: string } {
   const message = error instanceof Error ? error.message : String(error);
-  const [summary, ...rest] = message.split(": ");
   return error instanceof StandinError
-    ? { severity: "ERROR", summary, detail: rest.join(": ") }
+    ? { severity: "ERROR", summary: message, detail: error.detail }
     : { severity: "ERROR", summary: "stand-in provider failure", detail: error instanceof Error ? (error.stack ?? message) : message };
 }
 
@@ -141,11 +138,11 @@ function providerService(provider: StandinProvider): grpc.UntypedServiceImplemen
       ephemeral_resources: [],
     })),
     GetProviderSchema: unary(() => schemaResponse),
-    // Terraform itself checks every configuration against the schema (types, required, unknown names, nesting);
-    // the provider-side validation of the real providers (API rules) is not modelled.
-    ValidateProviderConfig: unary(() => ok()),
-    ValidateResourceConfig: unary((r) => (provider.resourceSchema(r.type_name), ok())),
-    ValidateDataResourceConfig: unary((r) => (provider.dataSourceSchema(r.type_name), ok())),
+    // Terraform itself checks every configuration against the schema (types, required, unknown names, nesting); the
+    // provider's own validators, as the reviewed tables record them, answer here (decide.ts validateConfig).
+    ValidateProviderConfig: unary((r) => ok({ diagnostics: provider.validateProvider(fromDynamicValue(r.config)) })),
+    ValidateResourceConfig: unary((r) => ok({ diagnostics: provider.validateResource(r.type_name, fromDynamicValue(r.config)) })),
+    ValidateDataResourceConfig: unary((r) => ok({ diagnostics: provider.validateDataSource(r.type_name, fromDynamicValue(r.config)) })),
     ValidateEphemeralResourceConfig: unary(() => ok()),
     ConfigureProvider: unary((r, connection) => (provider.configure(connection, fromDynamicValue(r.config)), ok())),
     // State is written in the current schema by this very server: the JSON passes through.
@@ -157,14 +154,15 @@ function providerService(provider: StandinProvider): grpc.UntypedServiceImplemen
     ReadResource: unary((r) =>
       ok({ new_state: toDynamicValue(provider.read(r.type_name, fromDynamicValue(r.current_state))), private: r.private ?? Buffer.alloc(0) }),
     ),
-    PlanResourceChange: unary((r) =>
-      ok({
-        planned_state: toDynamicValue(provider.plan(r.type_name, fromDynamicValue(r.prior_state), fromDynamicValue(r.proposed_new_state))),
-        requires_replace: [],
+    PlanResourceChange: unary((r, connection) => {
+      const plan = provider.plan(connection, r.type_name, fromDynamicValue(r.prior_state), fromDynamicValue(r.proposed_new_state), fromDynamicValue(r.config));
+      return ok({
+        planned_state: toDynamicValue(plan.planned),
+        requires_replace: plan.requiresReplace.map((steps) => ({ steps })),
         planned_private: r.prior_private ?? Buffer.alloc(0),
-        legacy_type_system: false,
-      }),
-    ),
+        legacy_type_system: plan.legacyTypeSystem,
+      });
+    }),
     ApplyResourceChange: unary(async (r, connection) =>
       ok({
         new_state: toDynamicValue(await provider.apply(connection, r.type_name, fromDynamicValue(r.prior_state), fromDynamicValue(r.planned_state))),
@@ -172,8 +170,8 @@ function providerService(provider: StandinProvider): grpc.UntypedServiceImplemen
         legacy_type_system: false,
       }),
     ),
-    ImportResourceState: unary((r) =>
-      ok({ imported_resources: [{ type_name: r.type_name, state: toDynamicValue(provider.importState(r.type_name, r.id)), private: Buffer.alloc(0) }] }),
+    ImportResourceState: unary((r, connection) =>
+      ok({ imported_resources: [{ type_name: r.type_name, state: toDynamicValue(provider.importState(connection, r.type_name, r.id)), private: Buffer.alloc(0) }] }),
     ),
     MoveResourceState: unary(() => {
       throw new StandinError(`${provider.name} stand-in: MoveResourceState is not supported`);
@@ -208,10 +206,11 @@ function sideChannel(world: StandinWorld, providers: Map<string, StandinProvider
         if (req.method === "POST" && req.url === "/seed") {
           const provider = providers.get(input.provider);
           if (!provider) throw new Error(`no stand-in provider ${input.provider}`);
-          const { block } = provider.resourceSchema(input.type);
-          const value = normalizeBlock(block, { ...input.value, id: input.id }) as Record<string, unknown>;
+          // A type the stacks only read (a project, a shared cluster) has only its data source's schema here.
+          const schema = provider.schema.resource_schemas?.[input.type] ?? provider.schema.data_source_schemas?.[input.type];
+          const raw = { ...input.value, id: input.id };
+          const value = (schema ? normalizeBlock(schema.block, raw) : raw) as Record<string, unknown>;
           world.put({ provider: input.provider, type: input.type, id: input.id, value });
-          if (input.importId) world.importIds.set(world.key(input.type, input.importId), input.id);
           return reply(200, value);
         }
         if (req.method === "POST" && req.url === "/patch") {
@@ -247,7 +246,6 @@ export async function serve(config: StandinServerConfig): Promise<{ reattach: Re
   const health = load("health.proto").grpc.health.v1;
 
   const world = new StandinWorld();
-  if (config.createDelay === false) world.createDelay = () => 0;
   const providers = new Map<string, StandinProvider>();
   const servers: grpc.Server[] = [];
   const reattach: Record<string, unknown> = {};

@@ -14,6 +14,7 @@ import { stackName } from "../../config/naming";
 import { GkeStack } from "../../stacks/gke-stack";
 import { stackEnv, type EmulatorWorkspace } from "../../emulator/lib/emulator-deploy";
 import { startStandins, typesUsed, type Standins } from "../../emulator/standin/client";
+import { seedExisting } from "../../emulator/standin/fixtures";
 import { synth, testApp } from "../support/synth";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -52,6 +53,8 @@ beforeAll(async () => {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "cdk.tf.json"), out.raw);
   standins = await startStandins({ types: typesUsed([dir]) });
+  // The project the stack reads (data.google_project) exists before the deploy, as in npm run local.
+  await seedExisting(standins, env);
   ws.extraEnv = standins.env;
 }, 120_000);
 
