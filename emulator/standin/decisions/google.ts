@@ -741,6 +741,15 @@ export const GOOGLE_DECISIONS: readonly TypeDecision[] = [
         refuse: [{ kind: "enum", values: ["ENCRYPTED", "DECRYPTED"] }],
       },
       { path: "google_container_cluster.database_encryption.key_name", source: "google/services/container/resource_container_cluster.go:1979" },
+      // Updated in place: UpdateMonitoringConfig (resource_container_cluster.go:4428); no ForceNew, no validator on these.
+      { path: "google_container_cluster.monitoring_config", source: "google/services/container/resource_container_cluster.go:1181" },
+      {
+        path: "google_container_cluster.monitoring_config.enable_components",
+        source: "google/services/container/resource_container_cluster.go:1189",
+        note: "the provider sends the list whenever the block is set; the API refuses unknown components (not modelled)",
+      },
+      { path: "google_container_cluster.monitoring_config.managed_prometheus", source: "google/services/container/resource_container_cluster.go:1198" },
+      { path: "google_container_cluster.monitoring_config.managed_prometheus.enabled", source: "google/services/container/resource_container_cluster.go:1206" },
       { path: "google_container_cluster.release_channel", source: "google/services/container/resource_container_cluster.go:1988" },
       {
         path: "google_container_cluster.release_channel.channel",
