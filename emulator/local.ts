@@ -6,7 +6,8 @@
  * shows no changes), and stops the emulator and the stand-ins.
  * What exists before the first deploy is seeded into the stand-ins first (the GCP project, the DNS record each
  * environment adopts, so its import block imports it).
- * Set PACKAGECLOUD_EMULATOR_ENDPOINT to deploy into an emulator you already run (it is then left running), and
+ * Set PACKAGECLOUD_EMULATOR_ENDPOINT to deploy into an emulator you already run (it is then left running),
+ * PACKAGECLOUD_STANDINS to the stand-ins' `{"url", "reattach"}` to use stand-ins you run (left running too), and
  * PACKAGECLOUD_LOCAL_DIR to keep the work files somewhere other than .local/emulator (the engine tests do).
  */
 import * as fs from "node:fs";
@@ -14,7 +15,7 @@ import * as path from "node:path";
 import { ENV_NAMES, loadEnvironments, type EnvName } from "../config";
 import { allStacks, applyInDependencyOrder, configuredAmiIds, secondPlan, stackDir, standinStacks, synthForEmulator } from "./lib/emulator-deploy";
 import { startEmulator, type Emulator } from "./lib/moto";
-import { startStandins, typesUsed, type Standins } from "./standin/client";
+import { attachStandins, startStandins, typesUsed, type Standins } from "./standin/client";
 import { seedExisting } from "./standin/fixtures";
 import { PROJECT_ROOT } from "../operator/lib/terraform";
 
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
     console.log(`synth: ${seconds(started)}`);
     const stacks = allStacks(env);
     started = Date.now();
-    standins = await startStandins({ types: typesUsed(stacks.map((stack) => stackDir(base, stack))) });
+    // Stand-ins the caller runs (PACKAGECLOUD_STANDINS, as PACKAGECLOUD_EMULATOR_ENDPOINT for the emulator) stay up.
+    const givenStandins = process.env.PACKAGECLOUD_STANDINS;
+    standins = givenStandins ? attachStandins(JSON.parse(givenStandins)) : await startStandins({ types: typesUsed(stacks.map((stack) => stackDir(base, stack))) });
     const seeded = await seedExisting(standins, loadEnvironments()[env]);
     console.log(`stand-in providers (google, google-beta, cloudflare, time): ready in ${seconds(started)}`);
     console.log(`  seeded the existing project ${seeded.project}`);

@@ -102,6 +102,34 @@ export async function startStandins(options: StartOptions = {}): Promise<Standin
   };
 }
 
+/**
+ * Stand-ins someone else runs (the `STANDIN_READY` line's reattach map and side-channel URL): the same interface,
+ * and stop() leaves them running. `npm run local` uses them when PACKAGECLOUD_STANDINS holds that JSON, so a caller
+ * (an engine test) keeps the deployed Google and DNS world for what comes after the deploy, as with a kept emulator.
+ */
+export function attachStandins(given: { readonly url: string; readonly reattach: Record<string, unknown> }): Standins {
+  const call = async (method: "GET" | "POST", route: string, body?: unknown): Promise<any> => {
+    const response = await fetch(`${given.url}${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const value: any = await response.json();
+    if (!response.ok) throw new Error(`stand-in ${route}: ${value.error}`);
+    return value;
+  };
+  return {
+    env: { TF_REATTACH_PROVIDERS: JSON.stringify(given.reattach) },
+    url: given.url,
+    creates: () => call("GET", "/creates"),
+    objects: () => call("GET", "/objects"),
+    seed: (object) => call("POST", "/seed", object),
+    patch: (type, id, set) => call("POST", "/patch", { type, id, set }),
+    stop: async () => undefined,
+  };
+}
+
+/** What PACKAGECLOUD_STANDINS carries for {@link attachStandins}. */
+export function standinsHandle(standins: Standins): string {
+  return JSON.stringify({ url: standins.url, reattach: JSON.parse(standins.env.TF_REATTACH_PROVIDERS) });
+}
+
 function ready(child: ChildProcess): Promise<{ reattach: Record<string, unknown>; url: string }> {
   return new Promise((resolve, reject) => {
     let out = "";
