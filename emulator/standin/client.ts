@@ -85,21 +85,7 @@ export async function startStandins(options: StartOptions = {}): Promise<Standin
     stdio: ["pipe", "pipe", "pipe"],
   });
   const { reattach, url } = await ready(child);
-  const call = async (method: "GET" | "POST", route: string, body?: unknown): Promise<any> => {
-    const response = await fetch(`${url}${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-    const value: any = await response.json();
-    if (!response.ok) throw new Error(`stand-in ${route}: ${value.error}`);
-    return value;
-  };
-  return {
-    env: { TF_REATTACH_PROVIDERS: JSON.stringify(reattach) },
-    url,
-    creates: () => call("GET", "/creates"),
-    objects: () => call("GET", "/objects"),
-    seed: (object) => call("POST", "/seed", object),
-    patch: (type, id, set) => call("POST", "/patch", { type, id, set }),
-    stop: () => stopThroughStdin(child, dir),
-  };
+  return { ...attachStandins({ url, reattach }), stop: () => stopThroughStdin(child, dir) };
 }
 
 /**
