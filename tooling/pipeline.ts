@@ -61,6 +61,9 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
   // Terraform 1.11.4 attached to the stand-in providers (emulator/standin/), and the schema derivation proven
   // against the real aws provider's `terraform providers schema -json`.
   "test:standin": { files: ["test/engine/standin-terraform.test.ts", "test/engine/standin-schema.test.ts", "test/engine/cluster-taint.test.ts"], tools: ["terraform"] },
+  // The aws decision table (emulator/standin/decisions/aws.ts) held against the real aws 5.100.0 binary: one
+  // deployment in moto, edits planned against it, validate on broken values (issue 28 §1).
+  "test:aws-decisions": { files: ["test/engine/aws-decisions.test.ts"], tools: ["terraform", "moto_server"] },
   // A scratch MariaDB as an unprivileged process: no root needed, unlike test:backup.
   "test:database-grants": { files: ["test/engine/database-grants.test.ts"], tools: ["mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump"] },
 };
