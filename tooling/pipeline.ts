@@ -64,6 +64,9 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
     files: ["test/engine/standin-terraform.test.ts", "test/engine/standin-decide.test.ts", "test/engine/standin-schema.test.ts", "test/engine/cluster-taint.test.ts", "test/engine/gke-rebuild.test.ts"],
     tools: ["terraform"],
   },
+  // The aws decision table (emulator/standin/decisions/aws.ts) held against the real aws 5.100.0 binary: one
+  // deployment in moto, edits planned against it, validate on broken values (issue 28 §1).
+  "test:aws-decisions": { files: ["test/engine/aws-decisions.test.ts"], tools: ["terraform", "moto_server"] },
   // A scratch MariaDB as an unprivileged process: no root needed, unlike test:backup.
   "test:database-grants": { files: ["test/engine/database-grants.test.ts"], tools: ["mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump"] },
 };
