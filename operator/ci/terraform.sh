@@ -27,31 +27,6 @@ refuse_placeholders() {
   fi
 }
 
-# The gke stack's Cloud SQL admin password (constructs/cloud-sql-mysql.ts): an ephemeral variable that Terraform
-# passes only to write-only arguments (never in plan files or state), needed by plan and by apply. Read from its
-# Secret Manager secret; on the first deploy (the secret or its first version not found) a new one is generated
-# here, and Terraform writes it into the secret. A routine run's value is sent but unused (write-only arguments
-# are applied on create and when their _wo_version changes). Any other gcloud error stops the job.
-admin_password() {
-  local info secret project err
-  info=$(node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if ((c.variable || {}).sql_admin_password) { const s = Object.values(c.resource.google_secret_manager_secret)[0]; console.log(s.secret_id + " " + c.provider.google[0].project); }' cdk.tf.json)
-  [[ -z "$info" || -n "${TF_VAR_sql_admin_password:-}" ]] && return 0
-  read -r secret project <<<"$info"
-  err=$(mktemp)
-  if TF_VAR_sql_admin_password=$(gcloud secrets versions access latest --secret="$secret" --project="$project" 2>"$err"); then
-    export TF_VAR_sql_admin_password
-  elif grep -q NOT_FOUND "$err"; then
-    TF_VAR_sql_admin_password=$(openssl rand -hex 32)
-    export TF_VAR_sql_admin_password
-    echo "terraform.sh: $secret has no version yet (first deploy): a new admin password was generated; Terraform writes it there" >&2
-  else
-    cat "$err" >&2
-    echo "terraform.sh: cannot read the Cloud SQL admin password from Secret Manager ($secret in $project)" >&2
-    exit 5
-  fi
-  rm -f "$err"
-}
-
 case "$action" in
   validate)
     terraform init -backend=false -input=false
@@ -59,7 +34,6 @@ case "$action" in
     ;;
   plan)
     refuse_placeholders
-    admin_password
     terraform init -input=false
     terraform plan -input=false -out=plan.tfplan
     terraform show -json plan.tfplan > plan.json
@@ -81,7 +55,6 @@ case "$action" in
       terraform show -json plan.tfplan > plan.json
       node "$root/operator/ci/plan-report.js" plan.json --guard "$stack"
     fi
-    admin_password
     terraform apply -input=false plan.tfplan
     ;;
   *)

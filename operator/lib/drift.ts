@@ -22,7 +22,6 @@ import { LAYERS, stackName } from "../../config/naming";
 import { awsStacks, emulatorTargetEnv, synthesize } from "./stacks";
 import { terraformAsync as terraform, terraformEnv, type TerraformResult } from "./terraform";
 import { driftFromPlan, summarize, type DriftReport, type StackDriftReport } from "./drift-report";
-import { ADMIN_PASSWORD_VARIABLE } from "../../constructs/cloud-sql-mysql";
 
 export { DRIFT_EXIT, diffAttributes, driftFromPlan, exitCode, renderMarkdown, summarize, writeReports } from "./drift-report";
 export type { AttributeChange, DriftReport, PendingChange, ResourceDrift, StackDriftReport } from "./drift-report";
@@ -84,16 +83,12 @@ export function driftStacks(environment: EnvName, target: DriftTarget): string[]
  * (this project's machines), otherwise Terraform's defaults (a runner downloads providers from the registry).
  */
 function realTargetEnv(): NodeJS.ProcessEnv {
-  let env: NodeJS.ProcessEnv;
   try {
-    env = terraformEnv();
+    return terraformEnv();
   } catch (error) {
     if (!(error instanceof Error && /provider mirror/.test(error.message))) throw error;
-    env = { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
+    return { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
   }
-  // The gke stack's ephemeral admin password (constructs/cloud-sql-mysql.ts) goes only to write-only arguments,
-  // which a plan neither shows nor compares: a drift plan (never applied) needs a value, not the password.
-  return { ...env, [`TF_VAR_${ADMIN_PASSWORD_VARIABLE}`]: env[`TF_VAR_${ADMIN_PASSWORD_VARIABLE}`] ?? "unused-by-a-drift-plan" };
 }
 
 /** Synthesizes, plans every deployed stack of the environment (never applies) and returns the report. */
