@@ -19,7 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { EnvName } from "../../config";
 import { LAYERS, stackName } from "../../config/naming";
-import { awsStacks, emulatorTargetEnv, synthesize } from "./stacks";
+import { allStacks, awsStacks, emulatorTargetEnv, synthesize } from "./stacks";
 import { terraformAsync as terraform, terraformEnv, type TerraformResult } from "./terraform";
 import { driftFromPlan, summarize, type DriftReport, type StackDriftReport } from "./drift-report";
 
@@ -58,7 +58,16 @@ export async function checkStackDrift(stack: string, dir: string, env: NodeJS.Pr
 /** Where the check runs: real clouds with remote state, or the emulator with local state files. */
 export type DriftTarget =
   | { readonly kind: "aws" }
-  | { readonly kind: "emulator"; readonly endpoint: string; readonly stateDir: string };
+  | {
+      readonly kind: "emulator";
+      readonly endpoint: string;
+      readonly stateDir: string;
+      /**
+       * The Google, Cloudflare, time and random providers are attached through TF_REATTACH_PROVIDERS (the emulated
+       * world serves them): their stacks are checked too. @default false: the AWS stacks only
+       */
+      readonly reattachedProviders?: boolean;
+    };
 
 export interface DriftCheckOptions {
   readonly environment: EnvName;
@@ -70,12 +79,14 @@ export interface DriftCheckOptions {
 }
 
 /**
- * The stacks a drift check plans: every layer of the environment on the real target; in the emulator, the AWS
- * stacks that have been deployed there (a local state file exists; the emulator runs no Google or Cloudflare).
+ * The stacks a drift check plans: every layer of the environment on the real target; in the emulator, the stacks
+ * that have been deployed there (a local state file exists) and whose providers it can reach: the AWS stacks
+ * (moto_server), and the Google and DNS stacks only when their providers are attached.
  */
 export function driftStacks(environment: EnvName, target: DriftTarget): string[] {
   if (target.kind === "aws") return LAYERS.map((layer) => stackName(environment, layer));
-  return awsStacks(environment).filter((stack) => fs.existsSync(path.join(target.stateDir, `${stack}.tfstate`)));
+  const reachable = target.reattachedProviders ? allStacks(environment) : awsStacks(environment);
+  return reachable.filter((stack) => fs.existsSync(path.join(target.stateDir, `${stack}.tfstate`)));
 }
 
 /**
