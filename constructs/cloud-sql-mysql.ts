@@ -12,7 +12,7 @@
  *   db.connectionName
  */
 import { Construct } from "constructs";
-import { Fn, TerraformVariable, type ITerraformDependable } from "cdktf";
+import { Fn, TerraformStack, type ITerraformDependable } from "cdktf";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
 import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
@@ -38,8 +38,22 @@ export const DATABASE_NAME = "packagecloud";
  */
 export const ADMIN_USER = "packagecloud-admin";
 
-/** The Terraform variable (TF_VAR_<this>) that carries the admin password into the write-only arguments. */
-export const ADMIN_PASSWORD_VARIABLE = "sql_admin_password";
+/**
+ * The provider that makes the admin password: hashicorp/random's ephemeral `random_password` (new in 3.7.0; this pin
+ * is the newest release, whose ephemeral resource is unchanged since then apart from counting multi-byte special
+ * characters correctly: CHANGELOG.md 3.9.0). Terraform downloads it like any provider; no job needs another tool.
+ */
+export const RANDOM_PROVIDER = { source: "hashicorp/random", version: "3.9.0" } as const;
+
+/** `ephemeral.random_password.<this>`: the admin password, opened anew by every plan and apply, never stored. */
+export const ADMIN_PASSWORD_EPHEMERAL = "sql_admin_password";
+
+/**
+ * The password's shape (hashicorp/random v3.9.0 internal/provider/ephemeral_password.go:59-128): 40 characters of
+ * upper, lower and digits, about 238 bits. No special characters: the password passes through a Kubernetes Secret
+ * into the grants Job's MySQL client (backup/database-grants.ts), where none of them can then need quoting.
+ */
+export const ADMIN_PASSWORD_SHAPE = { length: 40, special: false } as const;
 
 /** The Secret Manager secret holding the admin password: `packagecloud-<env>-sql-admin`. */
 export const adminSecretId = (environment: EnvName) => resourceName(environment, "sql-admin");
@@ -56,9 +70,9 @@ export interface CloudSqlMysqlProps {
   /** The private service access connection and the key grant's propagation wait: the instance needs both first. */
   readonly dependsOn: ITerraformDependable[];
   /**
-   * Bump to rotate the admin password: the new TF_VAR_sql_admin_password is then written to the user and as a new
-   * secret version. While it is unchanged the variable's value is sent but never used (write-only arguments are
-   * applied on create and when their `_wo_version` changes). Default 1.
+   * Bump to rotate the admin password: the next apply's freshly generated password is then written to the user and
+   * as a new secret version. While it is unchanged the password each plan and apply generates is sent but never
+   * used (write-only arguments are applied on create and when their `_wo_version` changes). Default 1.
    */
   readonly adminPasswordVersion?: number;
 }
@@ -139,23 +153,21 @@ export class CloudSqlMysql extends Construct {
       });
     }
 
-    // The admin path. The password is generated outside Terraform (docs/first-deploy.md) and reaches Terraform as an
-    // ephemeral, sensitive input variable (Terraform >= 1.10: kept out of plan files and state), used only in
-    // write-only arguments (Terraform >= 1.11), which providers never store: the user's `password_wo` (google
-    // v6.50.0 resource_sql_user.go, WriteOnly) and the secret version's `secret_data_wo`. State holds the secret's
-    // name, the version's name and the two `_wo_version` numbers, never the password (test/engine/standin-terraform
-    // .test.ts reads the state). `password` and `secret_data` (stored in state, Sensitive only hides them in output)
-    // stay unset, and no data source reads the secret back (a data source's result is in state).
+    // The admin path. Terraform makes the password itself: an ephemeral random_password (Terraform >= 1.10 opens it
+    // anew in every plan and apply and keeps its value out of plan files and state), used only in write-only
+    // arguments (Terraform >= 1.11), which providers never store: the user's `password_wo` (google v6.50.0
+    // resource_sql_user.go, WriteOnly) and the secret version's `secret_data_wo`. One apply opens it once, so both
+    // get the same value. No job reads a secret and no job needs gcloud (issue 27 §1): the pipeline's identity
+    // alone deploys, the first time and every time. State holds the secret's name, the version's name and the two
+    // `_wo_version` numbers, never the password (test/engine/standin-terraform.test.ts searches plan, state and
+    // output for the value the stand-ins received). `password` and `secret_data` (stored in state, Sensitive only
+    // hides them in output) stay unset, and no data source reads the secret back (a data source's result is in state).
     const version = props.adminPasswordVersion ?? 1;
-    const password = new TerraformVariable(this, ADMIN_PASSWORD_VARIABLE, {
-      type: "string",
-      sensitive: true,
-      nullable: false,
-      description: `Password of the Cloud SQL user ${ADMIN_USER}: generated once and kept in Secret Manager (${adminSecretId(props.environment)}); set TF_VAR_${ADMIN_PASSWORD_VARIABLE} from it (docs/first-deploy.md)`,
-    });
-    password.overrideLogicalId(ADMIN_PASSWORD_VARIABLE);
-    // cdktf 0.21 has no `ephemeral` field on variables; Terraform 1.11 reads it from the JSON as written here.
-    password.addOverride("ephemeral", true);
+    const stack = TerraformStack.of(this);
+    // cdktf 0.21 has no ephemeral block type: Terraform JSON takes a top-level "ephemeral" object as written here.
+    stack.addOverride(`terraform.required_providers.random`, RANDOM_PROVIDER);
+    stack.addOverride(`ephemeral.random_password.${ADMIN_PASSWORD_EPHEMERAL}`, ADMIN_PASSWORD_SHAPE);
+    const password = `\${ephemeral.random_password.${ADMIN_PASSWORD_EPHEMERAL}.result}`;
     this.adminSecret = new SecretManagerSecret(this, "AdminPassword", {
       secretId: adminSecretId(props.environment),
       labels: props.labels,
@@ -165,7 +177,7 @@ export class CloudSqlMysql extends Construct {
     });
     new SecretManagerSecretVersion(this, "AdminPasswordVersion", {
       secret: this.adminSecret.id,
-      secretDataWo: password.stringValue,
+      secretDataWo: password,
       secretDataWoVersion: version,
       // A rotation replaces this version: disable the old one rather than destroy it (it can be re-enabled).
       deletionPolicy: "DISABLE",
@@ -177,7 +189,7 @@ export class CloudSqlMysql extends Construct {
       // arrive from Google's side, not from a fixed address.
       host: "%",
       type: "BUILT_IN",
-      passwordWo: password.stringValue,
+      passwordWo: password,
       passwordWoVersion: version,
       deletionPolicy: "ABANDON",
     });

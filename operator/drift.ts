@@ -6,7 +6,8 @@
  * Target, as for `cdktf synth` (main.ts): real AWS, Google and Cloudflare with the environment's remote state by
  * default; PACKAGECLOUD_TARGET=emulator plans the AWS stacks deployed into moto_server at
  * PACKAGECLOUD_EMULATOR_ENDPOINT with the local state in PACKAGECLOUD_STATE_DIR (default .local/emulator/state,
- * where `npm run local` keeps it).
+ * where `npm run local` keeps it), and the Google and DNS stacks too when TF_REATTACH_PROVIDERS attaches their
+ * providers (the emulated world's stand-ins).
  *
  * Exit codes: 0 clean; 2 drift (some stack differs from its recorded state or from the code); 3 some stack could
  * not be planned (its drift is unknown); 1 usage or synth error.
@@ -22,7 +23,12 @@ function targetFromEnvironment(vars: NodeJS.ProcessEnv): DriftTarget {
   if (kind !== "emulator") throw new Error(`PACKAGECLOUD_TARGET = ${JSON.stringify(kind)}: must be one of aws, emulator`);
   const endpoint = vars.PACKAGECLOUD_EMULATOR_ENDPOINT;
   if (!endpoint) throw new Error("PACKAGECLOUD_TARGET=emulator needs PACKAGECLOUD_EMULATOR_ENDPOINT, the moto_server URL (e.g. http://127.0.0.1:5000)");
-  return { kind, endpoint, stateDir: path.resolve(vars.PACKAGECLOUD_STATE_DIR ?? path.join(PROJECT_ROOT, ".local", "emulator", "state")) };
+  return {
+    kind,
+    endpoint,
+    stateDir: path.resolve(vars.PACKAGECLOUD_STATE_DIR ?? path.join(PROJECT_ROOT, ".local", "emulator", "state")),
+    reattachedProviders: Boolean(vars.TF_REATTACH_PROVIDERS),
+  };
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -2,7 +2,10 @@
  * The pipeline runs on a stock GitLab runner: every external tool the tests of a job require (the project's own
  * list, operator/lib/tools.ts) is installed by that job's install step, which the CI image recipe runs for every
  * tool; the job that needs loop devices asks for a privileged runner; Terraform is installed only after its
- * checksum is verified; providers come from the registry where there is no local mirror.
+ * checksum is verified; providers come from the registry where there is no local mirror; and the jobs that
+ * synthesize, validate, plan, deploy and check drift run no command their image (node:20.20.2-bookworm,
+ * emulator/lib/job-image.ts) lacks unless their before_script installs it (test/support/job-commands.ts follows
+ * the scripts they call). test/engine/pipeline-deploy.test.ts runs those jobs on exactly that PATH.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -13,6 +16,8 @@ import { ENGINE_TEST_JOBS, INSTALL_TOOLS, NODE_IMAGE, PIPELINE_FILE, PRIVILEGED_
 import { TOOLS } from "../operator/lib/tools";
 import { AWS_PROVIDER_VERSION, cliConfig, providerMirror } from "../operator/lib/terraform-config";
 import { toolsRequiredBy } from "./support/required-tools";
+import { commandsOfLines, SHELL_BUILTINS, shellCommands, type JobCommandOptions } from "./support/job-commands";
+import { imageCommands } from "../emulator/lib/job-image";
 
 const ROOT = path.resolve(__dirname, "..");
 const ci = parse(fs.readFileSync(PIPELINE_FILE, "utf8"));
@@ -67,7 +72,7 @@ describe("pipeline jobs on a stock runner", () => {
     const saved = ci["test:emulator"].before_script;
     ci["test:emulator"].before_script = saved.map((step: string) => step.replace(" moto_server", ""));
     try {
-      expect(missingTools("test:emulator")).toEqual([expect.stringMatching(/^test:emulator needs moto_server \(test\/engine\/emulator\.test\.ts/)]);
+      expect(missingTools("test:emulator")).toEqual([expect.stringMatching(/^test:emulator needs moto_server \(test\/engine\/ops\.test\.ts/)]);
     } finally {
       ci["test:emulator"].before_script = saved;
     }
@@ -168,5 +173,95 @@ describe("the Terraform CLI configuration of the tests", () => {
     expect(() => providerMirror({ PACKAGECLOUD_TF_MIRROR: empty }, full)).toThrow(
       new RegExp(`PACKAGECLOUD_TF_MIRROR=${empty} has no hashicorp/aws ${AWS_PROVIDER_VERSION}.*unset PACKAGECLOUD_TF_MIRROR to install providers from the registry`),
     );
+  });
+});
+
+describe("the commands of the jobs that synthesize, validate, plan, deploy and check drift", () => {
+  const image = imageCommands();
+  /** A job with `extends` applied: its before_script may come from the template. */
+  const resolved = (job: string): { before_script?: string[]; script: string[] } => {
+    const own = ci[job];
+    const parent = own.extends ? ci[own.extends] : {};
+    return { before_script: own.before_script ?? parent.before_script, script: own.script };
+  };
+  const cloudJobs = Object.keys(ci).filter((name) => /^(synth|validate:|plan:|deploy:|drift:)/.test(name));
+
+  function missingCommands(job: string, options?: JobCommandOptions): string[] {
+    const { before_script = [], script } = resolved(job);
+    const installs = installedBy({ before_script });
+    const { uses } = commandsOfLines([...before_script, ...script], job, options);
+    return [
+      ...new Set(
+        uses
+          .filter((u) => !image.has(u.command) && !installs.includes(u.command) && !SHELL_BUILTINS.has(u.command))
+          .map((u) => `${job} runs ${u.command} (${u.where}): its image (${NODE_IMAGE}) has no ${u.command} and its before_script installs none`),
+      ),
+    ];
+  }
+
+  it("checks every such job of every stack and environment", () => {
+    expect(cloudJobs.filter((j) => j.startsWith("deploy:"))).toHaveLength(8);
+    expect(cloudJobs).toEqual(expect.arrayContaining(["synth", "drift:pre", "drift:ops"]));
+  });
+
+  it.each(cloudJobs)("%s runs only what its image has or its before_script installs", (job) => {
+    expect(missingCommands(job)).toEqual([]);
+  });
+
+  it("follows what the jobs call: terraform.sh, plan-report.js, the DNS pre-flight, the installer, npm run drift", () => {
+    const plan = resolved("plan:packagecloud-pre-dns");
+    const { followed, uses } = commandsOfLines([...plan.before_script!, ...plan.script], "plan");
+    expect(followed).toEqual(
+      expect.arrayContaining([
+        "plan → operator/ci/install-tools-ci.sh",
+        "plan → operator/ci/terraform.sh",
+        "plan → operator/ci/terraform.sh → operator/ci/plan-report.js",
+        "plan → operator/ci/terraform.sh → npm run dns:preflight → operator/dns-preflight.ts",
+      ]),
+    );
+    expect(uses.map((u) => u.command)).toEqual(expect.arrayContaining(["terraform", "node", "npm", "curl", "gpg", "unzip", "sha256sum"]));
+    const drift = resolved("drift:pre");
+    expect(commandsOfLines(drift.script, "drift").uses).toEqual(expect.arrayContaining([{ command: "terraform", where: "drift → npm run drift → operator/drift.ts (requireTool)" }]));
+  });
+
+  it("reads shell as bash does for these scripts: case patterns, for lists, tests, array assignments and redirections are no commands", () => {
+    const text = [
+      'case "$(uname -m)" in',
+      "  x86_64) a=1 ;;",
+      "  aarch64 | arm64) b=2 ;;",
+      '  *) echo "no" >&2; exit 1 ;;',
+      "esac",
+      'names=(one two) # (a comment)',
+      'for x in "${names[@]}"; do printf "%s" "$x" 2>&1 | tr a b; done',
+      'if [[ $(id -u) -eq 0 && -n "$x" ]]; then "${sudo[@]}" apt-get update; fi',
+      "helper() { mktemp -d; }",
+      "helper",
+    ].join("\n");
+    const { commands, functions } = shellCommands(text);
+    expect(commands).toEqual(["uname", "echo", "exit", "printf", "tr", "id", "mktemp", "helper"]);
+    expect(functions).toEqual(["helper"]);
+  });
+
+  it("fails if a plan or deploy job's script calls a command the image lacks: gcloud, as terraform.sh did for the admin password", () => {
+    // The pre-ephemeral terraform.sh read the password with gcloud in plan and apply (issue 27 §1).
+    const readFile: JobCommandOptions["readFile"] = (relative) => {
+      const text = fs.readFileSync(path.join(ROOT, relative), "utf8");
+      return relative === "operator/ci/terraform.sh"
+        ? text.replace("    refuse_placeholders\n    terraform init -input=false\n", '    refuse_placeholders\n    TF_VAR_sql_admin_password=$(gcloud secrets versions access latest --secret="$secret")\n    terraform init -input=false\n')
+        : text;
+    };
+    for (const job of ["plan:packagecloud-pre-gke", "deploy:packagecloud-ops-gke"]) {
+      expect(missingCommands(job, { readFile })).toEqual([
+        `${job} runs gcloud (${job} → operator/ci/terraform.sh): its image (${NODE_IMAGE}) has no gcloud and its before_script installs none`,
+      ]);
+    }
+    // And a job that calls kubectl itself.
+    const saved = ci["drift:pre"].script;
+    ci["drift:pre"].script = [...saved, "kubectl -n packagecloud get pods"];
+    try {
+      expect(missingCommands("drift:pre")).toEqual([expect.stringMatching(/^drift:pre runs kubectl \(drift:pre\)/)]);
+    } finally {
+      ci["drift:pre"].script = saved;
+    }
   });
 });

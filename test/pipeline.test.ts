@@ -54,6 +54,22 @@ describe(".gitlab-ci.yml", () => {
     expect(deploy.resource_group).toBe(stack);
   });
 
+  it("runs the DNS pre-flight in the plan job of each dns stack only, for its environment, with the npm cache to install it", () => {
+    for (const { env, layer, stack } of stacks) {
+      const plan = ci[`plan:${stack}`];
+      expect([stack, plan.variables?.DNS_PREFLIGHT_ENVIRONMENT]).toEqual([stack, layer === "dns" ? env : undefined]);
+      if (layer === "dns") expect(plan.cache).toEqual({ key: { files: ["package-lock.json"] }, paths: [".npm/"], policy: "pull" });
+      // Never in a deploy job: it applies exactly the plan the plan job made after the pre-flight.
+      expect(ci[`deploy:${stack}`].variables).not.toHaveProperty("DNS_PREFLIGHT_ENVIRONMENT");
+    }
+  });
+
+  it("asks no job for a password or gcloud: no TF_VAR_ of a password anywhere, no gcloud in any script", () => {
+    expect(committed).not.toMatch(/TF_VAR_[a-z_]*password/i);
+    expect(committed).not.toMatch(/\bgcloud\b/);
+    expect(fs.readFileSync(path.join(ROOT, "operator/ci/terraform.sh"), "utf8")).not.toMatch(/\bgcloud\b|TF_VAR_/);
+  });
+
   it("selects stacks by ENVIRONMENT and LAYER variables", () => {
     expect(ci.variables.ENVIRONMENT.options).toEqual(["all", ...ENV_NAMES]);
     expect(ci.variables.LAYER.options).toEqual(["all", ...LAYERS]);

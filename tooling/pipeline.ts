@@ -5,8 +5,8 @@
  * Stages: test (`test`: type-check, unit, snapshot, policy in about a minute; `test:<engine>`: the engine tests,
  * one job per set of tools) → synth (cdktf.out as an artifact) → validate (every stack, every provider: the
  * runners can download them) → plan (per environment and stack, the plan summary as the merge request's
- * Terraform report) → deploy (manual, default branch only, applies exactly the reviewed plan; protected layers
- * need CONFIRM_DEPLOY=<stack>).
+ * Terraform report; the dns stacks' plan runs the DNS pre-flight before their first apply) → deploy (manual, default
+ * branch only, applies exactly the reviewed plan; protected layers need CONFIRM_DEPLOY=<stack>).
  *
  * Every job runs on a stock runner: its image is $PACKAGECLOUD_CI_IMAGE (a pinned node:20 bookworm image, or one
  * built from ci/Dockerfile) and it installs what its tests need with operator/ci/install-tools-ci.sh, which does
@@ -44,7 +44,7 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
   // In band: without a local mirror its files run `terraform init` against one provider plugin cache, which
   // Terraform does not make safe for concurrent use.
   "test:emulator": {
-    files: ["test/engine/emulator.test.ts", "test/engine/ops.test.ts", "test/engine/adoption.test.ts", "test/engine/validate.test.ts", "test/engine/placeholder-guard.test.ts"],
+    files: ["test/engine/ops.test.ts", "test/engine/adoption.test.ts", "test/engine/validate.test.ts", "test/engine/placeholder-guard.test.ts"],
     tools: ["terraform", "moto_server"],
     runInBand: true,
   },
@@ -58,6 +58,9 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
     privileged: true,
   },
   "test:pipeline": { files: ["test/engine/pipeline.test.ts"], tools: ["rsync", "git"] },
+  // `pre` deployed by this pipeline's own jobs through gitlab-ci-local, on the job image's commands alone, into moto
+  // and the stand-ins; the checks that read pre's deployment, and its disaster-recovery drill, stand on it.
+  "test:pipeline-deploy": { files: ["test/engine/pipeline-deploy.test.ts"], tools: ["terraform", "moto_server", "rsync", "git"] },
   // Terraform 1.11.4 attached to the stand-in providers (emulator/standin/), the providers' reviewed decisions
   // through Terraform, and the schema derivation proven against the real aws provider's `terraform providers schema -json`.
   "test:standin": {
@@ -78,6 +81,15 @@ const NPM_CI = "npm ci --prefer-offline --no-audit --no-fund";
  * TypeScript entry points, is a runtime dependency for that reason.
  */
 export const NPM_CI_RUNTIME = "npm ci --omit=dev --prefer-offline --no-audit --no-fund";
+
+/** The npm cache of `.node`'s jobs, read but never written by jobs that install only now and then. */
+const NPM_CACHE_PULL = { key: { files: ["package-lock.json"] }, paths: [".npm/"], policy: "pull" };
+
+/**
+ * The variable that makes a plan job run the DNS pre-flight before its stack's first apply (operator/ci/terraform.sh,
+ * operator/dns-preflight.ts): set on the dns stacks' plan jobs, to the environment.
+ */
+export const DNS_PREFLIGHT_VARIABLE = "DNS_PREFLIGHT_ENVIRONMENT";
 
 function engineTestJobs(): Record<string, unknown> {
   const jobs: Record<string, unknown> = {};
@@ -117,6 +129,8 @@ export function pipeline(): Record<string, unknown> {
       rules: [...selected(env, layer), { when: "on_success" }],
       // One plan or apply per stack at a time: state locking would refuse the second anyway.
       resource_group: stack,
+      // The DNS pre-flight, before the dns stack's first apply: it installs the runtime dependencies then.
+      ...(layer === "dns" ? { variables: { [DNS_PREFLIGHT_VARIABLE]: env }, cache: NPM_CACHE_PULL } : {}),
       script: [`operator/ci/terraform.sh plan ${stack}`],
       artifacts: {
         name: `plan-${stack}`,
@@ -225,7 +239,7 @@ function withDriftDetection(ci: Record<string, unknown>): Record<string, unknown
       // A drift check must not be cancelled by a newer pipeline: its failure is the notification.
       interruptible: false,
       timeout: "1h",
-      cache: { key: { files: ["package-lock.json"] }, paths: [".npm/"], policy: "pull" },
+      cache: NPM_CACHE_PULL,
       // Cloud credentials and the TF_VAR_* alert endpoints come from the project's protected CI/CD variables, as for plan.
       script: [NPM_CI_RUNTIME, `npm run drift -- ${env} --report-dir drift-report/${env}`],
       artifacts: { name: `drift-${env}`, when: "always", paths: [`drift-report/${env}/`], expire_in: "30 days" },

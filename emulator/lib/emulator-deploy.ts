@@ -1,6 +1,7 @@
 /**
  * Synthesizes for the emulator target and applies stacks into moto_server with plain Terraform, the same
- * commands a pipeline runs. Shared by `npm run local`, the integration test and the DR drill.
+ * commands a pipeline runs. Shared by `npm run local` and the engine tests; the pipeline's own jobs deploy through
+ * pipeline-deploy.ts, which reads the stacks' order and environment from here.
  */
 import { TRANSIENT_TRANSPORT_ERROR } from "../../stacks/aws-provider";
 import * as fs from "node:fs";

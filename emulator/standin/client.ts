@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { stopThroughStdin } from "../lib/child";
 import type { CreateRecord, StoredObject } from "./provider";
 import type { StandinProviderConfig, StandinServerConfig } from "./server";
+import type { EphemeralOpened, WriteOnlyReceived } from "./write-only";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -19,6 +20,8 @@ export const STANDIN_PROVIDERS = {
   "google-beta": { address: "registry.terraform.io/hashicorp/google-beta", pkg: "@cdktf/provider-google-beta", prefix: "google_" },
   cloudflare: { address: "registry.terraform.io/cloudflare/cloudflare", pkg: "@cdktf/provider-cloudflare", prefix: "cloudflare_" },
   time: { address: "registry.terraform.io/hashicorp/time", pkg: "@cdktf/provider-time", prefix: "time_" },
+  // No bindings: its one type is an ephemeral resource, whose schema random.ts writes from the provider's source.
+  random: { address: "registry.terraform.io/hashicorp/random", pkg: undefined, prefix: "random_" },
 } as const;
 
 export type StandinName = keyof typeof STANDIN_PROVIDERS;
@@ -30,6 +33,10 @@ export interface Standins {
   creates(): Promise<CreateRecord[]>;
   objects(): Promise<StoredObject[]>;
   seed(object: { provider: StandinName; type: string; id: string; value: Record<string, unknown> }): Promise<void>;
+  /** The values ephemeral resources produced, in order (write-only.ts). */
+  ephemeralOpened(): Promise<EphemeralOpened[]>;
+  /** The values write-only arguments received at apply, in order (write-only.ts). */
+  writeOnly(): Promise<WriteOnlyReceived[]>;
   patch(type: string, id: string, set: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
 }
@@ -106,6 +113,8 @@ export function attachStandins(given: { readonly url: string; readonly reattach:
     creates: () => call("GET", "/creates"),
     objects: () => call("GET", "/objects"),
     seed: (object) => call("POST", "/seed", object),
+    ephemeralOpened: () => call("GET", "/ephemeral-opened"),
+    writeOnly: () => call("GET", "/write-only"),
     patch: (type, id, set) => call("POST", "/patch", { type, id, set }),
     stop: async () => undefined,
   };

@@ -26,7 +26,7 @@ export interface Seeded {
 }
 
 /** Seeds what the environment's stacks expect to exist already; every stack of one world reads the same objects. */
-export async function seedExisting(standins: Standins, env: EnvironmentConfig): Promise<Seeded> {
+export async function seedExisting(standins: Standins, env: EnvironmentConfig, options: { readonly adoptedRecord?: boolean } = {}): Promise<Seeded> {
   const project = env.gcp.project;
   // The project the stacks deploy into: google/services/resourcemanager/data_source_google_project.go reads it by
   // project_id and fails for a project that does not exist.
@@ -37,7 +37,8 @@ export async function seedExisting(standins: Standins, env: EnvironmentConfig): 
     value: { project_id: project, name: project, number: STANDIN_PROJECT_NUMBER },
   });
   const cluster = env.gcp.cluster.mode === "existing" ? await seedSharedCluster(standins, env) : undefined;
-  return { project, cluster, record: await seedAdoptedDnsRecord(standins, env) };
+  // The adopted record may be left for later (the pipeline journey shows the DNS pre-flight refusing its absence).
+  return { project, cluster, record: options.adoptedRecord === false ? undefined : await seedAdoptedDnsRecord(standins, env) };
 }
 
 /** The shared cluster of `existing` mode, with Workload Identity on (gke-cluster.ts's postcondition checks it). */
@@ -64,7 +65,7 @@ async function seedSharedCluster(standins: Standins, env: EnvironmentConfig): Pr
 }
 
 /** Seeds the record the environment adopts; undefined when it adopts none. */
-async function seedAdoptedDnsRecord(standins: Standins, env: EnvironmentConfig): Promise<SeededRecord | undefined> {
+export async function seedAdoptedDnsRecord(standins: Standins, env: EnvironmentConfig): Promise<SeededRecord | undefined> {
   const adopt = env.adopt?.dnsRecord;
   if (!adopt) return undefined;
   const dns = env.dns;

@@ -13,7 +13,10 @@
  *
  * Side channel (HTTP on 127.0.0.1, JSON): GET /creates (the create log), GET /objects, POST /seed
  * {provider,type,id,value} (an object that exists before Terraform: to import, or for a data source to read), POST
- * /patch {type,id,set} (change an object behind Terraform's back: drift), POST /delete {type,id}.
+ * /patch {type,id,set} (change an object behind Terraform's back: drift), POST /delete {type,id}, GET /ephemeral-opened
+ * and GET /write-only (the secret values that crossed the stand-ins: write-only.ts).
+ *
+ * hashicorp/random serves only an ephemeral resource (random.ts): its schema is written from its source, not derived.
  */
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
@@ -22,6 +25,8 @@ import * as http from "node:http";
 import * as path from "node:path";
 import { fromDynamicValue, normalizeBlock, toDynamicValue, type ProviderSchemaJson, type Schema, type SchemaAttribute, type SchemaBlock } from "./cty";
 import { StandinError, StandinProvider, StandinWorld } from "./provider";
+import { EPHEMERAL_RESOURCES, ephemeralResource, RANDOM_SCHEMA } from "./random";
+import { SecretJournal } from "./write-only";
 
 export interface StandinProviderConfig {
   /** The short name: google, google-beta, cloudflare, time. */
@@ -43,6 +48,7 @@ export interface StandinServerConfig {
 const PROTO_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true };
 
 function loadSchema(config: StandinProviderConfig): ProviderSchemaJson {
+  if (config.name === "random") return RANDOM_SCHEMA;
   if (config.schemaFile) return JSON.parse(fs.readFileSync(config.schemaFile, "utf8")) as ProviderSchemaJson;
   if (!config.pkg) throw new Error(`stand-in ${config.name}: neither a schema file nor a bindings package`);
   // The derivation from the prebuilt bindings (schema.ts, issue 19), loaded at run time.
@@ -116,14 +122,15 @@ function unary(handler: Handler): grpc.handleUnaryCall<any, any> {
   };
 }
 
-function providerService(provider: StandinProvider): grpc.UntypedServiceImplementation {
+function providerService(provider: StandinProvider, journal: SecretJournal): grpc.UntypedServiceImplementation {
   const schema = provider.schema;
+  const ephemeralTypes = EPHEMERAL_RESOURCES[provider.name] ?? {};
   const schemaResponse = {
     provider: protoSchema(schema.provider),
     resource_schemas: Object.fromEntries(Object.entries(schema.resource_schemas ?? {}).map(([t, s]) => [t, protoSchema(s)])),
     data_source_schemas: Object.fromEntries(Object.entries(schema.data_source_schemas ?? {}).map(([t, s]) => [t, protoSchema(s)])),
     functions: {},
-    ephemeral_resource_schemas: {},
+    ephemeral_resource_schemas: Object.fromEntries(Object.entries(ephemeralTypes).map(([t, e]) => [t, protoSchema(e.schema)])),
     diagnostics: [],
     server_capabilities: { plan_destroy: false, get_provider_schema_optional: false, move_resource_state: false },
   };
@@ -135,7 +142,7 @@ function providerService(provider: StandinProvider): grpc.UntypedServiceImplemen
       resources: Object.keys(schema.resource_schemas ?? {}).map((type_name) => ({ type_name })),
       data_sources: Object.keys(schema.data_source_schemas ?? {}).map((type_name) => ({ type_name })),
       functions: [],
-      ephemeral_resources: [],
+      ephemeral_resources: Object.keys(ephemeralTypes).map((type_name) => ({ type_name })),
     })),
     GetProviderSchema: unary(() => schemaResponse),
     // Terraform itself checks every configuration against the schema (types, required, unknown names, nesting); the
@@ -143,7 +150,10 @@ function providerService(provider: StandinProvider): grpc.UntypedServiceImplemen
     ValidateProviderConfig: unary((r) => ok({ diagnostics: provider.validateProvider(fromDynamicValue(r.config)) })),
     ValidateResourceConfig: unary((r) => ok({ diagnostics: provider.validateResource(r.type_name, fromDynamicValue(r.config)) })),
     ValidateDataResourceConfig: unary((r) => ok({ diagnostics: provider.validateDataSource(r.type_name, fromDynamicValue(r.config)) })),
-    ValidateEphemeralResourceConfig: unary(() => ok()),
+    ValidateEphemeralResourceConfig: unary((r) => {
+      const errors = ephemeralResource(provider.name, r.type_name).validate(fromDynamicValue(r.config) as Record<string, unknown>);
+      return { diagnostics: errors.map((e) => errorDiagnostic(new StandinError(e))) };
+    }),
     ConfigureProvider: unary((r, connection) => (provider.configure(connection, fromDynamicValue(r.config)), ok())),
     // State is written in the current schema by this very server: the JSON passes through.
     UpgradeResourceState: unary((r) => {
@@ -163,13 +173,11 @@ function providerService(provider: StandinProvider): grpc.UntypedServiceImplemen
         legacy_type_system: plan.legacyTypeSystem,
       });
     }),
-    ApplyResourceChange: unary(async (r, connection) =>
-      ok({
-        new_state: toDynamicValue(await provider.apply(connection, r.type_name, fromDynamicValue(r.prior_state), fromDynamicValue(r.planned_state))),
-        private: r.planned_private ?? Buffer.alloc(0),
-        legacy_type_system: false,
-      }),
-    ),
+    ApplyResourceChange: unary(async (r, connection) => {
+      const newState = await provider.apply(connection, r.type_name, fromDynamicValue(r.prior_state), fromDynamicValue(r.planned_state));
+      journal.recordApply(provider.name, r.type_name, provider.resourceSchema(r.type_name).block, fromDynamicValue(r.config), newState);
+      return ok({ new_state: toDynamicValue(newState), private: r.planned_private ?? Buffer.alloc(0), legacy_type_system: false });
+    }),
     ImportResourceState: unary((r, connection) =>
       ok({ imported_resources: [{ type_name: r.type_name, state: toDynamicValue(provider.importState(connection, r.type_name, r.id)), private: Buffer.alloc(0) }] }),
     ),
@@ -177,8 +185,10 @@ function providerService(provider: StandinProvider): grpc.UntypedServiceImplemen
       throw new StandinError(`${provider.name} stand-in: MoveResourceState is not supported`);
     }),
     ReadDataSource: unary((r, connection) => ok({ state: toDynamicValue(provider.readDataSource(connection, r.type_name, fromDynamicValue(r.config))) })),
-    OpenEphemeralResource: unary(() => {
-      throw new StandinError(`${provider.name} stand-in: no ephemeral resources`);
+    OpenEphemeralResource: unary((r) => {
+      const result = ephemeralResource(provider.name, r.type_name).open(fromDynamicValue(r.config) as Record<string, unknown>);
+      journal.recordOpen(provider.name, r.type_name, result);
+      return ok({ result: toDynamicValue(result), private: Buffer.alloc(0) });
     }),
     RenewEphemeralResource: unary(() => ok()),
     CloseEphemeralResource: unary(() => ok()),
@@ -190,7 +200,7 @@ function providerService(provider: StandinProvider): grpc.UntypedServiceImplemen
 
 // ---- side channel -----------------------------------------------------------------------------------------------
 
-function sideChannel(world: StandinWorld, providers: Map<string, StandinProvider>): http.Server {
+function sideChannel(world: StandinWorld, providers: Map<string, StandinProvider>, journal: SecretJournal): http.Server {
   return http.createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
@@ -203,6 +213,8 @@ function sideChannel(world: StandinWorld, providers: Map<string, StandinProvider
         const input = body ? JSON.parse(body) : {};
         if (req.method === "GET" && req.url === "/creates") return reply(200, world.creates);
         if (req.method === "GET" && req.url === "/objects") return reply(200, [...world.objects.values()]);
+        if (req.method === "GET" && req.url === "/ephemeral-opened") return reply(200, journal.opened);
+        if (req.method === "GET" && req.url === "/write-only") return reply(200, journal.writeOnly);
         if (req.method === "POST" && req.url === "/seed") {
           const provider = providers.get(input.provider);
           if (!provider) throw new Error(`no stand-in provider ${input.provider}`);
@@ -246,6 +258,7 @@ export async function serve(config: StandinServerConfig): Promise<{ reattach: Re
   const health = load("health.proto").grpc.health.v1;
 
   const world = new StandinWorld();
+  const journal = new SecretJournal();
   const providers = new Map<string, StandinProvider>();
   const servers: grpc.Server[] = [];
   const reattach: Record<string, unknown> = {};
@@ -253,7 +266,7 @@ export async function serve(config: StandinServerConfig): Promise<{ reattach: Re
     const provider = new StandinProvider(p.name, loadSchema(p), world);
     providers.set(p.name, provider);
     const server = new grpc.Server({ "grpc.max_receive_message_length": 256 * 1024 * 1024, "grpc.max_send_message_length": 256 * 1024 * 1024 });
-    server.addService(tfplugin6.Provider.service, providerService(provider));
+    server.addService(tfplugin6.Provider.service, providerService(provider, journal));
     server.addService(health.Health.service, { Check: unary(() => ({ status: "SERVING" })) });
     server.addService(goPlugin.GRPCController.service, { Shutdown: unary(() => ({})) });
     server.addService(goPlugin.GRPCStdio.service, { StreamStdio: (call: grpc.ServerWritableStream<any, any>) => call.end() });
@@ -263,7 +276,7 @@ export async function serve(config: StandinServerConfig): Promise<{ reattach: Re
     // internal/command/e2etest/unmanaged_test.go attaches the same way).
     reattach[p.address] = { Protocol: "grpc", ProtocolVersion: 6, Pid: process.pid, Test: true, Addr: { Network: "tcp", String: `127.0.0.1:${port}` } };
   }
-  const side = sideChannel(world, providers);
+  const side = sideChannel(world, providers, journal);
   await new Promise<void>((resolve) => side.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(side.address() as { port: number }).port}`;
   return {

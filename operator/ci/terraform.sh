@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The pipeline's Terraform steps for one synthesized stack (the synth job's artifact).
 #   operator/ci/terraform.sh validate <stack>   init without backend, validate
-#   operator/ci/terraform.sh plan <stack>       init, plan to plan.tfplan, GitLab report in plan-report.json
+#   operator/ci/terraform.sh plan <stack>       init, plan to plan.tfplan, GitLab report in plan-report.json; with
+#                                               DNS_PREFLIGHT_ENVIRONMENT=<env> (the dns stacks' plan jobs), the DNS
+#                                               pre-flight first while the stack's state holds nothing (its first apply)
 #   operator/ci/terraform.sh apply <stack>      apply exactly the reviewed plan.tfplan; protected layers guarded
 # plan and apply refuse a stack whose environment still holds placeholder values (exit 4).
+# Tools: bash, node, npm (the job image) and terraform (the job's before_script); nothing else (test/ci-tools.test.ts).
 set -euo pipefail
 
 action=${1:?usage: terraform.sh validate|plan|apply <stack>}
@@ -27,29 +30,27 @@ refuse_placeholders() {
   fi
 }
 
-# The gke stack's Cloud SQL admin password (constructs/cloud-sql-mysql.ts): an ephemeral variable that Terraform
-# passes only to write-only arguments (never in plan files or state), needed by plan and by apply. Read from its
-# Secret Manager secret; on the first deploy (the secret or its first version not found) a new one is generated
-# here, and Terraform writes it into the secret. A routine run's value is sent but unused (write-only arguments
-# are applied on create and when their _wo_version changes). Any other gcloud error stops the job.
-admin_password() {
-  local info secret project err
-  info=$(node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if ((c.variable || {}).sql_admin_password) { const s = Object.values(c.resource.google_secret_manager_secret)[0]; console.log(s.secret_id + " " + c.provider.google[0].project); }' cdk.tf.json)
-  [[ -z "$info" || -n "${TF_VAR_sql_admin_password:-}" ]] && return 0
-  read -r secret project <<<"$info"
-  err=$(mktemp)
-  if TF_VAR_sql_admin_password=$(gcloud secrets versions access latest --secret="$secret" --project="$project" 2>"$err"); then
-    export TF_VAR_sql_admin_password
-  elif grep -q NOT_FOUND "$err"; then
-    TF_VAR_sql_admin_password=$(openssl rand -hex 32)
-    export TF_VAR_sql_admin_password
-    echo "terraform.sh: $secret has no version yet (first deploy): a new admin password was generated; Terraform writes it there" >&2
-  else
-    cat "$err" >&2
-    echo "terraform.sh: cannot read the Cloud SQL admin password from Secret Manager ($secret in $project)" >&2
+# The dns stack's first apply must not happen before the DNS pre-flight (operator/dns-preflight.ts) has read the
+# live records at the environment's name: it refuses a CNAME there, several A records, or a missing adopted record.
+# The plan job of each dns stack sets DNS_PREFLIGHT_ENVIRONMENT, and a deploy job applies only a plan such a job
+# made, so no first apply escapes it. Once the state holds resources the record is Terraform's own, and the
+# pre-flight (which refuses a record that nothing adopts) no longer applies. It needs the project's runtime
+# dependencies, installed here only then, and reads Cloud DNS or Cloudflare with the job's own credentials.
+dns_preflight() {
+  [[ -n "${DNS_PREFLIGHT_ENVIRONMENT:-}" ]] || return 0
+  local state held code=0
+  state=$(terraform state pull)
+  held=$(printf '%s' "$state" | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(s.trim() === "" ? 0 : (JSON.parse(s).resources || []).length))')
+  if [[ "$held" != 0 ]]; then
+    echo "terraform.sh: $stack holds $held resources: not its first apply, no DNS pre-flight"
+    return 0
+  fi
+  echo "terraform.sh: first apply of $stack: the DNS pre-flight for $DNS_PREFLIGHT_ENVIRONMENT"
+  (cd "$root" && npm ci --omit=dev --prefer-offline --no-audit --no-fund && npm run --silent dns:preflight -- "$DNS_PREFLIGHT_ENVIRONMENT") || code=$?
+  if [[ $code -ne 0 ]]; then
+    echo "terraform.sh: the DNS pre-flight refused or failed (exit $code): no plan for the first apply of $stack" >&2
     exit 5
   fi
-  rm -f "$err"
 }
 
 case "$action" in
@@ -59,8 +60,8 @@ case "$action" in
     ;;
   plan)
     refuse_placeholders
-    admin_password
     terraform init -input=false
+    dns_preflight
     terraform plan -input=false -out=plan.tfplan
     terraform show -json plan.tfplan > plan.json
     node "$root/operator/ci/plan-report.js" plan.json > plan-report.json
@@ -81,7 +82,6 @@ case "$action" in
       terraform show -json plan.tfplan > plan.json
       node "$root/operator/ci/plan-report.js" plan.json --guard "$stack"
     fi
-    admin_password
     terraform apply -input=false plan.tfplan
     ;;
   *)

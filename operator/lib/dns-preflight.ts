@@ -13,7 +13,7 @@
  *
  * APIs: Cloudflare v4 `GET /zones/{zone_id}/dns_records?name=<name>` (bearer token, CLOUDFLARE_API_TOKEN, the one
  * the provider uses); Cloud DNS v1 `GET /dns/v1/projects/{project}/managedZones/{zone}/rrsets?name=<name>.`
- * (OAuth access token, e.g. `gcloud auth print-access-token`). Both list every type at the name, so a CNAME is seen.
+ * (OAuth access token: operator/lib/google-token.ts). Both list every type at the name, so a CNAME is seen.
  */
 import type { EnvironmentConfig } from "../../config";
 
@@ -33,7 +33,7 @@ export interface PreflightOptions {
   readonly cloudDnsBaseUrl?: string;
   /** Cloudflare API token (CLOUDFLARE_API_TOKEN). */
   readonly cloudflareToken?: string;
-  /** Google OAuth access token (GOOGLE_OAUTH_ACCESS_TOKEN, or `gcloud auth print-access-token`). */
+  /** Google OAuth access token (operator/lib/google-token.ts: from the credentials Terraform's provider reads). */
   readonly googleAccessToken?: string;
 }
 
@@ -77,7 +77,7 @@ export async function readLiveRecords(env: EnvironmentConfig, options: Preflight
     return body.result.map((r: any) => ({ type: String(r.type), content: String(r.content), id: String(r.id) }));
   }
   const token = options.googleAccessToken;
-  if (!token) throw new Error(`${env.name}: set GOOGLE_OAUTH_ACCESS_TOKEN (e.g. export GOOGLE_OAUTH_ACCESS_TOKEN=$(gcloud auth print-access-token))`);
+  if (!token) throw new Error(`${env.name}: no Google access token to read Cloud DNS (set GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_OAUTH_ACCESS_TOKEN)`);
   const base = options.cloudDnsBaseUrl ?? CLOUD_DNS_API;
   const url = `${base}/dns/v1/projects/${env.gcp.project}/managedZones/${dns.managedZone}/rrsets?name=${encodeURIComponent(`${dns.recordName}.`)}`;
   const body = await getJson(fetchFn, url, token, `${env.name}: Cloud DNS`);

@@ -19,10 +19,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { EnvName } from "../../config";
 import { LAYERS, stackName } from "../../config/naming";
-import { awsStacks, emulatorTargetEnv, synthesize } from "./stacks";
+import { allStacks, awsStacks, emulatorTargetEnv, synthesize } from "./stacks";
 import { terraformAsync as terraform, terraformEnv, type TerraformResult } from "./terraform";
 import { driftFromPlan, summarize, type DriftReport, type StackDriftReport } from "./drift-report";
-import { ADMIN_PASSWORD_VARIABLE } from "../../constructs/cloud-sql-mysql";
 
 export { DRIFT_EXIT, diffAttributes, driftFromPlan, exitCode, renderMarkdown, summarize, writeReports } from "./drift-report";
 export type { AttributeChange, DriftReport, PendingChange, ResourceDrift, StackDriftReport } from "./drift-report";
@@ -59,7 +58,16 @@ export async function checkStackDrift(stack: string, dir: string, env: NodeJS.Pr
 /** Where the check runs: real clouds with remote state, or the emulator with local state files. */
 export type DriftTarget =
   | { readonly kind: "aws" }
-  | { readonly kind: "emulator"; readonly endpoint: string; readonly stateDir: string };
+  | {
+      readonly kind: "emulator";
+      readonly endpoint: string;
+      readonly stateDir: string;
+      /**
+       * The Google, Cloudflare, time and random providers are attached through TF_REATTACH_PROVIDERS (the emulated
+       * world serves them): their stacks are checked too. @default false: the AWS stacks only
+       */
+      readonly reattachedProviders?: boolean;
+    };
 
 export interface DriftCheckOptions {
   readonly environment: EnvName;
@@ -71,12 +79,14 @@ export interface DriftCheckOptions {
 }
 
 /**
- * The stacks a drift check plans: every layer of the environment on the real target; in the emulator, the AWS
- * stacks that have been deployed there (a local state file exists; the emulator runs no Google or Cloudflare).
+ * The stacks a drift check plans: every layer of the environment on the real target; in the emulator, the stacks
+ * that have been deployed there (a local state file exists) and whose providers it can reach: the AWS stacks
+ * (moto_server), and the Google and DNS stacks only when their providers are attached.
  */
 export function driftStacks(environment: EnvName, target: DriftTarget): string[] {
   if (target.kind === "aws") return LAYERS.map((layer) => stackName(environment, layer));
-  return awsStacks(environment).filter((stack) => fs.existsSync(path.join(target.stateDir, `${stack}.tfstate`)));
+  const reachable = target.reattachedProviders ? allStacks(environment) : awsStacks(environment);
+  return reachable.filter((stack) => fs.existsSync(path.join(target.stateDir, `${stack}.tfstate`)));
 }
 
 /**
@@ -84,16 +94,12 @@ export function driftStacks(environment: EnvName, target: DriftTarget): string[]
  * (this project's machines), otherwise Terraform's defaults (a runner downloads providers from the registry).
  */
 function realTargetEnv(): NodeJS.ProcessEnv {
-  let env: NodeJS.ProcessEnv;
   try {
-    env = terraformEnv();
+    return terraformEnv();
   } catch (error) {
     if (!(error instanceof Error && /provider mirror/.test(error.message))) throw error;
-    env = { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
+    return { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
   }
-  // The gke stack's ephemeral admin password (constructs/cloud-sql-mysql.ts) goes only to write-only arguments,
-  // which a plan neither shows nor compares: a drift plan (never applied) needs a value, not the password.
-  return { ...env, [`TF_VAR_${ADMIN_PASSWORD_VARIABLE}`]: env[`TF_VAR_${ADMIN_PASSWORD_VARIABLE}`] ?? "unused-by-a-drift-plan" };
 }
 
 /** Synthesizes, plans every deployed stack of the environment (never applies) and returns the report. */

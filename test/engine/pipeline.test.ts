@@ -1,10 +1,10 @@
 /**
- * The pipeline checked for real with gitlab-ci-local: it parses (and passes GitLab's JSON schema), lists every
- * job, and its synth job runs with the shell executor and produces every stack.
+ * The pipeline checked for real with gitlab-ci-local: it parses (and passes GitLab's JSON schema) and lists every
+ * job, in a normal pipeline and in the scheduled drift pipeline. Its jobs run, synth to drift, in
+ * test/engine/pipeline-deploy.test.ts, where they deploy `pre`.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES } from "../../config";
 import { LAYERS, stackName } from "../../config/naming";
@@ -40,13 +40,3 @@ it("runs only the drift jobs in a pipeline scheduled with PIPELINE_KIND=drift, a
   expect(list(["--variable", "PIPELINE_KIND=drift"])).toEqual(ENV_NAMES.map((env) => `drift:${env}`));
   expect(list([]).filter((name: string) => name.startsWith("drift:"))).toEqual([]);
 }, 120_000);
-
-it("runs the synth job with the shell executor", () => {
-  // --shell-isolation: the job runs in a copy (.gitlab-ci-local/builds/synth), as on a runner; in the project
-  // itself its `npm ci` would replace node_modules under the test files running next to this one.
-  // Its `npm ci` uses this machine's npm cache rather than an empty one in the copy: nothing to download again.
-  const npmCache = process.env.npm_config_cache || path.join(os.homedir(), ".npm");
-  const run = gitlabCiLocal(["synth", "--force-shell-executor", "--shell-isolation", "--artifacts-to-source=false", "--variable", `NPM_CONFIG_CACHE=${npmCache}`]);
-  expect(`${run.stdout}${run.stderr}`).toMatch(/synth\s+finished/);
-  expect(run.status).toBe(0);
-}, 600_000);

@@ -18,14 +18,16 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ENV_NAMES, loadEnvironments, type EnvName } from "../../config";
 import { APIS_OF_TYPE, SERVICE_IDENTITY_TYPE } from "../../constructs/google-apis";
-import { ADMIN_PASSWORD_VARIABLE, ADMIN_USER } from "../../constructs/cloud-sql-mysql";
+import { ADMIN_USER, adminSecretId } from "../../constructs/cloud-sql-mysql";
 import { stackName } from "../../config/naming";
 import { GkeStack } from "../../stacks/gke-stack";
 import { stackDir, stackEnv, synthForEmulator, type EmulatorWorkspace } from "../../emulator/lib/emulator-deploy";
 import { startStandins, typesUsed, type Standins } from "../../emulator/standin/client";
 import { OLD_RECORD_ADDRESS, seedExisting, type SeededRecord } from "../../emulator/standin/fixtures";
 import type { CreateRecord } from "../../emulator/standin/provider";
+import type { WriteOnlyReceived } from "../../emulator/standin/write-only";
 import { synth, testApp } from "../support/synth";
+import { zipEntries } from "../support/zip";
 import { existingClusterEnv } from "../stacks/gke-modes";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-standin-"));
@@ -49,6 +51,8 @@ interface StackRun {
   ids: Record<string, string>;
   /** The create log's entries from this stack's apply. */
   creates: CreateRecord[];
+  /** The values write-only arguments received in this stack's apply. */
+  writeOnly: WriteOnlyReceived[];
 }
 
 let standins: Standins;
@@ -77,7 +81,7 @@ function tf(args: readonly string[], dir: string, env: NodeJS.ProcessEnv): Promi
 async function deploy(ws: EmulatorWorkspace, stack: string, label: string, world: Standins = standins): Promise<void> {
   const dir = stackDir(ws, stack);
   const env = stackEnv(ws, stack);
-  const run: StackRun = { label, dir, phases: {}, ids: {}, creates: [] };
+  const run: StackRun = { label, dir, phases: {}, ids: {}, creates: [], writeOnly: [] };
   runs.set(label, run);
   const steps: Array<[Phase, string[], number[]]> = [
     ["init", ["init", "-input=false"], [0]],
@@ -88,8 +92,13 @@ async function deploy(ws: EmulatorWorkspace, stack: string, label: string, world
   ];
   for (const [phase, args, expected] of steps) {
     const before = phase === "apply" ? (await world.creates()).length : 0;
+    const writesBefore = phase === "apply" ? (await world.writeOnly()).map((w) => w.seq) : [];
     run.phases[phase] = await tf(args, dir, env);
     if (phase === "apply") run.creates = (await world.creates()).slice(before);
+    // Environments apply side by side: this stack's own writes are those on its own objects, whose attributes name the
+    // environment (the SQL user's instance, the secret version's secret).
+    const own = `packagecloud-${label.split("-")[0]}-`;
+    if (phase === "apply") run.writeOnly = (await world.writeOnly()).filter((w) => !writesBefore.includes(w.seq) && w.refs.some((r) => r.includes(own)));
     if (!expected.includes(run.phases[phase]!.code)) return;
   }
   const state = JSON.parse((await tf(["show", "-json"], dir, env)).stdout);
@@ -375,28 +384,49 @@ describe("a routine edit of the Resource Manager API's enablement replaces no ke
   }, 180_000);
 });
 
-describe("issue 22: the database admin's password is nowhere in state", () => {
-  it.each(ENV_NAMES)("%s-gke: the user and the secret version hold only their _wo_version, and no copy of the password", async (env) => {
+describe("the database admin's password, made by Terraform (ephemeral random_password), is nowhere but where it is written", () => {
+  // The stand-ins keep each value the random stand-in made (every plan and apply opens the ephemeral resource anew)
+  // and each value a write-only argument received (emulator/standin/write-only.ts): those are the values to search for.
+  it.each(ENV_NAMES)("%s-gke: the user and the secret version got the same generated value; plan file, state and output hold none", async (env) => {
     const stack = stackName(env, "gke");
     const dir = stackDir(dedicated, stack);
     const tfEnv = stackEnv(dedicated, stack);
-    const password = tfEnv[`TF_VAR_${ADMIN_PASSWORD_VARIABLE}`]!;
-    expect(password.length).toBeGreaterThan(10);
+    // One more plan, saved: a plan file as the pipeline's plan job keeps it (its value is made anew, too).
+    const planned = await tf(["plan", "-input=false", "-out=password.tfplan"], dir, tfEnv);
+    expect(planned.code).toBe(0);
+    const shownPlan = await tf(["show", "-json", "password.tfplan"], dir, tfEnv);
     const shown = await tf(["show", "-json"], dir, tfEnv);
     const pulled = await tf(["state", "pull"], dir, tfEnv);
-    expect(shown.code).toBe(0);
-    expect(pulled.code).toBe(0);
+    expect([shownPlan.code, shown.code, pulled.code]).toEqual([0, 0, 0]);
+
+    const received = runs.get(`${env}-gke`)!.writeOnly;
+    expect(received.map((w) => `${w.type}.${w.attribute}`).sort()).toEqual(["google_secret_manager_secret_version.secret_data_wo", "google_sql_user.password_wo"]);
+    const [written] = new Set(received.map((w) => w.value));
+    expect(new Set(received.map((w) => w.value)).size).toBe(1); // the user and the secret: the same password
+    const generated = (await standins.ephemeralOpened()).filter((o) => o.type === "random_password").map((o) => o.result as string);
+    expect(generated).toContain(written);
+    expect(written).toMatch(/^[A-Za-z0-9]{40}$/); // constructs/cloud-sql-mysql.ts ADMIN_PASSWORD_SHAPE
+
     const resources: any[] = JSON.parse(shown.stdout).values.root_module.resources;
     const admin = resources.find((r) => r.type === "google_sql_user" && r.values.name === ADMIN_USER);
     const version = resources.find((r) => r.type === "google_secret_manager_secret_version");
-    const secret = resources.find((r) => r.type === "google_secret_manager_secret");
-    console.log(`${env}-gke state of the admin path:\n${JSON.stringify({ admin: admin?.values, secret: secret?.values?.secret_id, version: version?.values }, null, 1)}`);
     expect(admin.values).toMatchObject({ type: "BUILT_IN", host: "%", password_wo: null, password_wo_version: 1 });
     expect(admin.values.password ?? null).toBeNull();
     expect(version.values).toMatchObject({ secret_data_wo: null, secret_data_wo_version: 1 });
     expect(version.values.secret_data ?? null).toBeNull();
-    // Not under any attribute, not in the raw state file either.
-    expect(shown.stdout).not.toContain(password);
-    expect(pulled.stdout).not.toContain(password);
-  });
+
+    // Every value made for any stack so far, searched in everything Terraform wrote or printed for this one.
+    const planFile = zipEntries(fs.readFileSync(path.join(dir, "password.tfplan")));
+    const outputs = [...Object.values(runs.get(`${env}-gke`)!.phases), planned, shownPlan, shown, pulled].map((r) => `${r!.stdout}\n${r!.stderr}`);
+    const stateFile = fs.readFileSync(path.join(dedicated.stateDir, `${stack}.tfstate`), "utf8");
+    const haystacks = { ...Object.fromEntries(planFile.map((e) => [`plan file ${e.name}`, e.data.toString("latin1")])), "state file": stateFile, output: outputs.join("\n") };
+    // The search can find what is there: the secret's name is in the plan file's state and configuration.
+    expect(Object.entries(haystacks).filter(([, text]) => text.includes(adminSecretId(env))).map(([where]) => where)).toEqual(
+      expect.arrayContaining(["plan file tfstate", "state file", "output"]),
+    );
+    expect(generated.length).toBeGreaterThanOrEqual(3); // plan, apply, second plan of each gke stack, and this plan
+    for (const value of generated) {
+      expect(Object.entries(haystacks).filter(([, text]) => text.includes(value)).map(([where]) => where)).toEqual([]);
+    }
+  }, 180_000);
 });

@@ -12,7 +12,7 @@ const Sequencer = require("@jest/test-sequencer").default;
 
 /** Longest first, by the wall-clock times in docs/speed.md. */
 const LONG_FILES = [
-  "test/engine/emulator.test.ts",
+  "test/engine/pipeline-deploy.test.ts",
   "test/engine/ops.test.ts",
   "test/engine/adoption.test.ts",
   "test/engine/backup-job.test.ts",

@@ -1,12 +1,23 @@
 /**
- * Every AWS stack of `pre` in the emulator, through the disaster-recovery drill (emulator/lib/dr-drill.ts): an empty
- * emulator, packagecloud-pre-storage and packagecloud-pre-vm deployed in dependency order, the instance lost and
- * rebuilt. One deployment serves every check (each apply waits ~55 s on the provider's lifecycle waiter):
+ * `pre`, deployed by the pipeline's own jobs: the generated .gitlab-ci.yml run through gitlab-ci-local
+ * (emulator/lib/pipeline-jobs.ts), each job with its own before_script and script, on a PATH that holds only the
+ * commands of its image (node:20.20.2-bookworm, emulator/lib/job-image.ts, written from the image's recipe) and what
+ * its before_script installs (modelled: put on the PATH, since the real install downloads), artifacts passed from
+ * job to job as GitLab passes them, the emulated world reached through the project's CI/CD variables
+ * (emulator/lib/pipeline-deploy.ts). In order: synth; validate, plan and the manual deploy of every stack after the
+ * stacks it depends on (storage with CONFIRM_DEPLOY, gke with it, then vm and dns), the DNS pre-flight in the dns
+ * stack's plan job before its first apply, against a model of the Cloud DNS API (emulator/standin/google-apis.ts);
+ * the instance lost and rebuilt by the vm stack's plan and deploy jobs (the DR drill, emulator/lib/dr-drill.ts); the
+ * scheduled drift job, which must find every stack clean.
+ *
+ * This is pre's one engine deployment, and every check that reads it stands on it:
+ * - the jobs: each passed with what it had (no gcloud, kubectl or moto_server anywhere on a job's PATH), deploys only
+ *   with the reviewed plan, protected layers only when confirmed, the pre-flight refusing and then passing, the
+ *   Cloud SQL admin password made by Terraform and found in no log, plan file or state;
  * - storage, through the S3 API: what the config says is what S3 holds, a locked backup cannot be deleted, the
  *   package buckets as CloudFront origins (packages stored SSE-S3, which an origin access identity can read; the
- *   application's OAI statement in both bucket policies survives an apply), a second plan is clean, destroy is
- *   refused;
- * - the drill: the instance rebuilt, the data volume and the buckets kept, the next plan clean;
+ *   application's OAI statement in both bucket policies survives the next deploy), destroy is refused;
+ * - the drill: the instance rebuilt, the data volume and the buckets kept, every stack clean afterwards;
  * - the rebuilt VM, through the EC2 API: instance, volumes, attachment and security-group rules as configured;
  *   destroying the data volume is refused;
  * - a changed backup script reaching the running VM through its bundle, with no instance change.
@@ -46,21 +57,49 @@ import { BACKUP_SCRIPT_PATH, VM_AGE_IDENTITY_FILE, vmFirstBootExtension } from "
 import { defaultNetworkWait } from "../../constructs/first-boot";
 import { APT_AUTH_FILE, bootstrapCloudConfig, bundleJson, PACKAGECLOUD_CONFIG_FILE, SYNC_AGENT_SOURCE, VM_CONFIG_KEY, vmConfigBundle, vmSecretParameter } from "../../constructs/vm-config";
 import { DATA_MOUNT_POINT, EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
+import { stackName } from "../../config/naming";
+import { adminSecretId } from "../../constructs/cloud-sql-mysql";
 import { formatSteps, runDrill, type DrillResult } from "../../emulator/lib/dr-drill";
-import { stackDir, stackEnv, type EmulatorWorkspace, type StackOutputs } from "../../emulator/lib/emulator-deploy";
-import { terraform, terraformAsync, terraformOk, terraformOkAsync } from "../../operator/lib/terraform";
+import type { StackOutputs } from "../../emulator/lib/emulator-deploy";
+import { imageCommands } from "../../emulator/lib/job-image";
+import {
+  deployStacks,
+  OperatorWorkspace,
+  planAndDeploy,
+  runDriftJob,
+  seedAdoptedRecord,
+  startPipelineWorld,
+  type DriftRun,
+  type PipelineWorld,
+} from "../../emulator/lib/pipeline-deploy";
+import { PipelineJobs, type JobRun, type ListedJob } from "../../emulator/lib/pipeline-jobs";
+import { OLD_RECORD_ADDRESS, type SeededRecord } from "../../emulator/standin/fixtures";
+import { terraformAsync, terraformOk } from "../../operator/lib/terraform";
+import { zipEntries } from "../support/zip";
 
 // The SDK is pinned; its notice that future releases need Node 22 says nothing about this test.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
-const STACK = "packagecloud-pre-storage";
 const env = loadEnvironments().pre;
+const STACK = stackName("pre", "storage");
+const [STORAGE, VM, GKE, DNS] = (["storage", "vm", "gke", "dns"] as const).map((layer) => stackName("pre", layer));
+const STACKS = [STORAGE, GKE, VM, DNS];
+let world: PipelineWorld;
+let operator: OperatorWorkspace;
+let listed: ListedJob[];
+let refusedPreflight: JobRun;
+let seeded: SeededRecord | undefined;
+let deployed: Record<string, StackOutputs>;
 let drill: DrillResult;
+let drift: DriftRun;
+let laterDnsPlan: JobRun;
+let journeySeconds: number;
 let outputs: StackOutputs;
 let vm: StackOutputs;
 let s3: S3Client;
 let ec2: EC2Client;
 const clients: S3Client[] = [];
+const progress: string[] = [];
 
 /** What the storage checks did and saw, beside the vm steps of the drill (asserted below). */
 interface StorageChecks {
@@ -68,7 +107,6 @@ interface StorageChecks {
   packages: { Bucket: string; sse?: string }[];
   policiesAfterApply: { Bucket: string; sids: string[]; oai: unknown }[];
   offsiteSidsAfterApply: string[];
-  secondPlan: { code: number; stdout: string; stderr: string };
   destroy: { code: number; stderr: string };
 }
 let storage: StorageChecks;
@@ -83,19 +121,18 @@ const OAI_PRINCIPAL = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Ide
 const packageKey = "pool/main/p/packagecloud-test/packagecloud-test_1.0_amd64.deb";
 
 /**
- * The storage stack's checks that change or apply it, run by the drill beside its vm steps (storage is done
- * when they start, and the vm steps never touch it): Object Lock, the CloudFront origins' policy statements
- * through an apply, a clean second plan, and destroy refused.
+ * The storage stack's checks that change or deploy it, run beside the other stacks from the moment storage is
+ * deployed (nothing else touches it): Object Lock, the CloudFront origins' policy statements through the next
+ * deploy (the pipeline's plan and deploy jobs again, as after the next merge), and destroy refused (by hand, in an
+ * operator's copy of the synthesized stack). Its clean plan afterwards is the drift job's to show.
  */
-async function storageChecks(workspace: EmulatorWorkspace, emulator: { endpoint: string }, out: StackOutputs): Promise<StorageChecks> {
+async function storageChecks(out: StackOutputs): Promise<StorageChecks> {
   const client = (region: string) => {
-    const made = new S3Client({ endpoint: emulator.endpoint, region, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const made = new S3Client({ endpoint: world.emulator.endpoint, region, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
     clients.push(made);
     return made;
   };
   const main = client(env.aws.region);
-  const dir = stackDir(workspace, STACK);
-  const tfEnv = stackEnv(workspace, STACK);
 
   // Object Lock. moto evaluates bucket policies without their conditions, so the TLS-only Deny refuses every
   // object call over the emulator's plain HTTP: remove the policy to reach the lock; the apply below puts it back.
@@ -125,7 +162,7 @@ async function storageChecks(workspace: EmulatorWorkspace, emulator: { endpoint:
     await c.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify(policy) }));
   }
 
-  await terraformOkAsync(["apply", "-auto-approve", "-input=false"], dir, tfEnv);
+  await planAndDeploy(world, STORAGE);
   const statements = async (c: S3Client, Bucket: string) => JSON.parse((await c.send(new GetBucketPolicyCommand({ Bucket }))).Policy!).Statement;
   const policiesAfterApply: StorageChecks["policiesAfterApply"] = [];
   for (const { Bucket, s3: c } of packageBuckets) {
@@ -134,33 +171,189 @@ async function storageChecks(workspace: EmulatorWorkspace, emulator: { endpoint:
   }
   const offsiteSidsAfterApply = (await statements(main, offsite)).map((x: any) => x.Sid);
 
-  const secondPlan = await terraformAsync(["plan", "-detailed-exitcode", "-input=false"], dir, tfEnv);
   // -refresh=false: the refusal is Terraform's, from the configuration and the state; reading every object
   // again first would add provider work and nothing to the check.
-  const destroy = await terraformAsync(["plan", "-destroy", "-refresh=false", "-input=false"], dir, tfEnv);
-  return { lock, packages, policiesAfterApply, offsiteSidsAfterApply, secondPlan, destroy };
+  const destroy = await terraformAsync(["plan", "-destroy", "-refresh=false", "-input=false"], await operator.dir(STORAGE), operator.env(STORAGE));
+  return { lock, packages, policiesAfterApply, offsiteSidsAfterApply, destroy };
 }
 
 beforeAll(async () => {
-  drill = await runDrill("pre", () => undefined, {
-    alongsideStorage: async (workspace, emulator, out) => {
-      storage = await storageChecks(workspace, emulator, out);
+  const began = Date.now();
+  const log = (line: string) => progress.push(`${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s  ${line}`);
+  world = await startPipelineWorld("pre", log);
+  operator = new OperatorWorkspace(world);
+  listed = await world.jobs.list();
+  // The dns stack's first plan, run before the record it adopts exists: the pre-flight must stop it. Then the
+  // record is seeded, as it exists before the first deploy (emulator/standin/fixtures.ts), and the real plan follows.
+  const refused = world.jobs.run(`plan:${DNS}`);
+  const seeding = refused.then(() => seedAdoptedRecord(world));
+  deployed = await deployStacks(world, {
+    beforePlan: async (stack) => {
+      if (stack === DNS) await seeding;
+    },
+    alongsideStorage: async (out) => {
+      storage = await storageChecks(out);
     },
   });
-  // The timings, for docs/disaster-recovery.md §6 and the issue note.
-  console.log(`DR drill (pre):\n${formatSteps(drill.steps)}`);
-  outputs = drill.outputs[STACK];
-  vm = drill.outputs["packagecloud-pre-vm"];
-  const client = { endpoint: drill.emulator.endpoint, region: env.aws.region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+  refusedPreflight = await refused;
+  seeded = await seeding;
+  drill = await runDrill(world, deployed, log);
+  // The scheduled drift job, and a later plan of the dns stack (as the next merge request runs it), side by side.
+  [drift, laterDnsPlan] = await Promise.all([runDriftJob(world), world.jobs.run(`plan:${DNS}`)]);
+  journeySeconds = (Date.now() - began) / 1000;
+  // The timings, for docs/speed.md and docs/disaster-recovery.md §6.
+  console.log(
+    `pre deployed by the pipeline's jobs, drilled and drift-checked in ${journeySeconds.toFixed(0)} s (wall clock):\n${progress.join("\n")}\n\n` +
+      `${formatSteps([...world.steps, ...drill.steps])}\n(steps of stacks deployed side by side overlap: the total is not the wall clock)`,
+  );
+  outputs = deployed[STORAGE];
+  vm = drill.vm;
+  const client = { endpoint: world.emulator.endpoint, region: env.aws.region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
   s3 = new S3Client({ ...client, forcePathStyle: true });
   ec2 = new EC2Client(client);
-}, 900_000);
+}, 1_800_000);
 
 afterAll(async () => {
   for (const client of clients) client.destroy();
   s3?.destroy();
   ec2?.destroy();
-  await drill?.cleanup();
+  await world?.cleanup();
+}, 300_000);
+
+const run = (job: string): JobRun => {
+  const found = world.jobs.runs.filter((r) => r.job === job);
+  if (found.length === 0) throw new Error(`${job} never ran`);
+  return found[found.length - 1];
+};
+
+describe("pre, deployed by the pipeline's own jobs", () => {
+  it("is a default-branch pipeline: validate and plan of every stack run, deploys are manual, no drift job", () => {
+    const when = Object.fromEntries(listed.map((j) => [j.name, j.when]));
+    for (const stack of STACKS) {
+      expect([stack, when[`validate:${stack}`], when[`plan:${stack}`], when[`deploy:${stack}`]]).toEqual([stack, "on_success", "on_success", "manual"]);
+    }
+    expect(when.synth).toBe("on_success");
+    expect(when["drift:pre"]).toBe("never");
+  });
+
+  it("ran synth, then validate, plan and deploy of every stack, each deploy after its plan and after the stacks it needs; every job passed", () => {
+    const order = world.jobs.runs.map((r) => r.job);
+    expect(order[0]).toBe("synth");
+    const last = (job: string) => order.lastIndexOf(job);
+    const first = (job: string) => order.indexOf(job);
+    for (const stack of STACKS) {
+      expect(first(`validate:${stack}`)).toBeGreaterThan(0);
+      expect(first(`deploy:${stack}`)).toBeGreaterThan(first(`validate:${stack}`));
+    }
+    // The storage stack before vm, gke before dns: each stack's first plan after what it reads was deployed.
+    expect(first(`plan:${VM}`)).toBeGreaterThan(first(`deploy:${STORAGE}`));
+    expect(order.indexOf(`plan:${DNS}`, first(`deploy:${GKE}`))).toBeGreaterThan(first(`deploy:${GKE}`));
+    const failed = world.jobs.runs.filter((r) => r.code !== 0 && r !== refusedPreflight).map((r) => `${r.job} (exit ${r.code}):\n${r.log.slice(-3000)}`);
+    expect(failed).toEqual([]);
+    expect(last("drift:pre")).toBeGreaterThan(last(`deploy:${VM}`));
+  });
+
+  it("gave every job only its image's commands and the tools its before_script installs: no gcloud, kubectl or moto_server", () => {
+    for (const r of world.jobs.runs) {
+      expect([r.job, r.installs]).toEqual([r.job, r.job === "synth" ? [] : ["terraform"]]);
+      const onPath = fs.readdirSync(world.jobs.pathOf(r.job).dir);
+      expect(onPath.filter((command) => !imageCommands().has(command) && !r.installs.includes(command))).toEqual([]);
+      for (const absent of ["gcloud", "kubectl", "gke-gcloud-auth-plugin", "moto_server", "aws", "rsync", "jq"]) expect(onPath).not.toContain(absent);
+      expect(onPath).toEqual(expect.arrayContaining(["bash", "sh", "node", "npm"]));
+      expect(r.log).not.toMatch(/command not found/);
+    }
+  });
+
+  it("passed the synth job's cdktf.out and each plan job's plan.tfplan to the deploy job, as GitLab's artifacts", () => {
+    for (const stack of STACKS) {
+      expect(fs.existsSync(path.join(world.jobs.artifactsDir("synth"), "cdktf.out", "stacks", stack, "cdk.tf.json"))).toBe(true);
+      const plan = path.join(world.jobs.artifactsDir(`plan:${stack}`), "cdktf.out", "stacks", stack);
+      expect([stack, fs.existsSync(path.join(plan, "plan.tfplan"))]).toEqual([stack, true]);
+      // The lock file of the providers the plan job installed (hashicorp/aws; attached providers are not locked).
+      if (stack === STORAGE || stack === VM) expect(fs.readFileSync(path.join(plan, ".terraform.lock.hcl"), "utf8")).toMatch(/provider "registry\.terraform\.io\/hashicorp\/aws"/);
+      // operator/ci/terraform.sh refuses to apply without the reviewed plan.tfplan (test/pipeline.test.ts): applying it is the proof it arrived.
+      expect(run(`deploy:${stack}`).log).toMatch(/imported artifacts[\s\S]*Apply complete!/);
+    }
+  });
+
+  it("deployed the protected layers only with CONFIRM_DEPLOY naming them, through the guard against deletes and replacements", () => {
+    for (const stack of [STORAGE, GKE]) {
+      const deploys = world.jobs.runs.filter((r) => r.job === `deploy:${stack}`);
+      for (const d of deploys) {
+        expect(d.extra).toEqual({ CONFIRM_DEPLOY: stack });
+        expect(d.log).toContain(`${stack}: no deletes or replacements`);
+      }
+    }
+    for (const stack of [VM, DNS]) expect(run(`deploy:${stack}`).extra).toEqual({});
+  });
+
+  it("stopped the dns stack's first plan at the DNS pre-flight while the record it adopts did not exist: no plan was made", () => {
+    expect(refusedPreflight.code).not.toBe(0);
+    expect(refusedPreflight.log).toMatch(/REFUSED: pre: packages\.pre\.gke\.gitlab\.net in Cloud DNS zone pre-gke-gitlab-net: no record found, but adopt\.dnsRecord is configured/);
+    expect(refusedPreflight.log).toMatch(/the DNS pre-flight refused or failed \(exit 2\): no plan for the first apply of packagecloud-pre-dns/);
+    // The plan job prints GitLab's Terraform report after a plan: there is none.
+    expect(refusedPreflight.log).not.toMatch(/\{"create":\d+,"update":\d+,"delete":\d+\}/);
+  });
+
+  it("ran the DNS pre-flight again on the seeded record, through the Cloud DNS API with a token from the job's own Google credentials, and planned", () => {
+    expect(seeded?.type).toBe("google_dns_record_set");
+    const planRuns = world.jobs.runs.filter((r) => r.job === `plan:${DNS}`);
+    const firstApplyPlan = planRuns.find((r) => r !== refusedPreflight && r !== laterDnsPlan)!;
+    expect(firstApplyPlan.log).toMatch(new RegExp(`ok: pre: packages\\.pre\\.gke\\.gitlab\\.net in Cloud DNS zone pre-gke-gitlab-net: exactly one A record \\(A ${OLD_RECORD_ADDRESS.replace(/\./g, "\\.")}\\)`));
+    expect(firstApplyPlan.log).toMatch(/\{"create":\d+,"update":\d+,"delete":\d+\}/);
+    // The model saw, for each pre-flight, a token made from the service account key, then the list of record sets.
+    const rrsets = `/dns/v1/projects/${env.gcp.project}/managedZones/${env.dns.provider === "cloud-dns" ? env.dns.managedZone : ""}/rrsets`;
+    expect(world.googleApis!.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(Array(2).fill([`POST /token 200`, `GET ${rrsets} 200`]).flat());
+  });
+
+  it("skips the pre-flight in the dns stack's later plans: it guards the first apply only", () => {
+    expect(laterDnsPlan.code).toBe(0);
+    expect(laterDnsPlan.log).toMatch(/packagecloud-pre-dns holds \d+ resources: not its first apply, no DNS pre-flight/);
+    expect(laterDnsPlan.log).not.toMatch(/dns:preflight/);
+  });
+
+  it("made the database admin's password in Terraform: the user and the secret got the same value, which no job's log, plan file or state holds", async () => {
+    const received = (await world.standins.writeOnly()).filter((w) => w.id.includes(env.gcp.project));
+    expect(received.map((w) => `${w.type}.${w.attribute}`).sort()).toEqual(["google_secret_manager_secret_version.secret_data_wo", "google_sql_user.password_wo"]);
+    expect(new Set(received.map((w) => w.value)).size).toBe(1);
+    const generated = (await world.standins.ephemeralOpened()).map((o) => o.result as string);
+    expect(generated).toContain(received[0].value);
+    const planFile = zipEntries(fs.readFileSync(path.join(world.jobs.artifactsDir(`plan:${GKE}`), "cdktf.out", "stacks", GKE, "plan.tfplan")));
+    const haystacks: Record<string, string> = {
+      ...Object.fromEntries(planFile.map((e) => [`plan file ${e.name}`, e.data.toString("latin1")])),
+      state: fs.readFileSync(path.join(world.stateDir, `${GKE}.tfstate`), "utf8"),
+      ...Object.fromEntries(world.jobs.runs.map((r, i) => [`log of ${r.job} (#${i})`, r.log])),
+    };
+    // The search finds what is there: the secret's name is in the plan file's plan and in the state.
+    expect(Object.keys(haystacks).filter((k) => haystacks[k].includes(adminSecretId("pre")))).toEqual(expect.arrayContaining(["plan file tfplan", "state"]));
+    // The plan job, the deploy job and the drift job's plan each made one.
+    expect(generated.length).toBeGreaterThanOrEqual(3);
+    for (const value of generated) expect(Object.keys(haystacks).filter((k) => haystacks[k].includes(value))).toEqual([]);
+  });
+
+  it("ended with the scheduled drift job finding every stack of pre clean, after the rebuild", () => {
+    expect({ code: drift.run.code, status: drift.report.status }).toEqual({ code: 0, status: "clean" });
+    expect(drift.report.stacks.map((s: any) => [s.stack, s.status]).sort()).toEqual(STACKS.map((stack) => [stack, "clean"]).sort());
+  });
+
+  it("fails a job whose script calls a command the image lacks (gcloud), with the same runner and PATH", async () => {
+    // The check can fail: a pipeline of one job that installs Terraform as the real ones do, then calls gcloud.
+    const file = path.join(".gitlab-ci-local", `probe-${process.pid}.yml`);
+    fs.writeFileSync(
+      path.join(world.jobs.options.root, file),
+      "probe:\n  before_script:\n    - bash operator/ci/install-tools-ci.sh terraform\n  script:\n    - terraform version\n    - gcloud secrets versions access latest --secret=packagecloud-pre-sql-admin\n",
+    );
+    const probe = new PipelineJobs({ ...world.jobs.options, file, stateDir: `${world.jobs.options.stateDir}-probe`, variables: world.jobs.projectVariables() });
+    try {
+      const result = await probe.run("probe");
+      expect(result.code).not.toBe(0);
+      expect(result.log).toMatch(/Terraform v1\.11\.4/);
+      expect(result.log).toMatch(/gcloud: command not found/);
+    } finally {
+      await probe.cleanup();
+      fs.rmSync(path.join(world.jobs.options.root, file), { force: true });
+    }
+  }, 120_000);
 });
 
 describe(`${STACK} in the emulator`, () => {
@@ -224,9 +417,9 @@ describe(`${STACK} in the emulator`, () => {
     expect(storage.offsiteSidsAfterApply).toEqual(["DenyInsecureTransport"]);
   });
 
-  it("shows no changes on a second plan", () => {
-    expect({ code: storage.secondPlan.code, stderr: storage.secondPlan.stderr }).toEqual({ code: 0, stderr: "" });
-    expect(storage.secondPlan.stdout).toMatch(/No changes/);
+  it("shows no changes on the next plan (the drift job's, after the next deploy)", () => {
+    const report = drift.report.stacks.find((x: any) => x.stack === STACK);
+    expect({ status: report.status, drift: report.drift, pending: report.pending }).toEqual({ status: "clean", drift: [], pending: [] });
   });
 
   it("refuses to destroy the protected buckets", () => {
@@ -240,13 +433,15 @@ describe(`${STACK} in the emulator`, () => {
 });
 
 describe("after losing the instance", () => {
-  it("rebuilds it as a new instance with the same Terraform", () => {
+  it("rebuilds it as a new instance with the pipeline's plan and deploy jobs of the vm stack", () => {
+    const jobs = world.jobs.runs.map((r) => r.job);
+    expect(jobs.filter((j) => j === `deploy:${VM}`)).toHaveLength(2);
     expect(drill.rebuiltInstanceId).toMatch(/^i-/);
     expect(drill.rebuiltInstanceId).not.toBe(drill.lostInstanceId);
   });
 
   it("keeps the data volume and attaches it to the rebuilt instance", () => {
-    expect(drill.dataVolumeId).toBe(drill.outputs["packagecloud-pre-vm"].data_volume_id);
+    expect(drill.dataVolumeId).toBe(deployed[VM].data_volume_id);
     expect(drill.dataVolumeAttachedTo).toBe(drill.rebuiltInstanceId);
   });
 
@@ -254,8 +449,8 @@ describe("after losing the instance", () => {
     expect(Object.values(drill.bucketsAfterRebuild)).toEqual([true, true, true, true]);
   });
 
-  it("ends with a plan that shows no changes", () => {
-    expect(drill.planAfterRebuild).toBe(0);
+  it("ends with a plan that shows no changes (the drift job's)", () => {
+    expect(drift.report.stacks.find((x: any) => x.stack === VM)).toMatchObject({ status: "clean", drift: [], pending: [] });
   });
 });
 
@@ -321,8 +516,8 @@ describe("packagecloud-pre-vm as rebuilt", () => {
     expect(rules.filter((r) => r.IsEgress).map((r) => r.FromPort).sort()).toEqual([443, 443, 80, 80]);
   });
 
-  it("refuses to destroy the data volume", () => {
-    const destroy = terraform(["plan", "-destroy", "-refresh=false", "-input=false", "-target=aws_ebs_volume.vm_data_volume"], stackDir(drill.workspace, "packagecloud-pre-vm"), stackEnv(drill.workspace, "packagecloud-pre-vm"));
+  it("refuses to destroy the data volume", async () => {
+    const destroy = await terraformAsync(["plan", "-destroy", "-refresh=false", "-input=false", "-target=aws_ebs_volume.vm_data_volume"], await operator.dir(VM), operator.env(VM));
     expect(destroy.code).not.toBe(0);
     expect(destroy.stderr.replace(/\s+/g, " ")).toMatch(/aws_ebs_volume\.vm_data_volume has lifecycle\.prevent_destroy set/);
   }, 300_000);
@@ -347,7 +542,7 @@ function bundleFor(volumeId: string, extension: ReturnType<typeof vmFirstBootExt
 function runAgent(root: string, state: string): { code: number; commands: string[]; stderr: string } {
   const run = spawnSync("python3", [SYNC_AGENT_SOURCE, "--bucket", vm.config_bucket_name, "--key", VM_CONFIG_KEY, "--region", env.aws.region, "--root", root, "--state", state, "--commands", "print"], {
     encoding: "utf8",
-    env: { ...process.env, AWS_ENDPOINT_URL: drill.emulator.endpoint, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" },
+    env: { ...process.env, AWS_ENDPOINT_URL: world.emulator.endpoint, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" },
   });
   return { code: run.status ?? 1, commands: run.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l).id), stderr: run.stderr };
 }
@@ -358,8 +553,8 @@ describe("a changed backup script on the running pre VM", () => {
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it("reaches the VM through the bundle, plans no instance change, and leaves the instance running as it was", async () => {
-    const dir = stackDir(drill.workspace, "packagecloud-pre-vm");
-    const tfEnv = stackEnv(drill.workspace, "packagecloud-pre-vm");
+    const dir = await operator.dir(VM);
+    const tfEnv = operator.env(VM);
     const describe = async () => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [vm.instance_id] }))).Reservations?.[0]?.Instances?.[0];
     const before = await describe();
 
