@@ -162,7 +162,10 @@ export class CloudSqlMysql extends Construct {
     // `_wo_version` numbers, never the password (test/engine/standin-terraform.test.ts searches plan, state and
     // output for the value the stand-ins received). `password` and `secret_data` (stored in state, Sensitive only
     // hides them in output) stay unset, and no data source reads the secret back (a data source's result is in state).
-    const version = props.adminPasswordVersion ?? 1;
+    // A rebuilt instance (a new generation, docs/disaster-recovery.md) creates its admin user with this apply's
+    // password; the surviving secret must get it too, so the generation is part of the version: 1000 per generation
+    // on top of the rotation number, which keeps today's number (generation 1) and so rotates nothing deployed.
+    const version = (props.adminPasswordVersion ?? 1) + (props.sql.instanceGeneration - 1) * 1000;
     const stack = TerraformStack.of(this);
     // cdktf 0.21 has no ephemeral block type: Terraform JSON takes a top-level "ephemeral" object as written here.
     stack.addOverride(`terraform.required_providers.random`, RANDOM_PROVIDER);

@@ -259,7 +259,7 @@ describe("Cloud SQL rebuilt in the same project, as docs/disaster-recovery.md sa
     expect((await tf(["plan", "-input=false", "-detailed-exitcode"])).code).toBe(0);
   }, 300_000);
 
-  it("the next rebuild, with a state that still holds the secret: no import, packagecloud-pre-mysql-3, nothing destroyed", async () => {
+  it("the next rebuild, with a state that still holds the secret: no import, packagecloud-pre-mysql-3, a new secret version for the new admin's password, nothing destroyed", async () => {
     expect(await loseTheInstance()).toBe("packagecloud-pre-mysql-2");
     fs.writeFileSync(path.join(dir, "cdk.tf.json"), synthesized(generation(3)));
     const t0 = Date.now();
@@ -269,7 +269,20 @@ describe("Cloud SQL rebuilt in the same project, as docs/disaster-recovery.md sa
     expect(run.out).not.toMatch(/Import/);
 
     const changes = await changesOf("rebuild.tfplan");
-    expect(actionsOf(changes)).toEqual(["create google_sql_database_instance.database", ...DATABASE_PARTS.map((a) => `create ${a}`), ...ALERTS.map((a) => `update ${a}`)].sort());
+    expect(actionsOf(changes)).toEqual(
+      [
+        "create google_sql_database_instance.database",
+        ...DATABASE_PARTS.map((a) => `create ${a}`),
+        ...ALERTS.map((a) => `update ${a}`),
+        // The generation is part of the write-only version: the new admin user and a new secret version get the same
+        // password this apply generated; the old version is disabled (deletion_policy DISABLE), not destroyed.
+        "delete,create google_secret_manager_secret_version.database_admin_password_version",
+      ].sort(),
+    );
+    const version = changes.find((c) => c.address === "google_secret_manager_secret_version.database_admin_password_version")!;
+    expect(version.change.after.secret_data_wo_version).toBe(2001);
+    expect(version.change.before.deletion_policy).toBe("DISABLE");
+    expect(changes.find((c) => c.address === "google_sql_user.database_admin")!.change.after.password_wo_version).toBe(2001);
     expect(changes.find((c) => c.address === "google_sql_database_instance.database")!.change.after.name).toBe("packagecloud-pre-mysql-3");
     expect(names).not.toContain("packagecloud-pre-mysql-3");
     expect((await tf(["plan", "-input=false", "-detailed-exitcode"])).code).toBe(0);
