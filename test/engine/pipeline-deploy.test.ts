@@ -281,7 +281,7 @@ describe("pre, deployed by the pipeline's own jobs", () => {
       const deploys = world.jobs.runs.filter((r) => r.job === `deploy:${stack}`);
       for (const d of deploys) {
         expect(d.extra).toEqual({ CONFIRM_DEPLOY: stack });
-        expect(d.log).toContain(`${stack}: no deletes or replacements`);
+        expect(d.log).toContain(`${stack}: no deletes, replacements or instance restarts`);
       }
     }
     for (const stack of [VM, DNS]) expect(run(`deploy:${stack}`).extra).toEqual({});
@@ -313,7 +313,7 @@ describe("pre, deployed by the pipeline's own jobs", () => {
   });
 
   it("made the database admin's password in Terraform: the user and the secret got the same value, which no job's log, plan file or state holds", async () => {
-    const received = (await world.standins.writeOnly()).filter((w) => w.id.includes(env.gcp.project));
+    const received = (await world.standins.writeOnly()).filter((w) => w.refs.some((r) => r.includes(`packagecloud-${env.name}-`)));
     expect(received.map((w) => `${w.type}.${w.attribute}`).sort()).toEqual(["google_secret_manager_secret_version.secret_data_wo", "google_sql_user.password_wo"]);
     expect(new Set(received.map((w) => w.value)).size).toBe(1);
     const generated = (await world.standins.ephemeralOpened()).map((o) => o.result as string);
