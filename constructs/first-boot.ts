@@ -230,7 +230,8 @@ if [[ ! -s "$KEYRING" ]]; then
 fi
 echo ${quote(`deb [signed-by=/usr/share/keyrings/packagecloud-enterprise.gpg] ${apt.url} ${apt.distribution} ${apt.component}`)} > "$SOURCES"
 
-installed=$(dpkg-query -W -f='\${Status} \${Version}' packagecloud 2>/dev/null | sed -n 's/^install ok installed //p' || true)
+# db:Status-Status: "installed" whether the package is held or not (its Status reads "hold ok installed" then).
+installed=$(dpkg-query -W -f='\${db:Status-Status} \${Version}' packagecloud 2>/dev/null | sed -n 's/^installed //p' || true)
 upgraded=""
 if [[ "$installed" == "$VERSION" ]]; then
   log "packagecloud $VERSION is installed"

@@ -251,7 +251,7 @@ install_awscli() {
 }
 
 if ! command -v aws >/dev/null; then retry "installing awscli" install_awscli; fi
-mkdir -p -m 0700 "$STATE"
+mkdir -p "$STATE" && chmod 0700 "$STATE"
 retry "reading s3://$BUCKET/$KEY" aws --region "$REGION" s3api get-object --bucket "$BUCKET" --key "$KEY" "$STATE/bundle.json" >/dev/null
 
 # The agent and its units, exactly as the bundle has them (the agent keeps them up to date from then on).
