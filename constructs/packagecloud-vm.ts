@@ -364,7 +364,9 @@ export class PackagecloudVm extends Construct {
       instanceId: this.instance.id,
       state: "running",
       dependsOn: [this.attachment],
-      lifecycle: { replaceTriggeredBy: [this.attachment] },
     });
+    // A bare address: cdktf 0.21 writes a reference as "${...}", which Terraform refuses in replace_triggered_by
+    // ("Invalid character", terraform init, measured here).
+    this.running.addOverride("lifecycle.replace_triggered_by", [`${this.attachment.terraformResourceType}.${this.attachment.friendlyUniqueId}`]);
   }
 }

@@ -212,7 +212,7 @@ describe("PackagecloudVm, minimal call", () => {
       instance_id: "${aws_instance.vm_instance.id}",
       state: "running",
       depends_on: ["aws_volume_attachment.vm_data_volume_attachment"],
-      lifecycle: { replace_triggered_by: ["${aws_volume_attachment.vm_data_volume_attachment}"] },
+      lifecycle: { replace_triggered_by: ["aws_volume_attachment.vm_data_volume_attachment"] },
     });
   });
 
