@@ -12,7 +12,8 @@ import type { EnvName, EnvironmentInput } from "./schema";
 
 /**
  * packagecloud:enterprise's apt repository (seed 000: the computology_packagecloud-enterprise source list).
- * Its read token never goes here (it would land in user data and state): see docs/vm.md.
+ * Its read token never goes here (it would land in user data and state): see docs/vm.md. Each environment adds
+ * the exact version its VM installs and holds (`version`).
  */
 const PACKAGECLOUD_APT = {
   url: "https://packagecloud.io/computology/packagecloud-enterprise/ubuntu/",
@@ -125,7 +126,8 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       dataVolumeGiB: 2048,
       terminationProtection: false,
       network: { mode: "managed", vpcCidr: "10.60.0.0/16", subnetCidr: "10.60.1.0/24" },
-      packagecloudApt: PACKAGECLOUD_APT,
+      // The version pre's data was written by (`dpkg-query -W packagecloud` on the VM); a placeholder until then.
+      packagecloudApt: { ...PACKAGECLOUD_APT, version: placeholder("2.0.5") },
       // pre's lock stays in governance mode so that test recovery points can be cleaned up.
       snapshots: { startHourUtc: 3, retainDays: 14, vaultLock: { minRetentionDays: 7, maxRetentionDays: 35 } },
     },
@@ -244,7 +246,9 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       dataVolumeGiB: 2048,
       terminationProtection: true,
       network: { mode: "managed", vpcCidr: "10.70.0.0/16", subnetCidr: "10.70.1.0/24" },
-      packagecloudApt: PACKAGECLOUD_APT,
+      // The version packages.gitlab.com's data was written by (`dpkg-query -W packagecloud` on the VM, or the
+      // version the last backup was taken with); a placeholder until it is filled in. Upgrading = changing it.
+      packagecloudApt: { ...PACKAGECLOUD_APT, version: placeholder("2.0.5") },
       // Seed 000: snapshots kept 14 days; the vault lock turns immutable three days after it is first applied.
       snapshots: { startHourUtc: 3, retainDays: 14, vaultLock: { minRetentionDays: 14, maxRetentionDays: 35, changeableForDays: 3 } },
     },

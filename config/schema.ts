@@ -228,6 +228,17 @@ const vmSchema = z
         distribution: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "must be a Debian/Ubuntu distribution name such as jammy"),
         component: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "must be an apt component such as main"),
         signingKeyUrl: httpsUrl,
+        /**
+         * The packagecloud package version the VM installs and holds (`apt-get install packagecloud=<version>`,
+         * `apt-mark hold`): a rebuild or a disaster recovery installs the version the data was written by, never
+         * the newest. Upgrading is changing this value (docs/vm.md, "packagecloud's version").
+         */
+        version: z
+          .string()
+          .regex(
+            /^(?:\d+:)?\d[A-Za-z0-9.+~]*(?:-[A-Za-z0-9.+~]+)*$/,
+            "must be one exact Debian package version such as 2.0.5 or 2.0.5-1 (deb-version(7): a digit first, then letters, digits and . + ~ -), no wildcard: the VM installs exactly this version and holds it",
+          ),
       })
       .strict(),
     /** Daily snapshots of the data disk with AWS Backup, copied to aws.replicaRegion. */

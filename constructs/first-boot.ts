@@ -41,22 +41,31 @@ export interface AptRepository {
   readonly distribution: string;
   readonly component: string;
   readonly signingKeyUrl: string;
+  /**
+   * The exact packagecloud package version to install and hold (deb-version(7), e.g. 2.0.5): a rebuild or a
+   * disaster recovery installs the version the data was written by, never "the newest". Upgrading is changing it.
+   */
+  readonly version: string;
 }
 
 /** The device name the data volume is attached as (shows up as /dev/xvdf on Xen, an NVMe device on Nitro). */
 export const DATA_DEVICE_NAME = "/dev/sdf";
 
-const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+/** A single-quoted shell word. */
+export const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
+const quote = shellQuote;
 
-/** Shell script that finds, formats (only if blank) and mounts the data disk. */
+/** Shell script that finds, formats (only if blank), mounts and grows (when the volume grew) the data disk. */
 export function dataDiskScript(options: DataDiskOptions): string {
   const candidates = options.candidates
     ? `(${options.candidates.map(quote).join(" ")})`
     : // Nitro (NVMe) names the device after the volume id without its dash; Xen (c4) uses xvdf.
       '("/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${VOLUME_ID//-/}" /dev/xvdf /dev/sdf)';
   return `#!/bin/bash
-# Finds the packagecloud data disk, creates xfs on it only if it holds nothing, and mounts it by UUID.
-# Safe to run any number of times: existing data is never formatted, fstab gets exactly one entry.
+# Finds the packagecloud data disk, creates xfs on it only if it holds nothing, mounts it by UUID, and grows the
+# filesystem when the volume has grown. Run by the configuration agent at every run (a restored snapshot keeps its
+# filesystem's UUID, so the same fstab entry mounts it). Safe to run any number of times: existing data is never
+# formatted, fstab gets exactly one entry, a filesystem as large as its device is left alone.
 set -euo pipefail
 
 VOLUME_ID=${quote(options.volumeId)}
@@ -64,6 +73,7 @@ MOUNT_POINT=${quote(options.mountPoint)}
 FSTAB=${quote(options.fstab ?? "/etc/fstab")}
 WAIT_SECONDS=${options.waitSeconds ?? 600}
 CANDIDATES=${candidates}
+GROW_MIN_BYTES=$((16 * 1024 * 1024))
 
 log() { echo "packagecloud-data-disk: $*" >&2; }
 
@@ -126,6 +136,20 @@ if ! mountpoint -q "$MOUNT_POINT"; then
   mount --fstab "$FSTAB" "$MOUNT_POINT"
   log "mounted $device at $MOUNT_POINT"
 fi
+
+# The filesystem follows the volume. Raising vm.dataVolumeGiB is an in-place ModifyVolume: the kernel sees the
+# larger device while it runs, but xfs keeps its size until xfs_growfs, which works mounted (online). Compared on
+# every run; grown only when the device is at least GROW_MIN_BYTES larger: EBS grows in whole GiB, and the tail
+# xfs_growfs cannot use (less than XFS_MIN_AG_BLOCKS, 64 blocks) then never makes every run try again.
+if [[ "$fstype" == xfs ]]; then
+  device_bytes=$(blockdev --getsize64 "$device")
+  fs_bytes=$(xfs_info "$MOUNT_POINT" | awk '$1 == "data" { for (i = 2; i <= NF; i++) { if ($i ~ /^bsize=/) b = substr($i, 7) + 0; if ($i ~ /^blocks=/) n = substr($i, 8) + 0 } } END { printf "%.0f\\n", b * n }')
+  if (( fs_bytes > 0 && device_bytes - fs_bytes >= GROW_MIN_BYTES )); then
+    log "$device holds $device_bytes bytes, its xfs $fs_bytes: growing it online (xfs_growfs $MOUNT_POINT)"
+    xfs_growfs "$MOUNT_POINT" >/dev/null
+    log "grown: $(df --output=size -B1 "$MOUNT_POINT" | tail -n 1 | tr -d ' ') bytes at $MOUNT_POINT"
+  fi
+fi
 `;
 }
 
@@ -179,17 +203,26 @@ done
 `;
 }
 
-/** Shell script that installs packagecloud from its apt repository and reconfigures it. */
+/**
+ * Shell script that installs exactly the configured packagecloud version from its apt repository, holds it there,
+ * and reconfigures it. Unpinned, a rebuild or a disaster recovery would install the newest release onto data
+ * written by an older one, and `packagecloud-ctl reconfigure` would migrate it (packagecloud's upgrade notes,
+ * "Upgrading from 2.0.4 to 2.05": migrations run at reconfigure). A newer installed version is never downgraded.
+ */
 export function installScript(apt: AptRepository): string {
   return `#!/bin/bash
-# Installs packagecloud:enterprise from its apt repository and runs packagecloud-ctl reconfigure.
-# Safe to run again: the repository files are rewritten identically, apt installs nothing twice, and
-# reconfigure converges. A repository token, if the repository needs one, is read by apt from
-# /etc/apt/auth.conf.d/ (delivered out of band), never from this script.
+# Installs packagecloud:enterprise VERSION exactly from its apt repository, holds it (apt-mark hold: no upgrade
+# moves it), and runs packagecloud-ctl reconfigure. Upgrading is changing VERSION (vm.packagecloudApt.version):
+# this script then installs the new version and restarts packagecloud. A newer installed version is refused, not
+# downgraded: its data may already be migrated. Safe to run again. A repository token, if the repository needs
+# one, is read by apt from /etc/apt/auth.conf.d/ (from SSM Parameter Store), never from this script.
 set -euo pipefail
 
+VERSION=${quote(apt.version)}
 KEYRING=/usr/share/keyrings/packagecloud-enterprise.gpg
 SOURCES=/etc/apt/sources.list.d/packagecloud-enterprise.list
+
+log() { echo "packagecloud-install: $*" >&2; }
 
 if [[ ! -s "$KEYRING" ]]; then
   curl --fail --silent --show-error --location --retry 5 --retry-connrefused --retry-delay 5 ${quote(apt.signingKeyUrl)} | gpg --dearmor > "$KEYRING.new"
@@ -197,11 +230,27 @@ if [[ ! -s "$KEYRING" ]]; then
 fi
 echo ${quote(`deb [signed-by=/usr/share/keyrings/packagecloud-enterprise.gpg] ${apt.url} ${apt.distribution} ${apt.component}`)} > "$SOURCES"
 
-if ! dpkg-query -W -f='\${Status}' packagecloud 2>/dev/null | grep -q "install ok installed"; then
+# db:Status-Status: "installed" whether the package is held or not (its Status reads "hold ok installed" then).
+installed=$(dpkg-query -W -f='\${db:Status-Status} \${Version}' packagecloud 2>/dev/null | sed -n 's/^installed //p' || true)
+upgraded=""
+if [[ "$installed" == "$VERSION" ]]; then
+  log "packagecloud $VERSION is installed"
+elif [[ -n "$installed" ]] && dpkg --compare-versions "$installed" gt "$VERSION"; then
+  log "packagecloud $installed is installed, newer than the configured $VERSION (vm.packagecloudApt.version): its data may already be migrated, so it is not downgraded. Set vm.packagecloudApt.version to $installed"
+  exit 1
+else
   apt-get -o Acquire::Retries=5 update
-  DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=5 install -y packagecloud
+  # The hold stays on throughout; only this install may change the held package.
+  DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=5 install -y --allow-change-held-packages "packagecloud=$VERSION"
+  if [[ -n "$installed" ]]; then upgraded=$installed; fi
 fi
+apt-mark hold packagecloud >/dev/null
 packagecloud-ctl reconfigure
+if [[ -n "$upgraded" ]]; then
+  # packagecloud's upgrade procedure: reconfigure (migrations), then restart.
+  packagecloud-ctl restart
+  log "upgraded packagecloud from $upgraded to $VERSION"
+fi
 `;
 }
 
@@ -232,9 +281,28 @@ export function defaultNetworkWait(apt: AptRepository): NetworkWaitOptions {
   return { urls: [apt.url, "http://archive.ubuntu.com/ubuntu/"], timeoutSeconds: 600, intervalSeconds: 10 };
 }
 
+/**
+ * gzip with the same bytes on every synth host. RFC 1952 puts the compressing host's OS in byte 9 of the header:
+ * zlib writes 3 (Unix) on Linux and 19 on macOS builds, so a Mac and the pipeline would synthesize different user
+ * data, and an instance's user data must not change with who synthesized it. MTIME (bytes 4-7) is 0 already
+ * (Node sets no gzip header); both are written here rather than trusted. XFL (byte 8) follows the level.
+ */
+export function deterministicGzip(content: string): Buffer {
+  return normalizeGzipHeader(gzipSync(content, { level: 9 }));
+}
+
+/** RFC 1952 §2.3: MTIME = 0 ("no time stamp is available"), OS = 3 (Unix), whatever the host's zlib wrote. */
+export function normalizeGzipHeader(gzipped: Buffer): Buffer {
+  if (gzipped[0] !== 0x1f || gzipped[1] !== 0x8b) throw new Error("normalizeGzipHeader: not a gzip stream");
+  const out = Buffer.from(gzipped);
+  out.writeUInt32LE(0, 4);
+  out[9] = 3;
+  return out;
+}
+
 /** A write_files body cloud-init decompresses itself (encoding gz+b64). */
 export function compressed(content: string): { readonly encoding: "gz+b64"; readonly content: string } {
-  return { encoding: "gz+b64", content: gzipSync(content, { level: 9 }).toString("base64") };
+  return { encoding: "gz+b64", content: deterministicGzip(content).toString("base64") };
 }
 
 export const DATA_DISK_SCRIPT_PATH = "/usr/local/sbin/packagecloud-data-disk";

@@ -31,10 +31,10 @@ import type { EncryptionKey } from "./encryption-key";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import type { ITerraformDependable } from "cdktf";
-import { gzipSync } from "node:zlib";
+import { Ec2InstanceState } from "@cdktf/provider-aws/lib/ec2-instance-state";
 import { defaultNetworkWait, DATA_DEVICE_NAME, type AptRepository, type FirstBootExtension } from "./first-boot";
 import { BucketEncryption, SecureBucket } from "./secure-bucket";
-import { bootstrapCloudConfig, bundleForTerraform, VM_CONFIG_KEY, type BundleSecret } from "./vm-config";
+import { bootstrapUserData, bundleForTerraform, VM_CONFIG_KEY, type BundleSecret, type ConfigLocation } from "./vm-config";
 import { distinctIds } from "./construct-ids";
 import { resourceName } from "../config/naming";
 import { policyDocument } from "./policy-document";
@@ -52,6 +52,14 @@ export const DATA_MOUNT_POINT = "/var/opt/packagecloud";
  * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html
  */
 export const SSM_MANAGED_INSTANCE_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+
+/**
+ * The security group's description. EC2 cannot change a group's description (aws 5.100.0: `description` is
+ * ForceNew), so a description that followed the configuration would replace the group and all its rules when,
+ * say, the first admin network is added. It is the text the deployed groups of pre and ops already carry (they have
+ * no admin networks), so no deployed group is replaced by fixing it; every rule describes itself.
+ */
+export const SECURITY_GROUP_DESCRIPTION = "packagecloud VM: web from anywhere, exporters from Prometheus";
 
 export const EXPORTER_PORTS = {
   "node-exporter": 9100,
@@ -115,6 +123,11 @@ export class PackagecloudVm extends Construct {
   /** The bucket the VM reads its configuration bundle from, and the bundle (constructs/vm-config.ts). */
   readonly configBucket: SecureBucket;
   readonly configBundle: S3Object;
+  /**
+   * Keeps the instance running: detaching the data volume (a restore replaces the attachment) stops it, and the
+   * provider starts nothing again.
+   */
+  readonly running: Ec2InstanceState;
 
   constructor(scope: Construct, id: string, props: PackagecloudVmProps) {
     super(scope, id);
@@ -137,7 +150,7 @@ export class PackagecloudVm extends Construct {
       // and EC2 refuses a second group of the same name in the VPC (InvalidGroup.Duplicate). The Name tag stays
       // fixed for people searching the console.
       namePrefix: `${name}-`,
-      description: adminCidrs.length > 0 ? "packagecloud VM: web from anywhere, SSH from admins, exporters from Prometheus" : "packagecloud VM: web from anywhere, exporters from Prometheus",
+      description: SECURITY_GROUP_DESCRIPTION,
       vpcId: props.vpcId,
       tags: { Name: name },
       // Rules are separate resources (below): inline rules and rule resources fight over the same group.
@@ -237,15 +250,16 @@ export class PackagecloudVm extends Construct {
       // Old bundles stay 90 days: what the VM ran last quarter can be read back.
       lifecycle: { noncurrentVersionDays: 90 },
     });
-    const networkWait = defaultNetworkWait(props.apt);
+    const location: ConfigLocation = { bucket: this.configBucket.configuredBucketName, key: VM_CONFIG_KEY, region: props.region };
     this.configBundle = new S3Object(this, "ConfigBundle", {
       bucket: this.configBucket.bucketName,
       key: VM_CONFIG_KEY,
       contentType: "application/json",
       content: bundleForTerraform({
+        location,
         dataDisk: { volumeId: this.dataVolume.id, mountPoint: DATA_MOUNT_POINT },
         apt: props.apt,
-        networkWait,
+        networkWait: defaultNetworkWait(props.apt),
         extensions: props.firstBootExtensions,
         secrets: props.secrets,
       }),
@@ -296,7 +310,8 @@ export class PackagecloudVm extends Construct {
       // moto, which places an instance launched on an interface in the region's first zone, follows it).
       availabilityZone: props.availabilityZone,
       // The address must be associated before boot, not merely exist: order the instance after the association.
-      dependsOn: [this.eip],
+      // And after the bundle: the bootstrap reads it at first boot.
+      dependsOn: [this.eip, this.configBundle],
       iamInstanceProfile: profile.name,
       ebsOptimized: true,
       monitoring: true,
@@ -315,18 +330,19 @@ export class PackagecloudVm extends Construct {
         kmsKeyId: props.encryptionKey.arn,
         deleteOnTermination: true,
       },
-      // A small, stable bootstrap (constructs/vm-config.ts): the config agent and its timer. It names only the
-      // bucket, key and region, so a changed backup script or volume id never changes user data, and the provider
-      // never stops the instance to rewrite it (ec2_instance.go, resourceInstanceUpdate). Gzipped: EC2 limits user
-      // data to 16 KB after decoding; cloud-init unpacks gzip itself (cloud-init docs, "User data formats").
-      userDataBase64: gzipSync(
-        bootstrapCloudConfig({ bucket: this.configBucket.configuredBucketName, key: VM_CONFIG_KEY, region: props.region, networkWait }),
-        { level: 9 },
-      ).toString("base64"),
+      // A small, stable bootstrap (constructs/vm-config.ts): install awscli, fetch the bundle, start the agent from
+      // it. It names only the bucket, key and region, so a changed script, agent or volume id never changes user
+      // data. Gzipped with a fixed header (the same bytes from every synth host); EC2 limits user data to 16 KB.
+      userDataBase64: bootstrapUserData(location),
       tags: { Name: name },
-      // An AMI bump would replace the instance (ami forces a new resource) and turn termination protection off to
-      // do it: a new image is a deliberate rebuild (docs/vm.md, "Changing the AMI"), never a side effect of a plan.
-      lifecycle: { ignoreChanges: ["ami"] },
+      lifecycle: {
+        // An AMI bump would replace the instance (ami forces a new resource) and turn termination protection off
+        // to do it: a new image is a deliberate rebuild (docs/vm.md), never a side effect of a plan. A user-data
+        // change would stop the instance, rewrite it and start it (v5.100.0 ec2_instance.go, resourceInstanceUpdate
+        // → modifyInstanceAttributeWithStopStart) and cloud-init would not run it again (once per instance id): a
+        // changed bootstrap is for new instances only, and everything else travels in the bundle.
+        ignoreChanges: ["ami", "user_data", "user_data_base64"],
+      },
     });
 
     this.attachment = new VolumeAttachment(this, "DataVolumeAttachment", {
@@ -336,5 +352,21 @@ export class PackagecloudVm extends Construct {
       // Detach cleanly: stop the instance first, so xfs is unmounted, never torn from a running host.
       stopInstanceBeforeDetaching: true,
     });
+
+    // Replacing the attachment (a restore from a snapshot: a new volume id) stops the instance to detach, attaches
+    // the new volume and starts nothing (aws 5.100.0, volume_attachment.go: resourceVolumeAttachmentDelete →
+    // stopVolumeAttachmentInstance; create waits for running or stopped), and the next plan shows no change: the
+    // service stayed down. This resource is replaced with the attachment, after it (replace_triggered_by), and its
+    // create starts the instance and waits until it runs (ec2_instance_state.go: waitInstanceReady, then
+    // updateInstanceState → startInstance). Its delete only forgets (schema.NoopContext). An instance stopped by
+    // hand is started again by the next apply: stop it for maintenance outside Terraform's runs.
+    this.running = new Ec2InstanceState(this, "InstanceRunning", {
+      instanceId: this.instance.id,
+      state: "running",
+      dependsOn: [this.attachment],
+    });
+    // A bare address: cdktf 0.21 writes a reference as "${...}", which Terraform refuses in replace_triggered_by
+    // ("Invalid character", terraform init, measured here).
+    this.running.addOverride("lifecycle.replace_triggered_by", [`${this.attachment.terraformResourceType}.${this.attachment.friendlyUniqueId}`]);
   }
 }

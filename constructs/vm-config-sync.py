@@ -3,19 +3,26 @@
 
 Run by packagecloud-config-sync.timer every few minutes, as root, with the instance role. Terraform writes the
 bundle (one S3 object, so a change is all-or-nothing); this reads it, and:
-  1. writes every file whose content, owner or mode differs (atomically: temp file + rename);
+  0. replaces itself first when the bundle carries a different agent (`agent` names its file): the new copy must
+     start (`--help`) before it is swapped in (temp file + rename), then it is run in this one's place, once, and
+     does the rest; a new copy that does not start is refused, the running one stays, and nothing else is applied;
+  1. writes every file whose content, owner or mode differs (atomically: temp file + rename); its own service and
+     timer are files like any other, and a command of the bundle reloads them;
   2. fetches every secret from SSM Parameter Store (SecureString, decrypted with the instance role) and writes it
      the same way; a parameter not put yet is reported and retried at the next run;
   3. runs every command whose inputs (the command itself and the files it names in `after`) changed since it last
-     succeeded, in bundle order, stopping at the first failure (later commands may need the earlier ones).
+     succeeded, and every command marked `always`, in bundle order, stopping at the first failure (later commands
+     may need the earlier ones).
 Every command is idempotent by contract, so running one again only converges. Exit 0: everything applied;
-exit 1: something is missing or failed (the unit shows failed; the next run tries again).
+exit 1: something is missing or failed (the unit shows failed; the next run tries again). One run at a time: a
+second one (by hand, say) waits for the lock in the state directory.
 
 Usage: packagecloud-config-sync --bucket B --key K --region R [--root DIR] [--state DIR] [--commands run|print]
-Only python3's standard library and the aws CLI: both are on the VM before the first run (first boot installs
-awscli from the Ubuntu archive before it enables the timer).
+Only python3's standard library and the aws CLI: both are on the VM before the first run (the bootstrap installs
+awscli from the Ubuntu archive before it starts the agent).
 """
 import argparse
+import fcntl
 import grp
 import hashlib
 import json
@@ -43,8 +50,14 @@ def owner_ids(owner):
     return pwd.getpwnam(user).pw_uid, grp.getgrnam(group or user).gr_gid
 
 
-def install(root, path, data, owner, permissions):
-    """Writes data at path with owner and mode unless it is already exactly so. Returns True if it changed."""
+class Refused(Exception):
+    pass
+
+
+def install(root, path, data, owner, permissions, check=None):
+    """Writes data at path with owner and mode unless it is already exactly so. Returns True if it changed.
+
+    check(temp_path) returns a problem (str) or None; on a problem the file stays as it was and Refused is raised."""
     target = under(root, path)
     mode = int(permissions, 8)
     uid, gid = owner_ids(owner) if os.geteuid() == 0 else (os.geteuid(), os.getegid())
@@ -65,9 +78,19 @@ def install(root, path, data, owner, permissions):
         os.fsync(fd)
     finally:
         os.close(fd)
+    problem = check(tmp) if check else None
+    if problem:
+        os.unlink(tmp)
+        raise Refused(f"{path}: {problem}")
     os.replace(tmp, target)
     log(f"wrote {path}")
     return True
+
+
+def starts(candidate):
+    """The check for a new agent: it must at least load and parse its arguments."""
+    run = subprocess.run([sys.executable, candidate, "--help"], capture_output=True, text=True)
+    return None if run.returncode == 0 else f"the new agent does not start (exit {run.returncode}): {run.stderr.strip()[-500:]}"
 
 
 def digest(root, command):
@@ -91,6 +114,8 @@ def main():
     parser.add_argument("--commands", choices=["run", "print"], default="run", help="print: list the commands due, run none (tests)")
     args = parser.parse_args()
     os.makedirs(args.state, mode=0o700, exist_ok=True)
+    lock = open(os.path.join(args.state, "lock"), "w")  # closed on exec or exit, which releases it
+    fcntl.flock(lock, fcntl.LOCK_EX)
 
     bundle_file = os.path.join(args.state, "bundle.json")
     got = aws(["s3api", "get-object", "--bucket", args.bucket, "--key", args.key, bundle_file], args.region)
@@ -102,8 +127,25 @@ def main():
         bundle = json.load(f)
     log(f"bundle s3://{args.bucket}/{args.key} version {version}")
 
+    agent = bundle.get("agent")
     for item in bundle.get("files", []):
-        install(args.root, item["path"], item["content"].encode("utf-8"), item["owner"], item["permissions"])
+        if item["path"] != agent:
+            continue
+        try:
+            replaced = install(args.root, item["path"], item["content"].encode("utf-8"), item["owner"], item["permissions"], check=starts)
+        except Refused as refused:
+            log(f"refused {refused}; keeping the installed agent and applying nothing else")
+            return 1
+        if replaced and os.environ.get("PACKAGECLOUD_CONFIG_SYNC_REPLACED") != version:
+            log("replaced itself with the bundle's agent; running it")
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.environ["PACKAGECLOUD_CONFIG_SYNC_REPLACED"] = version
+            os.execv(sys.executable, [sys.executable, under(args.root, agent), *sys.argv[1:]])
+
+    for item in bundle.get("files", []):
+        if item["path"] != agent:
+            install(args.root, item["path"], item["content"].encode("utf-8"), item["owner"], item["permissions"])
 
     missing = set()
     for secret in bundle.get("secrets", []):
@@ -127,7 +169,7 @@ def main():
         key = digest(args.root, command)
         try:
             with open(done_file, encoding="utf-8") as f:
-                if f.read() == key:
+                if f.read() == key and not command.get("always"):
                     continue
         except FileNotFoundError:
             pass

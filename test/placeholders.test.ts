@@ -18,8 +18,8 @@ const ROOT = path.resolve(__dirname, "..");
 const BACKUP_FIELDS = ["backupJob.ageRecipient", "backupJob.kubernetes.images.backup", "backupJob.kubernetes.images.scratchMysql", "backupJob.kubernetes.images.cloudSqlProxy"];
 // The CloudFront setup's names, recorded from CloudTrail of its first run in pre (docs/storage.md).
 const CDN_FIELDS = ["application.edgeLambdaRoleName", "application.cdnSetup.keyAlias"];
-const PRE_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "vm.amiId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
-const OPS_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "network.prometheusCidrs.1", "vm.amiId", "dns.zoneId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS, "adopt.dnsRecord.cloudflareRecordId"];
+const PRE_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "vm.amiId", "vm.packagecloudApt.version", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
+const OPS_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "network.prometheusCidrs.1", "vm.amiId", "vm.packagecloudApt.version", "dns.zoneId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS, "adopt.dnsRecord.cloudflareRecordId"];
 
 /** Every stack of the app, synthesized (validations on), keyed by stack name. */
 function synthApp(environments: Record<string, EnvironmentConfig>, target: DeployTarget): Record<string, any> {
@@ -36,6 +36,8 @@ function realEnvironments(): Record<string, EnvironmentConfig> {
   real.ops.aws.accountId = "222222222222";
   real.pre.vm.amiId = "ami-0123456789abcdef0";
   real.ops.vm.amiId = "ami-0fedcba9876543210";
+  real.pre.vm.packagecloudApt.version = "2.0.4";
+  real.ops.vm.packagecloudApt.version = "2.0.4-1";
   real.ops.dns.zoneId = "00112233445566778899aabbccddeeff";
   real.pre.monitoring.notifications.gcpChannels = ["projects/gitlab-pre/notificationChannels/42"];
   real.ops.monitoring.notifications.gcpChannels = ["projects/gitlab-ops/notificationChannels/43"];

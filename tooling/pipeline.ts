@@ -48,7 +48,7 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
     tools: ["terraform", "moto_server"],
     runInBand: true,
   },
-  "test:first-boot": { files: ["test/engine/first-boot.test.ts"], tools: ["shellcheck", "cloud-init", "mkfs.xfs", "losetup", "curl"], privileged: true },
+  "test:first-boot": { files: ["test/engine/first-boot.test.ts"], tools: ["shellcheck", "cloud-init", "mkfs.xfs", "xfs_growfs", "losetup", "curl", "dpkg-deb", "gpg", "unshare", "python3"], privileged: true },
   "test:promtool": { files: ["test/engine/promtool.test.ts", "test/engine/monitoring-output.test.ts"], tools: ["promtool"] },
   "test:backup": {
     files: ["test/engine/backup-job.test.ts"],

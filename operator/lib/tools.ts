@@ -12,7 +12,14 @@ export const TOOLS = {
   shellcheck: "Debian package shellcheck: tooling/install-tools.sh, or apt-get install shellcheck",
   "cloud-init": "Debian package cloud-init (for `cloud-init schema`): tooling/install-tools.sh, or apt-get install cloud-init",
   "mkfs.xfs": "Debian package xfsprogs: tooling/install-tools.sh, or apt-get install xfsprogs",
+  "xfs_growfs": "Debian package xfsprogs (the data disk grows its xfs online): tooling/install-tools.sh, or apt-get install xfsprogs",
   curl: "curl on PATH (the first-boot connectivity wait probes with it): apt-get install curl",
+  // test/engine/first-boot.test.ts: packagecloud's pinned install against a signed local apt repository, with
+  // this machine's own apt and dpkg in a throwaway overlay of its root filesystem; the configuration agent.
+  "dpkg-deb": "Debian package dpkg (builds the stand-in packagecloud packages): apt-get install dpkg",
+  gpg: "Debian package gnupg (signs the test repository; the install script dearmors its key): apt-get install gnupg",
+  unshare: "util-linux's unshare, run as root (a private mount namespace for the overlay): apt-get install util-linux",
+  python3: "Debian package python3 (the VM's configuration agent, constructs/vm-config-sync.py): apt-get install python3",
   losetup: "util-linux's losetup, run as root with loop devices available (/dev/loop-control)",
   // test/engine/backup-job.test.ts: a real MariaDB server (Debian's server binaries, started by the test on a
   // private socket and port, never as a system service), age, the AWS CLI and systemd-analyze.

@@ -1,6 +1,17 @@
 import { Fn, TerraformOutput } from "cdktf";
-import { defaultNetworkWait, hclLiteral } from "../../constructs/first-boot";
-import { bootstrapCloudConfig, bundleJson, VM_CONFIG_KEY, vmConfigBundle } from "../../constructs/vm-config";
+import * as fs from "node:fs";
+import { defaultNetworkWait, hclLiteral, NETWORK_WAIT_SCRIPT_PATH } from "../../constructs/first-boot";
+import {
+  bootstrapCloudConfig,
+  bundleJson,
+  SYNC_AGENT_PATH,
+  SYNC_AGENT_SOURCE,
+  SYNC_SERVICE_PATH,
+  SYNC_TIMER_PATH,
+  syncAgent,
+  VM_CONFIG_KEY,
+  vmConfigBundle,
+} from "../../constructs/vm-config";
 import { EncryptionKey } from "../../constructs/encryption-key";
 import { DATA_MOUNT_POINT, EXPORTER_PORTS, PackagecloudVm } from "../../constructs/packagecloud-vm";
 import { constructStack, synth, Synthesized } from "../support/synth";
@@ -11,7 +22,14 @@ const APT = {
   distribution: "jammy",
   component: "main",
   signingKeyUrl: "https://packagecloud.io/computology/packagecloud-enterprise/gpgkey",
+  version: "2.0.5",
 };
+// The modules themselves, not import-time copies: the product reads them at call time, so spies reach it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const zlibModule: typeof import("node:zlib") = require("node:zlib");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fsModule: typeof import("node:fs") = require("node:fs");
+const LOCATION = { bucket: "packagecloud-ops-vm-config-111122223333", key: VM_CONFIG_KEY, region: "us-west-1" };
 
 function build(overrides: Partial<ConstructorParameters<typeof PackagecloudVm>[2]> = {}) {
   const { stack } = constructStack();
@@ -97,8 +115,46 @@ describe("PackagecloudVm, minimal call", () => {
   it("boots with a small, stable bootstrap: a literal that names the config bucket, no Terraform reference", () => {
     expect(instance.user_data).toBeUndefined();
     expect(instance.user_data_base64).not.toContain("${");
-    const bucket = "packagecloud-ops-vm-config-111122223333";
-    expect(gunzipUserData(instance.user_data_base64)).toBe(bootstrapCloudConfig({ bucket, key: VM_CONFIG_KEY, region: "us-west-1", networkWait: defaultNetworkWait(APT) }));
+    expect(gunzipUserData(instance.user_data_base64)).toBe(bootstrapCloudConfig(LOCATION));
+  });
+
+  it("keeps the agent, its units and the network wait out of user data: they travel in the bundle", () => {
+    const userData = gunzipUserData(instance.user_data_base64);
+    expect(userData).not.toContain("def main"); // the agent's Python
+    expect(userData).not.toContain("OnUnitInactiveSec"); // its timer
+    expect(userData).not.toContain("packagecloud-wait-for-network");
+    const bundle = JSON.parse(decodeJoinExpression(out.resource("aws_s3_object", "vm_config_bundle").content)!.text);
+    const file = (p: string) => bundle.files.find((f: any) => f.path === p);
+    expect(bundle.agent).toBe(SYNC_AGENT_PATH);
+    expect(file(SYNC_AGENT_PATH)).toEqual({ path: SYNC_AGENT_PATH, owner: "root:root", permissions: "0755", content: fs.readFileSync(SYNC_AGENT_SOURCE, "utf8") });
+    expect(file(SYNC_SERVICE_PATH).content).toContain(`ExecStart=${SYNC_AGENT_PATH} --bucket ${LOCATION.bucket} --key ${VM_CONFIG_KEY} --region us-west-1\n`);
+    expect(file(SYNC_TIMER_PATH).content).toContain("OnUnitInactiveSec=5min");
+    expect(file(NETWORK_WAIT_SCRIPT_PATH).content).toMatch(/^#!\/bin\/bash/);
+    // The units reload first, whatever fails later; the data disk runs at every agent run.
+    expect(bundle.commands[0]).toEqual({ id: "config-sync-units", run: ["sh", "-c", "systemctl daemon-reload && systemctl enable packagecloud-config-sync.timer && systemctl restart packagecloud-config-sync.timer"], after: [SYNC_SERVICE_PATH, SYNC_TIMER_PATH] });
+    expect(bundle.commands[1]).toMatchObject({ id: "data-disk", always: true });
+  });
+
+  it("writes the same user-data bytes on every synth host: gzip header MTIME 0 and OS 3 (Unix), as RFC 1952 §2.3 lays it out", () => {
+    const bytes = Buffer.from(instance.user_data_base64, "base64");
+    // ID1 ID2 CM=8 (deflate) FLG=0 | MTIME=0 (4 bytes) | XFL=2 (maximum compression) | OS=3 (Unix)
+    expect(bytes.subarray(0, 10).toString("hex")).toBe("1f8b0800000000000203");
+  });
+
+  it("writes the same user data when the host's zlib stamps another OS and a time (macOS builds of zlib write OS 19)", () => {
+    const real = zlibModule.gzipSync;
+    const macos = jest.spyOn(zlibModule, "gzipSync").mockImplementation((...args: Parameters<typeof zlibModule.gzipSync>) => {
+      const stamped = Buffer.from(real(...args));
+      stamped.writeUInt32LE(1_767_225_600, 4); // a modification time
+      stamped[9] = 19; // OS: Darwin, as zlib >= 1.2.12 writes on Apple platforms
+      return stamped;
+    });
+    try {
+      expect(build().resource("aws_instance", "vm_instance").user_data_base64).toBe(instance.user_data_base64);
+      expect(macos).toHaveBeenCalled();
+    } finally {
+      macos.mockRestore();
+    }
   });
 
   it("puts the data disk, the install and the extensions in the bundle object, around the one live reference (the volume id)", () => {
@@ -107,7 +163,7 @@ describe("PackagecloudVm, minimal call", () => {
     const decoded = decodeJoinExpression(object.content);
     expect(decoded?.references).toEqual(["aws_ebs_volume.vm_data_volume.id"]);
     const expected = bundleJson(
-      vmConfigBundle({ dataDisk: { volumeId: "${aws_ebs_volume.vm_data_volume.id}", mountPoint: DATA_MOUNT_POINT }, apt: APT, networkWait: defaultNetworkWait(APT), extensions: [] }),
+      vmConfigBundle({ location: LOCATION, dataDisk: { volumeId: "${aws_ebs_volume.vm_data_volume.id}", mountPoint: DATA_MOUNT_POINT }, apt: APT, networkWait: defaultNetworkWait(APT), extensions: [] }),
     );
     expect(decoded!.text).toBe(expected);
   });
@@ -123,9 +179,59 @@ describe("PackagecloudVm, minimal call", () => {
     expect(b.resource("aws_s3_object", "vm_config_bundle").content).not.toBe(a.resource("aws_s3_object", "vm_config_bundle").content);
   });
 
-  it("ignores AMI changes (a rebuild is deliberate) and associates the Elastic IP only after the internet gateway", () => {
-    expect(instance.lifecycle).toMatchObject({ ignore_changes: ["ami"] });
+  it("a fix to the configuration agent changes only the bundle: user data, and so the instance, stay as they were", () => {
+    // aws 5.100.0 applies a user-data change with StopInstances → ModifyInstanceAttribute → StartInstances, and
+    // cloud-init would not run it again: the agent must reach the VM through the bundle.
+    const readFileSync = fsModule.readFileSync;
+    const fixed = jest.spyOn(fsModule, "readFileSync").mockImplementation(((file: fs.PathOrFileDescriptor, options?: any) =>
+      file === SYNC_AGENT_SOURCE ? `${readFileSync(file, "utf8")}# a fix\n` : readFileSync(file, options)) as typeof fs.readFileSync);
+    let after: Synthesized;
+    try {
+      after = build();
+      expect(syncAgent()).toMatch(/# a fix\n$/);
+    } finally {
+      fixed.mockRestore();
+    }
+    expect(after.resource("aws_instance", "vm_instance")).toEqual(instance);
+    const agentIn = (o: Synthesized) => JSON.parse(decodeJoinExpression(o.resource("aws_s3_object", "vm_config_bundle").content)!.text).files[0].content;
+    expect(agentIn(after)).toMatch(/# a fix\n$/);
+    expect(agentIn(out)).not.toMatch(/# a fix\n$/);
+  });
+
+  it("ignores AMI and user-data changes (a rebuild is deliberate; the bootstrap is for new instances) and associates the Elastic IP only after the internet gateway", () => {
+    expect(instance.lifecycle).toEqual({ ignore_changes: ["ami", "user_data", "user_data_base64"] });
     expect(out.resource("aws_eip", "vm_public_address").depends_on).toBeUndefined();
+  });
+
+  it("boots only once its bundle is written: the bootstrap reads it at first boot", () => {
+    expect(instance.depends_on).toEqual(["aws_eip.vm_public_address", "aws_s3_object.vm_config_bundle"]);
+  });
+
+  it("keeps the instance running when the data volume's attachment is replaced (a restore stops the instance to detach)", () => {
+    expect(out.resource("aws_ec2_instance_state", "vm_instance_running")).toEqual({
+      instance_id: "${aws_instance.vm_instance.id}",
+      state: "running",
+      depends_on: ["aws_volume_attachment.vm_data_volume_attachment"],
+      lifecycle: { replace_triggered_by: ["aws_volume_attachment.vm_data_volume_attachment"] },
+    });
+  });
+
+  it("installs exactly the configured packagecloud version and holds it", () => {
+    const bundle = JSON.parse(decodeJoinExpression(out.resource("aws_s3_object", "vm_config_bundle").content)!.text);
+    const install = bundle.files.find((f: any) => f.path === "/usr/local/sbin/packagecloud-install").content;
+    expect(install).toContain("\nVERSION='2.0.5'\n");
+    expect(install).toContain('install -y --allow-change-held-packages "packagecloud=$VERSION"');
+    expect(install).toContain("apt-mark hold packagecloud");
+    expect(install).not.toMatch(/install -y packagecloud\b(?!=)/);
+  });
+
+  it("keeps the security group's description when the first admin network is added (EC2 cannot change it: ForceNew)", () => {
+    const group = (adminCidrs: string[]) => build({ adminCidrs }).resource("aws_security_group", "vm_security_group");
+    const none = group([]);
+    // The text the deployed groups of pre and ops carry (neither has admin networks): fixing it replaces nothing.
+    expect(none.description).toBe("packagecloud VM: web from anywhere, exporters from Prometheus");
+    expect(group(["198.51.100.0/24"])).toEqual(none);
+    expect(group(["198.51.100.0/24", "2001:db8:1::/48"])).toEqual(none);
   });
 
   it("escapes every HCL template and string sequence in literals (backslash, quote, newline, tab, ${, %{)", () => {
@@ -184,7 +290,7 @@ describe("PackagecloudVm, minimal call", () => {
   it("publishes the instance through an Elastic IP on its interface in the given subnet, associated before boot", () => {
     expect(out.resource("aws_network_interface", "vm_network_interface")).toMatchObject({ subnet_id: "subnet-0123456789abcdef0" });
     expect(out.resource("aws_eip", "vm_public_address")).toMatchObject({ domain: "vpc", network_interface: "${aws_network_interface.vm_network_interface.id}" });
-    expect(instance.depends_on).toEqual(["aws_eip.vm_public_address"]);
+    expect(instance.depends_on).toContain("aws_eip.vm_public_address");
   });
 
   it("opens no port 22 when no admin CIDRs are given", () => {

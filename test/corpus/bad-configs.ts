@@ -95,6 +95,10 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { id: "empty-bucket-name", env: "ops", edits: [{ set: "storage.packages.bucketName", value: "" }], field: "storage.packages.bucketName", allowed: "3-63 characters" },
   { id: "bucket-name-with-dots", env: "pre", edits: [{ set: "storage.packages.replicaBucketName", value: "packages.pre.replica" }], field: "storage.packages.replicaBucketName", allowed: "must not contain '\\.'" },
   { id: "shared-bucket-name", env: "ops", edits: [{ set: "storage.dailyBackups.bucketName", value: "packages-gitlab-com" }], field: "storage.dailyBackups.bucketName", allowed: "must be a bucket of its own" },
+  // Issue 28 §3: a rebuild must install the version the data was written by, never "the newest" or a range.
+  { id: "packagecloud-version-wildcard", env: "ops", edits: [{ set: "vm.packagecloudApt.version", value: "2.0.*" }], field: "vm.packagecloudApt.version", allowed: "one exact Debian package version such as 2\\.0\\.5" },
+  { id: "packagecloud-version-latest", env: "pre", edits: [{ set: "vm.packagecloudApt.version", value: "latest" }], field: "vm.packagecloudApt.version", allowed: "no wildcard: the VM installs exactly this version and holds it" },
+  { id: "packagecloud-version-missing", env: "ops", edits: [{ delete: "vm.packagecloudApt.version" }], field: "vm.packagecloudApt.version", allowed: "Required" },
   { id: "apt-url-with-token", env: "ops", edits: [{ set: "vm.packagecloudApt.url", value: "https://secret:@packagecloud.io/x/" }], field: "vm.packagecloudApt.url", allowed: "must not contain credentials" },
   { id: "short-account-id", env: "ops", edits: [{ set: "aws.accountId", value: "12345" }], field: "aws.accountId", allowed: "12-digit AWS account id" },
   // Names that do not exist
@@ -299,6 +303,7 @@ export const GOOD_CONFIGS: readonly GoodConfig[] = [
   { id: "two-networks-one-slug", env: "pre", synth: true, edits: [{ set: "network.prometheusCidrs", value: ["2a00:1450::a/128", "2a00:1450:a::/128"] }] },
   { id: "image-with-tag-and-digest", env: "ops", edits: [{ set: "backupJob.kubernetes.images.scratchMysql", value: `docker.io/library/mysql:8.0.39@sha256:${"0a".repeat(32)}` }] },
   { id: "registry-port-tag-and-digest", env: "pre", edits: [{ set: "backupJob.kubernetes.images.backup", value: `registry.example.com:5000/gl-infra/backup:v1.2.3-rc.1@sha256:${"1b".repeat(32)}` }] },
+  { id: "packagecloud-version-with-epoch-and-revision", env: "ops", edits: [{ set: "vm.packagecloudApt.version", value: "1:2.0.5-1~jammy1" }] },
   { id: "lock-shorter-than-the-repository-s", env: "pre", synth: true, edits: [{ set: "storage.offsiteBackups.objectLock.days", value: 1 }, { set: "storage.offsiteBackups.expireAfterDays", value: 1 }] },
   // Issue 29 §4: what the new checks must not refuse.
   { id: "runbook-with-plain-query", env: "ops", edits: [{ set: "monitoring.runbookUrl", value: "https://runbooks.gitlab.net/packagecloud/backups?view=restore#first-backup" }] },

@@ -8,19 +8,38 @@
  *
  * One deployment serves both: the second plans `npm run local` prints are the clean check (the drift command's
  * clean path is the storage stack here; its exit codes are unit-tested in test/drift.test.ts).
+ *
+ * Then two journeys that apply, on the same deployment, each a documented command block run as written (read from
+ * the doc itself): the data disk restored from a snapshot (docs/disaster-recovery.md §3.4), which must end with
+ * the instance running, and the data disk grown (docs/vm.md, "Growing the data disk"), which must change the volume
+ * in place and nothing else. The configuration edit each needs (the snapshot id, the size) is made here, where the
+ * operator would make it in config/environments.ts, and synthesized as `npm run synth` would.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { AuthorizeSecurityGroupIngressCommand, CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { DeletePublicAccessBlockCommand, GetBucketVersioningCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
-import { loadEnvironments } from "../../config";
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSnapshotCommand,
+  CreateTagsCommand,
+  DescribeInstancesCommand,
+  DescribeVolumesCommand,
+  EC2Client,
+  waitUntilSnapshotCompleted,
+} from "@aws-sdk/client-ec2";
+import { DeletePublicAccessBlockCommand, GetBucketVersioningCommand, GetObjectCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
+import { loadEnvironments, parseEnvironments } from "../../config";
+import { ENVIRONMENTS } from "../../config/environments";
+import { buildApp } from "../../stacks/app";
+import { synthesizeAtomically } from "../../stacks/synthesize";
+import { VM_CONFIG_KEY } from "../../constructs/vm-config";
 import { stackName } from "../../config/naming";
 import { DRIFT_EXIT, type DriftReport, type StackDriftReport } from "../../operator/lib/drift";
 import { allStacks, configuredAmiIds, readOutputs, type EmulatorWorkspace, type StackOutputs } from "../../emulator/lib/emulator-deploy";
 import { startEmulator, type Emulator } from "../../emulator/lib/moto";
-import { PROJECT_ROOT } from "../../operator/lib/terraform";
+import { emulatorTargetEnv } from "../../operator/lib/stacks";
+import { PROJECT_ROOT, terraformAsync, terraformEnv, terraformOk } from "../../operator/lib/terraform";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -198,5 +217,199 @@ describe("npm run drift -- ops after console changes", () => {
   it("applies nothing: the versioning is still suspended", async () => {
     const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: vm.config_bucket_name }));
     expect(versioning.Status).toBe("Suspended");
+  });
+});
+
+/**
+ * A documented command block, read from the doc: the first ```sh block of the section under `heading` that holds
+ * `needle`, as its lines (comments and blank lines dropped).
+ */
+function documentedBlock(doc: string, heading: string, needle: string): string[] {
+  const text = fs.readFileSync(path.join(PROJECT_ROOT, doc), "utf8");
+  const start = text.indexOf(`${heading}\n`);
+  if (start < 0) throw new Error(`${doc} has no heading "${heading}"`);
+  const level = heading.match(/^#+/)![0].length;
+  const rest = text.slice(start + heading.length);
+  const next = rest.search(new RegExp(`\\n#{1,${level}} `));
+  const section = next < 0 ? rest : rest.slice(0, next);
+  const blocks = [...section.matchAll(/^ *```sh\n([\s\S]*?)^ *```$/gm)].map((m) => m[1]);
+  const block = blocks.find((b) => b.includes(needle));
+  if (!block) throw new Error(`${doc} § "${heading}" has no sh block with "${needle}"`);
+  return block.split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+}
+
+interface Journey {
+  readonly lines: string[];
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+/**
+ * Runs a documented block as the operator would, from a checkout of the merged configuration: `npm run synth`
+ * (its first line) synthesizes ops with `edit` applied (the edit the merge request makes to config/environments.ts),
+ * for this emulator; every other line runs, in order, in one bash with `set -euo pipefail`, with Terraform as the
+ * project runs it and the AWS CLI pointed at the emulator.
+ */
+async function runDocumented(name: string, lines: string[], edit: (ops: any) => void): Promise<Journey> {
+  const started = Date.now();
+  expect(lines[0]).toBe("npm run synth");
+  const checkout = path.join(root, name);
+  const input = structuredClone(ENVIRONMENTS) as any;
+  edit(input.ops);
+  const environments = parseEnvironments(input);
+  synthesizeAtomically(path.join(checkout, "cdktf.out"), (app) => buildApp(app, { environments, target: { kind: "emulator", endpoint: emulator.endpoint, stateDir: ws.stateDir } }));
+  const script = ["set -euo pipefail", ...lines.slice(1)].join("\n");
+  const vars = {
+    ...emulatorTargetEnv(path.join(checkout, "cdktf.out", "stacks", VM), terraformEnv()),
+    AWS_ENDPOINT_URL: emulator.endpoint,
+    AWS_ACCESS_KEY_ID: "testing",
+    AWS_SECRET_ACCESS_KEY: "testing",
+    AWS_DEFAULT_REGION: env.aws.region,
+  };
+  const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn("bash", ["-c", script], { cwd: checkout, env: vars, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+  return { lines, ...result, seconds: (Date.now() - started) / 1000 };
+}
+
+/** A saved plan's changes other than no-op and read, as "address: actions". */
+function planned(dir: string, planFile: string): Record<string, string> {
+  const plan = JSON.parse(terraformOk(["show", "-json", planFile], dir, emulatorTargetEnv(dir, terraformEnv())).stdout);
+  return Object.fromEntries(
+    plan.resource_changes
+      .filter((c: any) => !c.change.actions.every((a: string) => a === "no-op" || a === "read"))
+      .map((c: any) => [c.address, c.change.actions.join(",")]),
+  );
+}
+
+/** The last n lines a block printed: its closing checks (Terraform's own output comes before them). */
+const lastLines = (stdout: string, n: number) => stdout.trimEnd().split("\n").slice(-n);
+
+const instanceOf = async (id: string) => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]?.Instances?.[0];
+
+describe("restoring the data disk from a snapshot, as docs/disaster-recovery.md §3.4 writes it", () => {
+  let restore: Journey;
+  let snapshotId: string;
+  let before: Awaited<ReturnType<typeof instanceOf>>;
+  let changes: Record<string, string>;
+  const stackDirectory = () => path.join(root, "restore", "cdktf.out", "stacks", VM);
+
+  beforeAll(async () => {
+    before = await instanceOf(vm.instance_id);
+    // The recovery point. AWS Backup keeps EBS recovery points as snapshots; moto runs no backup jobs, so the test
+    // takes the snapshot AWS Backup would have taken (step 1 of the doc lists them; step 2 is the edit below).
+    const snapshot = await ec2.send(new CreateSnapshotCommand({ VolumeId: vm.data_volume_id, Description: "recovery point (test)" }));
+    snapshotId = snapshot.SnapshotId!;
+    await waitUntilSnapshotCompleted({ client: ec2, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { SnapshotIds: [snapshotId] });
+    const lines = documentedBlock("docs/disaster-recovery.md", "### 3.4 The VM's data disk from a snapshot", "terraform state rm");
+    restore = await timed("restore the data disk (docs/disaster-recovery.md §3.4)", () =>
+      runDocumented("restore", lines, (ops) => (ops.vm.dataVolumeSnapshotId = snapshotId)),
+    );
+    if (fs.existsSync(path.join(stackDirectory(), "restore.tfplan"))) changes = planned(stackDirectory(), "restore.tfplan");
+    console.log(`restore journey: ${restore.seconds.toFixed(1)} s`);
+  }, 900_000);
+
+  it("runs the documented commands in order, to the end", () => {
+    expect(restore.lines).toEqual([
+      "npm run synth",
+      "cd cdktf.out/stacks/packagecloud-ops-vm",
+      "terraform init",
+      "terraform state rm aws_ebs_volume.vm_data_volume",
+      "terraform plan -out restore.tfplan",
+      "terraform apply restore.tfplan",
+      expect.stringMatching(/^aws ec2 describe-instances /),
+      expect.stringMatching(/^aws ec2 describe-volumes /),
+    ]);
+    expect({ code: restore.code, stderr: restore.code === 0 ? "" : restore.stderr.slice(-4000) }).toEqual({ code: 0, stderr: "" });
+  });
+
+  it("plans what the doc says: a volume from the snapshot, the attachment and the running state replaced, the bundle updated, nothing destroyed", () => {
+    expect(changes["aws_ebs_volume.vm_data_volume"]).toBe("create");
+    expect(changes["aws_volume_attachment.vm_data_volume_attachment"]).toBe("delete,create");
+    expect(changes["aws_ec2_instance_state.vm_instance_running"]).toBe("delete,create");
+    expect(changes["aws_s3_object.vm_config_bundle"]).toBe("update");
+    // The instance itself is kept (its tags, changed in the console above, are put back in place).
+    expect(changes["aws_instance.vm_instance"] ?? "no-op").toMatch(/^(no-op|update)$/);
+    const destroyed = Object.entries(changes).filter(([, actions]) => actions.includes("delete")).map(([address]) => address);
+    expect(destroyed.sort()).toEqual(["aws_ec2_instance_state.vm_instance_running", "aws_volume_attachment.vm_data_volume_attachment"]);
+  });
+
+  it("ends with the same instance running (EC2 API), the doc's own check printing running", async () => {
+    const after = await instanceOf(vm.instance_id);
+    expect({ id: after?.InstanceId, state: after?.State?.Name }).toEqual({ id: before?.InstanceId, state: "running" });
+    expect(lastLines(restore.stdout, 2)[0]).toBe("running");
+  });
+
+  it("attaches the volume made from the snapshot, and keeps the lost one (forgotten, not deleted)", async () => {
+    const restored = readOutputs({ ...ws, outdir: path.join(root, "restore", "cdktf.out") }, VM).data_volume_id;
+    expect(restored).not.toBe(vm.data_volume_id);
+    const [volume] = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [restored] }))).Volumes ?? [];
+    expect(volume).toMatchObject({ SnapshotId: snapshotId, State: "in-use", Size: env.vm.dataVolumeGiB, Encrypted: true });
+    expect(volume?.Attachments).toEqual([expect.objectContaining({ InstanceId: vm.instance_id, Device: "/dev/sdf", State: "attached" })]);
+    expect(lastLines(restore.stdout, 2)[1]).toBe(`${snapshotId}\tin-use`);
+    const [lost] = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [vm.data_volume_id] }))).Volumes ?? [];
+    expect(lost?.State).toBe("available");
+  });
+
+  it("tells the VM the new volume id through its bundle (the agent's data-disk step finds the device by it)", async () => {
+    const restored = readOutputs({ ...ws, outdir: path.join(root, "restore", "cdktf.out") }, VM).data_volume_id;
+    const bundle = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: vm.config_bucket_name, Key: VM_CONFIG_KEY }))).Body!.transformToString());
+    const dataDisk = bundle.files.find((f: any) => f.path === "/usr/local/sbin/packagecloud-data-disk").content;
+    expect(dataDisk).toContain(`VOLUME_ID='${restored}'`);
+    expect(bundle.commands.find((c: any) => c.id === "data-disk")).toMatchObject({ always: true });
+  });
+
+  it("plans no changes afterwards", async () => {
+    const plan = await terraformAsync(["plan", "-detailed-exitcode", "-input=false"], stackDirectory(), emulatorTargetEnv(stackDirectory(), terraformEnv()));
+    expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: "" });
+  }, 300_000);
+});
+
+describe("growing the data disk, as docs/vm.md writes it", () => {
+  let grow: Journey;
+  let changes: Record<string, string>;
+  let before: Awaited<ReturnType<typeof instanceOf>>;
+  const GROWN_GIB = env.vm.dataVolumeGiB + 1024;
+  const stackDirectory = () => path.join(root, "grow", "cdktf.out", "stacks", VM);
+
+  beforeAll(async () => {
+    before = await instanceOf(vm.instance_id);
+    const lines = documentedBlock("docs/vm.md", "## Growing the data disk", "grow.tfplan");
+    // The configuration after the restore above, so the snapshot id stays set (docs/disaster-recovery.md §3.4).
+    const restored = JSON.parse(fs.readFileSync(path.join(root, "restore", "cdktf.out", "stacks", VM, "cdk.tf.json"), "utf8")).resource.aws_ebs_volume.vm_data_volume.snapshot_id;
+    grow = await timed("grow the data disk (docs/vm.md)", () =>
+      runDocumented("grow", lines, (ops) => {
+        ops.vm.dataVolumeSnapshotId = restored;
+        ops.vm.dataVolumeGiB = GROWN_GIB;
+      }),
+    );
+    if (fs.existsSync(path.join(stackDirectory(), "grow.tfplan"))) changes = planned(stackDirectory(), "grow.tfplan");
+    console.log(`growth journey: ${grow.seconds.toFixed(1)} s; ops test timings (s): ${JSON.stringify(timings)}`);
+  }, 900_000);
+
+  it("runs the documented commands in order, to the end", () => {
+    expect(grow.lines.slice(0, 5)).toEqual(["npm run synth", "cd cdktf.out/stacks/packagecloud-ops-vm", "terraform init", "terraform plan -out grow.tfplan", "terraform apply grow.tfplan"]);
+    expect({ code: grow.code, stderr: grow.code === 0 ? "" : grow.stderr.slice(-4000) }).toEqual({ code: 0, stderr: "" });
+  });
+
+  it("plans one in-place update of the data volume and nothing else: no replacement, no instance change", () => {
+    expect(changes).toEqual({ "aws_ebs_volume.vm_data_volume": "update" });
+  });
+
+  it("grows the volume (EC2 API; the doc's check prints the new size) under the same instance, still running, never stopped", async () => {
+    const volumeId = readOutputs({ ...ws, outdir: path.join(root, "grow", "cdktf.out") }, VM).data_volume_id;
+    const [volume] = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }))).Volumes ?? [];
+    expect(volume).toMatchObject({ Size: GROWN_GIB, State: "in-use" });
+    expect(lastLines(grow.stdout, 1)).toEqual([String(GROWN_GIB)]);
+    const after = await instanceOf(vm.instance_id);
+    expect({ id: after?.InstanceId, state: after?.State?.Name, launched: after?.LaunchTime }).toEqual({ id: before?.InstanceId, state: "running", launched: before?.LaunchTime });
   });
 });

@@ -475,8 +475,7 @@ describe("packagecloud-pre-vm as rebuilt", () => {
     const attribute = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: vm.instance_id, Attribute: "userData" }));
     const gzipped = Buffer.from(attribute.UserData?.Value ?? "", "base64");
     expect(gzipped.length).toBeLessThan(16 * 1024); // RunInstances: "User data is limited to 16 KB" (before base64)
-    const networkWait = defaultNetworkWait(env.vm.packagecloudApt);
-    expect(gunzipSync(gzipped).toString("utf8")).toBe(bootstrapCloudConfig({ bucket: vm.config_bucket_name, key: VM_CONFIG_KEY, region: env.aws.region, networkWait }));
+    expect(gunzipSync(gzipped).toString("utf8")).toBe(bootstrapCloudConfig({ bucket: vm.config_bucket_name, key: VM_CONFIG_KEY, region: env.aws.region }));
     const body = await (await s3.send(new GetObjectCommand({ Bucket: vm.config_bucket_name, Key: VM_CONFIG_KEY }))).Body!.transformToString();
     expect(body).toBe(bundleJson(bundleFor(vm.data_volume_id, vmFirstBootExtension(env))));
   });
@@ -526,6 +525,7 @@ describe("packagecloud-pre-vm as rebuilt", () => {
 /** The pre VM's bundle, as vm-stack.ts builds it, for a given volume id and backup extension. */
 function bundleFor(volumeId: string, extension: ReturnType<typeof vmFirstBootExtension>) {
   return vmConfigBundle({
+    location: { bucket: vm.config_bucket_name, key: VM_CONFIG_KEY, region: env.aws.region },
     dataDisk: { volumeId, mountPoint: DATA_MOUNT_POINT },
     apt: env.vm.packagecloudApt,
     networkWait: defaultNetworkWait(env.vm.packagecloudApt),
@@ -588,8 +588,10 @@ describe("a changed backup script on the running pre VM", () => {
     // Where the VM reads it: the bundle in S3, and the file the agent writes from it at its next run.
     const second = runAgent(root, state);
     expect(script(BACKUP_SCRIPT_PATH)).toMatch(/# changed by the emulator test\n$/);
-    // Only the commands whose inputs changed run again (the backup units' reload); never the data disk.
-    expect(second.commands).not.toContain("data-disk");
+    // Only the commands whose inputs changed run again (the backup units' reload), and the data disk, which runs
+    // every time (it mounts a restored disk and grows a grown one); never the agent's units or the packages.
+    expect(second.commands).not.toContain("config-sync-units");
+    expect(second.commands).not.toContain("packages");
     expect(second.commands).toEqual(expect.arrayContaining([expect.stringMatching(/^extension-/)]));
   }, 600_000);
 });

@@ -6,6 +6,7 @@ import { storagePolicyArns } from "../../stacks/storage-stack";
 import { EMULATOR_OMITS } from "../../stacks/target";
 import { VmStack } from "../../stacks/vm-stack";
 import { sharedStack, synth, synthLayer, testApp } from "../support/synth";
+import { decodeJoinExpression } from "../support/user-data";
 
 const envs = loadEnvironments();
 
@@ -102,6 +103,13 @@ describe.each(ENV_NAMES)("packagecloud-%s-vm", (name) => {
     const group = out.resource("aws_security_group", "vm_security_group");
     expect(group).toMatchObject({ name_prefix: `packagecloud-${name}-vm-`, lifecycle: { create_before_destroy: true } });
     expect(group.name).toBeUndefined();
+  });
+
+  it("installs the packagecloud version the configuration pins, and holds it", () => {
+    const bundle = JSON.parse(decodeJoinExpression(out.resource("aws_s3_object", "vm_config_bundle").content)!.text);
+    const install = bundle.files.find((f: any) => f.path === "/usr/local/sbin/packagecloud-install").content;
+    expect(install).toContain(`\nVERSION='${env.vm.packagecloudApt.version}'\n`);
+    expect(install).toContain("apt-mark hold packagecloud");
   });
 
   it("outputs the instance, its public address and the data volume", () => {

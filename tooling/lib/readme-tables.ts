@@ -35,6 +35,7 @@ export function environmentTable(envs: Record<EnvName, EnvironmentConfig>): stri
       row("VM AMI (pinned)", (e) => code(e.vm.amiId)),
       row("VM zone", (e) => e.vm.availabilityZone),
       row("VM root / data disk", (e) => `${e.vm.rootVolumeGiB} GiB / ${e.vm.dataVolumeGiB} GiB gp2`),
+      row("VM packagecloud version (pinned, held)", (e) => code(e.vm.packagecloudApt.version)),
       row("VM data disk restored from", (e) => (e.vm.dataVolumeSnapshotId ? code(e.vm.dataVolumeSnapshotId) : "(blank volume)")),
       row("VM network", (e) => (e.vm.network.mode === "managed" ? `own VPC ${code(e.vm.network.vpcCidr)}` : `existing ${code(e.vm.network.subnetId)}`)),
       row("VM termination protection", (e) => (e.vm.terminationProtection ? "on" : "off")),

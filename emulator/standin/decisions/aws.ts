@@ -15,7 +15,7 @@
  * for every path the calibration test edits; for the other paths it rests on the copy. Where a copy predates an
  * attribute, the entry says so.
  *
- * Counts: 48 types (46 resources, 2 data sources), 226 attribute paths, 77 of them replace.
+ * Counts: 49 types (47 resources, 2 data sources), 228 attribute paths, 78 of them replace.
  */
 import type { TypeDecision } from "./types";
 
@@ -24,6 +24,7 @@ export const AWS_PROVIDER_COMMIT = "f7a3b98da589ab1d52756b0dcee0dbf2de83d635";
 
 /** Each provider file cited below, and the commit of the stored copy that was read (lines refer to it). */
 export const AWS_SOURCES_READ: Readonly<Record<string, string>> = {
+  "internal/service/ec2/ec2_instance_state.go": "1640b08c7ee1f62a25427f05e75ccbb8068bc258",
   "internal/service/backup/plan.go": "01f431114674c27cf790fafb67ac274bf8f765e1",
   "internal/service/backup/selection.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
   "internal/service/backup/vault.go": "050ac11163cab8cdae5936a7f40b0e528ff780df",
@@ -333,6 +334,18 @@ export const AWS_DECISIONS: readonly TypeDecision[] = [
         note: "map attribute; tags are changed in place (TagResource/UntagResource)",
       },
       { path: "aws_default_security_group.vpc_id", source: "internal/service/ec2/vpc_default_security_group.go:72", replace: { kind: "always" } },
+    ],
+  },
+  {
+    // The instance kept running across a data-volume restore (constructs/packagecloud-vm.ts). Deleting it only stops
+    // managing the state; the instance is left as it is (resourceInstanceStateDelete).
+    type: "aws_ec2_instance_state",
+    provider: "aws",
+    source: "internal/service/ec2/ec2_instance_state.go:19",
+    importIds: ["<instance-id>"],
+    attributes: [
+      { path: "aws_ec2_instance_state.instance_id", source: "internal/service/ec2/ec2_instance_state.go:42", replace: { kind: "always" } },
+      { path: "aws_ec2_instance_state.state", source: "internal/service/ec2/ec2_instance_state.go:47", refuse: [{ kind: "enum", values: ["running", "stopped"] }] },
     ],
   },
   {
