@@ -391,6 +391,12 @@ const gcpSchema = z
       .object({
         tier: z.string().regex(/^db-(custom-\d+-\d+|n1-[a-z]+-\d+|g1-small|f1-micro)$/, "must be a Cloud SQL machine tier such as db-custom-4-16384"),
         availability: z.enum(["REGIONAL", "ZONAL"], { errorMap: () => ({ message: "must be REGIONAL or ZONAL" }) }),
+        /**
+         * The size a new instance starts with. Autoresize grows a running instance's disk by itself, and the stack
+         * ignores later changes here (the provider's docs: disk_size "will override the resizing from
+         * disk_autoresize ... set lifecycle.ignore_changes"; a value below the grown size would plan a replacement,
+         * ForceNewIfChange on shrinkage): raising it on a running instance plans nothing (test/corpus/routine-edits.ts).
+         */
         diskGb: z.number().int().min(10, "diskGb must be at least 10").max(65536, "diskGb must be at most 65536"),
         /** Seed 001: daily automated backups, 30 kept. */
         retainedBackups: z.number().int().min(1, "retainedBackups must be at least 1").max(365, "retainedBackups must be at most 365"),
@@ -416,6 +422,12 @@ const gcpSchema = z
           .default(1),
       })
       .strict(),
+    /**
+     * How often Cloud KMS rotates each customer key (Cloud SQL, Redis, GKE secrets): a new key version, the old ones
+     * kept for decryption. The provider takes at least one day (google v6.50.0, services/kms/kms_utils.go:138, validateKmsCryptoKeyRotationPeriod).
+     * @default - 90 days
+     */
+    kmsRotationDays: z.number().int("kmsRotationDays must be whole days").min(1, "kmsRotationDays must be at least 1 (Cloud KMS's minimum is a day)").max(36500, "kmsRotationDays must be at most 36500").default(90),
     redis: z
       .object({
         tier: z.enum(["STANDARD_HA", "BASIC"], { errorMap: () => ({ message: "must be STANDARD_HA or BASIC" }) }),

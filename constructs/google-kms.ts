@@ -60,6 +60,8 @@ export interface GoogleKmsProps {
   readonly services: readonly EncryptedService[];
   /** The google-beta provider, for google_project_service_identity. */
   readonly betaProvider: TerraformProvider;
+  /** @default - 90 days between automatic rotations */
+  readonly rotationDays?: number;
 }
 
 export class GoogleKms extends Construct {
@@ -78,7 +80,7 @@ export class GoogleKms extends Construct {
         name: service,
         keyRing: ring.id,
         purpose: "ENCRYPT_DECRYPT",
-        rotationPeriod: `${90 * 24 * 3600}s`,
+        rotationPeriod: `${(props.rotationDays ?? 90) * 24 * 3600}s`,
         lifecycle: { preventDestroy: true },
       });
       const identity = new GoogleProjectServiceIdentity(this, `${service}-agent-identity`, { provider: props.betaProvider, service: agent.service });

@@ -79,6 +79,7 @@ export class GkeStack extends PackagecloudStack {
       projectNumber: project.number,
       services: dedicated ? ["cloudsql", "redis", "gke-secrets"] : ["cloudsql", "redis"],
       betaProvider: beta,
+      rotationDays: gcp.kmsRotationDays,
     });
 
     this.cluster = new GkeCluster(this, "Cluster", {

@@ -85,4 +85,79 @@ export const ROUTINE_EDITS: readonly RoutineEdit[] = [
     expect: "no changes",
     why: "the running instance keeps its image (ignore_changes); the new AMI reaches the next rebuilt instance (docs/vm.md)",
   },
+  // ---- gke (through the stand-ins, which decide replacement as google v6.50.0's source does) --------------------
+  {
+    name: "a bigger machine type for the serving node pool",
+    layer: "gke",
+    config: (env) => (env.gcp.cluster.nodePools.serving.machineType = "n2-standard-4"),
+    expect: { update: ["google_container_node_pool.cluster_pool_serving"] },
+    why: "node_config.machine_type is updated in place (node_config.go; UpdateNodePool); the pool's name keeps its hash",
+  },
+  {
+    name: "a bigger disk for the background node pool",
+    layer: "gke",
+    config: (env) => (env.gcp.cluster.nodePools.background.diskGb += 50),
+    expect: { update: ["google_container_node_pool.cluster_pool_background"] },
+  },
+  {
+    name: "a bigger Cloud SQL tier",
+    layer: "gke",
+    config: (env) => (env.gcp.sql.tier = "db-custom-4-15360"),
+    expect: { update: ["google_sql_database_instance.database"] },
+  },
+  {
+    name: "a bigger Cloud SQL disk",
+    layer: "gke",
+    config: (env) => (env.gcp.sql.diskGb += 100),
+    expect: "no changes",
+    why: "autoresize owns a running instance's size (the stack ignores disk_size after create, as the provider's docs advise); diskGb sizes a new instance (config/schema.ts)",
+  },
+  {
+    name: "one more Cloud SQL flag",
+    layer: "gke",
+    code: () => {
+      // Loaded here, not at the top: edit-synth.ts changes shipped files before any product module loads.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const flags = require("../../constructs/cloud-sql-mysql").MYSQL_FLAGS as Record<string, string>;
+      flags.long_query_time = "2";
+      return () => delete flags.long_query_time;
+    },
+    expect: { update: ["google_sql_database_instance.database"] },
+  },
+  {
+    name: "more Redis memory",
+    layer: "gke",
+    config: (env) => (env.gcp.redis.memoryGb += 1),
+    expect: { update: ["google_redis_instance.redis"] },
+  },
+  {
+    name: "the cluster's maintenance window an hour earlier",
+    layer: "gke",
+    config: (env) => {
+      const [hour, minute] = String(env.gcp.cluster.maintenanceStartUtc).split(":");
+      env.gcp.cluster.maintenanceStartUtc = `${String((Number(hour) + 23) % 24).padStart(2, "0")}:${minute}`;
+    },
+    expect: { update: ["google_container_cluster.cluster"] },
+  },
+  {
+    name: "one more authorized network for the control plane",
+    layer: "gke",
+    config: (env) => env.gcp.cluster.masterAuthorizedNetworks.push({ name: "oncall", cidr: "10.251.0.0/24" }),
+    expect: { update: ["google_container_cluster.cluster"] },
+  },
+  {
+    name: "a shorter rotation period for the customer keys",
+    layer: "gke",
+    config: (env) => (env.gcp.kmsRotationDays = 60),
+    expect: { update: ["google_kms_crypto_key.kms_cloudsql", "google_kms_crypto_key.kms_redis", "google_kms_crypto_key.kms_gke_secrets"] },
+  },
+  // ---- dns ----------------------------------------------------------------------------------------------------
+  {
+    name: "a longer DNS TTL",
+    layer: "dns",
+    // ops's record is proxied by Cloudflare, whose TTL is always 1 (automatic): no TTL to edit there.
+    envs: ["pre"],
+    config: (env) => (env.dns.ttl = 600),
+    expect: { update: ["google_dns_record_set.record"] },
+  },
 ];

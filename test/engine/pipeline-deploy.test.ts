@@ -23,6 +23,8 @@
  * - a changed backup script reaching the running VM through its bundle, with no instance change.
  * `ops` deploys as a user runs it, `npm run local -- ops`, in test/engine/ops.test.ts, which also checks drift on it.
  */
+import { ROUTINE_EDITS } from "../corpus/routine-edits";
+import { editsFor, planEdits, problemsOf, type EditPlan } from "../support/routine-edits";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -177,6 +179,8 @@ async function storageChecks(out: StackOutputs): Promise<StorageChecks> {
   return { lock, packages, policiesAfterApply, offsiteSidsAfterApply, destroy };
 }
 
+let edits: Map<string, EditPlan | Error>;
+
 beforeAll(async () => {
   const began = Date.now();
   const log = (line: string) => progress.push(`${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s  ${line}`);
@@ -201,6 +205,10 @@ beforeAll(async () => {
   // The scheduled drift job, and a later plan of the dns stack (as the next merge request runs it), side by side.
   [drift, laterDnsPlan] = await Promise.all([runDriftJob(world), world.jobs.run(`plan:${DNS}`)]);
   journeySeconds = (Date.now() - began) / 1000;
+  // The routine edits (test/corpus/routine-edits.ts), each synthesized and planned against this deployment.
+  const editsBegan = Date.now();
+  edits = await planEdits({ env: "pre", stateDir: world.stateDir, endpoint: world.emulator.endpoint, extraEnv: world.standins.env }, editsFor("pre", ROUTINE_EDITS));
+  log(`routine edits planned in ${((Date.now() - editsBegan) / 1000).toFixed(0)} s`);
   // The timings, for docs/speed.md and docs/disaster-recovery.md §6.
   console.log(
     `pre deployed by the pipeline's jobs, drilled and drift-checked in ${journeySeconds.toFixed(0)} s (wall clock):\n${progress.join("\n")}\n\n` +
@@ -594,4 +602,10 @@ describe("a changed backup script on the running pre VM", () => {
     expect(second.commands).not.toContain("packages");
     expect(second.commands).toEqual(expect.arrayContaining([expect.stringMatching(/^extension-/)]));
   }, 600_000);
+});
+
+describe("routine edits planned against pre's deployment (issue 28 §2): the pipeline's guard passes each, and each changes exactly what it names", () => {
+  it.each(editsFor("pre", ROUTINE_EDITS).map((edit) => [edit.name, edit] as const))("%s", (name) => {
+    expect(problemsOf(edits.get(name))).toEqual([]);
+  });
 });

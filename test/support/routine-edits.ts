@@ -20,8 +20,6 @@ import { judgeEdit } from "./edit-judge";
 /** One environment's deployment: where its stacks were synthesized and initialised, its state and emulator. */
 export interface Deployment {
   readonly env: EnvName;
-  /** The cdktf output the deployment applied (its stacks/<stack>/.terraform holds the initialised providers). */
-  readonly outdir: string;
   readonly stateDir: string;
   readonly endpoint: string;
   /** The stand-ins' TF_REATTACH_PROVIDERS, for the gke and dns stacks. */
@@ -60,12 +58,11 @@ export async function planRoutineEdit(deployment: Deployment, edit: RoutineEdit)
     const outdir = path.join(scratch, "cdktf.out");
     const synth = await run(process.execPath, ["-r", "./tooling/register-swc.js", "test/support/edit-synth.ts", edit.name, deployment.env, outdir, deployment.endpoint, deployment.stateDir], process.env);
     if (synth.code !== 0) throw new Error(`synth of "${edit.name}" for ${deployment.env} failed:\n${synth.stderr}${synth.stdout}`);
-    const deployed = path.join(deployment.outdir, "stacks", stack);
     const dir = path.join(outdir, "stacks", stack);
-    // The deployment's initialised working directory (providers, backend settings, lock file): plan, no init.
-    fs.cpSync(path.join(deployed, ".terraform"), path.join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
-    fs.copyFileSync(path.join(deployed, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
     const env = emulatorTargetEnv(dir, { ...terraformEnv(), ...(deployment.extraEnv ?? {}) });
+    // The same backend as the deployment (its local state file), the providers from the mirror or the stand-ins.
+    const init = await terraformAsync(["init", "-input=false"], dir, env);
+    if (init.code !== 0) throw new Error(`terraform init for "${edit.name}" in ${stack} failed:\n${init.stderr}`);
     const plan = await terraformAsync(["plan", "-input=false", "-refresh=false", "-lock=false", "-out=edit.tfplan"], dir, env);
     if (plan.code !== 0) throw new Error(`terraform plan of "${edit.name}" in ${stack} failed:\n${plan.stderr}\n${plan.stdout.slice(-3000)}`);
     const shown = await terraformAsync(["show", "-json", "edit.tfplan"], dir, env);
@@ -79,4 +76,35 @@ export async function planRoutineEdit(deployment: Deployment, edit: RoutineEdit)
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The corpus's edits that apply to an environment. */
+export function editsFor(env: EnvName, edits: readonly RoutineEdit[]): RoutineEdit[] {
+  return edits.filter((edit) => !edit.envs || edit.envs.includes(env));
+}
+
+/**
+ * Plans every edit against the deployment, a few at a time (each is a synth and a plan of its own; none changes
+ * the deployment). A failure to plan is kept as the edit's result, so each edit's test reports its own.
+ */
+export async function planEdits(deployment: Deployment, edits: readonly RoutineEdit[], concurrency = 2): Promise<Map<string, EditPlan | Error>> {
+  const results = new Map<string, EditPlan | Error>();
+  const queue = [...edits];
+  const worker = async (): Promise<void> => {
+    for (let edit = queue.shift(); edit; edit = queue.shift()) {
+      try {
+        results.set(edit.name, await planRoutineEdit(deployment, edit));
+      } catch (error) {
+        results.set(edit.name, error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
+
+/** The edit's problems, or the reason it could not be planned. */
+export function problemsOf(result: EditPlan | Error | undefined): string[] {
+  if (result === undefined) return ["not planned"];
+  return result instanceof Error ? [`could not be planned: ${result.message}`] : result.problems;
 }
