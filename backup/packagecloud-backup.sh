@@ -371,9 +371,10 @@ cmd_verify_restore() {
   esac
 
   # shellcheck disable=SC2016 # backquotes are JMESPath literals, not shell
-  # Steps write to files, never into $(…): bash waits for a command substitution before it runs a trap.
+  # Steps write to files, never into $(…): bash waits for a command substitution before it runs a trap. An empty
+  # prefix has no Contents at all (null): `|| []` makes that "None", not a JMESPath error.
   if ! run_step "$LIST_TIMEOUT_SECONDS" awscli s3api list-objects-v2 --bucket "$BACKUP_BUCKET" --prefix "$BACKUP_PREFIX" \
-    --query "sort_by(Contents[?ends_with(Key, \`$suffix\`)], &LastModified)[-1].Key" --output text >"$WORK/key" ||
+    --query "sort_by(Contents[?ends_with(Key, \`$suffix\`)] || \`[]\`, &LastModified)[-1].Key" --output text >"$WORK/key" ||
     ! key=$(<"$WORK/key"); then
     log "fetch: cannot list s3://$BACKUP_BUCKET/$BACKUP_PREFIX"
     finish "$EXIT_FETCH"
@@ -392,6 +393,7 @@ cmd_verify_restore() {
     finish "$EXIT_FETCH"
   fi
   read -r expected source_bytes <"$WORK/expected"
+  log "fetch: checking its sha256"
   if ! run_step "$FETCH_TIMEOUT_SECONDS" checksum "$object" >"$WORK/sha256"; then
     log "fetch: could not checksum $object"
     finish "$EXIT_FETCH"

@@ -78,7 +78,8 @@ export const PENDING = { backupStale: "15m", backupTooSmall: "15m", backupFailed
  * maintenance window: the pod stops, its disk moves to the new pod's node, the new pod reloads the persisted
  * groups) leaves a gap of minutes in every series; `absent()` would be true after the 5-minute lookback and page
  * 15 minutes later. Absent over 30 minutes, then 15 more (`for`), pages 45 minutes into a real absence, which is
- * soon enough for a daily job and rides out a restart (test/engine/promtool.test.ts replays a 20-minute gap).
+ * soon enough for a daily job and rides out a restart (test/engine/promtool.test.ts replays a 25-minute gap, which
+ * `absent()` would page on).
  */
 export const ABSENCE_TOLERANCE = "30m";
 
