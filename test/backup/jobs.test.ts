@@ -314,7 +314,7 @@ describe("manifests as kubectl reads them (YAML 1.1)", () => {
 describe("placeholders are refused before kubectl apply (operator/ci/kubectl-apply.sh)", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubectl-apply-"));
   const script = path.join(__dirname, "..", "..", "operator", "ci", "kubectl-apply.sh");
-  const run = (files: Record<string, string>) => {
+  const run = (files: Record<string, string>, extra: Record<string, string> = {}) => {
     const root = path.join(dir, String(Math.random()).slice(2));
     fs.mkdirSync(path.join(root, "operator", "ci"), { recursive: true });
     fs.copyFileSync(script, path.join(root, "operator", "ci", "kubectl-apply.sh"));
@@ -322,11 +322,17 @@ describe("placeholders are refused before kubectl apply (operator/ci/kubectl-app
       fs.mkdirSync(path.dirname(path.join(root, "cdktf.out", file)), { recursive: true });
       fs.writeFileSync(path.join(root, "cdktf.out", file), text);
     }
-    // A stand-in kubectl first on PATH: it prints what it was asked to do.
+    // A stand-in kubectl first on PATH: it prints what it was asked to do, and answers api-resources as a cluster
+    // with (or, with NO_GMP, without) Managed Service for Prometheus' managed collection.
     fs.mkdirSync(path.join(root, "bin"));
-    fs.writeFileSync(path.join(root, "bin", "kubectl"), '#!/bin/sh\necho "kubectl $*"\n', { mode: 0o755 });
-    return spawnSync("bash", [path.join(root, "operator", "ci", "kubectl-apply.sh"), "ops", "--server-side"], { encoding: "utf8", env: { PATH: `${path.join(root, "bin")}:/usr/bin:/bin` } });
+    fs.writeFileSync(
+      path.join(root, "bin", "kubectl"),
+      '#!/bin/sh\nif [ "$1" = api-resources ]; then [ -n "$NO_GMP" ] || printf "clusterpodmonitorings.monitoring.googleapis.com\\npodmonitorings.monitoring.googleapis.com\\nrules.monitoring.googleapis.com\\n"; exit 0; fi\necho "kubectl $*"\n',
+      { mode: 0o755 },
+    );
+    return spawnSync("bash", [path.join(root, "operator", "ci", "kubectl-apply.sh"), "ops", "--server-side"], { encoding: "utf8", env: { PATH: `${path.join(root, "bin")}:/usr/bin:/bin`, ...extra } });
   };
+  const clean = () => Object.fromEntries(Object.entries(kubernetesFiles([envs.ops])).map(([f, t]) => [f, t.replace(/^# placeholder-fields: .*$/m, `${PLACEHOLDER_HEADER} none`)]));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("names every placeholder field the ops manifest holds (the all-zero digests, the example account id, the age recipient)", () => {
@@ -349,6 +355,20 @@ describe("placeholders are refused before kubectl apply (operator/ci/kubectl-app
     expect(clean.stderr).toBe("");
     expect(clean.stdout).toMatch(/^kubectl apply --server-side -f \/.*\/cdktf\.out\/kubernetes\/ops\n$/);
     expect(clean.status).toBe(0);
+  });
+
+  it("applies the whole synthesized directory (kubectl orders its files: 00-namespace.yaml first) where the cluster serves PodMonitoring and Rules", () => {
+    const result = run(clean());
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/^kubectl apply --server-side -f \/.*\/cdktf\.out\/kubernetes\/ops\n$/);
+    expect(result.status).toBe(0);
+  });
+
+  it("fails if: the cluster does not serve Managed Service for Prometheus' kinds (exit 5 before applying anything, naming the setting)", () => {
+    const result = run(clean(), { NO_GMP: "1" });
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/does not serve podmonitorings\.monitoring\.googleapis\.com[\s\S]*monitoring_config\.managed_prometheus\.enabled = true/);
+    expect(result.status).toBe(5);
   });
 });
 
@@ -415,6 +435,18 @@ describe("the Cloud SQL Auth Proxy's flags, against the proxy's own command refe
     expect(valid(root, "--port=mysql")).toBe("--port: needs a number");
     expect(valid(wait, "--max=2")).toBe("--max: needs a Go duration");
     expect(valid(wait, "--auto-iam-authn")).toBe("--auto-iam-authn: no such flag");
+  });
+});
+
+describe("the exit codes the rules tell apart", () => {
+  it("are the script's own: 143 interrupted (128 + SIGTERM), 8 no backup to verify yet", () => {
+    const { EXIT_CODES } = require("../../monitoring/definitions");
+    const script = backupScript();
+    expect(script).toMatch(new RegExp(`^readonly EXIT_INTERRUPTED=${EXIT_CODES.interrupted}\\b`, "m"));
+    expect(script).toMatch(new RegExp(`^readonly EXIT_NO_BACKUP=${EXIT_CODES.noBackupYet}\\b`, "m"));
+    expect(EXIT_CODES).toEqual({ interrupted: 143, noBackupYet: 8 });
+    // The TERM trap finishes with it.
+    expect(script).toContain(`trap 'log "interrupted"; finish "$EXIT_INTERRUPTED"' TERM INT`);
   });
 });
 
