@@ -9,8 +9,7 @@
  */
 import * as path from "node:path";
 import { ConfigError, loadEnvironments } from "./config";
-import { grantFiles } from "./backup/database-grants";
-import { kubernetesFiles } from "./backup/jobs";
+import { kubernetesFiles } from "./backup/manifests";
 import { monitoringFiles } from "./monitoring/from-config";
 import { buildApp } from "./stacks/app";
 import { StackValidationError } from "./stacks/base-stack";
@@ -37,7 +36,8 @@ try {
   const environments = loadEnvironments();
   synthesizeAtomically(process.env.CDKTF_OUTDIR ?? "cdktf.out", (app) => {
     buildApp(app, { environments, target });
-    return { ...monitoringFiles(Object.values(environments)), ...kubernetesFiles(Object.values(environments)), ...grantFiles(Object.values(environments)) };
+    // kubernetesFiles includes the grants Job's run-once file (backup/manifests.ts).
+    return { ...monitoringFiles(Object.values(environments)), ...kubernetesFiles(Object.values(environments)) };
   });
 } catch (error) {
   // Both name what to fix; a stack trace would add nothing an operator can act on.

@@ -9,7 +9,9 @@
  * Written at synth to `cdktf.out/kubernetes/<env>/run-once/database-grants.yaml` with the backup jobs' YAML writer:
  * in a folder of its own because `kubectl apply` of a changed Job fails (a Job's pod template is immutable), so
  * operator/ci/run-grants.sh deletes and creates it and waits for it, while operator/ci/kubectl-apply.sh (which applies
- * only the top folder's files) keeps to the CronJobs.
+ * only the top folder's files) keeps to the rest. What the Job needs is created before it: its Namespace and
+ * ServiceAccount (00-namespace.yaml) and its NetworkPolicy (10-network-policies.yaml), which run-grants.sh applies
+ * first, and the admin password's Secret, which it creates (backup/manifests.ts).
  *
  * @example
  *   grantStatements(env)   // ["GRANT ALL PRIVILEGES ON `packagecloud`.* TO 'packagecloud-ops-app'@'%'", ...]
@@ -87,7 +89,10 @@ export const GRANT_SCRIPT = [
 /**
  * The Job. Connects as the offsite backup's Kubernetes service account, whose Google service account holds
  * roles/cloudsql.client (constructs/workload-identity.ts APP_ROLES): the proxy needs that to open the connection; the
- * database login itself is the admin's password, so the proxy runs without `--auto-iam-authn`.
+ * database login itself is the admin's password, so the proxy runs without `--auto-iam-authn`. Shared rather than its
+ * own: a ServiceAccount of its own would need its own Workload Identity binding in the gke stack, and the backup's
+ * grants nothing the admin login does not already hold (its second role, cloudsql.instanceUser, logs in as the backup
+ * user, whose rights this Job grants).
  */
 export function grantJob(env: EnvironmentConfig): Job {
   const k = env.backupJob.kubernetes;

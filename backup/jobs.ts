@@ -4,17 +4,18 @@
  *
  * - VM: a systemd service and timer, written at first boot (`vmFirstBootExtension`, a hook into
  *   constructs/first-boot.ts) and run as root with the instance role.
- * - GKE: two Kubernetes CronJobs and their service accounts (`kubernetesObjects`), built with the typed models of
- *   `kubernetes-models` (validated against the Kubernetes OpenAPI schema) and written at synth to
- *   `cdktf.out/kubernetes/<env>/backup-jobs.yaml` (`kubernetesFiles`).
+ * - GKE: two Kubernetes CronJobs (`kubernetesObjects`), their Namespace and service accounts (`backupNamespace`,
+ *   `backupServiceAccounts`), built with the typed models of `kubernetes-models` (validated against the Kubernetes
+ *   OpenAPI schema) and written at synth to `cdktf.out/kubernetes/<env>/` by backup/manifests.ts.
  *
  * @example
- *   const files = kubernetesFiles([env]);        // { "kubernetes/ops/backup-jobs.yaml": "..." }
+ *   const jobs = kubernetesObjects(env);         // [CronJob packagecloud-offsite-backup, CronJob packagecloud-restore-verify]
  *   const hook = vmFirstBootExtension(env);      // write_files + runcmd entries for cloud-init
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { IContainer, IPodSpec, IVolume } from "kubernetes-models/v1";
+import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { stringify } from "yaml";
@@ -23,6 +24,7 @@ import type { FirstBootExtension } from "../constructs/first-boot";
 import { STS_AUDIENCE } from "../constructs/gke-aws-federation";
 import { cloudSqlConnectionName, gkeClusterName, resourceName } from "../config/naming";
 import { BACKUP_NAMES } from "../monitoring/from-config";
+import { pushgatewayUrl } from "../monitoring/metrics-path";
 import { placeholderFields } from "../config/placeholders";
 
 /** The script, shipped as is by first boot and by the container image (backup/Dockerfile). */
@@ -95,9 +97,10 @@ function verifyEnvironment(env: EnvironmentConfig): Record<string, string> {
 export function worstCaseSeconds(env: EnvironmentConfig, command: "backup" | "verify-restore"): number {
   const t = env.backupJob.timeouts;
   const attempts = env.backupJob.attempts;
-  // verify-restore: the restore timeout bounds each of its steps (an xbstream is unpacked, then prepared), and the
-  // scratch server gets MYSQLD_START_TIMEOUT_SECONDS (15 min) to open it.
-  const steps = command === "backup" ? (t.dumpMinutes + t.uploadMinutes) * attempts : t.fetchMinutes * attempts + 2 * t.restoreMinutes + 15;
+  // verify-restore: the download (every attempt), its checksum (a step of its own, bounded by the fetch timeout),
+  // the restore timeout bounding each restore step (an xbstream is unpacked, then prepared), and the scratch
+  // server's MYSQLD_START_TIMEOUT_SECONDS (15 min) to open it. The backup checksums inside its dump step.
+  const steps = command === "backup" ? (t.dumpMinutes + t.uploadMinutes) * attempts : t.fetchMinutes * (attempts + 1) + 2 * t.restoreMinutes + 15;
   return steps * 60 + 15 * 60;
 }
 
@@ -364,9 +367,51 @@ function awsAccess(env: EnvironmentConfig, role: string): { env: IContainer["env
 
 const envList = (vars: Record<string, string>) => Object.entries(vars).map(([name, value]) => ({ name, value }));
 
+/** The CronJobs' names; their pods carry them as `app.kubernetes.io/name` (the NetworkPolicies select by it). */
+export const JOB_NAMES = { backup: "packagecloud-offsite-backup", restore: "packagecloud-restore-verify" } as const;
+
+/** Labels of a workload's objects and pods: its name, the product, the environment. */
+export const workloadLabels = (env: EnvironmentConfig, name: string) => ({
+  "app.kubernetes.io/name": name,
+  "app.kubernetes.io/part-of": "packagecloud",
+  "packagecloud.io/environment": env.name,
+});
+
+/**
+ * The storage class of every disk the jobs create: GKE's built-in `standard-rwo` (Compute Engine PD CSI driver,
+ * pd-balanced, WaitForFirstConsumer, reclaimPolicy Delete), named so that a cluster whose default class is
+ * something else (pd-ssd `premium-rwo`, pd-standard `standard`) changes nothing. pd-balanced rather than pd-ssd: the
+ * jobs stream (a single-threaded dump, upload, download, one client loading the restore), which pd-balanced's
+ * throughput serves at half pd-ssd's price; both count against the region's SSD_TOTAL_GB quota, so the disks are
+ * held only while a run needs them (ttlSecondsAfterFinished below). pd-standard would spare that quota but writes a
+ * large restore too slowly for the restore timeout.
+ */
+export const SCRATCH_STORAGE_CLASS = "standard-rwo";
+
+/** The work disk of each run (backupJob.kubernetes.workDiskGiB, default 200 GiB). */
+export const workDiskGiB = (env: EnvironmentConfig): number => env.backupJob.kubernetes.workDiskGiB ?? 200;
+/** The scratch MySQL's datadir (backupJob.kubernetes.restoreDataDiskGiB, default the source instance's disk). */
+export const restoreDataDiskGiB = (env: EnvironmentConfig): number => env.backupJob.kubernetes.restoreDataDiskGiB ?? env.gcp.sql.diskGb;
+
+/**
+ * How long a finished Job (and so its pod, and the pod's generic ephemeral disks) is kept. Short, on purpose: a
+ * kept pod keeps its disks (the PVC is owned by the pod: Kubernetes "Ephemeral Volumes"), and finished runs' disks
+ * (work and restore datadir, sized with the database) would sit on the region's SSD quota for nothing. A failure
+ * pages within minutes, its log stays in Cloud Logging and its outcome in the metrics; an hour leaves time for
+ * `kubectl describe` after the page.
+ */
+export const FINISHED_JOB_TTL_SECONDS = 3600;
+
+/**
+ * The cluster autoscaler evicts a pod to remove an underused node unless it carries this annotation set to "false"
+ * (Cluster Autoscaler FAQ, "What types of pods can prevent CA from removing a node?"). An evicted backup restarts
+ * its dump from the start: hours lost, and before issue 29 a page for nothing.
+ */
+export const SAFE_TO_EVICT = { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" } as const;
+
 function cronJob(env: EnvironmentConfig, options: { name: string; schedule: string; command: "backup" | "verify-restore"; serviceAccount: string; pod: Omit<IPodSpec, "restartPolicy" | "serviceAccountName"> }): CronJob {
   const k = env.backupJob.kubernetes;
-  const labels = { "app.kubernetes.io/name": options.name, "app.kubernetes.io/part-of": "packagecloud", "packagecloud.io/environment": env.name };
+  const labels = workloadLabels(env, options.name);
   return new CronJob({
     metadata: { name: options.name, namespace: k.namespace, labels },
     spec: {
@@ -385,15 +430,13 @@ function cronJob(env: EnvironmentConfig, options: { name: string; schedule: stri
           // A pod evicted by a disruption (node drain in the GKE maintenance window, preemption: the pod gets the
           // DisruptionTarget condition) is replaced without counting against backoffLimit (Kubernetes "Handling
           // retriable and non-retriable pod failures with Pod failure policy", GA in 1.31; needs
-          // restartPolicy Never). The evicted run wrote its failure metric on SIGTERM (the script's trap).
+          // restartPolicy Never). The evicted run pushed exit code 143 on SIGTERM (the script's trap), which the
+          // rules do not page on: the replacement's outcome decides (monitoring/prometheus-rules.ts).
           podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] },
           activeDeadlineSeconds: worstCaseSeconds(env, options.command),
-          // A finished Job and its pod go after a day: the pod's generic ephemeral volumes (the 200 GiB work disk,
-          // the scratch MySQL's data) are deleted with the pod, so a kept pod would keep paying for its disks.
-          // The outcome lives on in the metrics and Cloud Logging.
-          ttlSecondsAfterFinished: 86400,
+          ttlSecondsAfterFinished: FINISHED_JOB_TTL_SECONDS,
           template: {
-            metadata: { labels },
+            metadata: { labels, annotations: { ...SAFE_TO_EVICT } },
             spec: {
               ...options.pod,
               serviceAccountName: options.serviceAccount,
@@ -403,8 +446,8 @@ function cronJob(env: EnvironmentConfig, options: { name: string; schedule: stri
               // automount_service_account_token defaults to false).
               automountServiceAccountToken: false,
               restartPolicy: "Never",
-              // On SIGTERM (eviction, activeDeadlineSeconds) the script stops its step and writes and pushes its
-              // failure metric (curl bounded to 20 s): room for that before the kubelet's SIGKILL (default 30 s).
+              // On SIGTERM (eviction, activeDeadlineSeconds) the script signals its step and pushes its metrics
+              // first (curl bounded to 20 s), then cleans up: room for that before the kubelet's SIGKILL.
               terminationGracePeriodSeconds: 90,
               securityContext: { runAsNonRoot: true, fsGroup: BACKUP_UID, seccompProfile: { type: "RuntimeDefault" } },
               nodeSelector: { "packagecloud.io/pool": "background" },
@@ -416,27 +459,85 @@ function cronJob(env: EnvironmentConfig, options: { name: string; schedule: stri
   });
 }
 
-/** The ServiceAccounts and CronJobs of an environment, validated against the Kubernetes schema. */
-export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount | CronJob> {
+/**
+ * A generic ephemeral volume: a persistent disk of its own for each run, created with the pod and deleted with it
+ * (the PVC is owned by the pod: Kubernetes "Ephemeral Volumes", "Lifecycle and PersistentVolumeClaim"), never the
+ * node's boot disk; its size is its limit (the filesystem is that big, and a full disk fails the step, not the node).
+ */
+const scratchDisk = (name: string, gi: number): IVolume => ({
+  name,
+  ephemeral: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], storageClassName: SCRATCH_STORAGE_CLASS, resources: { requests: { storage: `${gi}Gi` } } } } },
+});
+
+/**
+ * The scratch MySQL of the restore verification holds a plaintext copy of production (users, tokens) for hours:
+ * it has no network listener at all, and its root password is made in the pod for each run.
+ * - `--skip-networking`: no TCP listener (the client and the probe use the socket in a memory-backed volume the two
+ *   containers share); `--bind-address=127.0.0.1` as well, so that dropping the first still leaves loopback only.
+ * - `--mysqlx=OFF`: MySQL 8's X Protocol listens on *:33060 by default and is not covered by --bind-address.
+ * - `MYSQL_ROOT_HOST=localhost`: the official image's entrypoint creates root@'%' unless told otherwise
+ *   (docker-library/mysql 8.0 docker-entrypoint.sh: `file_env 'MYSQL_ROOT_HOST' '%'`; a value other than
+ *   localhost adds root@<that host>); localhost is the socket only.
+ * - `MYSQL_ROOT_PASSWORD_FILE`: the entrypoint reads the password from that file (`file_env`), written by an init
+ *   container from /dev/urandom into a memory-backed volume, never in the manifest, the environment or a log
+ *   (MYSQL_RANDOM_ROOT_PASSWORD would print it: "GENERATED ROOT PASSWORD"). No MYSQL_ALLOW_EMPTY_PASSWORD.
+ * - `--skip-log-bin`: the binary log is on by default in MySQL 8 and would write every restored row a second time.
+ */
+export const SCRATCH_MYSQL = {
+  socketDir: "/var/run/mysqld",
+  socket: "/var/run/mysqld/mysqld.sock",
+  authDir: "/var/run/scratch-mysql",
+  passwordFile: "/var/run/scratch-mysql/password",
+  args: ["--skip-networking", "--bind-address=127.0.0.1", "--mysqlx=OFF", "--skip-log-bin", "--skip-name-resolve", "--innodb-buffer-pool-size=512M"],
+} as const;
+
+/** The Namespace the jobs run in (and the application, gcp.workload.namespace), created before anything in it. */
+export function backupNamespace(env: EnvironmentConfig): Namespace {
+  return new Namespace({
+    metadata: {
+      name: env.backupJob.kubernetes.namespace,
+      labels: {
+        "app.kubernetes.io/part-of": "packagecloud",
+        // Pod Security Admission: report what breaks the restricted profile. Not enforced here: the application's
+        // Helm chart deploys into this namespace too, and this repository does not decide its pods' settings.
+        // Every pod of this repository meets the restricted profile (test/backup/lockdown.test.ts).
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+      },
+    },
+  });
+}
+
+/** The jobs' ServiceAccounts (the grants Job runs as the backup's: backup/database-grants.ts). */
+export function backupServiceAccounts(env: EnvironmentConfig): ServiceAccount[] {
+  const k = env.backupJob.kubernetes;
+  const serviceAccount = (name: string, annotations: Record<string, string>) =>
+    new ServiceAccount({
+      metadata: { name, namespace: k.namespace, annotations, labels: { "app.kubernetes.io/part-of": "packagecloud" } },
+      // Only the projected, audience-bound token is mounted (where a pod asks for it).
+      automountServiceAccountToken: false,
+    });
+  return [
+    // Workload Identity: the backup pod's Cloud SQL Auth Proxy logs in to Cloud SQL as this Google service account.
+    serviceAccount(k.backupServiceAccount, { "iam.gke.io/gcp-service-account": `${backupDatabaseUser(env)}@${env.gcp.project}.iam.gserviceaccount.com` }),
+    serviceAccount(k.restoreServiceAccount, {}),
+  ];
+}
+
+/** The two CronJobs, validated against the Kubernetes schema. */
+export function kubernetesObjects(env: EnvironmentConfig): CronJob[] {
   const k = env.backupJob.kubernetes;
   const roles = gkeRoleNames(env);
-  const metrics = { PUSHGATEWAY_URL: k.pushgatewayUrl };
-  // Generic ephemeral volumes: a persistent disk of its own for each run, created with the pod and deleted with it
-  // (the PVC is owned by the pod: Kubernetes "Ephemeral Volumes", "Lifecycle and PersistentVolumeClaim"), never the
-  // node's boot disk; its size is its limit (the filesystem is that big, and a full disk fails the step, not the node).
-  const bigWork = (gi: number, name = "work"): IVolume => ({
-    name,
-    ephemeral: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gi}Gi` } } } } },
-  });
+  const metrics = { PUSHGATEWAY_URL: pushgatewayUrl(env) };
 
   const backupAws = awsAccess(env, roles.backup);
   const backup = cronJob(env, {
-    name: "packagecloud-offsite-backup",
+    name: JOB_NAMES.backup,
     schedule: cron(env.backupJob.schedule.backupUtc),
     command: "backup",
     serviceAccount: k.backupServiceAccount,
     pod: {
-      volumes: [bigWork(200), ...backupAws.volumes],
+      volumes: [scratchDisk("work", workDiskGiB(env)), ...backupAws.volumes],
       initContainers: [cloudSqlProxySidecar(env)],
       containers: [
         {
@@ -470,37 +571,58 @@ export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount 
 
   const restoreAws = awsAccess(env, roles.restore);
   const restore = cronJob(env, {
-    name: "packagecloud-restore-verify",
+    name: JOB_NAMES.restore,
     schedule: cron(env.backupJob.schedule.restoreVerificationUtc),
     command: "verify-restore",
     serviceAccount: k.restoreServiceAccount,
     pod: {
       volumes: [
-        bigWork(200),
+        scratchDisk("work", workDiskGiB(env)),
         { name: "age-identity", secret: { secretName: k.ageIdentitySecret, defaultMode: 0o400 } },
-        // The scratch MySQL's data: as large as the restored database, so a disk of its own (not the node's boot
-        // disk, where an emptyDir lives), deleted with the pod.
-        bigWork(200, "mysql-data"),
+        // The scratch MySQL's data: the whole restored database, so a disk of its own sized from configuration
+        // (not the node's boot disk, where an emptyDir lives), deleted with the pod.
+        scratchDisk("mysql-data", restoreDataDiskGiB(env)),
+        // The server's socket (and pid file): shared with the check, which connects through it.
         { name: "mysql-run", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+        // This run's root password: in memory, written by the init container below, read by both containers.
+        { name: "scratch-auth", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
         // Sort files of the load: on the node's disk, capped (the kubelet evicts the pod past its sizeLimit).
         { name: "mysql-tmp", emptyDir: { sizeLimit: "2Gi" } },
         ...restoreAws.volumes,
       ],
-      // The scratch MySQL runs beside the check as a native sidecar (an init container that keeps running and
-      // is stopped when the check ends), listening on loopback only: nothing outside the pod reaches it.
       initContainers: [
         {
+          // Runs to completion before the sidecar starts (init containers run in order). umask 027: the file is
+          // the check's (uid 65532) and readable by the pod's fsGroup (65532), which the MySQL container's user
+          // (999) is given as a supplementary group; nobody else reads it. Hex: safe inside the entrypoint's SQL.
+          name: "scratch-password",
+          image: k.images.backup,
+          command: ["sh", "-c", `umask 027 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > ${SCRATCH_MYSQL.passwordFile}`],
+          volumeMounts: [{ name: "scratch-auth", mountPath: SCRATCH_MYSQL.authDir }],
+          resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+          securityContext: restricted(BACKUP_UID),
+        },
+        {
+          // A native sidecar (an init container that keeps running and is stopped when the check ends).
           name: "scratch-mysql",
           image: k.images.scratchMysql,
           restartPolicy: "Always",
-          args: ["--bind-address=127.0.0.1", "--skip-name-resolve", "--innodb-buffer-pool-size=512M"],
-          // A string: the YAML below is written so that kubectl's YAML 1.1 reader keeps it one ("yes" is a boolean
-          // there, and EnvVar.value must be a string).
-          env: [{ name: "MYSQL_ALLOW_EMPTY_PASSWORD", value: "yes" }],
-          startupProbe: { exec: { command: ["mysqladmin", "--host=127.0.0.1", "ping"] }, periodSeconds: 5, failureThreshold: 60 },
+          args: [...SCRATCH_MYSQL.args],
+          env: [
+            { name: "MYSQL_ROOT_HOST", value: "localhost" },
+            { name: "MYSQL_ROOT_PASSWORD_FILE", value: SCRATCH_MYSQL.passwordFile },
+          ],
+          // Ready once the entrypoint has exec'd the real server (PID 1 is mysqld, no longer the entrypoint, whose
+          // temporary init server answers on the same socket) and it answers a ping on the socket.
+          startupProbe: {
+            exec: { command: ["sh", "-c", `[ "$(cat /proc/1/comm)" = mysqld ] && mysqladmin --socket=${SCRATCH_MYSQL.socket} ping`] },
+            periodSeconds: 5,
+            failureThreshold: 120,
+          },
           volumeMounts: [
             { name: "mysql-data", mountPath: "/var/lib/mysql" },
-            { name: "mysql-run", mountPath: "/var/run/mysqld" },
+            { name: "mysql-run", mountPath: SCRATCH_MYSQL.socketDir },
+            { name: "scratch-auth", mountPath: SCRATCH_MYSQL.authDir, readOnly: true },
             { name: "mysql-tmp", mountPath: "/tmp" },
           ],
           resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } },
@@ -518,9 +640,10 @@ export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount 
               ...metrics,
               ...verifyEnvironment(env),
               AGE_IDENTITY_FILE: "/var/run/secrets/age/identity",
-              RESTORE_DB_HOST: "127.0.0.1",
-              RESTORE_DB_PORT: "3306",
+              RESTORE_DB_SOCKET: SCRATCH_MYSQL.socket,
               RESTORE_DB_USER: "root",
+              RESTORE_DB_AUTH: "password-file",
+              RESTORE_DB_PASSWORD_FILE: SCRATCH_MYSQL.passwordFile,
               WORK_DIR,
               HOME: WORK_DIR,
             }),
@@ -529,6 +652,8 @@ export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount 
           volumeMounts: [
             { name: "work", mountPath: WORK_DIR },
             { name: "age-identity", mountPath: "/var/run/secrets/age", readOnly: true },
+            { name: "mysql-run", mountPath: SCRATCH_MYSQL.socketDir },
+            { name: "scratch-auth", mountPath: SCRATCH_MYSQL.authDir, readOnly: true },
             ...(restoreAws.mounts ?? []),
           ],
           resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
@@ -538,19 +663,7 @@ export function kubernetesObjects(env: EnvironmentConfig): Array<ServiceAccount 
     },
   });
 
-  const serviceAccount = (name: string, annotations: Record<string, string>) =>
-    new ServiceAccount({
-      metadata: { name, namespace: k.namespace, annotations, labels: { "app.kubernetes.io/part-of": "packagecloud" } },
-      // Only the projected, audience-bound token is mounted (where a pod asks for it).
-      automountServiceAccountToken: false,
-    });
-  return [
-    // Workload Identity: the backup pod's Cloud SQL Auth Proxy logs in to Cloud SQL as this Google service account.
-    serviceAccount(k.backupServiceAccount, { "iam.gke.io/gcp-service-account": `${backupDatabaseUser(env)}@${env.gcp.project}.iam.gserviceaccount.com` }),
-    serviceAccount(k.restoreServiceAccount, {}),
-    backup,
-    restore,
-  ];
+  return [backup, restore];
 }
 
 /**
@@ -579,20 +692,4 @@ export function manifestPlaceholders(env: EnvironmentConfig, text: string): stri
   // A digest of (almost) all zeros is nobody's image, marked or not.
   const zeroDigests = [...new Set([...text.matchAll(/@sha256:(0{63}[0-9a-f])\b/g)].map((m) => m[1]))].filter((d) => !named.includes(d)).map((d) => `image digest sha256:${d}`);
   return [...fields, ...zeroDigests];
-}
-
-/** Files to write into the synth output, keyed by their path relative to it. */
-export function kubernetesFiles(envs: readonly EnvironmentConfig[]): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const env of envs) {
-    const objects = kubernetesObjects(env);
-    for (const object of objects) object.validate();
-    const body = kubectlYaml(objects.map((object) => object.toJSON()));
-    const placeholders = manifestPlaceholders(env, body);
-    const header =
-      `# Generated by packagecloud-infra at synth (backup/jobs.ts) for ${env.name}: apply with operator/ci/kubectl-apply.sh ${env.name}\n` +
-      `${PLACEHOLDER_HEADER} ${placeholders.length > 0 ? placeholders.join(", ") : "none"}\n`;
-    files[`kubernetes/${env.name}/backup-jobs.yaml`] = header + body;
-  }
-  return files;
 }

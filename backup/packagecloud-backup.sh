@@ -21,6 +21,13 @@
 #   packagecloud_backup_last_exit_code                  every run
 #   packagecloud_backup_count                           backups under the prefix after the last success
 #   packagecloud_backup_last_restore_verified_timestamp_seconds, packagecloud_backup_last_restore_exit_code
+#   packagecloud_backup_last_interrupted_timestamp_seconds, …_last_restore_interrupted_timestamp_seconds (SIGTERM)
+#
+# Issue 29: on SIGTERM (an eviction, a drain, the Job's deadline) the run pushes its metrics first, with exit code
+# 143 and the interrupted timestamp, and only then waits for its step and cleans up, so that the metrics reach the
+# Pushgateway within the pod's grace period whatever the cleanup costs. Nothing long runs in the foreground: bash
+# runs a trap only between commands, so every long command is a step (run_step) and no output is read through
+# $(…) while it is produced.
 set -euo pipefail
 umask 077
 
@@ -30,6 +37,8 @@ readonly EXIT_UPLOAD=4   # upload refused, failed or timed out after every attem
 readonly EXIT_FETCH=5    # verify-restore: no backup found, download failed, checksum mismatch, decryption failed
 readonly EXIT_RESTORE=6  # verify-restore: loading into the scratch database (or preparing and opening it) failed
 readonly EXIT_CHECK=7    # verify-restore: restored data does not match the expectations
+readonly EXIT_NO_BACKUP=8  # verify-restore: the listing worked and holds no backup yet (before the first backup)
+readonly EXIT_INTERRUPTED=143  # SIGTERM/SIGINT (128 + 15): evicted, drained, past its deadline; not a failure
 
 log() { printf '%s packagecloud-backup[%s]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${COMMAND:-}" "$*" >&2; }
 
@@ -46,7 +55,8 @@ backup:   BACKUP_SOURCE=xbstream: XBSTREAM_DIR (/var/opt/packagecloud/backups), 
           DB_PASSWORD_FILE; AGE_RECIPIENT (public key: the job cannot decrypt),
           DUMP_TIMEOUT_SECONDS (7200), UPLOAD_TIMEOUT_SECONDS (7200)
 verify:   AGE_IDENTITY_FILE (private key, out of band), VERIFY_TABLES, VERIFY_NONEMPTY_TABLES,
-          VERIFY_CANARY_QUERY, VERIFY_CANARY_EXPECTED, FETCH_TIMEOUT_SECONDS (7200), RESTORE_TIMEOUT_SECONDS (14400)
+          VERIFY_CANARY_QUERY, VERIFY_CANARY_EXPECTED, FETCH_TIMEOUT_SECONDS (7200), RESTORE_TIMEOUT_SECONDS (14400),
+          CHECK_TIMEOUT_SECONDS (900: each check's query)
           RESTORE_SOURCE=mysqldump (default): RESTORE_DB_HOST/PORT/SOCKET/USER/AUTH/PASSWORD_FILE,
           RESTORE_KEEP_DATABASE (a new or empty database to restore into and keep, instead of a dropped scratch one)
           RESTORE_SOURCE=xbstream: XBSTREAM_BIN, XTRABACKUP_BIN, MYSQLD_BIN (the binaries of the MySQL that wrote
@@ -96,6 +106,8 @@ declare -A HELP=(
   [count]="Backups currently kept."
   [last_restore_verified_timestamp_seconds]="Unix time the newest backup was last restored and checked successfully."
   [last_restore_exit_code]="Exit code of the last restore verification (0 = success)."
+  [last_interrupted_timestamp_seconds]="Unix time a backup run was last interrupted (SIGTERM); exit code 143."
+  [last_restore_interrupted_timestamp_seconds]="Unix time a restore verification was last interrupted (SIGTERM); exit code 143."
 )
 
 render_metrics() {
@@ -196,7 +208,8 @@ db_args() {
 mysql_client() { if [[ -n "${MYSQL_BIN:-}" ]]; then echo "$MYSQL_BIN"; elif command -v mariadb >/dev/null; then echo mariadb; else echo mysql; fi; }
 mysqldump_client() { if command -v mysqldump >/dev/null; then echo mysqldump; else echo mariadb-dump; fi; }
 
-# The dump pipeline, run by `timeout` as its own process group (so a timeout kills every member).
+# The dump pipeline, run by `timeout` as its own process group (so a timeout kills every member). The encrypted
+# stream is checksummed as it is written (tee), into <out>.sha256: no second pass over a file of hundreds of GB.
 dump_pipeline() {
   local out=$1
   set -o pipefail
@@ -206,13 +219,16 @@ dump_pipeline() {
       # --single-transaction: a consistent InnoDB snapshot without locking the tables for the whole dump.
       # The dump names no database (no USE): it loads into whichever scratch database the restore creates.
       "$(mysqldump_client)" "${DB_ARGS[@]}" --single-transaction --quick --triggers --hex-blob --no-tablespaces \
-        "$DB_NAME" | gzip -6 | age -r "$AGE_RECIPIENT" >"$out"
+        "$DB_NAME" | gzip -6 | age -r "$AGE_RECIPIENT" | tee "$out" | sha256sum >"$out.sha256"
       ;;
     xbstream)
-      gzip -6 <"$SOURCE_FILE" | age -r "$AGE_RECIPIENT" >"$out"
+      gzip -6 <"$SOURCE_FILE" | age -r "$AGE_RECIPIENT" | tee "$out" | sha256sum >"$out.sha256"
       ;;
   esac
 }
+
+# checksum <file>: the file's SHA-256 (a step of its own: reading hundreds of GB takes minutes).
+checksum() { sha256sum "$1"; }
 
 # Newest complete xbstream that packagecloud's database_backups service wrote (seed 000's naming), sets
 # SOURCE_FILE. Complete: not modified for XBSTREAM_SETTLE_MINUTES (every write updates the mtime, so a file still
@@ -302,7 +318,7 @@ cmd_backup() {
     finish "$EXIT_SOURCE"
   fi
   size=$(stat -c %s "$out")
-  sha256=$(sha256sum "$out" | cut -d' ' -f1)
+  read -r sha256 _ <"$out.sha256"
   key="${BACKUP_PREFIX}packagecloud-${BACKUP_ENVIRONMENT}-db-$started.$ext.gz.age"
   log "dump: $size bytes encrypted, sha256 $sha256; uploading to s3://$BACKUP_BUCKET/$key"
   if ! with_retries "upload" "$UPLOAD_TIMEOUT_SECONDS" upload "$out" "$key" "$sha256"; then
@@ -355,12 +371,19 @@ cmd_verify_restore() {
   esac
 
   # shellcheck disable=SC2016 # backquotes are JMESPath literals, not shell
-  # Steps write to files, never into $(…): bash waits for a command substitution before it runs a trap.
+  # Steps write to files, never into $(…): bash waits for a command substitution before it runs a trap. An empty
+  # prefix has no Contents at all (null): `|| []` makes that "None", not a JMESPath error.
   if ! run_step "$LIST_TIMEOUT_SECONDS" awscli s3api list-objects-v2 --bucket "$BACKUP_BUCKET" --prefix "$BACKUP_PREFIX" \
-    --query "sort_by(Contents[?ends_with(Key, \`$suffix\`)], &LastModified)[-1].Key" --output text >"$WORK/key" ||
-    ! key=$(<"$WORK/key") || [[ -z "$key" || "$key" == None ]]; then
-    log "fetch: no *$suffix backup under s3://$BACKUP_BUCKET/$BACKUP_PREFIX"
+    --query "sort_by(Contents[?ends_with(Key, \`$suffix\`)] || \`[]\`, &LastModified)[-1].Key" --output text >"$WORK/key" ||
+    ! key=$(<"$WORK/key"); then
+    log "fetch: cannot list s3://$BACKUP_BUCKET/$BACKUP_PREFIX"
     finish "$EXIT_FETCH"
+  fi
+  if [[ -z "$key" || "$key" == None ]]; then
+    # Its own exit code: before the first backup this is the expected answer, not a broken fetch (the rules page
+    # on it only once the first backup was reported or its due date passed).
+    log "fetch: no *$suffix backup under s3://$BACKUP_BUCKET/$BACKUP_PREFIX yet: nothing to verify"
+    finish "$EXIT_NO_BACKUP"
   fi
   object="$WORK/restore$suffix"
   log "fetch: s3://$BACKUP_BUCKET/$key"
@@ -370,7 +393,12 @@ cmd_verify_restore() {
     finish "$EXIT_FETCH"
   fi
   read -r expected source_bytes <"$WORK/expected"
-  sha256=$(sha256sum "$object" | cut -d' ' -f1)
+  log "fetch: checking its sha256"
+  if ! run_step "$FETCH_TIMEOUT_SECONDS" checksum "$object" >"$WORK/sha256"; then
+    log "fetch: could not checksum $object"
+    finish "$EXIT_FETCH"
+  fi
+  read -r sha256 _ <"$WORK/sha256"
   if [[ "$sha256" != "$expected" ]]; then
     log "fetch: sha256 $sha256 does not match the uploaded sha256 '$expected'"
     finish "$EXIT_FETCH"
@@ -401,26 +429,34 @@ cmd_verify_restore() {
   finish 0
 }
 
+# query <sql arguments...>: one query as a step (a COUNT(*) of a large table takes minutes); its output in
+# $WORK/answer, or empty when it failed.
+query() {
+  if run_step "$CHECK_TIMEOUT_SECONDS" sql "$@" >"$WORK/answer" 2>/dev/null; then ANSWER=$(<"$WORK/answer"); else ANSWER=""; fi
+}
+
 # The checks of backupJob.verify against the restored database; exits 7 naming every failed check.
 check_restored() {
-  local database=$1 failed=0 table rows value
+  local database=$1 failed=0 table
   for table in $VERIFY_TABLES; do
-    if [[ -z $(sql -e "SELECT 1 FROM information_schema.tables WHERE table_schema = '$database' AND table_name = '$table'") ]]; then
+    query -e "SELECT 1 FROM information_schema.tables WHERE table_schema = '$database' AND table_name = '$table'"
+    if [[ -z "$ANSWER" ]]; then
       log "check: table $table is missing"
       failed=1
     fi
   done
   for table in ${VERIFY_NONEMPTY_TABLES:-}; do
-    rows=$(sql "$database" -e "SELECT COUNT(*) FROM \`$table\`" 2>/dev/null) || rows=""
-    if [[ ! "$rows" =~ ^[0-9]+$ || "$rows" -eq 0 ]]; then
+    query "$database" -e "SELECT COUNT(*) FROM \`$table\`"
+    if [[ ! "$ANSWER" =~ ^[0-9]+$ || "$ANSWER" -eq 0 ]]; then
       log "check: table $table is empty or unreadable"
       failed=1
     else
-      log "check: $table has $rows rows"
+      log "check: $table has $ANSWER rows"
     fi
   done
   if [[ -n "${VERIFY_CANARY_QUERY:-}" ]]; then
-    value=$(sql "$database" -e "$VERIFY_CANARY_QUERY" 2>/dev/null) || value=""
+    query "$database" -e "$VERIFY_CANARY_QUERY"
+    local value=$ANSWER
     if [[ "$value" != "${VERIFY_CANARY_EXPECTED:-}" ]]; then
       log "check: canary returned '$value', expected '${VERIFY_CANARY_EXPECTED:-}'"
       failed=1
@@ -515,7 +551,8 @@ start_scratch_server() {
   fi
   if ((EUID == 0)); then
     # mysqld refuses to run as root: it drops to MYSQLD_USER, who owns the restore and can only traverse $WORK.
-    chown -R "$MYSQLD_USER" "$data" "$run"
+    # A step: the restore is as large as the database.
+    run_step "$RESTORE_TIMEOUT_SECONDS" chown -R "$MYSQLD_USER" "$data" "$run" || { log "restore: cannot hand the restore to $MYSQLD_USER"; finish "$EXIT_RESTORE"; }
     chmod 0711 "$WORK" "$(dirname "$data")"
     args+=("--user=$MYSQLD_USER")
   fi
@@ -555,12 +592,29 @@ stop_scratch_server() {
 
 FINISHED=0
 finish() {
-  local code=$1
+  local code=$1 interrupted
   if [[ "$COMMAND" == __* ]] || ((FINISHED)); then exit "$code"; fi
   FINISHED=1
+  # Interrupted mid-step (SIGTERM): signal the step (timeout passes the signal on to its command), but wait for it
+  # only after the metrics are out: the kubelet's SIGKILL comes terminationGracePeriodSeconds after SIGTERM.
+  if [[ -n "${STEP_PID:-}" ]]; then kill -TERM "$STEP_PID" 2>/dev/null || true; fi
+  if [[ "$COMMAND" == backup ]]; then
+    metric "${METRIC_PREFIX}_last_exit_code" "$BACKUP_NAME" "$code"
+    interrupted="${METRIC_PREFIX}_last_interrupted_timestamp_seconds"
+    if ((code != 0)); then
+      carry_over "${METRIC_PREFIX}_last_success_timestamp_seconds" "$BACKUP_NAME"
+      carry_over "${METRIC_PREFIX}_last_size_bytes" "$BACKUP_NAME"
+      carry_over "${METRIC_PREFIX}_count" "$BACKUP_NAME"
+    fi
+  else
+    metric "${METRIC_PREFIX}_last_restore_exit_code" "$BACKUP_NAME" "$code"
+    interrupted="${METRIC_PREFIX}_last_restore_interrupted_timestamp_seconds"
+    ((code == 0)) || carry_over "${METRIC_PREFIX}_last_restore_verified_timestamp_seconds" "$BACKUP_NAME"
+  fi
+  if ((code == EXIT_INTERRUPTED)); then metric "$interrupted" "$BACKUP_NAME" "$(date +%s)"; else carry_over "$interrupted" "$BACKUP_NAME"; fi
+  write_metrics || log "metrics: could not be written"
+  # Then the cleanup, however long it takes.
   if [[ -n "${STEP_PID:-}" ]]; then
-    # Interrupted mid-step (SIGTERM): stop the step first (timeout passes the signal on to its command).
-    kill -TERM "$STEP_PID" 2>/dev/null || true
     wait "$STEP_PID" 2>/dev/null || true
     STEP_PID=""
   fi
@@ -569,20 +623,12 @@ finish() {
     # The scratch database always goes, whatever the checks said.
     run_step 300 sql -e "DROP DATABASE IF EXISTS \`$SCRATCH_DB\`" || log "restore: could not drop $SCRATCH_DB"
   fi
-  if [[ "$COMMAND" == backup ]]; then
-    metric "${METRIC_PREFIX}_last_exit_code" "$BACKUP_NAME" "$code"
-    if ((code != 0)); then
-      carry_over "${METRIC_PREFIX}_last_success_timestamp_seconds" "$BACKUP_NAME"
-      carry_over "${METRIC_PREFIX}_last_size_bytes" "$BACKUP_NAME"
-      carry_over "${METRIC_PREFIX}_count" "$BACKUP_NAME"
-    fi
-  else
-    metric "${METRIC_PREFIX}_last_restore_exit_code" "$BACKUP_NAME" "$code"
-    ((code == 0)) || carry_over "${METRIC_PREFIX}_last_restore_verified_timestamp_seconds" "$BACKUP_NAME"
-  fi
-  write_metrics || log "metrics: could not be written"
   [[ -z "${WORK:-}" ]] || rm -rf "$WORK"
-  ((code == 0)) || log "$COMMAND: failed with exit code $code"
+  if ((code == EXIT_INTERRUPTED)); then
+    log "$COMMAND: interrupted (exit code $code): the next attempt decides"
+  elif ((code != 0)); then
+    log "$COMMAND: failed with exit code $code"
+  fi
   exit "$code"
 }
 
@@ -602,10 +648,11 @@ main() {
   UPLOAD_TIMEOUT_SECONDS=${UPLOAD_TIMEOUT_SECONDS:-7200}
   FETCH_TIMEOUT_SECONDS=${FETCH_TIMEOUT_SECONDS:-7200}
   RESTORE_TIMEOUT_SECONDS=${RESTORE_TIMEOUT_SECONDS:-14400}
+  CHECK_TIMEOUT_SECONDS=${CHECK_TIMEOUT_SECONDS:-900}
   # The metrics are written however the run ends (an unexpected error included): a broken job must page, not
   # go quiet.
   trap 'status=$?; ((FINISHED)) || finish "$(( status == 0 ? 1 : status ))"' EXIT
-  trap 'log "interrupted"; finish 143' TERM INT
+  trap 'log "interrupted"; finish "$EXIT_INTERRUPTED"' TERM INT
   require BACKUP_BUCKET BACKUP_PREFIX BACKUP_ENVIRONMENT
   WORK=$(mktemp -d "${WORK_DIR:-${TMPDIR:-/tmp}}/packagecloud-backup.XXXXXX")
   case "$COMMAND" in

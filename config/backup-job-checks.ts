@@ -112,14 +112,15 @@ function recipient(env: EnvironmentConfig): Problem[] {
 
 /**
  * The longest a run can take, in minutes: every attempt of every step timing out, plus 15 minutes for listing
- * and metrics; the verification's restore timeout bounds unpack and prepare each, and the scratch server gets
- * 15 minutes to start. The same formula as `worstCaseSeconds` in backup/jobs.ts, which sets the jobs' own
- * deadlines (test/backup-job-checks.test.ts holds them equal).
+ * and metrics; the verification's download is checksummed in a step bounded by the fetch timeout, its restore
+ * timeout bounds unpack and prepare each, and the scratch server gets 15 minutes to start. The same formula as
+ * `worstCaseSeconds` in backup/jobs.ts, which sets the jobs' own deadlines (test/backup-job-checks.test.ts holds
+ * them equal).
  */
 export function worstCaseMinutes(env: EnvironmentConfig, command: "backup" | "verify-restore"): number {
   const t = env.backupJob.timeouts;
   const attempts = env.backupJob.attempts;
-  const steps = command === "backup" ? (t.dumpMinutes + t.uploadMinutes) * attempts : t.fetchMinutes * attempts + 2 * t.restoreMinutes + 15;
+  const steps = command === "backup" ? (t.dumpMinutes + t.uploadMinutes) * attempts : t.fetchMinutes * (attempts + 1) + 2 * t.restoreMinutes + 15;
   return steps + 15;
 }
 
@@ -144,7 +145,7 @@ function runTimes(env: EnvironmentConfig): Problem[] {
     problems.push(
       at(
         "backupJob.timeouts",
-        `let a restore verification take up to ${(verify / 60).toFixed(1)} h (attempts ${a} × fetchMinutes ${t.fetchMinutes} + 2 × restoreMinutes ${t.restoreMinutes} + 30 min), longer than the 24 h until the next daily run: lower the timeouts or attempts`,
+        `let a restore verification take up to ${(verify / 60).toFixed(1)} h ((attempts ${a} + 1 checksum) × fetchMinutes ${t.fetchMinutes} + 2 × restoreMinutes ${t.restoreMinutes} + 30 min), longer than the 24 h until the next daily run: lower the timeouts or attempts`,
       ),
     );
   }

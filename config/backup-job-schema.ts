@@ -10,6 +10,8 @@ import { z } from "zod";
 import { dailyRuns, overlaps, type WeekInterval } from "./maintenance-window";
 import { pushgatewayUrl } from "./url-secrets";
 
+const IN_CLUSTER_SERVICE_URL = /^https?:\/\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\.[a-z0-9]([-a-z0-9]*[a-z0-9])?\.svc(\.cluster\.local)?:\d{1,5}\/?$/;
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC)");
 const k8sName = (what: string) =>
   z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, `must be a Kubernetes ${what} name (RFC 1123 label)`);
@@ -105,10 +107,48 @@ export const backupJobSchema = z
              * flags the job uses.
              */
             cloudSqlProxy: pinnedImage,
+            /**
+             * The Pushgateway this repository runs in a dedicated cluster (monitoring/pushgateway.ts): the digest of
+             * `quay.io/prometheus/pushgateway:v<PUSHGATEWAY_VERSION in monitoring/pushgateway.ts>`, whose flags it uses.
+             */
+            pushgateway: pinnedImage,
           })
           .strict(),
-        /** Where the jobs push their metrics (Prometheus scrapes the Pushgateway). */
-        pushgatewayUrl,
+        /**
+         * Where the jobs push their metrics in a shared cluster (gcp.cluster.mode "existing"): that cluster's
+         * Pushgateway, which its Prometheus scrapes, is a prerequisite (docs/first-deploy.md), named here as its
+         * in-cluster Service URL: the jobs' egress NetworkPolicy allows exactly that namespace and port. Required
+         * there, and refused in a dedicated cluster, where this repository runs the Pushgateway itself
+         * (http://prometheus-pushgateway.monitoring.svc:9091, monitoring/metrics-path.ts).
+         */
+        // No credentials in it (config/url-secrets.ts, never echoed), and an in-cluster Service URL.
+        pushgatewayUrl: pushgatewayUrl
+          .superRefine((url, ctx) => {
+            if (!IN_CLUSTER_SERVICE_URL.test(url)) {
+              ctx.addIssue({
+                code: z.ZodIssueCode.custom,
+                message:
+                  "must be the Pushgateway's in-cluster Service URL, http://<service>.<namespace>.svc:<port> (e.g. http://prometheus-pushgateway.monitoring.svc:9091): the jobs' NetworkPolicy allows egress to that namespace and port only",
+              });
+            }
+          })
+          .optional(),
+        /**
+         * Size of the work disk each run gets (a generic ephemeral volume: the backup's encrypted dump, the
+         * verification's download). It holds the gzip-compressed dump, a fraction of the database's size.
+         * @default - 200 GiB
+         */
+        workDiskGiB: z.number().int("workDiskGiB must be whole GiB").min(10, "workDiskGiB must be at least 10 (a pd-balanced disk's minimum)").max(65536, "workDiskGiB must be at most 65536 (a persistent disk's maximum)").optional(),
+        /**
+         * Size of the restore verification's scratch MySQL datadir (a generic ephemeral volume): the whole
+         * restored database, without a binary log (the scratch server runs with --skip-log-bin). At least the
+         * source instance's disk (gcp.sql.diskGb), which bounds the database's data at synth time; Cloud SQL's
+         * disk also holds its binary logs and free space, so this is an upper bound, not a guess. When the
+         * instance's storage autoresize grows past it, the verification fails with exit 6 (disk full) and pages:
+         * raise this then.
+         * @default - gcp.sql.diskGb
+         */
+        restoreDataDiskGiB: z.number().int("restoreDataDiskGiB must be whole GiB").min(10, "restoreDataDiskGiB must be at least 10 (a pd-balanced disk's minimum)").max(65536, "restoreDataDiskGiB must be at most 65536 (a persistent disk's maximum)").optional(),
         /** Secret (created out of band) holding the age identity under the key `identity`. */
         ageIdentitySecret: k8sName("Secret"),
         /**

@@ -64,8 +64,10 @@ function backupJob(ageRecipient: string): EnvironmentInput["backupJob"] {
         backup: placeholder("registry.gitlab.com/gitlab-com/gl-infra/packagecloud-backup@sha256:0000000000000000000000000000000000000000000000000000000000000001"),
         scratchMysql: placeholder("docker.io/library/mysql@sha256:0000000000000000000000000000000000000000000000000000000000000002"),
         cloudSqlProxy: placeholder("gcr.io/cloud-sql-connectors/cloud-sql-proxy@sha256:0000000000000000000000000000000000000000000000000000000000000003"),
+        pushgateway: placeholder("quay.io/prometheus/pushgateway@sha256:0000000000000000000000000000000000000000000000000000000000000004"),
       },
-      pushgatewayUrl: "http://prometheus-pushgateway.monitoring.svc:9091",
+      // No pushgatewayUrl: both environments run a dedicated cluster, where this repository runs the Pushgateway
+      // (monitoring/pushgateway.ts). A shared cluster (gcp.cluster.mode "existing") must name its own.
       ageIdentitySecret: "packagecloud-backup-age-identity",
       awsAuth: { mode: "web-identity" },
     },
@@ -177,7 +179,9 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
     monitoring: {
       runbookUrl: "https://runbooks.gitlab.net/packagecloud/backups",
       // The offsite job (both variants) is new: its alarms notify once its first backup has landed.
-      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1048576, firstBackupPending: true },
+      // The offsite job is new (issue 13): pending until its first backup is reported, or at the latest until
+      // firstBackupDueBy (the date of the first deploy plus a few days: set it then), when an absence pages.
+      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1048576, firstBackupPending: true, firstBackupDueBy: placeholder("2027-01-31") },
       dailyBackups: { maxAgeHours: 36, minSizeBytes: 1048576, firstBackupPending: false },
       cloudSqlBackups: { maxAgeHours: 36, firstBackupPending: true },
       replication: { maxLatencySeconds: 3600 },
@@ -300,7 +304,9 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       runbookUrl: "https://runbooks.gitlab.net/packagecloud/backups",
       // Set the minimum to ~80% of the current dump size and revisit it as the database grows.
       // The offsite job (both variants) is new: its alarms notify once its first backup has landed.
-      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1073741824, firstBackupPending: true },
+      // The offsite job is new (issue 13): pending until its first backup is reported, or at the latest until
+      // firstBackupDueBy (the date of the first deploy plus a few days: set it then), when an absence pages.
+      offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1073741824, firstBackupPending: true, firstBackupDueBy: placeholder("2027-01-31") },
       dailyBackups: { maxAgeHours: 36, minSizeBytes: 1073741824, firstBackupPending: false },
       cloudSqlBackups: { maxAgeHours: 36, firstBackupPending: true },
       replication: { maxLatencySeconds: 900 },

@@ -484,8 +484,30 @@ const backupThresholds = z
      * yet. Set it to false, and deploy, as soon as the first backup is listed (`aws s3 ls s3://<bucket>/<prefix>`).
      */
     firstBackupPending: z.boolean({ errorMap: () => ({ message: "must be true (no backup has landed yet) or false" }) }),
+    /**
+     * The date (UTC, YYYY-MM-DD) by which the first backup must have landed; required while firstBackupPending is
+     * true, so that the pending state ends by itself. The Prometheus rules treat an absent metric as "first backup
+     * pending" (a ticket) only while it was never reported and this date has not passed: the first reported backup
+     * ends the pending state at once, and from this date on an absence pages whatever the flag says
+     * (monitoring/prometheus-rules.ts).
+     */
+    firstBackupDueBy: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD (UTC)")
+      .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "must be a calendar date YYYY-MM-DD (UTC)")
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((thresholds, ctx) => {
+    if (thresholds.firstBackupPending && thresholds.firstBackupDueBy === undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["firstBackupDueBy"],
+        message:
+          "is required while firstBackupPending is true: the date (YYYY-MM-DD, UTC) by which the first backup must have landed, after which an absent backup pages even if nobody set firstBackupPending to false",
+      });
+    }
+  });
 
 const monitoringSchema = z
   .object({
@@ -768,6 +790,30 @@ export const environmentSchema = z
           });
         }
       }
+    }
+    // Issue 29 §2: the jobs' metrics reach a Pushgateway that a Prometheus scrapes. A dedicated cluster gets this
+    // repository's (monitoring/pushgateway.ts); a shared cluster's is a prerequisite, named by its URL.
+    const jobK8s = env.backupJob.kubernetes;
+    if (cluster.mode === "existing" && jobK8s.pushgatewayUrl === undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["backupJob", "kubernetes", "pushgatewayUrl"],
+        message: `is required when gcp.cluster.mode is "existing": the shared cluster ${cluster.name} must already run a Pushgateway that its Prometheus scrapes (a prerequisite, docs/first-deploy.md); name its in-cluster Service URL, e.g. http://prometheus-pushgateway.monitoring.svc:9091`,
+      });
+    }
+    if (cluster.mode === "dedicated" && jobK8s.pushgatewayUrl !== undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["backupJob", "kubernetes", "pushgatewayUrl"],
+        message: 'must be left out when gcp.cluster.mode is "dedicated": this repository runs the Pushgateway in that cluster (http://prometheus-pushgateway.monitoring.svc:9091, scraped by Managed Service for Prometheus) and points the jobs at it',
+      });
+    }
+    if (jobK8s.restoreDataDiskGiB !== undefined && jobK8s.restoreDataDiskGiB < env.gcp.sql.diskGb) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["backupJob", "kubernetes", "restoreDataDiskGiB"],
+        message: `must be at least gcp.sql.diskGb (${env.gcp.sql.diskGb}): the restore verification loads the whole database into it, and the source instance's disk is the bound on that size known at synth (leave it out to use gcp.sql.diskGb)`,
+      });
     }
     // The backup's dump outside the GKE and Cloud SQL maintenance windows (config/backup-job-schema.ts).
     {

@@ -1,8 +1,9 @@
 /**
- * The packagecloud VM's first boot, as cloud-init user data: find the data disk, create xfs on it only if it is
- * blank, mount it by UUID at /var/opt/packagecloud, wait (bounded) until the package repositories answer, then
- * install packagecloud from its apt repository and run `packagecloud-ctl reconfigure`. Every step can run again
- * and changes nothing the second time.
+ * The packagecloud VM's scripts: find the data disk, create xfs on it only if it is blank, mount it by UUID at
+ * /var/opt/packagecloud (and grow the filesystem with its volume), wait (bounded) until the package repositories
+ * answer, then install packagecloud's pinned version from its apt repository and run `packagecloud-ctl
+ * reconfigure`. Every step can run again and changes nothing the second time. They travel in the VM's config bundle
+ * and the agent runs them (constructs/vm-config.ts); user data is only the bootstrap that installs the agent.
  *
  * Nothing that needs the internet runs before the connectivity wait: cloud-init's own `package_update` and
  * `packages` modules run in an earlier stage, with no retry, and would fail if the public address or the route
@@ -12,11 +13,10 @@
  * schema`) outside Terraform.
  *
  * @example
- *   const userData = cloudConfig({ dataDisk: { volumeId: volume.id, mountPoint: "/var/opt/packagecloud" }, apt });
+ *   const script = dataDiskScript({ volumeId: volume.id, mountPoint: "/var/opt/packagecloud" });
  */
-import { Fn, Token, type IResolvable } from "cdktf";
+import { Token, type IResolvable } from "cdktf";
 import { gzipSync } from "node:zlib";
-import { stringify } from "yaml";
 
 export interface DataDiskOptions {
   /** The EBS volume id (a Terraform reference is fine): NVMe instances name the device after it. */
@@ -264,18 +264,6 @@ export interface FirstBootExtension {
   readonly runcmd: readonly (readonly string[])[];
 }
 
-export interface CloudConfigOptions {
-  readonly dataDisk: DataDiskOptions;
-  readonly apt: AptRepository;
-  /** @default - none */
-  readonly extensions?: readonly FirstBootExtension[];
-  /**
-   * The bounded wait for connectivity before installing.
-   * @default - the apt repository and the Ubuntu archive, for at most 600 seconds
-   */
-  readonly networkWait?: NetworkWaitOptions;
-}
-
 /** What the VM needs to reach before installing: its package repository and the Ubuntu archive. */
 export function defaultNetworkWait(apt: AptRepository): NetworkWaitOptions {
   return { urls: [apt.url, "http://archive.ubuntu.com/ubuntu/"], timeoutSeconds: 600, intervalSeconds: 10 };
@@ -308,48 +296,6 @@ export function compressed(content: string): { readonly encoding: "gz+b64"; read
 export const DATA_DISK_SCRIPT_PATH = "/usr/local/sbin/packagecloud-data-disk";
 export const INSTALL_SCRIPT_PATH = "/usr/local/sbin/packagecloud-install";
 export const NETWORK_WAIT_SCRIPT_PATH = "/usr/local/sbin/packagecloud-wait-for-network";
-
-/** The #cloud-config document: both scripts written to disk, then run in order on first boot. */
-export function cloudConfig(options: CloudConfigOptions): string {
-  // No package_update/packages: they run before runcmd, without retries (see the file comment). Ubuntu's cloud
-  // images ship xfsprogs, curl and gnupg, which is all the scripts need before packagecloud's own package;
-  // extensions' packages are installed after the wait, with retries, like packagecloud's.
-  const extensions = options.extensions ?? [];
-  const extensionPackages = extensions.flatMap((e) => e.packages);
-  const installExtensions =
-    extensionPackages.length > 0 ? ` && DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=5 install -y ${extensionPackages.join(" ")}` : "";
-  const document = {
-    write_files: [
-      { path: DATA_DISK_SCRIPT_PATH, owner: "root:root", permissions: "0755", content: dataDiskScript(options.dataDisk) },
-      // Compressed: EC2 limits user data to 16 KB (RunInstances). The data-disk script stays plain, because it
-      // carries the volume id that Terraform fills in.
-      { path: NETWORK_WAIT_SCRIPT_PATH, owner: "root:root", permissions: "0755", ...compressed(networkWaitScript(options.networkWait ?? defaultNetworkWait(options.apt))) },
-      { path: INSTALL_SCRIPT_PATH, owner: "root:root", permissions: "0755", ...compressed(installScript(options.apt)) },
-      ...extensions.flatMap((e) => e.writeFiles),
-    ],
-    // The data disk first (packagecloud writes everything under /var/opt/packagecloud, and it needs no network),
-    // then the bounded wait, then the install. One shell with && : cloud-init runs runcmd lines without `set -e`,
-    // so separate lines would install even after the wait gave up. Extensions' commands follow.
-    runcmd: [
-      ["sh", "-c", `${DATA_DISK_SCRIPT_PATH} && ${NETWORK_WAIT_SCRIPT_PATH} && ${INSTALL_SCRIPT_PATH}${installExtensions}`],
-      ...extensions.flatMap((e) => e.runcmd),
-    ],
-  };
-  return `#cloud-config\n${stringify(document, { lineWidth: 0 })}`;
-}
-
-/**
- * The same document gzipped and base64-encoded by Terraform at apply, for `user_data_base64`: EC2 counts its
- * 16 KB limit after decoding, so the gzipped document leaves room (cloud-init unpacks gzipped user data itself,
- * cloud-init docs "User data formats"; the provider's aws_instance docs name user_data_base64 for gzip). The
- * volume id is a Terraform reference, so the document is `base64gzip(join("", [literal, id, literal, ...]))`.
- */
-export function gzippedCloudConfigForTerraform(options: CloudConfigOptions): string {
-  const placeholder = "packagecloud-volume-id-placeholder";
-  const rendered = cloudConfig({ ...options, dataDisk: { ...options.dataDisk, volumeId: placeholder } });
-  const parts = rendered.split(placeholder).flatMap((literal, i) => (i === 0 ? [hclLiteral(literal)] : [options.dataDisk.volumeId, hclLiteral(literal)]));
-  return Fn.base64gzip(Fn.join("", parts));
-}
 
 /**
  * A quoted HCL string for a function argument, with every escape HCL's quoted templates define (backslash,

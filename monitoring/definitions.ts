@@ -36,11 +36,19 @@ export interface BackupMonitor {
   /** Runbook link for the alerts */
   readonly runbookUrl: string;
   /**
-   * True until the first backup has landed (config monitoring.<backup>.firstBackupPending, as the CloudWatch
-   * alarms): a metric never reported yet raises a ticket (first backup pending), not the stale page; once a backup
-   * was reported, its age pages as usual; a failed run pages from day one.
+   * Unix time (seconds) until which a backup never reported is "first backup pending" (a ticket) rather than absent
+   * (a page): config monitoring.<backup>.firstBackupDueBy while firstBackupPending. The pending state also ends
+   * as soon as the metric is first reported (the rules read its presence over PRESENCE_HISTORY), so a later
+   * absence pages without anyone changing the configuration. A failed run pages from day one.
+   * @default - never pending: an absent metric pages
    */
-  readonly firstBackupPending?: boolean;
+  readonly pendingUntil?: number;
+  /**
+   * The metrics arrive through a Pushgateway push group (the GKE job), not a node_exporter textfile: the rules then
+   * also page when the group itself disappears (Pushgateway's `push_time_seconds{backup="<name>"}`).
+   * @default - false
+   */
+  readonly pushGroup?: boolean;
 }
 
 export interface ReplicationMonitor {
@@ -57,8 +65,11 @@ export interface RestoreVerificationMonitor {
   /** Alert when no verification succeeded for this many hours (also when the metric is absent). */
   readonly maxAgeHours: number;
   readonly runbookUrl: string;
-  /** As BackupMonitor.firstBackupPending: no verification can succeed before the first backup exists. */
-  readonly firstBackupPending?: boolean;
+  /**
+   * As BackupMonitor.pendingUntil, for the verification's own metric: no verification can succeed before the first
+   * backup exists. Also gates "no backup to verify yet" (exit 8): it pages only once the backup is no longer pending.
+   */
+  readonly pendingUntil?: number;
 }
 
 export interface MonitoringDefinitions {
@@ -84,6 +95,20 @@ export const BACKUP_COUNT_METRIC = "packagecloud_backup_count";
 export const BACKUP_LAST_RESTORE_VERIFIED_METRIC = "packagecloud_backup_last_restore_verified_timestamp_seconds";
 /** Exit code of the last restore verification: 0 is success. */
 export const BACKUP_LAST_RESTORE_EXIT_CODE_METRIC = "packagecloud_backup_last_restore_exit_code";
+/** Unix time a backup run was last interrupted (SIGTERM: an eviction, a deadline); written only then. */
+export const BACKUP_LAST_INTERRUPTED_METRIC = "packagecloud_backup_last_interrupted_timestamp_seconds";
+/** Unix time a restore verification was last interrupted; written only then. */
+export const BACKUP_LAST_RESTORE_INTERRUPTED_METRIC = "packagecloud_backup_last_restore_interrupted_timestamp_seconds";
+/** The Pushgateway's own gauge of each push group: the Unix time of its last successful push. */
+export const PUSH_TIME_METRIC = "push_time_seconds";
+
+/**
+ * Exit codes the rules tell apart (backup/packagecloud-backup.sh defines them; test/backup/jobs.test.ts holds the
+ * two together). 143 = 128 + SIGTERM: the run was interrupted (evicted, drained, past its deadline), and the Job's
+ * next attempt or the next day's run decides; it never pages as a failure (the stale alert still watches the age).
+ * 8: the verification found no backup to verify, the expected answer before the first backup.
+ */
+export const EXIT_CODES = { interrupted: 143, noBackupYet: 8 } as const;
 
 // S3 replication metrics as the Prometheus cloudwatch_exporter exports them (namespace AWS/S3, metric
 // OperationsFailedReplication with statistic Sum, ReplicationLatency with statistic Maximum; the exporter names
@@ -144,6 +169,9 @@ export function validateDefinitions(defs: MonitoringDefinitions): void {
     if (!Number.isSafeInteger(backup.minSizeBytes) || backup.minSizeBytes < 0) {
       fail(field("minSizeBytes"), backup.minSizeBytes, "must be a whole number of bytes >= 0 (0 turns the size alert off in effect)");
     }
+    if (backup.pendingUntil !== undefined && !(Number.isSafeInteger(backup.pendingUntil) && backup.pendingUntil > 0)) {
+      fail(field("pendingUntil"), backup.pendingUntil, "must be a Unix time in whole seconds > 0");
+    }
     checkRunbook(field("runbookUrl"), backup.runbookUrl, fail);
   });
 
@@ -153,6 +181,9 @@ export function validateDefinitions(defs: MonitoringDefinitions): void {
       fail(field("backup"), restore.backup, `must name one of the backups (${defs.backups.map((b) => b.name).join(", ")})`);
     }
     if (!Number.isFinite(restore.maxAgeHours) || restore.maxAgeHours <= 0) fail(field("maxAgeHours"), restore.maxAgeHours, "must be a number of hours > 0");
+    if (restore.pendingUntil !== undefined && !(Number.isSafeInteger(restore.pendingUntil) && restore.pendingUntil > 0)) {
+      fail(field("pendingUntil"), restore.pendingUntil, "must be a Unix time in whole seconds > 0");
+    }
     checkRunbook(field("runbookUrl"), restore.runbookUrl, fail);
   });
 

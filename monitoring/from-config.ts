@@ -12,9 +12,17 @@ import { prometheusRulesYaml } from "./prometheus-rules";
 /** The `backup` label of each backup the Prometheus rules watch. */
 export const BACKUP_NAMES = { offsite: "offsite-db", daily: "daily-db" } as const;
 
+/** The pending state's end: the due date's first second (UTC), only while firstBackupPending. */
+export function pendingUntil(thresholds: { readonly firstBackupPending: boolean; readonly firstBackupDueBy?: string }): number | undefined {
+  if (!thresholds.firstBackupPending || thresholds.firstBackupDueBy === undefined) return undefined;
+  return Date.parse(`${thresholds.firstBackupDueBy}T00:00:00Z`) / 1000;
+}
+
 export function monitoringDefinitions(env: EnvironmentConfig): MonitoringDefinitions {
   const m = env.monitoring;
   const s = env.storage;
+  // The GKE job pushes to a Pushgateway; the VM's jobs write node_exporter textfiles.
+  const pushed = env.variant === "gke";
   return {
     environment: env.name,
     backups: [
@@ -24,7 +32,8 @@ export function monitoringDefinitions(env: EnvironmentConfig): MonitoringDefinit
         maxAgeHours: m.offsiteBackups.maxAgeHours,
         minSizeBytes: m.offsiteBackups.minSizeBytes,
         runbookUrl: `${m.runbookUrl}#${BACKUP_NAMES.offsite}`,
-        firstBackupPending: m.offsiteBackups.firstBackupPending,
+        pendingUntil: pendingUntil(m.offsiteBackups),
+        pushGroup: pushed,
       },
       {
         name: BACKUP_NAMES.daily,
@@ -32,7 +41,7 @@ export function monitoringDefinitions(env: EnvironmentConfig): MonitoringDefinit
         maxAgeHours: m.dailyBackups.maxAgeHours,
         minSizeBytes: m.dailyBackups.minSizeBytes,
         runbookUrl: `${m.runbookUrl}#${BACKUP_NAMES.daily}`,
-        firstBackupPending: m.dailyBackups.firstBackupPending,
+        pendingUntil: pendingUntil(m.dailyBackups),
       },
       // Only the backups something writes in this environment (config/backup-writers.ts).
     ].filter((b) => backupWriter(env, b.name) !== undefined),
@@ -42,7 +51,7 @@ export function monitoringDefinitions(env: EnvironmentConfig): MonitoringDefinit
         backup: BACKUP_NAMES.offsite,
         maxAgeHours: env.backupJob.restoreVerificationMaxAgeHours,
         runbookUrl: `${m.runbookUrl}#restore-verification`,
-        firstBackupPending: m.offsiteBackups.firstBackupPending,
+        pendingUntil: pendingUntil(m.offsiteBackups),
       },
     ],
     replication: [{ bucket: s.packages.bucketName, maxLatencySeconds: m.replication.maxLatencySeconds, runbookUrl: `${m.runbookUrl}#replication` }],

@@ -5,8 +5,12 @@
  *
  * Why generated: the seed incident's rule `last_backup_age_seconds >= 36h` stayed silent when backups stopped,
  * because the metric disappeared and a comparison on nothing is nothing. Every stale alert here is
- * `absent(x{backup="…"}) or (time() - x{backup="…"} > N)`, one per backup, so a backup that never reported, or
- * stopped reporting, pages like one that is old. test/engine/promtool.test.ts proves it with promtool.
+ * `absent_over_time(x{backup="…"}[30m]) or (time() - x{backup="…"} > N)`, one per backup, so a backup that never
+ * reported, or stopped reporting, pages like one that is old; the 30 minutes ride out a Pushgateway restart
+ * (ABSENCE_TOLERANCE). Before the first backup, an absence is "pending" (a ticket) until the metric is first seen or
+ * the configured due date passes, whichever comes first: nobody has to remember to end it. Interrupted runs (exit
+ * 143) never page as failures; the verification's "no backup yet" (exit 8) pages only once the backup is no longer
+ * pending. test/engine/promtool.test.ts proves each with promtool.
  *
  * The backup metrics carry only the `backup` label, so the rules select by it alone and add `environment` as a
  * rule label: load this file into the environment's own Prometheus, not into one that scrapes both environments.
@@ -31,6 +35,8 @@ import {
   BACKUP_LAST_RESTORE_EXIT_CODE_METRIC,
   BACKUP_LAST_RESTORE_VERIFIED_METRIC,
   type BackupMonitor,
+  EXIT_CODES,
+  PUSH_TIME_METRIC,
   type MonitoringDefinitions,
   REPLICATION_BUCKET_LABEL,
   REPLICATION_FAILED_OPERATIONS_METRIC,
@@ -51,9 +57,11 @@ export const ALERTS = {
   replicationLagging: "PackagecloudReplicationLagging",
   restoreUnverified: "PackagecloudBackupRestoreUnverified",
   restoreFailed: "PackagecloudBackupRestoreFailed",
-  /** Only while firstBackupPending: the metric was never reported (a ticket, not a page). */
+  /** Only while pending (never reported, due date not reached): a ticket, not a page. */
   firstBackupPending: "PackagecloudBackupFirstBackupPending",
   restoreFirstPending: "PackagecloudBackupRestoreFirstPending",
+  /** The Pushgateway no longer exposes a backup's push group (GKE). */
+  pushGroupMissing: "PackagecloudBackupPushGroupMissing",
 } as const;
 
 /**
@@ -64,6 +72,23 @@ export const ALERTS = {
  * Lagging: CloudWatch publishes latency per period; one slow period is not yet a problem.
  */
 export const PENDING = { backupStale: "15m", backupTooSmall: "15m", backupFailed: "5m", replicationLagging: "15m" } as const;
+
+/**
+ * How long a metric must be unreported before it counts as absent. A Pushgateway restart (its node drained in a
+ * maintenance window: the pod stops, its disk moves to the new pod's node, the new pod reloads the persisted
+ * groups) leaves a gap of minutes in every series; `absent()` would be true after the 5-minute lookback and page
+ * 15 minutes later. Absent over 30 minutes, then 15 more (`for`), pages 45 minutes into a real absence, which is
+ * soon enough for a daily job and rides out a restart (test/engine/promtool.test.ts replays a 25-minute gap, which
+ * `absent()` would page on).
+ */
+export const ABSENCE_TOLERANCE = "30m";
+
+/**
+ * How far back "was it ever reported" looks: the pending state ends when the metric is first seen. A backup absent
+ * for longer than this and still before its due date would look pending again; the due date (firstBackupDueBy,
+ * required while pending) bounds that.
+ */
+export const PRESENCE_HISTORY = "31d";
 
 /**
  * Window over which a failed replication is remembered. The exporter exports a per-period sum (a gauge, not a
@@ -105,7 +130,8 @@ export function prometheusRules(defs: MonitoringDefinitions): RuleFile {
   ];
   const restores = defs.restoreVerification ?? [];
   if (restores.length > 0) {
-    groups.push({ name: "packagecloud-restore-verification-alerts", rules: restores.flatMap((restore) => restoreAlerts(defs.environment, restore)) });
+    const backupOf = (name: string) => defs.backups.find((b) => b.name === name)!; // validateDefinitions: it exists
+    groups.push({ name: "packagecloud-restore-verification-alerts", rules: restores.flatMap((restore) => restoreAlerts(defs.environment, restore, backupOf(restore.backup))) });
   }
   // An empty group is legal but noise in the Prometheus UI: leave it out.
   if (defs.replication.length > 0) {
@@ -124,7 +150,7 @@ export function prometheusRulesYaml(defs: MonitoringDefinitions): string {
   return stringify(prometheusRules(defs), { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
-const selector = (metric: string, label: string, value: string) => `${metric}{${label}="${value}"}`;
+const selector = (metric: string, backup: string, label: string = BACKUP_LABEL) => `${metric}{${label}="${backup}"}`;
 
 /** 300000000000 → "300 GB": SI units, as the seed states sizes ("smaller than 300 GB"). */
 export function formatBytes(bytes: number): string {
@@ -148,26 +174,60 @@ function recordingRules(environment: string): RecordingRule[] {
   ];
 }
 
+/** The backup's (or verification's) metric, and what "pending" and "missing" mean for it. */
+function presence(metric: string, backup: string, pendingUntil: number | undefined) {
+  const s = selector(metric, backup);
+  // Never reported in PRESENCE_HISTORY, and the due date has not come: the first run has not happened yet.
+  const pending = pendingUntil === undefined ? undefined : `(absent_over_time(${s}[${PRESENCE_HISTORY}]) and on() (vector(time()) < ${pendingUntil}))`;
+  // Not reported for ABSENCE_TOLERANCE: gone, not a restart's gap. absent_over_time of the bare selector returns
+  // {backup="<name>"}: one alert per backup.
+  const absent = `absent_over_time(${s}[${ABSENCE_TOLERANCE}])`;
+  return { selector: s, pending, missing: pending === undefined ? absent : `(${absent} unless on() ${pending})` };
+}
+
+/** In push mode, an absence of the whole push group is PushGroupMissing's to report, not each metric's. */
+const unlessGroupMissing = (backup: BackupMonitor) =>
+  backup.pushGroup ? ` unless on() absent_over_time(${selector(PUSH_TIME_METRIC, backup.name)}[${ABSENCE_TOLERANCE}])` : "";
+
 function backupAlerts(environment: string, backup: BackupMonitor): AlertingRule[] {
-  const lastSuccess = selector(BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC, BACKUP_LABEL, backup.name);
+  const lastSuccess = presence(BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC, backup.name, backup.pendingUntil);
+  const exitCode = selector(BACKUP_LAST_EXIT_CODE_METRIC, backup.name);
   const maxAgeSeconds = Math.round(backup.maxAgeHours * 3600);
   const labels = (severity: Severity) => ({ severity, environment, [BACKUP_LABEL]: backup.name });
   const about = `Backup ${backup.name} (${backup.description}) in ${environment}`;
-  const age = `(time() - max by (${BACKUP_LABEL}) (${lastSuccess}) > ${maxAgeSeconds})`;
-  // Before the first backup (firstBackupPending), "never reported" is the expected state of a fresh deploy: it
-  // raises a ticket that says so instead of the stale page, which then watches only the age of a reported backup.
-  const pending: AlertingRule[] = backup.firstBackupPending
+  const age = `(time() - max by (${BACKUP_LABEL}) (${lastSuccess.selector}) > ${maxAgeSeconds})`;
+  const due = backup.pendingUntil === undefined ? "" : ` (at the latest until ${new Date(backup.pendingUntil * 1000).toISOString().slice(0, 10)}, firstBackupDueBy)`;
+  // Before the first backup is reported, "never reported" is the expected state of a fresh deploy: a ticket says
+  // so. It ends by itself: when the first backup is reported, or at the due date, whichever comes first.
+  const pending: AlertingRule[] = lastSuccess.pending
     ? [
         {
           alert: ALERTS.firstBackupPending,
-          expr: `absent(${lastSuccess})`,
+          expr: lastSuccess.pending,
           for: PENDING.backupStale,
           labels: labels("ticket"),
           annotations: {
             summary: `First ${backup.name} backup pending (${environment})`,
             description:
-              `${about}: no successful backup reported yet (${BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC} absent), as expected until ` +
-              "the first run; a failed run pages on its own. Set firstBackupPending to false in config once the first backup landed.",
+              `${about}: no successful backup reported yet (${BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC} never seen), as expected until the first run${due}. ` +
+              "A failed run pages on its own; from the first reported backup, or the due date, an absence pages.",
+            runbook_url: backup.runbookUrl,
+          },
+        },
+      ]
+    : [];
+  const group: AlertingRule[] = backup.pushGroup
+    ? [
+        {
+          alert: ALERTS.pushGroupMissing,
+          expr: presence(PUSH_TIME_METRIC, backup.name, backup.pendingUntil).missing,
+          for: PENDING.backupStale,
+          labels: labels("page"),
+          annotations: {
+            summary: `The ${backup.name} push group is missing from the Pushgateway (${environment})`,
+            description:
+              `${about}: the Pushgateway has not exposed the group's ${PUSH_TIME_METRIC} for ${ABSENCE_TOLERANCE} (the group was deleted, ` +
+              "lost with the Pushgateway's disk, or nothing scrapes the Pushgateway): no backup outcome can be seen until it is back.",
             runbook_url: backup.runbookUrl,
           },
         },
@@ -175,24 +235,24 @@ function backupAlerts(environment: string, backup: BackupMonitor): AlertingRule[
     : [];
   return [
     ...pending,
+    ...group,
     {
       alert: ALERTS.backupStale,
-      // absent() takes the bare selector (no aggregation) so it returns {backup="<name>"}: one alert per backup.
       // The age branch takes the newest success over all series of this backup, as maxAgeHours promises.
-      expr: backup.firstBackupPending ? age : `absent(${lastSuccess}) or ${age}`,
+      expr: `(${lastSuccess.missing}${unlessGroupMissing(backup)}) or ${age}`,
       for: PENDING.backupStale,
       labels: labels("page"),
       annotations: {
         summary: `No successful ${backup.name} backup in ${backup.maxAgeHours}h (${environment})`,
         description:
           `${about}: the newest successful backup is older than ${backup.maxAgeHours}h, or ` +
-          `${BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC} is not reported at all (job not running, metrics not collected).`,
+          `${BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC} has not been reported for ${ABSENCE_TOLERANCE} (job not running, metrics not collected).`,
         runbook_url: backup.runbookUrl,
       },
     },
     {
       alert: ALERTS.backupTooSmall,
-      expr: `${selector(BACKUP_LAST_SIZE_METRIC, BACKUP_LABEL, backup.name)} < ${backup.minSizeBytes}`,
+      expr: `${selector(BACKUP_LAST_SIZE_METRIC, backup.name)} < ${backup.minSizeBytes}`,
       for: PENDING.backupTooSmall,
       labels: labels("ticket"),
       annotations: {
@@ -205,66 +265,76 @@ function backupAlerts(environment: string, backup: BackupMonitor): AlertingRule[
     },
     {
       alert: ALERTS.backupFailed,
-      expr: `${selector(BACKUP_LAST_EXIT_CODE_METRIC, BACKUP_LABEL, backup.name)} != 0`,
+      // An interrupted run (143: evicted, drained, past its deadline) is not a failure: the Job's next attempt, or
+      // the next day's run, decides; the stale alert still watches the age of the last success.
+      expr: `${exitCode} != 0 and ${exitCode} != ${EXIT_CODES.interrupted}`,
       for: PENDING.backupFailed,
       labels: labels("page"),
       annotations: {
         summary: `The last ${backup.name} backup run failed (${environment})`,
-        description: `${about}: the last run exited with a non-zero code (${BACKUP_LAST_EXIT_CODE_METRIC}).`,
+        description: `${about}: the last run exited with a non-zero code (${BACKUP_LAST_EXIT_CODE_METRIC}; ${EXIT_CODES.interrupted}, an interrupted run, does not count).`,
         runbook_url: backup.runbookUrl,
       },
     },
   ];
 }
 
-function restoreAlerts(environment: string, restore: RestoreVerificationMonitor): AlertingRule[] {
-  const verified = selector(BACKUP_LAST_RESTORE_VERIFIED_METRIC, BACKUP_LABEL, restore.backup);
+function restoreAlerts(environment: string, restore: RestoreVerificationMonitor, backup: BackupMonitor): AlertingRule[] {
+  const verified = presence(BACKUP_LAST_RESTORE_VERIFIED_METRIC, restore.backup, restore.pendingUntil);
+  const backupPending = presence(BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC, restore.backup, restore.pendingUntil).pending;
+  const code = selector(BACKUP_LAST_RESTORE_EXIT_CODE_METRIC, restore.backup);
   const maxAgeSeconds = Math.round(restore.maxAgeHours * 3600);
   const labels = { severity: "page" as const, environment, [BACKUP_LABEL]: restore.backup };
   const about = `Restore verification of backup ${restore.backup} in ${environment}`;
-  const age = `(time() - max by (${BACKUP_LABEL}) (${verified}) > ${maxAgeSeconds})`;
-  const pending: AlertingRule[] = restore.firstBackupPending
+  const age = `(time() - max by (${BACKUP_LABEL}) (${verified.selector}) > ${maxAgeSeconds})`;
+  const pending: AlertingRule[] = verified.pending
     ? [
         {
           alert: ALERTS.restoreFirstPending,
-          expr: `absent(${verified})`,
+          expr: verified.pending,
           for: PENDING.backupStale,
           labels: { ...labels, severity: "ticket" as const },
           annotations: {
             summary: `First restore verification of ${restore.backup} pending (${environment})`,
             description:
-              `${about}: no verification succeeded yet (${BACKUP_LAST_RESTORE_VERIFIED_METRIC} absent), as expected until the first ` +
-              "backup exists; a failed verification pages on its own.",
+              `${about}: no verification succeeded yet (${BACKUP_LAST_RESTORE_VERIFIED_METRIC} never seen), as expected until the first ` +
+              "backup exists; a failed verification pages on its own, and so does an absence once one succeeded or the due date has passed.",
             runbook_url: restore.runbookUrl,
           },
         },
       ]
     : [];
+  // Exit 8, "no backup to verify yet", is the expected answer while the backup itself is pending; after that (the
+  // first backup was reported, or its due date passed) it pages like any other failure.
+  const failed = backupPending
+    ? `(${code} != 0 and ${code} != ${EXIT_CODES.interrupted} and ${code} != ${EXIT_CODES.noBackupYet}) or (${code} == ${EXIT_CODES.noBackupYet} unless on() ${backupPending})`
+    : `${code} != 0 and ${code} != ${EXIT_CODES.interrupted}`;
   return [
     ...pending,
     {
       alert: ALERTS.restoreUnverified,
-      // Seed 002: absent() too, so a verification job that never ran (or stopped reporting) pages like a stale one
-      // (once the first backup has landed: before, the ticket above says what is pending).
-      expr: restore.firstBackupPending ? age : `absent(${verified}) or ${age}`,
+      // Seed 002: an absence too, so a verification job that never ran (or stopped reporting) pages like a stale one.
+      expr: `(${verified.missing}${unlessGroupMissing(backup)}) or ${age}`,
       for: PENDING.backupStale,
       labels,
       annotations: {
         summary: `No backup of ${restore.backup} proven restorable in ${restore.maxAgeHours}h (${environment})`,
         description:
           `${about}: no restore verification succeeded in ${restore.maxAgeHours}h, or ${BACKUP_LAST_RESTORE_VERIFIED_METRIC} ` +
-          "is not reported at all. Until one succeeds, nobody knows whether the backups restore.",
+          `has not been reported for ${ABSENCE_TOLERANCE}. Until one succeeds, nobody knows whether the backups restore.`,
         runbook_url: restore.runbookUrl,
       },
     },
     {
       alert: ALERTS.restoreFailed,
-      expr: `${selector(BACKUP_LAST_RESTORE_EXIT_CODE_METRIC, BACKUP_LABEL, restore.backup)} != 0`,
+      expr: failed,
       for: PENDING.backupFailed,
       labels,
       annotations: {
         summary: `The last restore verification of ${restore.backup} failed (${environment})`,
-        description: `${about}: the last run exited with a non-zero code (${BACKUP_LAST_RESTORE_EXIT_CODE_METRIC}); see the job's log.`,
+        description:
+          `${about}: the last run exited with a non-zero code (${BACKUP_LAST_RESTORE_EXIT_CODE_METRIC}); see the job's log. ` +
+          `${EXIT_CODES.interrupted} (interrupted) does not count, nor ${EXIT_CODES.noBackupYet} (no backup yet) while the first backup is pending.`,
         runbook_url: restore.runbookUrl,
       },
     },
@@ -278,7 +348,7 @@ function replicationAlerts(environment: string, replication: ReplicationMonitor)
     {
       alert: ALERTS.replicationFailing,
       expr:
-        `max_over_time(${selector(REPLICATION_FAILED_OPERATIONS_METRIC, REPLICATION_BUCKET_LABEL, replication.bucket)}` +
+        `max_over_time(${selector(REPLICATION_FAILED_OPERATIONS_METRIC, replication.bucket, REPLICATION_BUCKET_LABEL)}` +
         `[${REPLICATION_FAILURE_WINDOW}]) > 0`,
       labels,
       annotations: {
@@ -291,7 +361,7 @@ function replicationAlerts(environment: string, replication: ReplicationMonitor)
     },
     {
       alert: ALERTS.replicationLagging,
-      expr: `${selector(REPLICATION_LATENCY_METRIC, REPLICATION_BUCKET_LABEL, replication.bucket)} > ${replication.maxLatencySeconds}`,
+      expr: `${selector(REPLICATION_LATENCY_METRIC, replication.bucket, REPLICATION_BUCKET_LABEL)} > ${replication.maxLatencySeconds}`,
       for: PENDING.replicationLagging,
       labels,
       annotations: {

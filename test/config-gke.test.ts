@@ -124,7 +124,11 @@ describe("control-plane access", () => {
 
 describe("cluster mode", () => {
   it("accepts an existing shared cluster with only its name, location and packagecloud's pools", () => {
-    accepted("ops", (e) => (e.gcp.cluster = { mode: "existing", name: "ops-gitlab-gke", location: "us-east1", nodePools: e.gcp.cluster.nodePools }));
+    accepted("ops", (e) => {
+      e.gcp.cluster = { mode: "existing", name: "ops-gitlab-gke", location: "us-east1", nodePools: e.gcp.cluster.nodePools };
+      // Its Pushgateway, a prerequisite there (issue 29; test/monitoring/pushgateway.test.ts).
+      e.backupJob.kubernetes.pushgatewayUrl = "http://prometheus-pushgateway.monitoring.svc:9091";
+    });
   });
 
   it("fails if an existing cluster is given settings it does not own, or a dedicated one a name", () => {

@@ -15,11 +15,19 @@ import { PackagecloudStack } from "../stacks/base-stack";
 import type { DeployTarget } from "../stacks/target";
 
 const ROOT = path.resolve(__dirname, "..");
-const BACKUP_FIELDS = ["backupJob.ageRecipient", "backupJob.kubernetes.images.backup", "backupJob.kubernetes.images.scratchMysql", "backupJob.kubernetes.images.cloudSqlProxy"];
+const BACKUP_FIELDS = [
+  "backupJob.ageRecipient",
+  "backupJob.kubernetes.images.backup",
+  "backupJob.kubernetes.images.scratchMysql",
+  "backupJob.kubernetes.images.cloudSqlProxy",
+  "backupJob.kubernetes.images.pushgateway",
+];
+// The first offsite backup's due date: the day of the first deploy decides it (docs/first-deploy.md, §2).
+const DUE = "monitoring.offsiteBackups.firstBackupDueBy";
 // The CloudFront setup's names, recorded from CloudTrail of its first run in pre (docs/storage.md).
 const CDN_FIELDS = ["application.edgeLambdaRoleName", "application.cdnSetup.keyAlias"];
-const PRE_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "vm.amiId", "vm.packagecloudApt.version", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
-const OPS_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "network.prometheusCidrs.1", "vm.amiId", "vm.packagecloudApt.version", "dns.zoneId", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS, "adopt.dnsRecord.cloudflareRecordId"];
+const PRE_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "vm.amiId", "vm.packagecloudApt.version", DUE, "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
+const OPS_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "network.prometheusCidrs.1", "vm.amiId", "vm.packagecloudApt.version", "dns.zoneId", DUE, "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS, "adopt.dnsRecord.cloudflareRecordId"];
 
 /** Every stack of the app, synthesized (validations on), keyed by stack name. */
 function synthApp(environments: Record<string, EnvironmentConfig>, target: DeployTarget): Record<string, any> {
@@ -52,6 +60,8 @@ function realEnvironments(): Record<string, EnvironmentConfig> {
     env.backupJob.kubernetes.images.backup = `registry.example.com/backup@sha256:${"ab".repeat(32)}`;
     env.backupJob.kubernetes.images.scratchMysql = `registry.example.com/mysql@sha256:${"cd".repeat(32)}`;
     env.backupJob.kubernetes.images.cloudSqlProxy = `registry.example.com/cloud-sql-proxy@sha256:${"ef".repeat(32)}`;
+    env.backupJob.kubernetes.images.pushgateway = `registry.example.com/pushgateway@sha256:${"12".repeat(32)}`;
+    env.monitoring.offsiteBackups.firstBackupDueBy = env.name === "pre" ? "2027-03-01" : "2027-03-15";
   }
   return parseEnvironments(real);
 }

@@ -3,12 +3,12 @@
  * kubernetes-models, and held to the issue's invariants), the VM's first-boot hook and units, the config checks,
  * and the GKE federation's trust policies at synth.
  */
-import { gzipSync } from "node:zlib";
+import { gunzipSync } from "node:zlib";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse, parseAllDocuments, stringify } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { ConfigError, ENV_NAMES, loadEnvironments, parseEnvironment } from "../../config";
@@ -21,8 +21,8 @@ import {
   CLOUD_SQL_PROXY_VERSION,
   cloudSqlProxyArgs,
   clusterIssuer,
+  backupServiceAccounts,
   gkeRoleNames,
-  kubernetesFiles,
   kubectlYaml,
   manifestPlaceholders,
   PLACEHOLDER_HEADER,
@@ -37,7 +37,7 @@ import {
   vmSysusers,
   worstCaseSeconds,
 } from "../../backup/jobs";
-import { cloudConfig } from "../../constructs/first-boot";
+import { kubernetesFiles, manifestObjects, manifestSet } from "../../backup/manifests";
 import { EXPORTER_PORTS } from "../../constructs/packagecloud-vm";
 import { GkeAwsFederation } from "../../constructs/gke-aws-federation";
 import { cloudSqlConnectionName } from "../../config/naming";
@@ -48,18 +48,18 @@ const envs = loadEnvironments();
 
 describe.each(ENV_NAMES)("Kubernetes backup jobs of %s", (name) => {
   const env = envs[name];
-  const objects = kubernetesObjects(env);
-  const cronJobs = objects.filter((o): o is CronJob => o.kind === "CronJob");
+  const cronJobs = kubernetesObjects(env);
+  const serviceAccounts = backupServiceAccounts(env);
   const byName = (n: string) => cronJobs.find((c) => c.metadata?.name === n)!;
 
   it("validates every object against the Kubernetes schema", () => {
-    expect(objects.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([
+    expect([...serviceAccounts, ...cronJobs].map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([
       `ServiceAccount/${env.backupJob.kubernetes.backupServiceAccount}`,
       `ServiceAccount/${env.backupJob.kubernetes.restoreServiceAccount}`,
       "CronJob/packagecloud-offsite-backup",
       "CronJob/packagecloud-restore-verify",
     ]);
-    for (const object of objects) expect(() => object.validate()).not.toThrow();
+    for (const object of [...serviceAccounts, ...cronJobs]) expect(() => object.validate()).not.toThrow();
   });
 
   it.each(["packagecloud-offsite-backup", "packagecloud-restore-verify"])("%s: Forbid, deadlines, backoff, resources, non-root, read-only root", (job) => {
@@ -113,7 +113,8 @@ describe.each(ENV_NAMES)("Kubernetes backup jobs of %s", (name) => {
         DB_PORT: "3306",
         DB_USER: `packagecloud-${name}-backup`,
         DB_AUTH: "none",
-        PUSHGATEWAY_URL: env.backupJob.kubernetes.pushgatewayUrl,
+        // Both environments run a dedicated cluster: this repository's Pushgateway (monitoring/pushgateway.ts).
+        PUSHGATEWAY_URL: "http://prometheus-pushgateway.monitoring.svc:9091",
       });
       // Nothing that carries or fetches a database credential: no password file, no token, no extra client flags.
       expect(Object.keys(vars).filter((k) => /PASSWORD|PWD|TOKEN(?!_FILE$)|EXTRA_ARGS|GCE_METADATA/.test(k))).toEqual([]);
@@ -174,7 +175,7 @@ describe.each(ENV_NAMES)("Kubernetes backup jobs of %s", (name) => {
     it("logs in as the MySQL IAM user of the Workload Identity its Kubernetes service account is bound to", () => {
       // MySQL IAM user = the service account's email without "@<project>.iam.gserviceaccount.com" (cloud-sql-proxy
       // v2.25.3 README.md, "Configuring IAM Database Authentication").
-      const sa = objects.find((o) => o.kind === "ServiceAccount" && o.metadata?.name === env.backupJob.kubernetes.backupServiceAccount)!;
+      const sa = serviceAccounts.find((o) => o.metadata?.name === env.backupJob.kubernetes.backupServiceAccount)!;
       const email = sa.metadata!.annotations!["iam.gke.io/gcp-service-account"];
       expect(email).toBe(`${backupDatabaseUser(env)}@${env.gcp.project}.iam.gserviceaccount.com`);
       expect(vars.DB_USER).toBe(email.slice(0, email.indexOf("@")));
@@ -205,15 +206,27 @@ describe.each(ENV_NAMES)("Kubernetes backup jobs of %s", (name) => {
     });
   });
 
-  it("writes cdktf.out/kubernetes/<env>/backup-jobs.yaml whose documents parse back into valid objects", () => {
+  it("writes cdktf.out/kubernetes/<env>/ in apply order: namespace and service accounts, policies, metrics, CronJobs; the grants Job apart", () => {
     const files = kubernetesFiles([env]);
-    expect(Object.keys(files)).toEqual([`kubernetes/${name}/backup-jobs.yaml`]);
+    expect(Object.keys(files)).toEqual([
+      `kubernetes/${name}/00-namespace.yaml`,
+      `kubernetes/${name}/10-network-policies.yaml`,
+      `kubernetes/${name}/20-metrics.yaml`,
+      `kubernetes/${name}/backup-jobs.yaml`,
+      `kubernetes/${name}/run-once/database-grants.yaml`,
+    ]);
     const docs = parseAllDocuments(files[`kubernetes/${name}/backup-jobs.yaml`]).map((d) => d.toJSON());
-    expect(docs.map((d) => d.kind)).toEqual(["ServiceAccount", "ServiceAccount", "CronJob", "CronJob"]);
-    for (const doc of docs) {
-      const model = doc.kind === "CronJob" ? new CronJob(doc) : new ServiceAccount(doc);
-      expect(() => model.validate()).not.toThrow();
-    }
+    expect(docs.map((d) => d.kind)).toEqual(["CronJob", "CronJob"]);
+    for (const doc of docs) expect(() => new CronJob(doc).validate()).not.toThrow();
+    const first = parseAllDocuments(files[`kubernetes/${name}/00-namespace.yaml`]).map((d) => d.toJSON());
+    expect(first.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
+      "Namespace/packagecloud",
+      "Namespace/monitoring",
+      "ServiceAccount/packagecloud-offsite-backup",
+      "ServiceAccount/packagecloud-restore-verify",
+      "ServiceAccount/prometheus-pushgateway",
+    ]);
+    for (const doc of first.filter((d) => d.kind === "ServiceAccount")) expect(() => new ServiceAccount(doc).validate()).not.toThrow();
   });
 });
 
@@ -234,17 +247,33 @@ describe("VM job facts (packagecloud's upgrade docs; node_exporter scraped)", ()
 });
 
 describe("GKE: scratch space and disruptions", () => {
-  const cronJobs = kubernetesObjects(envs.ops).filter((o): o is CronJob => o.kind === "CronJob");
-  it.each(["packagecloud-offsite-backup", "packagecloud-restore-verify"])("%s: large data on per-pod ephemeral disks, every emptyDir capped, evictions retried, pods gone after a day", (name) => {
+  const cronJobs = kubernetesObjects(envs.ops);
+  const claim = (volumes: NonNullable<ReturnType<typeof podOf>["volumes"]>, name: string) => volumes.find((v) => v.name === name)!.ephemeral!.volumeClaimTemplate!.spec;
+  const podOf = (name: string) => cronJobs.find((c) => c.metadata?.name === name)!.spec!.jobTemplate.spec!.template.spec!;
+
+  it.each(["packagecloud-offsite-backup", "packagecloud-restore-verify"])("%s: large data on per-pod pd-balanced disks, every emptyDir capped, evictions retried, not evictable by the autoscaler, pods and disks gone an hour after", (name) => {
     const job = cronJobs.find((c) => c.metadata?.name === name)!.spec!.jobTemplate.spec!;
     const volumes = job.template.spec!.volumes!;
     for (const v of volumes) if (v.emptyDir) expect(v.emptyDir.sizeLimit).toBeDefined();
-    expect(volumes.find((v) => v.name === "work")!.ephemeral!.volumeClaimTemplate!.spec.resources!.requests!.storage).toBe("200Gi");
-    if (name === "packagecloud-restore-verify") expect(volumes.find((v) => v.name === "mysql-data")!.ephemeral).toBeDefined();
+    // The default work disk, on GKE's pd-balanced class (standard-rwo), named rather than the cluster's default.
+    expect(claim(volumes, "work")).toEqual({ accessModes: ["ReadWriteOnce"], storageClassName: "standard-rwo", resources: { requests: { storage: "200Gi" } } });
     expect(job.podFailurePolicy).toEqual({ rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] });
     expect(job.template.spec!.restartPolicy).toBe("Never"); // podFailurePolicy requires it
-    expect(job.ttlSecondsAfterFinished).toBe(86400);
-    expect(job.template.spec!.terminationGracePeriodSeconds).toBe(90); // the SIGTERM trap writes and pushes its metric
+    // A finished Job's pod keeps its disks: an hour, not a day (issue 29: 3 x 200 GiB per environment a day).
+    expect(job.ttlSecondsAfterFinished).toBe(3600);
+    expect(job.template.spec!.terminationGracePeriodSeconds).toBe(90); // the SIGTERM trap pushes its metric first
+    // Cluster Autoscaler FAQ: a pod annotated safe-to-evict "false" keeps its node from scale-down.
+    expect(job.template.metadata!.annotations).toEqual({ "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
+  });
+
+  it("sizes the scratch MySQL's datadir from configuration: by default the source instance's disk (gcp.sql.diskGb)", () => {
+    expect(claim(podOf("packagecloud-restore-verify").volumes!, "mysql-data").resources!.requests!.storage).toBe("500Gi"); // ops: gcp.sql.diskGb 500
+    const pre = kubernetesObjects(envs.pre).find((c) => c.metadata?.name === "packagecloud-restore-verify")!.spec!.jobTemplate.spec!.template.spec!;
+    expect(claim(pre.volumes!, "mysql-data").resources!.requests!.storage).toBe("50Gi"); // pre: 50
+    const sized = { ...envs.ops, backupJob: { ...envs.ops.backupJob, kubernetes: { ...envs.ops.backupJob.kubernetes, restoreDataDiskGiB: 1200, workDiskGiB: 300 } } };
+    const pod = kubernetesObjects(sized).find((c) => c.metadata?.name === "packagecloud-restore-verify")!.spec!.jobTemplate.spec!.template.spec!;
+    expect(claim(pod.volumes!, "mysql-data").resources!.requests!.storage).toBe("1200Gi");
+    expect(claim(pod.volumes!, "work").resources!.requests!.storage).toBe("300Gi");
   });
 });
 
@@ -256,23 +285,27 @@ describe("manifests as kubectl reads them (YAML 1.1)", () => {
   it.each(ENV_NAMES)("every generated manifest of %s reads back as its objects under YAML 1.1 and 1.2 alike", (name) => {
     const env = envs[name];
     const files = kubernetesFiles([env]);
-    const objects = kubernetesObjects(env).map((o) => JSON.parse(JSON.stringify(o.toJSON())));
-    for (const text of Object.values(files)) {
+    for (const [file, manifests] of Object.entries(manifestSet(env))) {
+      const objects = manifestObjects(manifests);
+      const text = files[`kubernetes/${name}/${file}`];
       expect(asKubectl(text)).toEqual(objects);
       expect(as12(text)).toEqual(objects);
     }
   });
 
-  it("fails if: the manifest is written as YAML 1.2 plain scalars (MYSQL_ALLOW_EMPTY_PASSWORD: yes becomes a boolean)", () => {
+  it("fails if: the manifest is written as YAML 1.2 plain scalars (an env value `yes` becomes a boolean)", () => {
+    // A value YAML 1.1 reads as a boolean, in the restore CronJob's verify container (the jobs hold none today: the
+    // writer must keep it a string whatever the configuration puts there).
     const objects = kubernetesObjects(envs.ops).map((o) => JSON.parse(JSON.stringify(o.toJSON())));
+    objects[1].spec.jobTemplate.spec.template.spec.containers[0].env.push({ name: "VERIFY_STRICT", value: "yes" });
     const before = objects.map((o) => stringify(o, { lineWidth: 0 })).join("---\n");
     expect(before).toMatch(/value: yes\n/);
     const read = asKubectl(before);
     expect(read).not.toEqual(objects);
-    const env = read[3].spec.jobTemplate.spec.template.spec.initContainers[0].env;
-    expect(env).toEqual([{ name: "MYSQL_ALLOW_EMPTY_PASSWORD", value: true }]);
+    const env = read[1].spec.jobTemplate.spec.template.spec.containers[0].env;
+    expect(env[env.length - 1]).toEqual({ name: "VERIFY_STRICT", value: true });
     // ...which the Kubernetes schema refuses (EnvVar.value must be a string), as the API server would.
-    expect(() => new CronJob(read[3]).validate()).toThrow(/value must be string/);
+    expect(() => new CronJob(read[1]).validate()).toThrow(/value must be string/);
     expect(asKubectl(kubectlYaml(objects))).toEqual(objects);
   });
 });
@@ -280,7 +313,7 @@ describe("manifests as kubectl reads them (YAML 1.1)", () => {
 describe("placeholders are refused before kubectl apply (operator/ci/kubectl-apply.sh)", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubectl-apply-"));
   const script = path.join(__dirname, "..", "..", "operator", "ci", "kubectl-apply.sh");
-  const run = (files: Record<string, string>) => {
+  const run = (files: Record<string, string>, extra: Record<string, string> = {}) => {
     const root = path.join(dir, String(Math.random()).slice(2));
     fs.mkdirSync(path.join(root, "operator", "ci"), { recursive: true });
     fs.copyFileSync(script, path.join(root, "operator", "ci", "kubectl-apply.sh"));
@@ -288,11 +321,17 @@ describe("placeholders are refused before kubectl apply (operator/ci/kubectl-app
       fs.mkdirSync(path.dirname(path.join(root, "cdktf.out", file)), { recursive: true });
       fs.writeFileSync(path.join(root, "cdktf.out", file), text);
     }
-    // A stand-in kubectl first on PATH: it prints what it was asked to do.
+    // A stand-in kubectl first on PATH: it prints what it was asked to do, and answers api-resources as a cluster
+    // with (or, with NO_GMP, without) Managed Service for Prometheus' managed collection.
     fs.mkdirSync(path.join(root, "bin"));
-    fs.writeFileSync(path.join(root, "bin", "kubectl"), '#!/bin/sh\necho "kubectl $*"\n', { mode: 0o755 });
-    return spawnSync("bash", [path.join(root, "operator", "ci", "kubectl-apply.sh"), "ops", "--server-side"], { encoding: "utf8", env: { PATH: `${path.join(root, "bin")}:/usr/bin:/bin` } });
+    fs.writeFileSync(
+      path.join(root, "bin", "kubectl"),
+      '#!/bin/sh\nif [ "$1" = api-resources ]; then [ -n "$NO_GMP" ] || printf "clusterpodmonitorings.monitoring.googleapis.com\\npodmonitorings.monitoring.googleapis.com\\nrules.monitoring.googleapis.com\\n"; exit 0; fi\necho "kubectl $*"\n',
+      { mode: 0o755 },
+    );
+    return spawnSync("bash", [path.join(root, "operator", "ci", "kubectl-apply.sh"), "ops", "--server-side"], { encoding: "utf8", env: { PATH: `${path.join(root, "bin")}:/usr/bin:/bin`, ...extra } });
   };
+  const clean = () => Object.fromEntries(Object.entries(kubernetesFiles([envs.ops])).map(([f, t]) => [f, t.replace(/^# placeholder-fields: .*$/m, `${PLACEHOLDER_HEADER} none`)]));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("names every placeholder field the ops manifest holds (the all-zero digests, the example account id, the age recipient)", () => {
@@ -315,6 +354,20 @@ describe("placeholders are refused before kubectl apply (operator/ci/kubectl-app
     expect(clean.stderr).toBe("");
     expect(clean.stdout).toMatch(/^kubectl apply --server-side -f \/.*\/cdktf\.out\/kubernetes\/ops\n$/);
     expect(clean.status).toBe(0);
+  });
+
+  it("applies the whole synthesized directory (kubectl orders its files: 00-namespace.yaml first) where the cluster serves PodMonitoring and Rules", () => {
+    const result = run(clean());
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/^kubectl apply --server-side -f \/.*\/cdktf\.out\/kubernetes\/ops\n$/);
+    expect(result.status).toBe(0);
+  });
+
+  it("fails if: the cluster does not serve Managed Service for Prometheus' kinds (exit 5 before applying anything, naming the setting)", () => {
+    const result = run(clean(), { NO_GMP: "1" });
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/does not serve podmonitorings\.monitoring\.googleapis\.com[\s\S]*monitoring_config\.managed_prometheus\.enabled = true/);
+    expect(result.status).toBe(5);
   });
 });
 
@@ -381,6 +434,18 @@ describe("the Cloud SQL Auth Proxy's flags, against the proxy's own command refe
     expect(valid(root, "--port=mysql")).toBe("--port: needs a number");
     expect(valid(wait, "--max=2")).toBe("--max: needs a Go duration");
     expect(valid(wait, "--auto-iam-authn")).toBe("--auto-iam-authn: no such flag");
+  });
+});
+
+describe("the exit codes the rules tell apart", () => {
+  it("are the script's own: 143 interrupted (128 + SIGTERM), 8 no backup to verify yet", () => {
+    const { EXIT_CODES } = require("../../monitoring/definitions");
+    const script = backupScript();
+    expect(script).toMatch(new RegExp(`^readonly EXIT_INTERRUPTED=${EXIT_CODES.interrupted}\\b`, "m"));
+    expect(script).toMatch(new RegExp(`^readonly EXIT_NO_BACKUP=${EXIT_CODES.noBackupYet}\\b`, "m"));
+    expect(EXIT_CODES).toEqual({ interrupted: 143, noBackupYet: 8 });
+    // The TERM trap finishes with it.
+    expect(script).toContain(`trap 'log "interrupted"; finish "$EXIT_INTERRUPTED"' TERM INT`);
   });
 });
 
@@ -456,9 +521,10 @@ describe("VM variant", () => {
     const service = systemdService(env, "verify-restore");
     expect(service).toContain("ExecStart=/usr/local/sbin/packagecloud-backup verify-restore");
     // Every attempt of the download timing out, then the unpack and the prepare (each bounded by the restore
-    // timeout), then the scratch server's 15 minutes to open, plus 15 minutes for listing and metrics.
+    // timeout), then the scratch server's 15 minutes to open, plus 15 minutes for listing and metrics; and the
+    // download's checksum, a step of its own bounded by the fetch timeout (it never runs in the foreground).
     const t = env.backupJob.timeouts;
-    expect(worstCaseSeconds(env, "verify-restore")).toBe((t.fetchMinutes * env.backupJob.attempts + 2 * t.restoreMinutes + 15 + 15) * 60);
+    expect(worstCaseSeconds(env, "verify-restore")).toBe((t.fetchMinutes * (env.backupJob.attempts + 1) + 2 * t.restoreMinutes + 15 + 15) * 60);
     expect(service).toContain(`TimeoutStartSec=${worstCaseSeconds(env, "verify-restore")}`);
     expect(service).toMatch(/^CPUQuota=200%$/m);
     expect(service).toMatch(/^MemoryMax=3G$/m);
@@ -478,15 +544,12 @@ describe("VM variant", () => {
     expect(systemdTimer(env)).toContain("Persistent=true");
   });
 
-  it.each(ENV_NAMES)("keeps the user data of %s, gzipped as Terraform sends it, under EC2's 16 KB limit", (name) => {
-    // EC2 API reference, RunInstances: "User data is limited to 16 KB" (before base64 encoding), i.e. the gzip.
-    const userData = cloudConfig({
-      dataDisk: { volumeId: "vol-0123456789abcdef0", mountPoint: "/var/opt/packagecloud" },
-      apt: envs[name].vm.packagecloudApt,
-      extensions: [vmFirstBootExtension(envs[name])],
-    });
-    expect(parse(userData.replace(/^#cloud-config\n/, "")).write_files).toHaveLength(11);
-    expect(gzipSync(userData, { level: 6 }).length).toBeLessThan(16 * 1024);
+  it.each(ENV_NAMES)("keeps the user data %s's instance gets under EC2's 16 KB limit, the backup job travelling in the bundle", (name) => {
+    // EC2 API reference, RunInstances: "User data is limited to 16 KB" (before base64 encoding). The instance gets
+    // only the bootstrap; the scripts, the backup job and its units are in the config bundle (an S3 object).
+    const instance = sharedStack(name, "vm").resource("aws_instance", "vm_instance");
+    expect(Buffer.from(instance.user_data_base64, "base64").length).toBeLessThan(16 * 1024);
+    expect(gunzipSync(Buffer.from(instance.user_data_base64, "base64")).toString("utf8")).not.toContain(BACKUP_SCRIPT_PATH);
   });
 });
 

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments, stringify } from "yaml";
 import { ENV_NAMES } from "../../config";
 import { promtoolPath } from "../../operator/lib/tools";
 
@@ -36,6 +36,18 @@ it.each(ENV_NAMES)("the %s dashboard written by synth is a Grafana dashboard", (
   const dashboard = JSON.parse(fs.readFileSync(path.join(outdir, "monitoring", env, "grafana-dashboard.json"), "utf8"));
   expect(dashboard.uid).toBe(`packagecloud-backups-${env}`);
   expect(dashboard.panels.length).toBeGreaterThan(0);
+});
+
+it.each(ENV_NAMES)("the %s Rules resource written by synth (Managed Service for Prometheus) holds rule groups promtool accepts, the same as prometheus-rules.yml's", (env) => {
+  const metrics = parseAllDocuments(fs.readFileSync(path.join(outdir, "kubernetes", env, "20-metrics.yaml"), "utf8"), { version: "1.1" }).map((d) => d.toJSON());
+  const rules = metrics.find((d) => d.kind === "Rules");
+  expect(rules.apiVersion).toBe("monitoring.googleapis.com/v1");
+  const file = path.join(outdir, `gmp-rules-${env}.yml`);
+  fs.writeFileSync(file, stringify({ groups: rules.spec.groups }, { lineWidth: 0 }));
+  const run = spawnSync(promtoolPath(), ["check", "rules", file], { encoding: "utf8" });
+  expect(`${run.stdout}${run.stderr}`).toMatch(/SUCCESS: \d+ rules found/);
+  expect(run.status).toBe(0);
+  expect(rules.spec.groups).toEqual(parse(fs.readFileSync(path.join(outdir, "monitoring", env, "prometheus-rules.yml"), "utf8")).groups);
 });
 
 it.each(ENV_NAMES)("the %s backup CronJobs written by synth parse back into objects valid against the Kubernetes schema", (env) => {

@@ -6,6 +6,11 @@
  *
  * promtool unit tests start at Unix time 0, so `time()` is the evaluation time and a "last success" timestamp of
  * 86400 means "finished 24h into the test".
+ *
+ * Issue 29: a series missing for less than ABSENCE_TOLERANCE (30m) is a gap, not an absence (a Pushgateway restart
+ * must not page), so an absence pages 45 minutes in (30m, then `for: 15m`); the first-backup pending state ends by
+ * itself when the metric is first seen or at the due date; an interrupted run (143) is no failure; the
+ * verification's "no backup yet" (8) pages only once the backup is no longer pending.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -20,7 +25,11 @@ import {
   BACKUP_LAST_SIZE_METRIC,
   BACKUP_LAST_SIZE_RECORD,
   BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC,
+  BACKUP_LAST_RESTORE_EXIT_CODE_METRIC,
+  BACKUP_LAST_RESTORE_VERIFIED_METRIC,
+  EXIT_CODES,
   type MonitoringDefinitions,
+  PUSH_TIME_METRIC,
   REPLICATION_FAILED_OPERATIONS_METRIC,
   REPLICATION_LATENCY_METRIC,
 } from "../../monitoring/definitions";
@@ -184,14 +193,15 @@ const GROUPS = {
     ],
   },
   disappears: {
-    name: "offsite-db's last success disappears after 2h: stale alert fires",
+    name: "offsite-db's last success disappears after 2h: stale alert fires 45 minutes later",
     interval: "1m",
-    // Samples for minutes 0..119 only; an instant query still sees the last one for 5m (lookback), to 124m.
+    // Samples for minutes 0..119 only: absent over 30m from 150m, firing 15m later.
     input_series: [...backupSeries({ "offsite-db": { lastSuccess: flat(0, 2 * H) } }), ...replicationSeries()],
     alert_rule_test: [
       { eval_time: minutes(2 * H), alertname: ALERTS.backupStale, exp_alerts: [] },
-      { eval_time: minutes(2 * H + 10), alertname: ALERTS.backupStale, exp_alerts: [] }, // absent, pending
-      { eval_time: minutes(2 * H + 30), alertname: ALERTS.backupStale, exp_alerts: [alert(ALERTS.backupStale, "offsite-db")] },
+      { eval_time: minutes(2 * H + 25), alertname: ALERTS.backupStale, exp_alerts: [] }, // a gap so far
+      { eval_time: minutes(2 * H + 40), alertname: ALERTS.backupStale, exp_alerts: [] }, // absent, pending (for)
+      { eval_time: minutes(2 * H + 50), alertname: ALERTS.backupStale, exp_alerts: [alert(ALERTS.backupStale, "offsite-db")] },
     ],
   },
   stale: {
@@ -298,14 +308,14 @@ describe("without the absent() branch (the seed incident's rule)", () => {
         ...group,
         rules: group.rules.map((rule) => {
           if (!("alert" in rule) || rule.alert !== ALERTS.backupStale) return rule;
-          const expr = rule.expr.replace(/^absent\([^)]*\) or /, "");
+          const expr = rule.expr.replace(/^\(absent_over_time\([^)]*\[30m\]\)\) or /, "");
           if (expr !== rule.expr) stripped += 1;
           return { ...rule, expr };
         }),
       })),
     };
     expect(stripped).toBe(DEFS.backups.length);
-    expect(JSON.stringify(withoutAbsent)).not.toContain("absent(");
+    expect(JSON.stringify(withoutAbsent)).not.toContain("absent");
 
     const result = promtoolTest("without-absent", [GROUPS.absentFromStart], withoutAbsent);
     expect(result.code).not.toBe(0);
@@ -315,60 +325,197 @@ describe("without the absent() branch (the seed incident's rule)", () => {
   });
 });
 
-describe("first backup pending (monitoring.*.firstBackupPending, as the CloudWatch alarms)", () => {
-  const PENDING_DEFS: MonitoringDefinitions = {
-    ...DEFS,
-    backups: DEFS.backups.map((b) => (b.name === "offsite-db" ? { ...b, firstBackupPending: true } : b)),
-    restoreVerification: [{ backup: "offsite-db", maxAgeHours: 36, runbookUrl: "https://runbooks.example.com/backups#restore-verification", firstBackupPending: true }],
-  };
-  const rules = prometheusRules(PENDING_DEFS);
-  const rule = (name: string) => rules.groups.flatMap((g) => g.rules).find((r): r is AlertingRule => "alert" in r && r.alert === name && r.labels.backup === "offsite-db")!;
-  const expected = (name: string, extra: Record<string, string> = {}): ExpectedAlert => ({ exp_labels: { ...extra, ...rule(name).labels }, exp_annotations: { ...rule(name).annotations } });
-  const daily = backupSeries({ "offsite-db": { lastSuccess: null, size: null, exitCode: null, count: null } }).filter((s) => s.series.includes('backup="daily-db"'));
 
-  it("a fresh deploy (nothing reported yet) raises only the pending tickets; a failed first run pages; a reported backup that ages pages", () => {
-    expect(rule(ALERTS.firstBackupPending).labels.severity).toBe("ticket");
-    const groups: TestGroup[] = [
-      {
-        name: "fresh deploy: no offsite metric at all",
-        interval: "1m",
-        input_series: [...daily, ...replicationSeries()],
-        alert_rule_test: [
-          { eval_time: "20m", alertname: ALERTS.backupStale, exp_alerts: [] },
-          { eval_time: "20m", alertname: ALERTS.restoreUnverified, exp_alerts: [] },
-          { eval_time: "20m", alertname: ALERTS.firstBackupPending, exp_alerts: [expected(ALERTS.firstBackupPending)] },
-          { eval_time: "20m", alertname: ALERTS.restoreFirstPending, exp_alerts: [expected(ALERTS.restoreFirstPending)] },
-        ],
-      },
-      {
-        name: "the first run fails (exit code 4, no success yet): the failure pages at once",
-        interval: "1m",
-        input_series: [...daily, ...replicationSeries(), series(BACKUP_LAST_EXIT_CODE_METRIC, { backup: "offsite-db", ...NODE }, flat(4))],
-        alert_rule_test: [
-          { eval_time: "20m", alertname: ALERTS.backupFailed, exp_alerts: [expected(ALERTS.backupFailed, NODE)] },
-          { eval_time: "20m", alertname: ALERTS.backupStale, exp_alerts: [] },
-        ],
-      },
-      {
-        name: "one backup at 0h, none since: stale pages past 36h (the age branch still watches)",
-        interval: "1m",
-        input_series: [...daily, ...replicationSeries(), series(BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC, { backup: "offsite-db", ...NODE }, flat(0))],
-        alert_rule_test: [
-          { eval_time: "30h", alertname: ALERTS.backupStale, exp_alerts: [] },
-          { eval_time: "37h", alertname: ALERTS.backupStale, exp_alerts: [expected(ALERTS.backupStale)] },
-          { eval_time: "37h", alertname: ALERTS.firstBackupPending, exp_alerts: [] },
-        ],
-      },
-    ];
-    expect(promtoolTest("first-pending", groups, rules)).toEqual(passes);
+describe("interrupted runs (exit 143: evicted, drained, past the deadline) are not failures", () => {
+  it("a run interrupted at 1h pages nothing; the next attempt's failure (exit 3) pages", () => {
+    const group: TestGroup = {
+      name: "daily-db: 0 until 1h, 143 (interrupted) until 2h, then 3 (the retry failed)",
+      interval: "1m",
+      input_series: [...backupSeries({ "daily-db": { exitCode: `0x59 ${EXIT_CODES.interrupted}x59 3x${HORIZON_MINUTES - 121}` } }), ...replicationSeries()],
+      alert_rule_test: [
+        { eval_time: minutes(H + 30), alertname: ALERTS.backupFailed, exp_alerts: [] },
+        { eval_time: minutes(2 * H + 10), alertname: ALERTS.backupFailed, exp_alerts: [alert(ALERTS.backupFailed, "daily-db", NODE)] },
+      ],
+    };
+    expect(promtoolTest("interrupted", [group])).toEqual(passes);
+  });
+});
+
+describe("a Pushgateway restart (its node drained) pages nothing; a lost push group pages", () => {
+  /** The labels Managed Service for Prometheus gives the Pushgateway's series (the pushed job as exported_job). */
+  const pushed = (pod: string) => ({ exported_job: "packagecloud-backup", environment: "ops", job: "prometheus-pushgateway", namespace: "monitoring", instance: `${pod}:9091`, pod });
+  const PUSH_DEFS: MonitoringDefinitions = {
+    environment: "ops",
+    backups: [{ ...DEFS.backups[0], pushGroup: true }],
+    restoreVerification: [{ backup: "offsite-db", maxAgeHours: 36, runbookUrl: "https://runbooks.example.com/backups#restore-verification" }],
+    replication: [],
+  };
+  const rules = prometheusRules(PUSH_DEFS);
+  const expected = (name: string): ExpectedAlert => {
+    const rule = rules.groups.flatMap((g) => g.rules).find((r): r is AlertingRule => "alert" in r && r.alert === name)!;
+    return { exp_labels: { ...rule.labels }, exp_annotations: { ...rule.annotations } };
+  };
+  /** Every metric of the offsite-db group, from one Pushgateway pod, with `values`. */
+  const group = (pod: string, values: string): InputSeries[] =>
+    [PUSH_TIME_METRIC, BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC, BACKUP_LAST_EXIT_CODE_METRIC, BACKUP_LAST_RESTORE_VERIFIED_METRIC, BACKUP_LAST_RESTORE_EXIT_CODE_METRIC].map((metric) =>
+      series(metric, { backup: "offsite-db", ...pushed(pod) }, values),
+    );
+  const watched = [ALERTS.backupStale, ALERTS.pushGroupMissing, ALERTS.restoreUnverified, ALERTS.backupFailed, ALERTS.restoreFailed];
+  // The old pod's series end at 119m; the new pod (another name, its disk reattached) serves the persisted group
+  // from 145m: a 25-minute gap. Values 0: the last success and verification at 0h, exit codes 0.
+  const restart: TestGroup = {
+    name: "the Pushgateway restarts: 25 minutes without any series, then the same group from a new pod",
+    interval: "1m",
+    input_series: [...group("prometheus-pushgateway-aaaaa", "0x119"), ...group("prometheus-pushgateway-bbbbb", `_x145 0x${6 * H}`)],
+    alert_rule_test: [125, 135, 142, 150, 170, 200].flatMap((t) => watched.map((alertname) => ({ eval_time: minutes(t), alertname, exp_alerts: [] }))),
+  };
+
+  it("rides out a 25-minute gap and a new pod's series: nothing pages", () => {
+    expect(promtoolTest("restart", [restart], rules)).toEqual(passes);
   });
 
-  it("fails if: the rules ignore firstBackupPending (a fresh deploy pages PackagecloudBackupStale at once)", () => {
+  it("fails if: the rules use absent() (the 5-minute lookback): the same restart pages at 140m", () => {
+    const withAbsent: RuleFile = {
+      groups: rules.groups.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, expr: r.expr.replace(/absent_over_time\(([^[]*)\[30m\]\)/g, "absent($1)") })) })),
+    };
+    expect(JSON.stringify(withAbsent)).toContain("absent(push_time_seconds");
+    const result = promtoolTest("restart-absent", [restart], withAbsent);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(new RegExp(`alertname: (${ALERTS.pushGroupMissing}|${ALERTS.backupStale}), time: 2h22m`));
+  });
+
+  it("pages once, as PackagecloudBackupPushGroupMissing, when the push group is gone for good (deleted, or its disk lost)", () => {
+    const lost: TestGroup = {
+      name: "the group's series end at 119m and never come back",
+      interval: "1m",
+      input_series: group("prometheus-pushgateway-aaaaa", "0x119"),
+      alert_rule_test: [
+        { eval_time: minutes(2 * H + 40), alertname: ALERTS.pushGroupMissing, exp_alerts: [] },
+        { eval_time: minutes(2 * H + 50), alertname: ALERTS.pushGroupMissing, exp_alerts: [expected(ALERTS.pushGroupMissing)] },
+        // The group's absence is one page, not three.
+        { eval_time: minutes(2 * H + 50), alertname: ALERTS.backupStale, exp_alerts: [] },
+        { eval_time: minutes(2 * H + 50), alertname: ALERTS.restoreUnverified, exp_alerts: [] },
+      ],
+    };
+    expect(promtoolTest("group-lost", [lost], rules)).toEqual(passes);
+  });
+});
+
+describe("first backup pending ends by itself (monitoring.*.firstBackupDueBy; no flag to flip)", () => {
+  const DUE = 100 * 3600; // far beyond these scenarios: only the first report ends the pending state
+  const pendingDefs = (pendingUntil: number, pushGroup: boolean): MonitoringDefinitions => ({
+    environment: "ops",
+    backups: [{ ...DEFS.backups[0], pendingUntil, pushGroup }],
+    restoreVerification: [{ backup: "offsite-db", maxAgeHours: 36, runbookUrl: "https://runbooks.example.com/backups#restore-verification", pendingUntil }],
+    replication: [],
+  });
+  const expectedIn = (rules: RuleFile, name: string, extra: Record<string, string> = {}): ExpectedAlert => {
+    const rule = rules.groups.flatMap((g) => g.rules).find((r): r is AlertingRule => "alert" in r && r.alert === name)!;
+    return { exp_labels: { ...extra, ...rule.labels }, exp_annotations: { ...rule.annotations } };
+  };
+  const GW = { exported_job: "packagecloud-backup", environment: "ops", job: "prometheus-pushgateway", namespace: "monitoring", instance: "prometheus-pushgateway-aaaaa:9091" };
+  const offsite = (metric: string, values: string) => series(metric, { backup: "offsite-db", ...GW }, values);
+  // The first backup at 2h (its metrics from then on), the first verification at 4h; everything gone at 10h.
+  const firstBackupThenLost = (withGroup: boolean): InputSeries[] => [
+    ...(withGroup ? [offsite(PUSH_TIME_METRIC, `_x120 7200x479`)] : []),
+    offsite(BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC, `_x120 7200x479`),
+    offsite(BACKUP_LAST_EXIT_CODE_METRIC, `_x120 0x479`),
+    offsite(BACKUP_LAST_RESTORE_VERIFIED_METRIC, `_x240 14400x359`),
+    offsite(BACKUP_LAST_RESTORE_EXIT_CODE_METRIC, `_x240 0x359`),
+  ];
+
+  it("push group: pending tickets until the first backup and verification are seen; then the group's loss pages", () => {
+    const rules = prometheusRules(pendingDefs(DUE, true));
+    const at = (t: number, alertname: string, firing: boolean): AlertRuleTest => ({ eval_time: minutes(t), alertname, exp_alerts: firing ? [expectedIn(rules, alertname)] : [] });
+    const group: TestGroup = {
+      name: "pending, first backup at 2h, first verification at 4h, group lost at 10h",
+      interval: "1m",
+      input_series: firstBackupThenLost(true),
+      alert_rule_test: [
+        at(H, ALERTS.firstBackupPending, true),
+        at(H, ALERTS.restoreFirstPending, true),
+        ...[ALERTS.backupStale, ALERTS.pushGroupMissing, ALERTS.restoreUnverified].map((a) => at(H, a, false)),
+        // Between the first backup and the first verification: the backup is no longer pending, the verification is.
+        at(3 * H, ALERTS.firstBackupPending, false),
+        at(3 * H, ALERTS.restoreFirstPending, true),
+        at(3 * H, ALERTS.restoreUnverified, false),
+        ...[ALERTS.firstBackupPending, ALERTS.restoreFirstPending, ALERTS.backupStale, ALERTS.pushGroupMissing, ALERTS.restoreUnverified].map((a) => at(5 * H, a, false)),
+        // Lost at 10h (last sample 599m): absent over 30m from 630m, paging from 645m, nobody having touched config.
+        at(10 * H + 40, ALERTS.pushGroupMissing, false),
+        at(10 * H + 50, ALERTS.pushGroupMissing, true),
+        at(10 * H + 50, ALERTS.firstBackupPending, false),
+      ],
+    };
+    expect(promtoolTest("pending-push", [group], rules)).toEqual(passes);
+  });
+
+  it("textfile (VM): pending until the first backup is seen; a later absence pages as stale", () => {
+    const rules = prometheusRules(pendingDefs(DUE, false));
+    const group: TestGroup = {
+      name: "pending, first backup at 2h, metrics gone at 10h",
+      interval: "1m",
+      input_series: firstBackupThenLost(false),
+      alert_rule_test: [
+        { eval_time: minutes(H), alertname: ALERTS.firstBackupPending, exp_alerts: [expectedIn(rules, ALERTS.firstBackupPending)] },
+        { eval_time: minutes(H), alertname: ALERTS.backupStale, exp_alerts: [] },
+        { eval_time: minutes(5 * H), alertname: ALERTS.firstBackupPending, exp_alerts: [] },
+        { eval_time: minutes(10 * H + 50), alertname: ALERTS.backupStale, exp_alerts: [expectedIn(rules, ALERTS.backupStale)] },
+        { eval_time: minutes(10 * H + 50), alertname: ALERTS.restoreUnverified, exp_alerts: [expectedIn(rules, ALERTS.restoreUnverified)] },
+      ],
+    };
+    expect(promtoolTest("pending-textfile", [group], rules)).toEqual(passes);
+  });
+
+  it("nothing ever reported: the ticket until the due date (2h), then the absence pages", () => {
+    const rules = prometheusRules(pendingDefs(2 * 3600, true));
+    const group: TestGroup = {
+      name: "no offsite metric at all, due at 2h",
+      interval: "1m",
+      input_series: [series("up", { job: "prometheus-pushgateway" }, flat(1))],
+      alert_rule_test: [
+        { eval_time: minutes(H), alertname: ALERTS.firstBackupPending, exp_alerts: [expectedIn(rules, ALERTS.firstBackupPending)] },
+        { eval_time: minutes(H), alertname: ALERTS.pushGroupMissing, exp_alerts: [] },
+        { eval_time: minutes(2 * H + 10), alertname: ALERTS.pushGroupMissing, exp_alerts: [] }, // pending (for)
+        { eval_time: minutes(2 * H + 20), alertname: ALERTS.firstBackupPending, exp_alerts: [] },
+        { eval_time: minutes(2 * H + 20), alertname: ALERTS.pushGroupMissing, exp_alerts: [expectedIn(rules, ALERTS.pushGroupMissing)] },
+      ],
+    };
+    expect(promtoolTest("pending-due", [group], rules)).toEqual(passes);
+  });
+
+  it("the verification's 'no backup yet' (exit 8) pages nothing while the backup is pending, and pages once it was seen", () => {
+    const rules = prometheusRules(pendingDefs(DUE, false));
+    const group: TestGroup = {
+      name: "exit 8 from the start; the first backup at 2h; the verification still finds none (8) after it",
+      interval: "1m",
+      input_series: [
+        offsite(BACKUP_LAST_RESTORE_EXIT_CODE_METRIC, flat(EXIT_CODES.noBackupYet)),
+        offsite(BACKUP_LAST_SUCCESS_TIMESTAMP_METRIC, `_x120 7200x${HORIZON_MINUTES - 121}`),
+      ],
+      alert_rule_test: [
+        { eval_time: minutes(H), alertname: ALERTS.restoreFailed, exp_alerts: [] },
+        { eval_time: minutes(2 * H + 10), alertname: ALERTS.restoreFailed, exp_alerts: [expectedIn(rules, ALERTS.restoreFailed, { backup: "offsite-db", ...GW })] },
+      ],
+    };
+    expect(promtoolTest("no-backup-yet", [group], rules)).toEqual(passes);
+  });
+
+  it("fails if: the rules ignore the pending state (a fresh deploy pages PackagecloudBackupStale, and the first verification's exit 8 pages)", () => {
     const groups: TestGroup[] = [
-      { name: "fresh deploy, rules without the pending state", interval: "1m", input_series: [...daily, ...replicationSeries()], alert_rule_test: [{ eval_time: "20m", alertname: ALERTS.backupStale, exp_alerts: [] }] },
+      {
+        name: "fresh deploy, rules without the pending state",
+        interval: "1m",
+        input_series: [offsite(BACKUP_LAST_RESTORE_EXIT_CODE_METRIC, flat(EXIT_CODES.noBackupYet))],
+        alert_rule_test: [
+          { eval_time: "20m", alertname: ALERTS.backupStale, exp_alerts: [] },
+          { eval_time: "20m", alertname: ALERTS.restoreFailed, exp_alerts: [] },
+        ],
+      },
     ];
-    const result = promtoolTest("first-pending-ignored", groups, prometheusRules(DEFS));
+    const { pendingUntil: _a, ...backup } = pendingDefs(DUE, false).backups[0];
+    const result = promtoolTest("pending-ignored", groups, prometheusRules({ ...DEFS, backups: [backup], restoreVerification: [{ backup: "offsite-db", maxAgeHours: 36, runbookUrl: "https://runbooks.example.com/x" }], replication: [] }));
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(new RegExp(`alertname: ${ALERTS.backupStale}, time: 20m`));
+    expect(result.output).toMatch(new RegExp(`alertname: ${ALERTS.restoreFailed}, time: 20m`));
   });
 });

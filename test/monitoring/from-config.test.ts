@@ -1,5 +1,6 @@
 import { ENV_NAMES, loadEnvironments } from "../../config";
-import { BACKUP_NAMES, monitoringDefinitions, monitoringFiles } from "../../monitoring/from-config";
+import { BACKUP_NAMES, monitoringDefinitions, monitoringFiles, pendingUntil } from "../../monitoring/from-config";
+import { rejection } from "../support/config";
 import { sharedStack } from "../support/synth";
 
 const envs = loadEnvironments();
@@ -30,4 +31,28 @@ it("writes rules and a dashboard per environment", () => {
     "monitoring/pre/grafana-dashboard.json",
     "monitoring/pre/prometheus-rules.yml",
   ]);
+});
+
+describe("the pending state's end (monitoring.<backup>.firstBackupDueBy)", () => {
+  it("is the due date's first second, UTC, while firstBackupPending; nothing once it is false", () => {
+    // 2027-01-31T00:00:00Z, computed apart: calendar.timegm(datetime(2027, 1, 31)).
+    expect(pendingUntil({ firstBackupPending: true, firstBackupDueBy: "2027-01-31" })).toBe(1801353600);
+    expect(pendingUntil({ firstBackupPending: false, firstBackupDueBy: "2027-01-31" })).toBeUndefined();
+  });
+
+  it("reaches the GKE environments' offsite backup and its verification, watched as a push group", () => {
+    const defs = monitoringDefinitions(envs.ops);
+    expect(defs.backups.find((b) => b.name === "offsite-db")).toMatchObject({ pendingUntil: 1801353600, pushGroup: true });
+    expect(defs.restoreVerification).toEqual([expect.objectContaining({ backup: "offsite-db", pendingUntil: 1801353600 })]);
+    // The VM variant's jobs write textfiles: no push group.
+    expect(monitoringDefinitions({ ...envs.ops, variant: "vm" }).backups.every((b) => !b.pushGroup)).toBe(true);
+  });
+
+  it("fails if: firstBackupPending is true without a due date, or the date is not a calendar date", () => {
+    expect(rejection("ops", (e) => delete e.monitoring.offsiteBackups.firstBackupDueBy)).toMatch(
+      /monitoring\.offsiteBackups\.firstBackupDueBy[\s\S]*is required while firstBackupPending is true/,
+    );
+    expect(rejection("ops", (e) => (e.monitoring.offsiteBackups.firstBackupDueBy = "2027-02-30"))).toMatch(/firstBackupDueBy[\s\S]*must be a calendar date YYYY-MM-DD/);
+    expect(rejection("ops", (e) => (e.monitoring.offsiteBackups.firstBackupDueBy = "31.01.2027"))).toMatch(/firstBackupDueBy[\s\S]*must be a date YYYY-MM-DD/);
+  });
 });

@@ -77,16 +77,34 @@ describe("prometheusRules", () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it("alerts on a stale backup, and on an absent metric, per backup (absent() of an unaggregated selector)", () => {
+  it("alerts on a stale backup, and on a metric absent for 30 minutes, per backup (absent_over_time of an unaggregated selector)", () => {
     expect(alertFor(ALERTS.backupStale, "offsite-db")).toMatchObject({
       expr:
-        'absent(packagecloud_backup_last_success_timestamp_seconds{backup="offsite-db"}) or ' +
+        '(absent_over_time(packagecloud_backup_last_success_timestamp_seconds{backup="offsite-db"}[30m])) or ' +
         `(time() - max by (backup) (packagecloud_backup_last_success_timestamp_seconds{backup="offsite-db"}) > ${36 * 3600})`,
       for: "15m",
     });
     expect(alertFor(ALERTS.backupStale, "vm-data-snapshots").expr).toMatch(
-      new RegExp(`^absent\\(packagecloud_backup_last_success_timestamp_seconds\\{backup="vm-data-snapshots"\\}\\) or .* > ${26 * 3600}\\)$`),
+      new RegExp(`^\\(absent_over_time\\(packagecloud_backup_last_success_timestamp_seconds\\{backup="vm-data-snapshots"\\}\\[30m\\]\\)\\) or .* > ${26 * 3600}\\)$`),
     );
+  });
+
+  it("while pending, treats a never-reported metric as pending until its first report or the due date, and pages a push group's loss", () => {
+    const pending = prometheusRules({ ...DEFS, backups: [{ ...DEFS.backups[0], pendingUntil: 1801353600, pushGroup: true }] });
+    const rule = (name: string) => pending.groups.flatMap((g) => g.rules).find((r): r is AlertingRule => "alert" in r && r.alert === name)!;
+    const never = 'absent_over_time(packagecloud_backup_last_success_timestamp_seconds{backup="offsite-db"}[31d]) and on() (vector(time()) < 1801353600)';
+    expect(rule(ALERTS.firstBackupPending)).toMatchObject({ expr: `(${never})`, labels: { severity: "ticket" } });
+    expect(rule(ALERTS.backupStale).expr).toBe(
+      `((absent_over_time(packagecloud_backup_last_success_timestamp_seconds{backup="offsite-db"}[30m]) unless on() (${never})) ` +
+        'unless on() absent_over_time(push_time_seconds{backup="offsite-db"}[30m])) or ' +
+        `(time() - max by (backup) (packagecloud_backup_last_success_timestamp_seconds{backup="offsite-db"}) > ${36 * 3600})`,
+    );
+    expect(rule(ALERTS.pushGroupMissing)).toMatchObject({
+      expr:
+        '(absent_over_time(push_time_seconds{backup="offsite-db"}[30m]) unless on() ' +
+        '(absent_over_time(push_time_seconds{backup="offsite-db"}[31d]) and on() (vector(time()) < 1801353600)))',
+      labels: { severity: "page", environment: "ops", backup: "offsite-db" },
+    });
   });
 
   it("alerts on a backup smaller than minSizeBytes", () => {
@@ -100,7 +118,8 @@ describe("prometheusRules", () => {
 
   it("alerts on a backup run that exited non-zero", () => {
     expect(alertFor(ALERTS.backupFailed, "daily-db")).toMatchObject({
-      expr: 'packagecloud_backup_last_exit_code{backup="daily-db"} != 0',
+      // 143 (SIGTERM: evicted, drained, past the deadline) is an interruption, not a failure.
+      expr: 'packagecloud_backup_last_exit_code{backup="daily-db"} != 0 and packagecloud_backup_last_exit_code{backup="daily-db"} != 143',
       for: "5m",
     });
   });
@@ -185,6 +204,7 @@ describe("validation", () => {
   });
 
   it.each<[string, MonitoringDefinitions, RegExp]>([
+    ["pendingUntil is not a whole Unix time", backup({ pendingUntil: 1.5 }), /backups\[0\]\.pendingUntil 1.5 must be a Unix time in whole seconds > 0/],
     ["the environment is empty", { ...DEFS, environment: "" }, /MonitoringDefinitions \(""\): environment "" must be a non-empty environment name/],
     ["a backup name is empty", backup({ name: "" }), /MonitoringDefinitions \("ops"\): backups\[0\]\.name "" must not be empty/],
     ["a backup name has capitals", backup({ name: "Offsite-DB" }), /backups\[0\]\.name "Offsite-DB" must match \/\^\[a-z0-9-\]\+\$\//],

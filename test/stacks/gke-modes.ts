@@ -16,6 +16,8 @@ export const SHARED_CLUSTERS: Record<EnvName, { name: string; location: string }
 export function existingClusterEnv(env: EnvName): EnvironmentConfig {
   const input = structuredClone(ENVIRONMENTS[env]) as any;
   input.gcp.cluster = { mode: "existing", ...SHARED_CLUSTERS[env], nodePools: input.gcp.cluster.nodePools };
+  // A shared cluster's Pushgateway is a prerequisite the configuration names (issue 29).
+  input.backupJob.kubernetes.pushgatewayUrl = "http://prometheus-pushgateway.monitoring.svc:9091";
   return parseEnvironment(env, input);
 }
 
