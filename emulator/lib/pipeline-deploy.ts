@@ -186,6 +186,16 @@ export interface DeployHooks {
    * it before it returns, and fails with it.
    */
   readonly alongsideStorage?: (outputs: StackOutputs) => Promise<void>;
+  /**
+   * Awaited after a stack's deploy job (e.g. a runbook's steps for that stack), before any stack that comes after it
+   * in `order` starts its plan.
+   */
+  readonly afterDeploy?: (stack: string, outputs: StackOutputs) => Promise<void>;
+  /**
+   * Deploy one stack after another in this order (a runbook's), each after the one before it and its afterDeploy;
+   * without it, stacks that do not depend on each other deploy side by side.
+   */
+  readonly order?: readonly string[];
 }
 
 /**
@@ -203,6 +213,8 @@ export async function deployStacks(world: PipelineWorld, hooks: DeployHooks = {}
     const started = (async () => {
       const validate = world.jobs.run(`validate:${stack}`);
       await Promise.all((dependencies[stack] ?? []).filter((d) => stacks.includes(d)).map(chain));
+      const previous = hooks.order ? hooks.order[hooks.order.indexOf(stack) - 1] : undefined;
+      if (previous !== undefined && stacks.includes(previous)) await chain(previous);
       passed(await validate);
       await hooks.beforePlan?.(stack);
       const began = Date.now();
@@ -216,6 +228,7 @@ export async function deployStacks(world: PipelineWorld, hooks: DeployHooks = {}
         });
         alongside.catch(() => undefined); // awaited below; unhandled meanwhile otherwise
       }
+      await hooks.afterDeploy?.(stack, outputs[stack]);
     })();
     chains.set(stack, started);
     return started;

@@ -89,7 +89,11 @@ export const ROUTINE_EDITS: readonly RoutineEdit[] = [
   {
     name: "a bigger machine type for the serving node pool",
     layer: "gke",
-    config: (env) => (env.gcp.cluster.nodePools.serving.machineType = "n2-standard-4"),
+    // One size up from whatever the environment runs (n2-standard-2 → -4, -4 → -8).
+    config: (env) => {
+      const pool = env.gcp.cluster.nodePools.serving;
+      pool.machineType = String(pool.machineType).replace(/-(\d+)$/, (_m: string, cpus: string) => `-${Number(cpus) * 2}`);
+    },
     expect: { update: ["google_container_node_pool.cluster_pool_serving"] },
     why: "node_config.machine_type is updated in place (node_config.go; UpdateNodePool); the pool's name keeps its hash",
   },
@@ -102,7 +106,8 @@ export const ROUTINE_EDITS: readonly RoutineEdit[] = [
   {
     name: "a bigger Cloud SQL tier",
     layer: "gke",
-    config: (env) => (env.gcp.sql.tier = "db-custom-4-15360"),
+    // Twice the CPUs and memory of whatever the environment runs (db-custom-<cpus>-<MiB>).
+    config: (env) => (env.gcp.sql.tier = String(env.gcp.sql.tier).replace(/^db-custom-(\d+)-(\d+)$/, (_m: string, cpus: string, mib: string) => `db-custom-${Number(cpus) * 2}-${Number(mib) * 2}`)),
     expect: { update: ["google_sql_database_instance.database"] },
   },
   {

@@ -38,7 +38,10 @@ import { stackName } from "../../config/naming";
 import { DRIFT_EXIT, type DriftReport, type StackDriftReport } from "../../operator/lib/drift";
 import { allStacks, configuredAmiIds, readOutputs, type EmulatorWorkspace, type StackOutputs } from "../../emulator/lib/emulator-deploy";
 import { startEmulator, type Emulator } from "../../emulator/lib/moto";
-import { emulatorTargetEnv } from "../../operator/lib/stacks";
+import { emulatorTargetEnv, synthesize } from "../../operator/lib/stacks";
+import { startStandins, standinsHandle, typesUsed, type Standins } from "../../emulator/standin/client";
+import { ROUTINE_EDITS } from "../corpus/routine-edits";
+import { editsFor, planEdits, problemsOf, type EditPlan } from "../support/routine-edits";
 import { PROJECT_ROOT, terraformAsync, terraformEnv, terraformOk } from "../../operator/lib/terraform";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -55,6 +58,22 @@ let vm: StackOutputs;
 let drifted: DriftRun;
 let s3: S3Client;
 let ec2: EC2Client;
+let standins: Standins;
+let plain: Array<{ stack: string; code: number; stdout: string; stderr: string }>;
+let edits: Map<string, EditPlan | Error>;
+
+/** A command in a directory with exactly the given environment; its exit code and output. */
+function runIn(command: string, args: string[], cwd: string, vars: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: vars, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
 
 interface DriftRun {
   readonly code: number;
@@ -102,11 +121,32 @@ beforeAll(async () => {
   emulator = await startEmulator({ amiIds: configuredAmiIds() });
   const dir = path.join(root, "local");
   ws = { outdir: path.join(dir, "cdktf.out"), stateDir: path.join(dir, "state"), endpoint: emulator.endpoint };
-  // The emulator is this test's: `npm run local` deploys into it and leaves it running for the drift check.
-  local = await timed("npm run local -- ops", () => run("emulator/local.ts", ["ops"], { PACKAGECLOUD_EMULATOR_ENDPOINT: emulator.endpoint, PACKAGECLOUD_LOCAL_DIR: dir }, path.join(root, "local.log")));
+  // The emulator and the stand-ins are this test's: `npm run local` deploys into them and leaves them running for
+  // what follows (the plain-Terraform plans, the routine edits, drift). The stand-ins serve the types the stacks use.
+  const types = path.join(root, "types");
+  synthesize({ kind: "emulator", endpoint: emulator.endpoint, stateDir: ws.stateDir }, types);
+  standins = await startStandins({ types: typesUsed(allStacks("ops").map((s) => path.join(types, "stacks", s))) });
+  local = await timed("npm run local -- ops", () =>
+    run("emulator/local.ts", ["ops"], { PACKAGECLOUD_EMULATOR_ENDPOINT: emulator.endpoint, PACKAGECLOUD_LOCAL_DIR: dir, PACKAGECLOUD_STANDINS: standinsHandle(standins) }, path.join(root, "local.log")),
+  );
   console.log(`npm run local -- ops: ${timings["npm run local -- ops"].toFixed(1)} s\n${local.log.split("\n").filter((l) => /applied in|second plan|side by side/.test(l)).join("\n")}`);
   if (local.code !== 0) return;
   vm = readOutputs(ws, VM);
+  // The AWS stacks' working directories, as an operator finds them: plain `terraform plan`, with nothing but the
+  // project's CLI configuration (the offline mirror) in the environment.
+  plain = await timed("plain terraform plan in .local (storage, vm)", () =>
+    Promise.all(
+      [STORAGE, VM].map(async (stack) => {
+        const cwd = path.join(ws.outdir, "stacks", stack);
+        const vars = { PATH: process.env.PATH, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: terraformEnv().TF_CLI_CONFIG_FILE };
+        return { stack, ...(await runIn("terraform", ["plan", "-detailed-exitcode", "-input=false", "-no-color"], cwd, vars)) };
+      }),
+    ),
+  );
+  // The routine edits (test/corpus/routine-edits.ts), planned against this deployment before anything changes it.
+  edits = await timed("routine edits planned", () =>
+    planEdits({ env: "ops", stateDir: ws.stateDir, endpoint: emulator.endpoint, extraEnv: standins.env }, editsFor("ops", ROUTINE_EDITS)),
+  );
 
   const client = { endpoint: emulator.endpoint, region: env.aws.region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
   s3 = new S3Client({ ...client, forcePathStyle: true });
@@ -129,6 +169,7 @@ afterAll(async () => {
   s3?.destroy();
   ec2?.destroy();
   await emulator?.stop();
+  await standins?.stop();
   fs.rmSync(root, { recursive: true, force: true });
 }, 60_000);
 
@@ -146,6 +187,20 @@ describe("packagecloud-ops in the emulator (npm run local -- ops)", () => {
 
   it("shows no changes on a second plan of every stack (emulator quirks declared in stacks/emulator-quirks.ts)", () => {
     for (const name of allStacks("ops")) expect(local.log).toMatch(new RegExp(`${name}: second plan shows no changes`));
+  });
+});
+
+describe("the .local working directories after npm run local (issue 30 §1)", () => {
+  it.each([STORAGE, VM])("%s plans with plain Terraform (the CLI configuration only): no changes", (stack) => {
+    const result = plain.find((p) => p.stack === stack)!;
+    expect(`${result.code}\n${result.stderr}`).toBe("0\n");
+    expect(result.stdout).toMatch(/No changes\. Your infrastructure matches the configuration\./);
+  });
+});
+
+describe("routine edits planned against ops's deployment (issue 28 §2): the pipeline's guard passes each, and each changes exactly what it names", () => {
+  it.each(editsFor("ops", ROUTINE_EDITS).map((edit) => [edit.name, edit] as const))("%s", (name) => {
+    expect(problemsOf(edits.get(name))).toEqual([]);
   });
 });
 

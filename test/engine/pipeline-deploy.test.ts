@@ -25,6 +25,10 @@
  */
 import { ROUTINE_EDITS } from "../corpus/routine-edits";
 import { editsFor, planEdits, problemsOf, type EditPlan } from "../support/routine-edits";
+import { FirstDeploy, RUNBOOK, SKIPS } from "../support/first-deploy";
+import { appDatabaseUser } from "../../backup/database-grants";
+import { backupDatabaseUser } from "../../backup/jobs";
+import { runbookBlocks, type BlockRun } from "../support/runbook";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -180,6 +184,8 @@ async function storageChecks(out: StackOutputs): Promise<StorageChecks> {
 }
 
 let edits: Map<string, EditPlan | Error>;
+let firstDeploy: FirstDeploy;
+const runbookRuns: BlockRun[] = [];
 
 beforeAll(async () => {
   const began = Date.now();
@@ -191,12 +197,22 @@ beforeAll(async () => {
   // record is seeded, as it exists before the first deploy (emulator/standin/fixtures.ts), and the real plan follows.
   const refused = world.jobs.run(`plan:${DNS}`);
   const seeding = refused.then(() => seedAdoptedRecord(world));
+  // docs/first-deploy.md, in its order: the steps before any stack, then each stack by the pipeline's jobs followed by
+  // the runbook's "After <layer>" steps (storage, the variant gke, dns; then the vm stack the drill rebuilds).
+  firstDeploy = new FirstDeploy(env, path.join(world.scratch, "first-deploy"), { endpoint: world.emulator.endpoint, stateDir: world.stateDir, standins: world.standins });
+  runbookRuns.push(...(await firstDeploy.before()));
+  const layerOf = (stack: string) => stack.slice("packagecloud-pre-".length) as "storage" | "gke" | "vm" | "dns";
   deployed = await deployStacks(world, {
     beforePlan: async (stack) => {
       if (stack === DNS) await seeding;
     },
     alongsideStorage: async (out) => {
       storage = await storageChecks(out);
+    },
+    order: [STORAGE, GKE, DNS, VM],
+    afterDeploy: async (stack, out) => {
+      if (runbookRuns.some((r) => r.code !== 0)) return; // the runbook stops at its first failed step
+      runbookRuns.push(...(await firstDeploy.after(layerOf(stack), out, world.standins)));
     },
   });
   refusedPreflight = await refused;
@@ -225,6 +241,7 @@ afterAll(async () => {
   for (const client of clients) client.destroy();
   s3?.destroy();
   ec2?.destroy();
+  await firstDeploy?.stop();
   await world?.cleanup();
 }, 300_000);
 
@@ -607,5 +624,55 @@ describe("a changed backup script on the running pre VM", () => {
 describe("routine edits planned against pre's deployment (issue 28 §2): the pipeline's guard passes each, and each changes exactly what it names", () => {
   it.each(editsFor("pre", ROUTINE_EDITS).map((edit) => [edit.name, edit] as const))("%s", (name) => {
     expect(problemsOf(edits.get(name))).toEqual([]);
+  });
+});
+
+/**
+ * docs/first-deploy.md, run in its order on this deployment (test/support/first-deploy.ts says which tools are real
+ * and which are models: gcloud, kubectl and dig are; the API server is a ledger that refuses what it refuses).
+ */
+describe("docs/first-deploy.md, followed in order on pre (issue 27 §2)", () => {
+  const blocks = runbookBlocks(fs.readFileSync(RUNBOOK, "utf8"));
+  const label = (b: (typeof blocks)[number]) => `${b.section}${b.subsection ? ` › ${b.subsection}` : ""}, line ${b.line}`;
+
+  it.each(blocks.map((b) => [label(b), b.line] as const))("runs the block of %s to the end", (_label, line) => {
+    const run = runbookRuns.find((r) => r.block.line === line);
+    expect(run ? `${run.code}` : "never ran").toBe("0");
+    if (run && run.code !== 0) throw new Error(`exit ${run.code}:\n${run.script}\n--- stdout\n${run.stdout.slice(-3000)}\n--- stderr\n${run.stderr.slice(-3000)}`);
+  });
+
+  it("leaves no block unrun and skips only the lines listed with their reasons", () => {
+    expect(firstDeploy.runbook.unaccounted()).toEqual([]);
+    expect(SKIPS.every((s) => s.why.length > 0)).toBe(true);
+  });
+
+  it("creates every Kubernetes object a step needs before the step: the model API server refused nothing", () => {
+    const ledger = JSON.parse(fs.readFileSync(firstDeploy.ledgerFile, "utf8"));
+    expect(ledger.refusals).toEqual([]);
+    expect(ledger.namespaces).toEqual(expect.arrayContaining(["packagecloud", "monitoring"]));
+    expect(Object.keys(ledger.objects)).toEqual(expect.arrayContaining(["Secret/packagecloud/packagecloud-backup-age-identity", "Secret/packagecloud/packagecloud-sql-admin"]));
+  });
+
+  it("runs the first backup and the first verification by hand before any schedule, each Job completing (its pods found their ServiceAccount and Secrets)", () => {
+    const ledger = JSON.parse(fs.readFileSync(firstDeploy.ledgerFile, "utf8"));
+    for (const job of ["packagecloud-offsite-backup-first", "packagecloud-restore-verify-first"]) expect(ledger.jobs[`Job/packagecloud/${job}`]).toMatchObject({ complete: true });
+  });
+
+  it("grants the database users through the grants Job, logged in with the password Terraform made, carried from Secret Manager into the Job's Secret", () => {
+    expect(firstDeploy.grantsOf(appDatabaseUser(env))).toContain(`GRANT ALL PRIVILEGES ON \`packagecloud\`.* TO \`${appDatabaseUser(env)}\`@\`%\``);
+    expect(firstDeploy.grantsOf(backupDatabaseUser(env))).toContain(`GRANT SELECT, SHOW VIEW, TRIGGER ON \`packagecloud\`.* TO \`${backupDatabaseUser(env)}\`@\`%\``);
+  });
+
+  it("puts the VM's secrets where the VM reads them: SSM parameters, the age identity straight from Secret Manager", () => {
+    const get = (name: string) => {
+      const result = spawnSync("aws", ["ssm", "get-parameter", "--name", `/packagecloud/pre/vm/${name}`, "--with-decryption", "--output", "json"], {
+        encoding: "utf8",
+        env: { ...process.env, AWS_ENDPOINT_URL: world.emulator.endpoint, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_DEFAULT_REGION: env.aws.region },
+      });
+      if (result.status !== 0) throw new Error(`aws ssm get-parameter ${name}: ${result.stderr}`);
+      return JSON.parse(result.stdout).Parameter as { Type: string; Value: string };
+    };
+    for (const name of ["apt-auth", "packagecloud-rb", "age-identity"]) expect(get(name).Type).toBe("SecureString");
+    expect(get("age-identity").Value).toMatch(/^AGE-SECRET-KEY-1[0-9A-Z]+/m);
   });
 });
