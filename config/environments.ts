@@ -183,7 +183,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       // firstBackupDueBy (the date of the first deploy plus a few days: set it then), when an absence pages.
       offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1048576, firstBackupPending: true, firstBackupDueBy: placeholder("2027-01-31") },
       dailyBackups: { maxAgeHours: 36, minSizeBytes: 1048576, firstBackupPending: false },
-      cloudSqlBackups: { maxAgeHours: 36, firstBackupPending: true },
+      cloudSqlBackups: { maxAgeHours: 36, firstBackupPending: true, firstBackupDueBy: placeholder("2027-01-31") },
       replication: { maxLatencySeconds: 3600 },
       notifications: {
         emails: ["packagecloud-alerts-pre@gitlab.com"],
@@ -308,7 +308,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvironmentInput> = {
       // firstBackupDueBy (the date of the first deploy plus a few days: set it then), when an absence pages.
       offsiteBackups: { maxAgeHours: 36, minSizeBytes: 1073741824, firstBackupPending: true, firstBackupDueBy: placeholder("2027-01-31") },
       dailyBackups: { maxAgeHours: 36, minSizeBytes: 1073741824, firstBackupPending: false },
-      cloudSqlBackups: { maxAgeHours: 36, firstBackupPending: true },
+      cloudSqlBackups: { maxAgeHours: 36, firstBackupPending: true, firstBackupDueBy: placeholder("2027-01-31") },
       replication: { maxLatencySeconds: 900 },
       notifications: {
         emails: ["packagecloud-alerts@gitlab.com"],

@@ -526,8 +526,27 @@ const monitoringSchema = z
          * `gcloud sql backups list --instance <name>` lists a SUCCESSFUL backup, and deploy.
          */
         firstBackupPending: z.boolean({ errorMap: () => ({ message: "must be true (no automated backup has succeeded yet) or false" }) }),
+        /**
+         * As monitoring.offsiteBackups.firstBackupDueBy: the date (YYYY-MM-DD, UTC) from which the policy notifies even
+         * if nobody set firstBackupPending to false (the first plan on or after it turns its channels on; the drift
+         * job reports that change until it is deployed). Required while firstBackupPending is true.
+         */
+        firstBackupDueBy: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD (UTC)")
+          .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "must be a calendar date YYYY-MM-DD (UTC)")
+          .optional(),
       })
-      .strict(),
+      .strict()
+      .superRefine((backups, ctx) => {
+        if (backups.firstBackupPending && backups.firstBackupDueBy === undefined) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ["firstBackupDueBy"],
+            message: "is required while firstBackupPending is true: the date (YYYY-MM-DD, UTC) from which the no-backup policy notifies even if nobody set firstBackupPending to false",
+          });
+        }
+      }),
     replication: z
       .object({ maxLatencySeconds: z.number().int().min(60, "maxLatencySeconds must be at least 60").max(86400, "maxLatencySeconds must be at most 86400") })
       .strict(),

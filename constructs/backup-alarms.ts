@@ -11,6 +11,7 @@
  *     maxAgeHours: 36, minSizeBytes: 1 << 30, topicArn, runbookUrl });
  */
 import { Construct } from "constructs";
+import { Token, type IResolvable } from "cdktf";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { S3BucketMetric } from "@cdktf/provider-aws/lib/s3-bucket-metric";
 import type { SecureBucket } from "./secure-bucket";
@@ -38,6 +39,20 @@ export interface BackupAlarmsProps {
    * @default - true
    */
   readonly notify?: boolean;
+  /**
+   * While `notify` is false: the date (YYYY-MM-DD, UTC) from which the alarms notify anyway, so the pending state
+   * ends by itself (config `firstBackupDueBy`). `actions_enabled` is then Terraform's own
+   * `timecmp(plantimestamp(), "<date>T00:00:00Z") >= 0`: false in every plan before the date, true in the first plan
+   * on or after it, which the scheduled drift job reports as a pending change until it is deployed.
+   * @default - none: notifications stay off until `notify` is true
+   */
+  readonly notifyFrom?: string;
+}
+
+/** Terraform's "this plan runs on or after <date>", for an attribute that must turn on by itself (see notifyFrom). */
+export function fromDate(date: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`fromDate: ${date} is not a date YYYY-MM-DD`);
+  return `timecmp(plantimestamp(), "${date}T00:00:00Z") >= 0`;
 }
 
 export class BackupAlarms extends Construct {
@@ -55,8 +70,11 @@ export class BackupAlarms extends Construct {
         : [new S3BucketMetric(this, "RequestMetrics", { bucket: props.bucket.bucket.id, name: BACKUP_METRICS_FILTER, filter: { prefix: props.prefix } })];
     const dimensions = { BucketName: props.bucket.bucketName, FilterId: BACKUP_METRICS_FILTER };
     const notify = props.notify ?? true;
-    const actions = { alarmActions: [props.topicArn], okActions: [props.topicArn], actionsEnabled: notify };
-    const pending = notify ? "" : " Notifications are off until the first backup lands (firstBackupPending in config).";
+    const enabled: boolean | IResolvable = notify || props.notifyFrom === undefined ? notify : Token.asAny(`\${${fromDate(props.notifyFrom)}}`);
+    const actions = { alarmActions: [props.topicArn], okActions: [props.topicArn], actionsEnabled: enabled };
+    const pending = notify
+      ? ""
+      : ` Notifications are off until the first backup lands (firstBackupPending in config)${props.notifyFrom ? `, and on from ${props.notifyFrom} whatever the flag says (firstBackupDueBy)` : ""}.`;
 
     this.stale = new CloudwatchMetricAlarm(this, "Stale", {
       alarmName: `${props.name}-backup-stale`,

@@ -10,6 +10,8 @@
  *   new CloudSqlBackupAlerts(this, "BackupAlerts", { environment: "ops", project, instanceName, maxAgeHours: 36, firstBackupPending: true, channels, runbookUrl });
  */
 import { Construct } from "constructs";
+import { Token } from "cdktf";
+import { fromDate } from "./backup-alarms";
 import { LoggingMetric } from "@cdktf/provider-google/lib/logging-metric";
 import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
 import type { EnvName } from "../config";
@@ -33,6 +35,12 @@ export interface CloudSqlBackupAlertsProps {
    * notifies: a first backup that fails is news on day one. Default false.
    */
   readonly firstBackupPending?: boolean;
+  /**
+   * While pending: the date (YYYY-MM-DD, UTC) from which the stale policy notifies anyway (config firstBackupDueBy);
+   * its channels are then Terraform's `timecmp(plantimestamp(), …) >= 0 ? [channels] : []` (constructs/backup-alarms.ts
+   * fromDate). @default - none: no channels until firstBackupPending is false
+   */
+  readonly notifyFrom?: string;
   readonly channels: readonly string[];
   readonly runbookUrl: string;
 }
@@ -88,7 +96,11 @@ export class CloudSqlBackupAlerts extends Construct {
       displayName: `${title}: no successful backup for ${props.maxAgeHours} h${pending ? " (first backup pending: not notifying)" : ""}`,
       combiner: "OR",
       severity: "CRITICAL",
-      notificationChannels: pending ? [] : [...props.channels],
+      notificationChannels: !pending
+        ? [...props.channels]
+        : props.notifyFrom === undefined
+          ? []
+          : Token.asList(`\${${fromDate(props.notifyFrom)} ? ${JSON.stringify(props.channels)} : []}`),
       documentation: documentation(
         `No successful automated backup in ${props.maxAgeHours} hours` +
           (pending ? ". Notifications are off until the first backup succeeds (monitoring.cloudSqlBackups.firstBackupPending in config)" : ""),

@@ -128,6 +128,7 @@ export class GkeStack extends PackagecloudStack {
       instanceTitle: this.database.name,
       maxAgeHours: env.monitoring.cloudSqlBackups.maxAgeHours,
       firstBackupPending: env.monitoring.cloudSqlBackups.firstBackupPending,
+      notifyFrom: env.monitoring.cloudSqlBackups.firstBackupDueBy,
       channels: env.monitoring.notifications.gcpChannels,
       runbookUrl: env.monitoring.runbookUrl,
     });

@@ -200,6 +200,7 @@ export class StorageStack extends PackagecloudStack {
         maxAgeHours: b.thresholds.maxAgeHours,
         minSizeBytes: b.thresholds.minSizeBytes,
         notify: !b.thresholds.firstBackupPending,
+        notifyFrom: b.thresholds.firstBackupDueBy,
         topicArn: alerts.topicArn,
         runbookUrl: monitoring.runbookUrl,
         configureRequestMetrics: targetSupports(target, "s3-request-metrics"),

@@ -26,8 +26,8 @@ const BACKUP_FIELDS = [
 const DUE = "monitoring.offsiteBackups.firstBackupDueBy";
 // The CloudFront setup's names, recorded from CloudTrail of its first run in pre (docs/storage.md).
 const CDN_FIELDS = ["application.edgeLambdaRoleName", "application.cdnSetup.keyAlias"];
-const PRE_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "vm.amiId", "vm.packagecloudApt.version", DUE, "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
-const OPS_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "network.prometheusCidrs.1", "vm.amiId", "vm.packagecloudApt.version", "dns.zoneId", DUE, "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS, "adopt.dnsRecord.cloudflareRecordId"];
+const PRE_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "vm.amiId", "vm.packagecloudApt.version", DUE, "monitoring.cloudSqlBackups.firstBackupDueBy", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS];
+const OPS_FIELDS = ["aws.accountId", ...CDN_FIELDS, "network.prometheusCidrs.0", "network.prometheusCidrs.1", "vm.amiId", "vm.packagecloudApt.version", "dns.zoneId", DUE, "monitoring.cloudSqlBackups.firstBackupDueBy", "monitoring.notifications.gcpChannels.0", ...BACKUP_FIELDS, "adopt.dnsRecord.cloudflareRecordId"];
 
 /** Every stack of the app, synthesized (validations on), keyed by stack name. */
 function synthApp(environments: Record<string, EnvironmentConfig>, target: DeployTarget): Record<string, any> {
@@ -62,6 +62,7 @@ function realEnvironments(): Record<string, EnvironmentConfig> {
     env.backupJob.kubernetes.images.cloudSqlProxy = `registry.example.com/cloud-sql-proxy@sha256:${"ef".repeat(32)}`;
     env.backupJob.kubernetes.images.pushgateway = `registry.example.com/pushgateway@sha256:${"12".repeat(32)}`;
     env.monitoring.offsiteBackups.firstBackupDueBy = env.name === "pre" ? "2027-03-01" : "2027-03-15";
+    env.monitoring.cloudSqlBackups.firstBackupDueBy = env.name === "pre" ? "2027-03-02" : "2027-03-16";
   }
   return parseEnvironments(real);
 }

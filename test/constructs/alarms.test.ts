@@ -182,9 +182,12 @@ describe("CloudSqlBackupAlerts", () => {
     expect(stale.conditions[0].condition_prometheus_query_language.query).toBe(
       `absent_over_time(${promqlName(metric.name)}{monitored_resource="cloudsql_database"}[${envs.ops.monitoring.cloudSqlBackups.maxAgeHours}h])`,
     );
-    // A fresh deploy: no automated backup yet, so the absence is true and notifies nobody (firstBackupPending).
+    // A fresh deploy: no automated backup yet, so the absence is true and notifies nobody (firstBackupPending) until
+    // the due date, from which Terraform's own clock turns the channels on (the first plan on or after it).
     expect(envs.ops.monitoring.cloudSqlBackups.firstBackupPending).toBe(true);
-    expect(stale.notification_channels).toEqual([]);
+    expect(stale.notification_channels).toBe(
+      `\${timecmp(plantimestamp(), "${envs.ops.monitoring.cloudSqlBackups.firstBackupDueBy}T00:00:00Z") >= 0 ? ${JSON.stringify(envs.ops.monitoring.notifications.gcpChannels)} : []}`,
+    );
     expect(stale.documentation.content).toMatch(/Notifications are off until the first backup succeeds \(monitoring\.cloudSqlBackups\.firstBackupPending in config\)/);
     // The metric is created in the same apply: the API would refuse a PromQL condition on a metric it has not seen.
     expect(stale.conditions[0].condition_prometheus_query_language.disable_metric_validation).toBe(true);

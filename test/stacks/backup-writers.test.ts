@@ -54,12 +54,13 @@ describe("before the first backup lands (firstBackupPending)", () => {
     monitoring: { ...envs.ops.monitoring, offsiteBackups: { ...envs.ops.monitoring.offsiteBackups, firstBackupPending: value } },
   });
 
-  it("creates the alarms with notifications off, saying so in their description", () => {
+  it("creates the alarms with notifications off until the due date, which Terraform's own clock judges at plan, saying so in their description", () => {
     const out = storage(pending(true));
+    const due = envs.ops.monitoring.offsiteBackups.firstBackupDueBy;
     for (const name of ["offsite_backup_alarms_stale", "offsite_backup_alarms_too_small"]) {
       const alarm = out.resource("aws_cloudwatch_metric_alarm", name);
-      expect(alarm.actions_enabled).toBe(false);
-      expect(alarm.alarm_description).toMatch(/Notifications are off until the first backup lands/);
+      expect(alarm.actions_enabled).toBe(`\${timecmp(plantimestamp(), "${due}T00:00:00Z") >= 0}`);
+      expect(alarm.alarm_description).toMatch(new RegExp(`Notifications are off until the first backup lands \\(firstBackupPending in config\\), and on from ${due} whatever the flag says`));
     }
   });
 

@@ -102,7 +102,8 @@ export class Runbook {
       const where = `${block.section} › ${block.subsection}`;
       const skip = this.options.skips.find((s) => s.line === uncommented(line) && (s.where === undefined || s.where.test(where)));
       if (skip) skipped.push(skip);
-      else kept.push(line);
+      // Comments go: they are not run, and may name placeholders (`# writes cdktf.out/stacks/<stack>`).
+      else kept.push(line.replace(/\s+#\s.*$/, "").replace(/^\s*#.*$/, ""));
     }
     const script = kept
       .join("\n")
