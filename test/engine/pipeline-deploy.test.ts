@@ -637,8 +637,8 @@ describe("docs/first-deploy.md, followed in order on pre (issue 27 §2)", () => 
 
   it.each(blocks.map((b) => [label(b), b.line] as const))("runs the block of %s to the end", (_label, line) => {
     const run = runbookRuns.find((r) => r.block.line === line);
-    expect(run ? `${run.code}` : "never ran").toBe("0");
     if (run && run.code !== 0) throw new Error(`exit ${run.code}:\n${run.script}\n--- stdout\n${run.stdout.slice(-3000)}\n--- stderr\n${run.stderr.slice(-3000)}`);
+    expect(run ? `${run.code}` : "never ran (an earlier block failed, or the deployment stopped before it)").toBe("0");
   });
 
   it("leaves no block unrun and skips only the lines listed with their reasons", () => {

@@ -13,6 +13,7 @@
  * - the grants Job's script runs against a MariaDB standing for Cloud SQL (test/support/grants-runner.ts), its admin
  *   password the one Terraform generated, as the runbook's steps carry it from Secret Manager into the Job's Secret.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../../config";
@@ -119,7 +120,16 @@ export class FirstDeploy {
     // §2: every shipped stand-in value replaced. Here the values stay (they match the emulated world); the markers go,
     // as the runbook says, so nothing refuses them as placeholders.
     const file = path.join(this.checkout, "config", "environments.ts");
-    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/\bplaceholder\(/g, "("));
+    // The image digests become the operator's builds' (a digest of all zeros is nobody's image: kubectl-apply.sh
+    // refuses it marked or not).
+    const digest = (n: string) => createHash("sha256").update(`image ${n}`).digest("hex");
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(file, "utf8")
+        .replace(/\bplaceholder\(/g, "(")
+        .replace(/@sha256:0{63}([0-9a-f])\b/g, (_m, n: string) => `@sha256:${digest(n)}`),
+    );
     for (const [name, content] of Object.entries(OPERATOR_FILES)) fs.writeFileSync(path.join(this.checkout, name), content, { mode: 0o600 });
   }
 
