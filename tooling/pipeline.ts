@@ -60,7 +60,11 @@ export const ENGINE_TEST_JOBS: Readonly<Record<string, EngineTestJob>> = {
   "test:pipeline": { files: ["test/engine/pipeline.test.ts"], tools: ["rsync", "git"] },
   // `pre` deployed by this pipeline's own jobs through gitlab-ci-local, on the job image's commands alone, into moto
   // and the stand-ins; the checks that read pre's deployment, and its disaster-recovery drill, stand on it.
-  "test:pipeline-deploy": { files: ["test/engine/pipeline-deploy.test.ts"], tools: ["terraform", "moto_server", "rsync", "git"] },
+  "test:pipeline-deploy": {
+    files: ["test/engine/pipeline-deploy.test.ts"],
+    // The runbook's steps (docs/first-deploy.md): the AWS CLI, age-keygen, and a MariaDB for the grants Job.
+    tools: ["terraform", "moto_server", "rsync", "git", "aws", "age-keygen", "mariadbd", "mariadb-install-db", "mariadb"],
+  },
   // Terraform 1.11.4 attached to the stand-in providers (emulator/standin/), the providers' reviewed decisions
   // through Terraform, and the schema derivation proven against the real aws provider's `terraform providers schema -json`.
   "test:standin": {

@@ -79,6 +79,13 @@ export const ROUTINE_EDITS: readonly RoutineEdit[] = [
     expect: { update: ["aws_s3_object.vm_config_bundle"] },
   },
   {
+    name: "a newer packagecloud version",
+    layer: "vm",
+    config: (env) => (env.vm.packagecloudApt.version = `${env.vm.packagecloudApt.version}+1`),
+    expect: { update: ["aws_s3_object.vm_config_bundle"] },
+    why: "the pinned version travels in the bundle; the agent installs it and holds it (docs/vm.md), the instance stays",
+  },
+  {
     name: "an AMI bump",
     layer: "vm",
     config: (env) => (env.vm.amiId = "ami-0123456789abcdef0"),

@@ -139,7 +139,9 @@ beforeAll(async () => {
       [STORAGE, VM].map(async (stack) => {
         const cwd = path.join(ws.outdir, "stacks", stack);
         const vars = { PATH: process.env.PATH, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: terraformEnv().TF_CLI_CONFIG_FILE };
-        return { stack, ...(await runIn("terraform", ["plan", "-detailed-exitcode", "-input=false", "-no-color"], cwd, vars)) };
+        // -refresh=false: the question is whether plain Terraform can plan here at all; the refresh is the second
+        // plan's business (npm run local's, above).
+        return { stack, ...(await runIn("terraform", ["plan", "-refresh=false", "-detailed-exitcode", "-input=false", "-no-color"], cwd, vars)) };
       }),
     ),
   );

@@ -61,7 +61,9 @@ export class FirstDeploy {
     private readonly scratch: string,
     world: { readonly endpoint: string; readonly stateDir: string; readonly standins: Standins },
   ) {
-    for (const tool of ["terraform", "aws", "age-keygen"] as const) requireTool(tool);
+    requireTool("terraform");
+    requireTool("aws");
+    requireTool("age-keygen");
     this.checkout = path.join(scratch, "checkout");
     this.makeCheckout();
     const bin = path.join(scratch, "bin");

@@ -22,7 +22,8 @@ const container = spec.containers.find((c: { name: string }) => c.name === "gran
 const scratch = process.env.GRANTS_RUNNER_DIR!;
 const tmp = path.join(scratch, "tmp");
 fs.mkdirSync(tmp, { recursive: true });
-let script: string = container.command[2];
+// The pod's /tmp first (an emptyDir): the directories put in below may themselves lie under this machine's /tmp.
+let script: string = container.command[2].replaceAll("/tmp/", `${tmp}/`);
 // Each Secret volume the container mounts, with the data the ledger holds for it.
 for (const mount of container.volumeMounts ?? []) {
   const volume = spec.volumes.find((v: { name: string }) => v.name === mount.name);
@@ -33,7 +34,7 @@ for (const mount of container.volumeMounts ?? []) {
   for (const [name, value] of Object.entries(secret?.data ?? {})) fs.writeFileSync(path.join(dir, name), Buffer.from(String(value), "base64"), { mode: 0o400 });
   script = script.replaceAll(mount.mountPath, dir);
 }
-script = script.replaceAll("/tmp/", `${tmp}/`).replace(`--port=${CLOUD_SQL_PROXY_PORT}`, `--port=${process.env.GRANTS_RUNNER_PORT}`);
+script = script.replace(`--port=${CLOUD_SQL_PROXY_PORT}`, `--port=${process.env.GRANTS_RUNNER_PORT}`);
 const vars = Object.fromEntries((container.env ?? []).map((e: { name: string; value: string }) => [e.name, e.value]));
 const result = spawnSync("sh", ["-c", script], { encoding: "utf8", env: { PATH: process.env.PATH, ...vars } });
 process.stdout.write(result.stdout);

@@ -18,7 +18,9 @@ export interface ScratchMariadb {
 }
 
 export async function startMariadb(work: string): Promise<ScratchMariadb> {
-  for (const tool of ["mariadbd", "mariadb-install-db", "mariadb"] as const) requireTool(tool);
+  requireTool("mariadbd");
+  requireTool("mariadb-install-db");
+  requireTool("mariadb");
   const port = await freePort();
   const datadir = path.join(work, "data");
   const socket = path.join(work, "mysql.sock");
