@@ -469,6 +469,25 @@ const dnsSchema = z.discriminatedUnion(
   { errorMap: (issue, ctx) => (issue.code === z.ZodIssueCode.invalid_union_discriminator ? { message: "must be one of cloudflare, cloud-dns" } : { message: ctx.defaultError }) },
 );
 
+/** A first backup's due date (YYYY-MM-DD, UTC): after it an absent backup pages whatever firstBackupPending says. */
+const firstBackupDueBy = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD (UTC)")
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "must be a calendar date YYYY-MM-DD (UTC)")
+  .optional();
+
+/** firstBackupDueBy is required while firstBackupPending is true, so that the pending state ends by itself. */
+function dueWhilePending(value: { firstBackupPending: boolean; firstBackupDueBy?: string }, ctx: z.RefinementCtx): void {
+  if (value.firstBackupPending && value.firstBackupDueBy === undefined) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["firstBackupDueBy"],
+      message:
+        "is required while firstBackupPending is true: the date (YYYY-MM-DD, UTC) by which the first backup must have landed, after which an absent backup pages even if nobody set firstBackupPending to false",
+    });
+  }
+}
+
 const backupThresholds = z
   .object({
     /**
@@ -491,23 +510,10 @@ const backupThresholds = z
      * ends the pending state at once, and from this date on an absence pages whatever the flag says
      * (monitoring/prometheus-rules.ts).
      */
-    firstBackupDueBy: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD (UTC)")
-      .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "must be a calendar date YYYY-MM-DD (UTC)")
-      .optional(),
+    firstBackupDueBy: firstBackupDueBy,
   })
   .strict()
-  .superRefine((thresholds, ctx) => {
-    if (thresholds.firstBackupPending && thresholds.firstBackupDueBy === undefined) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ["firstBackupDueBy"],
-        message:
-          "is required while firstBackupPending is true: the date (YYYY-MM-DD, UTC) by which the first backup must have landed, after which an absent backup pages even if nobody set firstBackupPending to false",
-      });
-    }
-  });
+  .superRefine(dueWhilePending);
 
 const monitoringSchema = z
   .object({
@@ -531,22 +537,10 @@ const monitoringSchema = z
          * if nobody set firstBackupPending to false (the first plan on or after it turns its channels on; the drift
          * job reports that change until it is deployed). Required while firstBackupPending is true.
          */
-        firstBackupDueBy: z
-          .string()
-          .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD (UTC)")
-          .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "must be a calendar date YYYY-MM-DD (UTC)")
-          .optional(),
+        firstBackupDueBy: firstBackupDueBy,
       })
       .strict()
-      .superRefine((backups, ctx) => {
-        if (backups.firstBackupPending && backups.firstBackupDueBy === undefined) {
-          ctx.addIssue({
-            code: z.ZodIssueCode.custom,
-            path: ["firstBackupDueBy"],
-            message: "is required while firstBackupPending is true: the date (YYYY-MM-DD, UTC) from which the no-backup policy notifies even if nobody set firstBackupPending to false",
-          });
-        }
-      }),
+      .superRefine(dueWhilePending),
     replication: z
       .object({ maxLatencySeconds: z.number().int().min(60, "maxLatencySeconds must be at least 60").max(86400, "maxLatencySeconds must be at most 86400") })
       .strict(),

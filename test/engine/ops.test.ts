@@ -42,6 +42,7 @@ import { emulatorTargetEnv, synthesize } from "../../operator/lib/stacks";
 import { startStandins, standinsHandle, typesUsed, type Standins } from "../../emulator/standin/client";
 import { ROUTINE_EDITS } from "../corpus/routine-edits";
 import { editsFor, planEdits, problemsOf, type EditPlan } from "../support/routine-edits";
+import { runProcess } from "../support/process";
 import { PROJECT_ROOT, terraformAsync, terraformEnv, terraformOk } from "../../operator/lib/terraform";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -61,19 +62,6 @@ let ec2: EC2Client;
 let standins: Standins;
 let plain: Array<{ stack: string; code: number; stdout: string; stderr: string }>;
 let edits: Map<string, EditPlan | Error>;
-
-/** A command in a directory with exactly the given environment; its exit code and output. */
-function runIn(command: string, args: string[], cwd: string, vars: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: vars, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
 
 interface DriftRun {
   readonly code: number;
@@ -141,7 +129,7 @@ beforeAll(async () => {
         const vars = { PATH: process.env.PATH, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: terraformEnv().TF_CLI_CONFIG_FILE };
         // -refresh=false: the question is whether plain Terraform can plan here at all; the refresh is the second
         // plan's business (npm run local's, above).
-        return { stack, ...(await runIn("terraform", ["plan", "-refresh=false", "-detailed-exitcode", "-input=false", "-no-color"], cwd, vars)) };
+        return { stack, ...(await runProcess("terraform", ["plan", "-refresh=false", "-detailed-exitcode", "-input=false", "-no-color"], cwd, vars)) };
       }),
     ),
   );
@@ -325,15 +313,7 @@ async function runDocumented(name: string, lines: string[], edit: (ops: any) => 
     AWS_SECRET_ACCESS_KEY: "testing",
     AWS_DEFAULT_REGION: env.aws.region,
   };
-  const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn("bash", ["-c", script], { cwd: checkout, env: vars, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  const result = await runProcess("bash", ["-c", script], checkout, vars);
   return { lines, ...result, seconds: (Date.now() - started) / 1000 };
 }
 

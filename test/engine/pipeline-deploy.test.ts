@@ -25,7 +25,7 @@
  */
 import { ROUTINE_EDITS } from "../corpus/routine-edits";
 import { editsFor, planEdits, problemsOf, type EditPlan } from "../support/routine-edits";
-import { FirstDeploy, RUNBOOK, SKIPS } from "../support/first-deploy";
+import { FirstDeploy, OPERATOR_FILES, RUNBOOK, SKIPS } from "../support/first-deploy";
 import { appDatabaseUser } from "../../backup/database-grants";
 import { backupDatabaseUser } from "../../backup/jobs";
 import { runbookBlocks, type BlockRun } from "../support/runbook";
@@ -583,13 +583,15 @@ describe("a changed backup script on the running pre VM", () => {
     const describe = async () => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [vm.instance_id] }))).Reservations?.[0]?.Instances?.[0];
     const before = await describe();
 
-    // The agent's first run: every file, every command due; the secrets are not in Parameter Store yet, so the
-    // install waits for them (exit 1) while the data disk, packages and backup units are applied.
+    // The agent's first run: every file, every command due. The runbook's "After vm" step put the VM's secrets into
+    // Parameter Store, so the agent writes them where packagecloud reads them and the install runs too.
     const first = runAgent(root, state);
-    expect(first.code).toBe(1);
-    expect(first.stderr).toMatch(/secret \/packagecloud\/pre\/vm\/apt-auth .* is not readable yet/);
-    expect(first.commands).toEqual(expect.arrayContaining(["data-disk", "packages"]));
-    expect(first.commands).not.toContain("packagecloud");
+    expect(`${first.code} ${first.stderr}`).toMatch(/^0 /);
+    expect(first.commands).toEqual(expect.arrayContaining(["data-disk", "packages", "packagecloud"]));
+    expect(fs.readFileSync(path.join(root, APT_AUTH_FILE), "utf8")).toBe(OPERATOR_FILES["apt-auth.conf"]);
+    expect(fs.statSync(path.join(root, APT_AUTH_FILE)).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(path.join(root, VM_AGE_IDENTITY_FILE), "utf8")).toMatch(/^AGE-SECRET-KEY-1/m);
+    expect(fs.statSync(path.join(root, VM_AGE_IDENTITY_FILE)).mode & 0o777).toBe(0o400);
     const script = (p: string) => fs.readFileSync(path.join(root, p), "utf8");
     const original = vmFirstBootExtension(env);
     expect(script(BACKUP_SCRIPT_PATH)).toBe(original.writeFiles.find((f) => f.path === BACKUP_SCRIPT_PATH)!.content);

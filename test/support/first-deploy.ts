@@ -44,7 +44,7 @@ export const SKIPS: readonly Skip[] = [
 ];
 
 /** The operator's own files the runbook reads (from the secrets store, docs/vm.md "Secrets"). */
-const OPERATOR_FILES: Record<string, string> = {
+export const OPERATOR_FILES: Record<string, string> = {
   "apt-auth.conf": "machine packagecloud.io login 0123456789abcdef password\n",
   "packagecloud.rb": "# packagecloud.rb from the secrets store (a stand-in)\n",
 };

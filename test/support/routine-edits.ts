@@ -6,7 +6,6 @@
  * replace, no update that stops a running instance) and by the edit's expected plan (exactly the named addresses
  * change, with the named actions).
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -16,6 +15,7 @@ import { emulatorTargetEnv } from "../../operator/lib/stacks";
 import { PROJECT_ROOT, terraformAsync, terraformEnv } from "../../operator/lib/terraform";
 import type { RoutineEdit } from "../corpus/routine-edits";
 import { judgeEdit } from "./edit-judge";
+import { runProcess } from "./process";
 
 /** One environment's deployment: where its stacks were synthesized and initialised, its state and emulator. */
 export interface Deployment {
@@ -37,18 +37,6 @@ export interface EditPlan {
   readonly seconds: number;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
-
 /** Synthesizes the edit, plans its stack against the deployment's state, and judges the plan. */
 export async function planRoutineEdit(deployment: Deployment, edit: RoutineEdit): Promise<EditPlan> {
   const started = Date.now();
@@ -56,7 +44,7 @@ export async function planRoutineEdit(deployment: Deployment, edit: RoutineEdit)
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "packagecloud-edit-"));
   try {
     const outdir = path.join(scratch, "cdktf.out");
-    const synth = await run(process.execPath, ["-r", "./tooling/register-swc.js", "test/support/edit-synth.ts", edit.name, deployment.env, outdir, deployment.endpoint, deployment.stateDir], process.env);
+    const synth = await runProcess(process.execPath, ["-r", "./tooling/register-swc.js", "test/support/edit-synth.ts", edit.name, deployment.env, outdir, deployment.endpoint, deployment.stateDir], PROJECT_ROOT, process.env);
     if (synth.code !== 0) throw new Error(`synth of "${edit.name}" for ${deployment.env} failed:\n${synth.stderr}${synth.stdout}`);
     const dir = path.join(outdir, "stacks", stack);
     const env = emulatorTargetEnv(dir, { ...terraformEnv(), ...(deployment.extraEnv ?? {}) });
@@ -68,7 +56,7 @@ export async function planRoutineEdit(deployment: Deployment, edit: RoutineEdit)
     const shown = await terraformAsync(["show", "-json", "edit.tfplan"], dir, env);
     fs.writeFileSync(path.join(dir, "plan.json"), shown.stdout);
     // The pipeline's own guard, as the deploy job runs it.
-    const guard = await run(process.execPath, [path.join(PROJECT_ROOT, "operator/ci/plan-report.js"), path.join(dir, "plan.json"), "--guard", stack], { ...process.env, ALLOW_DESTRUCTIVE_APPLY: "", ALLOW_INSTANCE_RESTART: "" });
+    const guard = await runProcess(process.execPath, [path.join(PROJECT_ROOT, "operator/ci/plan-report.js"), path.join(dir, "plan.json"), "--guard", stack], PROJECT_ROOT, { ...process.env, ALLOW_DESTRUCTIVE_APPLY: "", ALLOW_INSTANCE_RESTART: "" });
     const json = JSON.parse(shown.stdout);
     const problems = judgeEdit(edit, json);
     if (guard.code !== 0) problems.unshift(`the pipeline's guard refuses it: ${guard.stderr.trim()}`);

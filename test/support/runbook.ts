@@ -5,8 +5,8 @@
  * A line the test does not run must be listed with its reason; a block nobody ran fails the runbook's own check, so a
  * new step cannot slip past.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import { runProcess } from "./process";
 
 export interface RunbookBlock {
   /** The `##` heading above it ("" before the first). */
@@ -112,15 +112,7 @@ export class Runbook {
         if (value === undefined) throw new Error(`${this.file}:${block.line}: no value for ${whole} (the runbook names it before any step gives it)`);
         return value;
       });
-    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn("bash", ["-c", `set -euo pipefail\n${script}`], { cwd: this.options.cwd, env: this.options.env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c) => (stdout += c));
-      child.stderr.on("data", (c) => (stderr += c));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    });
+    const result = await runProcess("bash", ["-c", `set -euo pipefail\n${script}`], this.options.cwd, this.options.env);
     const run = { block, script, skipped, ...result, seconds: (Date.now() - started) / 1000 };
     this.runs.push(run);
     return run;
