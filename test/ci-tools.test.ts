@@ -265,3 +265,14 @@ describe("the commands of the jobs that synthesize, validate, plan, deploy and c
     }
   });
 });
+
+describe("tooling/install-tools.sh (npm test's pretest step)", () => {
+  it("runs the installer that exists, with tools it knows", () => {
+    const script = fs.readFileSync(path.join(ROOT, "tooling/install-tools.sh"), "utf8");
+    const call = /^"\$here\/([^"]+)" ((?:[^\n\\]|\\\n)+)$/m.exec(script);
+    expect(call).not.toBeNull();
+    expect(fs.existsSync(path.join(ROOT, "tooling", call![1]))).toBe(true);
+    const known = spawnSync("bash", [path.join(ROOT, "tooling", call![1]), "--list"], { encoding: "utf8" }).stdout.split("\n");
+    for (const tool of call![2].replace(/\\\n/g, " ").split(/\s+/).filter(Boolean)) expect(known).toContain(tool);
+  });
+});

@@ -6,5 +6,5 @@
 # (`terraform moto_server`), as the pipeline's jobs and the CI image (ci/Dockerfile) do.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-"$here/ci/install-tools-ci.sh" shellcheck mkfs.xfs cloud-init rsync git curl \
+"$here/../operator/ci/install-tools-ci.sh" shellcheck mkfs.xfs cloud-init rsync git curl \
   mariadbd mariadb-install-db mariadb mariadb-dump mariadb-backup mbstream age age-keygen aws systemd-analyze systemd-sysusers promtool mmdebstrap
