@@ -93,7 +93,7 @@ export class CloudSqlBackupAlerts extends Construct {
     const pending = props.firstBackupPending ?? false;
     const title = props.instanceTitle ?? props.instanceName;
     this.stale = new MonitoringAlertPolicy(this, "Stale", {
-      displayName: `${title}: no successful backup for ${props.maxAgeHours} h${pending ? " (first backup pending: not notifying)" : ""}`,
+      displayName: `${title}: no successful backup for ${props.maxAgeHours} h${pending ? ` (first backup pending: not notifying${props.notifyFrom ? ` until ${props.notifyFrom}` : ""})` : ""}`,
       combiner: "OR",
       severity: "CRITICAL",
       notificationChannels: !pending
@@ -103,7 +103,9 @@ export class CloudSqlBackupAlerts extends Construct {
           : Token.asList(`\${${fromDate(props.notifyFrom)} ? ${JSON.stringify(props.channels)} : []}`),
       documentation: documentation(
         `No successful automated backup in ${props.maxAgeHours} hours` +
-          (pending ? ". Notifications are off until the first backup succeeds (monitoring.cloudSqlBackups.firstBackupPending in config)" : ""),
+          (pending
+            ? `. Notifications are off until the first backup succeeds (monitoring.cloudSqlBackups.firstBackupPending in config)${props.notifyFrom ? `, and on from ${props.notifyFrom} whatever the flag says (firstBackupDueBy)` : ""}`
+            : ""),
       ),
       conditions: [
         {

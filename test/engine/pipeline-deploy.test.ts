@@ -588,7 +588,7 @@ describe("a changed backup script on the running pre VM", () => {
     const first = runAgent(root, state);
     expect(`${first.code} ${first.stderr}`).toMatch(/^0 /);
     expect(first.commands).toEqual(expect.arrayContaining(["data-disk", "packages", "packagecloud"]));
-    expect(fs.readFileSync(path.join(root, APT_AUTH_FILE), "utf8")).toBe(OPERATOR_FILES["apt-auth.conf"]);
+    expect(fs.readFileSync(path.join(root, APT_AUTH_FILE), "utf8").trim()).toBe(OPERATOR_FILES["apt-auth.conf"].trim());
     expect(fs.statSync(path.join(root, APT_AUTH_FILE)).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(path.join(root, VM_AGE_IDENTITY_FILE), "utf8")).toMatch(/^AGE-SECRET-KEY-1/m);
     expect(fs.statSync(path.join(root, VM_AGE_IDENTITY_FILE)).mode & 0o777).toBe(0o400);

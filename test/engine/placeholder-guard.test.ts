@@ -37,7 +37,7 @@ it("passes terraform validate, and fails terraform plan naming every placeholder
   const plan = terraform(["plan", "-input=false"], ws);
   expect(plan.code).toBe(1);
   expect(plan.stderr.replace(/\s+/g, " ")).toMatch(
-    /packagecloud-ops-dns: environment ops still holds this repository's placeholder values in aws\.accountId, application\.edgeLambdaRoleName, application\.cdnSetup\.keyAlias, network\.prometheusCidrs\.0, network\.prometheusCidrs\.1, vm\.amiId, dns\.zoneId, monitoring\.notifications\.gcpChannels\.0, backupJob\.ageRecipient, backupJob\.kubernetes\.images\.backup, backupJob\.kubernetes\.images\.scratchMysql, backupJob\.kubernetes\.images\.cloudSqlProxy, adopt\.dnsRecord\.cloudflareRecordId\. Replace each/,
+    /packagecloud-ops-dns: environment ops still holds this repository's placeholder values in aws\.accountId, application\.edgeLambdaRoleName, application\.cdnSetup\.keyAlias, network\.prometheusCidrs\.0, network\.prometheusCidrs\.1, vm\.amiId, vm\.packagecloudApt\.version, dns\.zoneId, monitoring\.offsiteBackups\.firstBackupDueBy, monitoring\.cloudSqlBackups\.firstBackupDueBy, monitoring\.notifications\.gcpChannels\.0, backupJob\.ageRecipient, backupJob\.kubernetes\.images\.backup, backupJob\.kubernetes\.images\.scratchMysql, backupJob\.kubernetes\.images\.cloudSqlProxy, backupJob\.kubernetes\.images\.pushgateway, adopt\.dnsRecord\.cloudflareRecordId\. Replace each/,
   );
 }, 120_000);
 
